@@ -1,0 +1,40 @@
+using OrchardShopify.Core.Customers;
+
+namespace OrchardShopify.Core.Ports;
+
+/// <summary>
+/// (store, Shopify customer id) ⇄ user id, with what was last applied and sent. Look-ups both ways
+/// are indexed; (store, customer) and (store, user) are each unique.
+/// </summary>
+public interface ICustomerLinkStore
+{
+    Task<CustomerLink?> FindByCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CustomerLink>> FindByUserAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts the link unless (store, customer) or (store, user) is already linked; then returns the
+    /// existing link that won, so concurrent linkers converge on one.
+    /// </summary>
+    Task<LinkAttempt> TryAddAsync(CustomerLink link, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the stored link for (store, customer).</summary>
+    Task UpdateAsync(CustomerLink link, CancellationToken cancellationToken);
+
+    Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken);
+}
+
+/// <summary>One link and the sync's memory of it.</summary>
+/// <param name="AppliedUpdatedAt">Shopify's <c>updated_at</c> of the newest state applied or pushed.</param>
+/// <param name="AppliedTriggeredAt">X-Shopify-Triggered-At of the delivery that set <paramref name="AppliedUpdatedAt"/>, for ties.</param>
+/// <param name="SyncedProfile">The profile both sides agreed on last (after an inbound apply or an outbound push).</param>
+public sealed record CustomerLink(
+    string StoreHandle,
+    long CustomerId,
+    string UserId,
+    DateTimeOffset LinkedAt,
+    DateTimeOffset? AppliedUpdatedAt = null,
+    DateTimeOffset? AppliedTriggeredAt = null,
+    CustomerProfile? SyncedProfile = null);
+
+public sealed record LinkAttempt(bool Added, CustomerLink Link);
