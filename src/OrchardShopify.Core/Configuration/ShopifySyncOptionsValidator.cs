@@ -34,9 +34,10 @@ public sealed partial class ShopifySyncOptionsValidator : IValidateOptions<Shopi
             errors.Add($"{root}:DefaultCountryCallingCode must be 1 to 3 digits without '+' (was '{options.DefaultCountryCallingCode}').");
         }
 
-        if (!string.IsNullOrEmpty(options.UpdateShopifyUserJob) && options.UpdateShopifyUserJob.Trim().Length == 0)
+        if (!string.IsNullOrWhiteSpace(options.UpdateShopifyUserJob)
+            && !Sync.UserUpdateJobType.TryResolve(options.UpdateShopifyUserJob, out _, out var jobError))
         {
-            errors.Add($"{root}:UpdateShopifyUserJob is blank; remove it to use the default job.");
+            errors.Add(jobError!);
         }
 
         if (options.Stores.Count == 0)

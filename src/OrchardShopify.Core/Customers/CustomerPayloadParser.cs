@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace OrchardShopify.Core.Customers;
+
+/// <summary>
+/// Reads webhook payloads. Tolerant: any field may be null or absent, unknown fields are ignored,
+/// ids may be numbers or strings. Strict where it matters: the customer id must be a positive 64-bit integer.
+/// </summary>
+public static class CustomerPayloadParser
+{
+    public static CustomerPayload ParseCustomer(ReadOnlyMemory<byte> json)
+    {
+        using var document = Open(json);
+        var root = document.RootElement;
+        var addresses = new List<AddressPayload>();
+        if (root.TryGetProperty("addresses", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.Object)
+                {
+                    addresses.Add(ParseAddress(item));
+                }
+            }
+        }
+
+        AddressPayload? defaultAddress = null;
+        if (root.TryGetProperty("default_address", out var def) && def.ValueKind == JsonValueKind.Object)
+        {
+            defaultAddress = ParseAddress(def);
+        }
+
+        return new CustomerPayload(
+            RequiredId(root, "id"),
+            String(root, "admin_graphql_api_id"),
+            String(root, "email"),
+            String(root, "first_name"),
+            String(root, "last_name"),
+            String(root, "phone"),
+            String(root, "state"),
+            String(root, "note"),
+            Bool(root, "verified_email"),
+            Bool(root, "tax_exempt"),
+            String(root, "currency"),
+            Time(root, "created_at"),
+            Time(root, "updated_at"),
+            addresses,
+            defaultAddress);
+    }
+
+    public static CustomerDeletePayload ParseDelete(ReadOnlyMemory<byte> json)
+    {
+        using var document = Open(json);
+        return new CustomerDeletePayload(RequiredId(document.RootElement, "id"));
+    }
+
+    public static CustomerPrivacyPayload ParsePrivacyRequest(ReadOnlyMemory<byte> json)
+    {
+        using var document = Open(json);
+        var root = document.RootElement;
+        if (!root.TryGetProperty("customer", out var customer) || customer.ValueKind != JsonValueKind.Object)
+        {
+            throw new CustomerPayloadException("customer", "is missing; compliance payloads carry customer{id,email,phone}.");
+        }
+
+        var orders = new List<long>();
+        foreach (var name in new[] { "orders_to_redact", "orders_requested" })
+        {
+            if (root.TryGetProperty(name, out var ids) && ids.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var id in ids.EnumerateArray())
+                {
+                    if (TryId(id, out var value))
+                    {
+                        orders.Add(value);
+                    }
+                }
+            }
+        }
+
+        return new CustomerPrivacyPayload(
+            OptionalId(root, "shop_id"),
+            String(root, "shop_domain"),
+            RequiredId(customer, "id", "customer.id"),
+            String(customer, "email"),
+            String(customer, "phone"),
+            orders);
+    }
+
+    public static ShopRedactPayload ParseShopRedact(ReadOnlyMemory<byte> json)
+    {
+        using var document = Open(json);
+        return new ShopRedactPayload(OptionalId(document.RootElement, "shop_id"), String(document.RootElement, "shop_domain"));
+    }
+
+    private static JsonDocument Open(ReadOnlyMemory<byte> json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            throw new CustomerPayloadException("$", $"is not valid JSON: {ex.Message}");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw new CustomerPayloadException("$", "must be a JSON object.");
+        }
+
+        return document;
+    }
+
+    private static AddressPayload ParseAddress(JsonElement element) => new(
+        OptionalId(element, "id"),
+        String(element, "first_name"),
+        String(element, "last_name"),
+        String(element, "company"),
+        String(element, "address1"),
+        String(element, "address2"),
+        String(element, "city"),
+        String(element, "province"),
+        String(element, "province_code"),
+        String(element, "country_name") ?? String(element, "country"),
+        String(element, "country_code"),
+        String(element, "zip"),
+        String(element, "phone"),
+        Bool(element, "default") ?? false);
+
+    private static long RequiredId(JsonElement element, string name, string? path = null)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            throw new CustomerPayloadException(path ?? name, "is missing.");
+        }
+
+        if (!TryId(value, out var id))
+        {
+            throw new CustomerPayloadException(path ?? name, $"must be a positive 64-bit integer (was {Describe(value)}).");
+        }
+
+        return id;
+    }
+
+    private static long? OptionalId(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && TryId(value, out var id) ? id : null;
+
+    private static bool TryId(JsonElement value, out long id)
+    {
+        id = 0;
+        var ok = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt64(out id),
+            JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out id),
+            _ => false,
+        };
+        return ok && id > 0;
+    }
+
+    private static string? String(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString() is { Length: > 0 } s ? s : null,
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+    }
+
+    private static bool? Bool(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
+
+    private static DateTimeOffset? Time(JsonElement element, string name)
+    {
+        var text = String(element, name);
+        return text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+    }
+
+    private static string Describe(JsonElement value)
+    {
+        var raw = value.GetRawText();
+        return raw.Length > 40 ? raw[..40] + "…" : raw;
+    }
+}
+
+/// <summary>A payload that cannot be applied; <see cref="Path"/> names the offending field.</summary>
+public sealed class CustomerPayloadException : Exception
+{
+    public CustomerPayloadException(string path, string problem)
+        : base($"Payload field '{path}' {problem}")
+    {
+        Path = path;
+    }
+
+    public CustomerPayloadException()
+    {
+        Path = "";
+    }
+
+    public CustomerPayloadException(string message)
+        : base(message)
+    {
+        Path = "";
+    }
+
+    public CustomerPayloadException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Path = "";
+    }
+
+    public string Path { get; }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Sync;
+using OrchardShopify.Core.Webhooks;
+
+namespace OrchardShopify.Core.DependencyInjection;
+
+public static class ShopifySyncServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the engine: options validation, store registry, webhook verifier, inbound sync, outbound
+    /// scheduler and the user update job. The host supplies the ports (<c>IUserDirectory</c>,
+    /// <c>ICustomerLinkStore</c>, <c>IOutboundSyncQueue</c>, <c>ISyncLog</c>, <c>IShopifyCustomerApi</c>).
+    /// </summary>
+    public static ShopifySyncBuilder AddShopifySyncEngine(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new ShopifySyncBuilder(services);
+        services.AddOptions<ShopifySyncOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopifySyncOptions>, ShopifySyncOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StoreRegistry>();
+        services.TryAddSingleton<WebhookVerifier>();
+        services.TryAddSingleton<InboundCustomerSync>();
+        services.TryAddSingleton<OutboundPushScheduler>();
+        services.TryAddTransient<DefaultShopifyUserUpdateJob>();
+        services.TryAddTransient<IShopifyUserUpdateJob>(provider => CreateJob(provider, builder));
+        return builder;
+    }
+
+    private static IShopifyUserUpdateJob CreateJob(IServiceProvider provider, ShopifySyncBuilder builder)
+    {
+        var jobType = builder.JobTypeFromCode;
+        var configured = provider.GetRequiredService<IOptionsMonitor<ShopifySyncOptions>>().CurrentValue.UpdateShopifyUserJob;
+        if (jobType is null && !string.IsNullOrWhiteSpace(configured))
+        {
+            if (!UserUpdateJobType.TryResolve(configured, out jobType, out var error))
+            {
+                throw new InvalidOperationException(error);
+            }
+        }
+
+        jobType ??= typeof(DefaultShopifyUserUpdateJob);
+        return (IShopifyUserUpdateJob)(provider.GetService(jobType) ?? ActivatorUtilities.CreateInstance(provider, jobType));
+    }
+}

@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Logging;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Customers;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.ShopifyApi;
+
+namespace OrchardShopify.Core.Sync;
+
+/// <summary>
+/// Sends first name, last name, email and phone. Unlinked users are matched to an existing customer by
+/// exact email before anything is created; linked users get only the fields that changed.
+/// </summary>
+public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
+{
+    private static readonly KeyedAsyncLock UserLocks = new();
+
+    public DefaultShopifyUserUpdateJob(
+        StoreRegistry stores,
+        IUserDirectory users,
+        ICustomerLinkStore links,
+        IShopifyCustomerApi shopify,
+        ISyncLog log,
+        TimeProvider time,
+        ILogger<DefaultShopifyUserUpdateJob> logger)
+    {
+        Stores = stores;
+        Users = users;
+        Links = links;
+        Shopify = shopify;
+        SyncLog = log;
+        Time = time;
+        Logger = logger;
+    }
+
+    protected StoreRegistry Stores { get; }
+
+    protected IUserDirectory Users { get; }
+
+    protected ICustomerLinkStore Links { get; }
+
+    protected IShopifyCustomerApi Shopify { get; }
+
+    protected ISyncLog SyncLog { get; }
+
+    protected TimeProvider Time { get; }
+
+    protected ILogger Logger { get; }
+
+    public async Task<OutboundResult> RunAsync(OutboundPush push, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(push);
+        OutboundResult result;
+        var store = Stores.FindByHandle(push.StoreHandle);
+        if (store is null)
+        {
+            result = new OutboundResult(OutboundOutcome.Skipped, Detail: $"Store '{push.StoreHandle}' is not configured or is disabled.");
+        }
+        else
+        {
+            using var held = await UserLocks.AcquireAsync($"{store.Handle}\n{push.UserId}", cancellationToken);
+            result = await PushAsync(push, store, cancellationToken);
+        }
+
+        await SyncLog.RecordAsync(
+            new SyncLogEntry(Time.GetUtcNow(), SyncDirection.Outbound, push.StoreHandle, "user/push", result.CustomerId, push.UserId, result.Outcome.ToString().ToLowerInvariant(), result.Detail),
+            cancellationToken);
+        Log.Pushed(Logger, push.UserId, push.StoreHandle, result.Outcome);
+        return result;
+    }
+
+    /// <summary>The profile to send; override to send a different shape of the same fields.</summary>
+    protected virtual CustomerProfile BuildProfile(SyncUser user) => OutboundProfile.Of(user, Stores.Options);
+
+    private async Task<OutboundResult> PushAsync(OutboundPush push, ShopifyStore store, CancellationToken cancellationToken)
+    {
+        var options = Stores.Options;
+        if (!options.Enabled || !options.UpdateUsersInShopify)
+        {
+            return new OutboundResult(OutboundOutcome.Skipped, Detail: "UpdateUsersInShopify is off.");
+        }
+
+        var user = await Users.FindByIdAsync(push.UserId, cancellationToken);
+        if (user is null)
+        {
+            return new OutboundResult(OutboundOutcome.Skipped, Detail: "The user no longer exists.");
+        }
+
+        var profile = BuildProfile(user);
+        var invalid = OutboundProfile.Validate(profile, options);
+        if (invalid is not null)
+        {
+            return new OutboundResult(OutboundOutcome.ValidationFailed, Detail: invalid);
+        }
+
+        var link = (await Links.FindByUserAsync(user.Id, cancellationToken))
+            .FirstOrDefault(l => string.Equals(l.StoreHandle, store.Handle, StringComparison.OrdinalIgnoreCase));
+
+        try
+        {
+            if (link is not null)
+            {
+                var changed = profile.DifferencesFrom(link.SyncedProfile);
+                if (changed == ProfileFields.None)
+                {
+                    return new OutboundResult(OutboundOutcome.Unchanged, link.CustomerId);
+                }
+
+                var updated = await Shopify.UpdateCustomerAsync(store, link.CustomerId, profile, changed, cancellationToken);
+                await RememberAsync(link, updated, cancellationToken);
+                return new OutboundResult(OutboundOutcome.Updated, updated.Id, $"Sent: {changed}.");
+            }
+
+            var existing = await Shopify.FindCustomerByEmailAsync(store, profile.Email!, cancellationToken);
+            if (existing is not null)
+            {
+                var attempt = await Links.TryAddAsync(new CustomerLink(store.Handle, existing.Id, user.Id, Time.GetUtcNow()), cancellationToken);
+                if (!attempt.Added && attempt.Link.UserId != user.Id)
+                {
+                    return new OutboundResult(OutboundOutcome.Rejected, existing.Id, $"Shopify customer {existing.Id} with this email is already linked to user {attempt.Link.UserId}.");
+                }
+
+                await WriteShopifyIdAsync(user.Id, store, existing.Id, cancellationToken);
+                var changed = profile.DifferencesFrom(existing.Profile);
+                var current = changed == ProfileFields.None ? existing : await Shopify.UpdateCustomerAsync(store, existing.Id, profile, changed, cancellationToken);
+                await RememberAsync(attempt.Link, current, cancellationToken);
+                return new OutboundResult(OutboundOutcome.Linked, existing.Id, changed == ProfileFields.None ? "Matched by email." : $"Matched by email; sent: {changed}.");
+            }
+
+            var created = await Shopify.CreateCustomerAsync(store, profile, cancellationToken);
+            var added = await Links.TryAddAsync(new CustomerLink(store.Handle, created.Id, user.Id, Time.GetUtcNow()), cancellationToken);
+            await WriteShopifyIdAsync(user.Id, store, created.Id, cancellationToken);
+            await RememberAsync(added.Link, created, cancellationToken);
+            return new OutboundResult(OutboundOutcome.Created, created.Id);
+        }
+        catch (ShopifyUserErrorException ex)
+        {
+            return new OutboundResult(OutboundOutcome.Rejected, link?.CustomerId, $"{ex.Code}: {ex.ShopifyMessage}");
+        }
+    }
+
+    // What Shopify now holds is what both sides agree on; its webhook about this change is then an echo.
+    private Task RememberAsync(CustomerLink link, ShopifyCustomer customer, CancellationToken cancellationToken)
+        => Links.UpdateAsync(link with { AppliedUpdatedAt = customer.UpdatedAt, AppliedTriggeredAt = null, SyncedProfile = customer.Profile }, cancellationToken);
+
+    private async Task WriteShopifyIdAsync(string userId, ShopifyStore store, long customerId, CancellationToken cancellationToken)
+    {
+        using (SyncWriteScope.Begin())
+        {
+            await Users.SetShopifyIdAsync(userId, Stores.MultiStore ? store.Handle : null, customerId, cancellationToken);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Pushed user {UserId} to store {Store}: {Outcome}")]
+        public static partial void Pushed(ILogger logger, string userId, string store, OutboundOutcome outcome);
+    }
+}

@@ -1,0 +1,316 @@
+using Microsoft.Extensions.Logging;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Customers;
+using OrchardShopify.Core.Phones;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Webhooks;
+
+namespace OrchardShopify.Core.Sync;
+
+/// <summary>
+/// Applies verified deliveries to users: link or create on create/update, unlink on delete, erase on redact.
+/// Idempotent: re-applying a delivery changes nothing, and older data never overwrites newer.
+/// </summary>
+public sealed partial class InboundCustomerSync
+{
+    private readonly StoreRegistry _stores;
+    private readonly IUserDirectory _users;
+    private readonly ICustomerLinkStore _links;
+    private readonly ISyncLog _log;
+    private readonly TimeProvider _time;
+    private readonly ILogger<InboundCustomerSync> _logger;
+    private readonly KeyedAsyncLock _customerLocks = new();
+
+    public InboundCustomerSync(
+        StoreRegistry stores,
+        IUserDirectory users,
+        ICustomerLinkStore links,
+        ISyncLog log,
+        TimeProvider time,
+        ILogger<InboundCustomerSync> logger)
+    {
+        _stores = stores;
+        _users = users;
+        _links = links;
+        _log = log;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <exception cref="CustomerPayloadException">The payload cannot be applied (a permanent failure).</exception>
+    public async Task<InboundResult> ApplyAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var options = _stores.Options;
+        var result = delivery.Topic switch
+        {
+            ShopifyTopics.CustomersCreate or ShopifyTopics.CustomersUpdate or ShopifyTopics.CustomersEnable or ShopifyTopics.CustomersDisable
+                => options.Enabled && options.InboundEnabled
+                    ? await ApplyCustomerAsync(delivery, CustomerPayloadParser.ParseCustomer(delivery.Body), options, cancellationToken)
+                    : new InboundResult(InboundOutcome.Skipped, Detail: "Inbound sync is turned off."),
+            ShopifyTopics.CustomersDelete => await UnlinkAsync(delivery.Store, CustomerPayloadParser.ParseDelete(delivery.Body).Id, cancellationToken),
+            ShopifyTopics.CustomersRedact => await RedactAsync(delivery.Store, CustomerPayloadParser.ParsePrivacyRequest(delivery.Body).CustomerId, cancellationToken),
+            ShopifyTopics.CustomersDataRequest => await DescribeHeldDataAsync(delivery.Store, CustomerPayloadParser.ParsePrivacyRequest(delivery.Body).CustomerId, cancellationToken),
+            _ => new InboundResult(InboundOutcome.Ignored, Detail: $"Topic '{delivery.Topic}' is not a customer sync topic."),
+        };
+
+        await _log.RecordAsync(
+            new SyncLogEntry(_time.GetUtcNow(), SyncDirection.Inbound, delivery.Store.Handle, delivery.Topic, result.CustomerId, result.UserId, InboundResult.OutcomeName(result.Outcome), result.Detail, delivery.WebhookId),
+            cancellationToken);
+        Log.Applied(_logger, delivery.Topic, delivery.Store.Handle, result.CustomerId, result.Outcome);
+        return result;
+    }
+
+    private async Task<InboundResult> ApplyCustomerAsync(WebhookDelivery delivery, CustomerPayload customer, ShopifySyncOptions options, CancellationToken cancellationToken)
+    {
+        var store = delivery.Store;
+        using var held = await _customerLocks.AcquireAsync($"{store.Handle}\n{customer.Id}", cancellationToken);
+        var incoming = customer.Profile with { Phone = PhoneNumbers.NormalizeOrNull(customer.Phone, options.DefaultCountryCallingCode) };
+
+        var link = await _links.FindByCustomerAsync(store.Handle, customer.Id, cancellationToken);
+        if (link is not null)
+        {
+            var linkedUser = await _users.FindByIdAsync(link.UserId, cancellationToken);
+            if (linkedUser is not null)
+            {
+                return await RefreshLinkedAsync(delivery, customer, incoming, link, linkedUser, options, cancellationToken);
+            }
+
+            // The user was deleted on the site: the link is stale, so match again as for a new customer.
+            await _links.RemoveAsync(store.Handle, customer.Id, cancellationToken);
+        }
+
+        var matched = await MatchAsync(incoming, options.MatchStrategy, cancellationToken);
+        if (matched is not null)
+        {
+            return await LinkAsync(delivery, customer, incoming, matched, InboundOutcome.Linked, cancellationToken);
+        }
+
+        if (string.IsNullOrWhiteSpace(incoming.Email))
+        {
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: "The customer has no email and matches no user; no user was created.");
+        }
+
+        if (!options.CreateUsersFromShopify)
+        {
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: "No user matches and CreateUsersFromShopify is off.");
+        }
+
+        UserCreateResult created;
+        using (SyncWriteScope.Begin())
+        {
+            created = await _users.CreateAsync(incoming, cancellationToken);
+        }
+
+        if (created.User is not null)
+        {
+            return await LinkAsync(delivery, customer, incoming, created.User, InboundOutcome.Created, cancellationToken);
+        }
+
+        if (created.EmailTaken)
+        {
+            // Another delivery (another store, another node) created the user first: link to it.
+            var winner = await _users.FindByEmailAsync(incoming.Email, cancellationToken);
+            if (winner is not null)
+            {
+                return await LinkAsync(delivery, customer, incoming, winner, InboundOutcome.Linked, cancellationToken);
+            }
+        }
+
+        throw new InvalidOperationException($"Creating a user for Shopify customer {customer.Id} failed: {created.Error ?? "the email is taken but no user has it"}.");
+    }
+
+    private async Task<SyncUser?> MatchAsync(CustomerProfile incoming, UserMatchStrategy strategy, CancellationToken cancellationToken)
+    {
+        if (strategy == UserMatchStrategy.LinkOnly)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(incoming.Email))
+        {
+            var byEmail = await _users.FindByEmailAsync(incoming.Email.Trim(), cancellationToken);
+            if (byEmail is not null)
+            {
+                return byEmail;
+            }
+        }
+
+        if (strategy == UserMatchStrategy.EmailOrPhone && incoming.Phone is not null)
+        {
+            return await _users.FindByPhoneAsync(incoming.Phone, cancellationToken);
+        }
+
+        return null;
+    }
+
+    private async Task<InboundResult> LinkAsync(WebhookDelivery delivery, CustomerPayload customer, CustomerProfile incoming, SyncUser user, InboundOutcome outcome, CancellationToken cancellationToken)
+    {
+        var store = delivery.Store;
+        var attempt = await _links.TryAddAsync(
+            new CustomerLink(store.Handle, customer.Id, user.Id, _time.GetUtcNow(), customer.UpdatedAt, delivery.TriggeredAt, incoming),
+            cancellationToken);
+        if (!attempt.Added)
+        {
+            if (attempt.Link.CustomerId != customer.Id)
+            {
+                return new InboundResult(InboundOutcome.Skipped, user.Id, customer.Id, $"User {user.Id} is already linked to Shopify customer {attempt.Link.CustomerId} in store '{store.Handle}'; not relinked.");
+            }
+
+            // Same customer linked meanwhile: nothing more to do for this delivery.
+            return new InboundResult(InboundOutcome.Unchanged, attempt.Link.UserId, customer.Id);
+        }
+
+        using (SyncWriteScope.Begin())
+        {
+            await _users.SetShopifyIdAsync(user.Id, _stores.MultiStore ? store.Handle : null, customer.Id, cancellationToken);
+
+            if (outcome == InboundOutcome.Linked)
+            {
+                // A matched user keeps what it has; Shopify only fills the blanks.
+                var current = ProfileOf(user);
+                var blanks = ProfileFields.None;
+                blanks |= current.FirstName is null && incoming.FirstName is not null ? ProfileFields.FirstName : ProfileFields.None;
+                blanks |= current.LastName is null && incoming.LastName is not null ? ProfileFields.LastName : ProfileFields.None;
+                blanks |= current.Phone is null && incoming.Phone is not null ? ProfileFields.Phone : ProfileFields.None;
+                if (blanks != ProfileFields.None)
+                {
+                    await _users.UpdateProfileAsync(user.Id, incoming, blanks, cancellationToken);
+                }
+            }
+        }
+
+        return new InboundResult(outcome, user.Id, customer.Id);
+    }
+
+    private async Task<InboundResult> RefreshLinkedAsync(WebhookDelivery delivery, CustomerPayload customer, CustomerProfile incoming, CustomerLink link, SyncUser user, ShopifySyncOptions options, CancellationToken cancellationToken)
+    {
+        if (!IsNewer(customer.UpdatedAt, delivery.TriggeredAt, incoming, link))
+        {
+            var echo = link.SyncedProfile is not null && incoming.DifferencesFrom(link.SyncedProfile) == ProfileFields.None;
+            return new InboundResult(echo ? InboundOutcome.Echo : InboundOutcome.Stale, user.Id, customer.Id,
+                echo ? "Shopify reported a state this site already has." : $"updated_at {customer.UpdatedAt:O} is not newer than the applied {link.AppliedUpdatedAt:O}.");
+        }
+
+        var outcome = InboundOutcome.Unchanged;
+        string? detail = null;
+        using (SyncWriteScope.Begin())
+        {
+            var shopifyKey = _stores.MultiStore ? delivery.Store.Handle : null;
+            var storedId = shopifyKey is null ? user.ShopifyId : user.ShopifyIds.GetValueOrDefault(shopifyKey);
+            if (storedId != customer.Id)
+            {
+                await _users.SetShopifyIdAsync(user.Id, shopifyKey, customer.Id, cancellationToken);
+            }
+
+            if (options.RefreshLinkedUserProfile)
+            {
+                var owned = ProfileFields.FirstName | ProfileFields.LastName | ProfileFields.Phone;
+                if (options.RefreshEmailFromShopify && !string.IsNullOrWhiteSpace(incoming.Email))
+                {
+                    var holder = await _users.FindByEmailAsync(incoming.Email, cancellationToken);
+                    if (holder is null || holder.Id == user.Id)
+                    {
+                        owned |= ProfileFields.Email;
+                    }
+                    else
+                    {
+                        detail = $"Email not refreshed: it belongs to user {holder.Id}.";
+                    }
+                }
+
+                var changed = incoming.DifferencesFrom(ProfileOf(user)) & owned;
+                if (changed != ProfileFields.None)
+                {
+                    await _users.UpdateProfileAsync(user.Id, incoming, changed, cancellationToken);
+                    outcome = InboundOutcome.Updated;
+                }
+            }
+        }
+
+        await _links.UpdateAsync(
+            link with
+            {
+                AppliedUpdatedAt = customer.UpdatedAt ?? link.AppliedUpdatedAt,
+                AppliedTriggeredAt = delivery.TriggeredAt,
+                SyncedProfile = (link.SyncedProfile ?? CustomerProfile.Empty).With(incoming, ProfileFields.All),
+            },
+            cancellationToken);
+        return new InboundResult(outcome, user.Id, customer.Id, detail);
+    }
+
+    /// <summary>
+    /// Newer when updated_at is later than what was applied. On a tie (Shopify's timestamps have
+    /// second precision) the delivery's Triggered-At decides, else a differing state wins.
+    /// </summary>
+    private static bool IsNewer(DateTimeOffset? updatedAt, DateTimeOffset? triggeredAt, CustomerProfile incoming, CustomerLink link)
+    {
+        if (link.AppliedUpdatedAt is null || updatedAt is null)
+        {
+            return updatedAt is not null || triggeredAt is null || link.AppliedTriggeredAt is null || triggeredAt > link.AppliedTriggeredAt;
+        }
+
+        if (updatedAt != link.AppliedUpdatedAt)
+        {
+            return updatedAt > link.AppliedUpdatedAt;
+        }
+
+        if (triggeredAt is not null && link.AppliedTriggeredAt is not null)
+        {
+            return triggeredAt > link.AppliedTriggeredAt;
+        }
+
+        return link.SyncedProfile is null || incoming.DifferencesFrom(link.SyncedProfile) != ProfileFields.None;
+    }
+
+    /// <summary>customers/delete: forget this store's link; the user stays, and other stores' links stay.</summary>
+    public async Task<InboundResult> UnlinkAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        using var held = await _customerLocks.AcquireAsync($"{store.Handle}\n{customerId}", cancellationToken);
+        var link = await _links.FindByCustomerAsync(store.Handle, customerId, cancellationToken);
+        if (link is null)
+        {
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customerId, Detail: "No user is linked to this customer.");
+        }
+
+        await _links.RemoveAsync(store.Handle, customerId, cancellationToken);
+        using (SyncWriteScope.Begin())
+        {
+            if (await _users.FindByIdAsync(link.UserId, cancellationToken) is not null)
+            {
+                await _users.SetShopifyIdAsync(link.UserId, _stores.MultiStore ? store.Handle : null, null, cancellationToken);
+            }
+        }
+
+        return new InboundResult(InboundOutcome.Unlinked, link.UserId, customerId);
+    }
+
+    /// <summary>customers/redact: unlink, and erase what the sync stored about the customer (link memory, log entries).</summary>
+    public async Task<InboundResult> RedactAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var unlinked = await UnlinkAsync(store, customerId, cancellationToken);
+        await _log.EraseCustomerAsync(store.Handle, customerId, cancellationToken);
+        return new InboundResult(InboundOutcome.Redacted, unlinked.UserId, customerId, "Link and sync records erased; the site user remains.");
+    }
+
+    private async Task<InboundResult> DescribeHeldDataAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)
+    {
+        var link = await _links.FindByCustomerAsync(store.Handle, customerId, cancellationToken);
+        return new InboundResult(InboundOutcome.Ignored, link?.UserId, customerId,
+            link is null ? "Data request: the sync holds no data for this customer." : $"Data request: linked to user {link.UserId} since {link.LinkedAt:O}; the sync holds the link and its sync log.");
+    }
+
+    internal static CustomerProfile ProfileOf(SyncUser user) => new(
+        string.IsNullOrWhiteSpace(user.FirstName) ? null : user.FirstName,
+        string.IsNullOrWhiteSpace(user.LastName) ? null : user.LastName,
+        string.IsNullOrWhiteSpace(user.Email) ? null : user.Email,
+        string.IsNullOrWhiteSpace(user.Phone) ? null : user.Phone);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Shopify {Topic} for store {Store}, customer {CustomerId}: {Outcome}")]
+        public static partial void Applied(ILogger logger, string topic, string store, long? customerId, InboundOutcome outcome);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net.Mail;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Customers;
+using OrchardShopify.Core.Phones;
+using OrchardShopify.Core.Ports;
+
+namespace OrchardShopify.Core.Sync;
+
+/// <summary>What a user looks like to Shopify: names (split from the display name when absent), email, E.164 phone.</summary>
+public static class OutboundProfile
+{
+    public static CustomerProfile Of(SyncUser user, ShopifySyncOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(options);
+        var first = Blank(user.FirstName);
+        var last = Blank(user.LastName);
+        if (first is null && last is null)
+        {
+            (first, last) = NameSplitter.Split(user.DisplayName, options.NameSplitRule);
+        }
+
+        var phone = Blank(user.Phone);
+        return new CustomerProfile(first, last, Blank(user.Email)?.Trim(), phone is null ? null : PhoneNumbers.NormalizeOrNull(phone, options.DefaultCountryCallingCode) ?? phone);
+    }
+
+    /// <summary>Null when Shopify can take the profile; otherwise what is wrong with it.</summary>
+    public static string? Validate(CustomerProfile profile, ShopifySyncOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(profile.Email))
+        {
+            return "The user has no email; Shopify customers are matched and created by email.";
+        }
+
+        if (!IsValidEmail(profile.Email))
+        {
+            return $"The email '{profile.Email}' is not a valid address.";
+        }
+
+        if (profile.Phone is not null && !PhoneNumbers.TryNormalize(profile.Phone, options.DefaultCountryCallingCode, out _))
+        {
+            return $"The phone '{profile.Phone}' cannot be written in E.164 (+country code and number).";
+        }
+
+        return null;
+    }
+
+    private static bool IsValidEmail(string email)
+    {
+        if (email.Length > 254 || email.Any(char.IsWhiteSpace) || email.Count(c => c == '@') != 1)
+        {
+            return false;
+        }
+
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        var domain = email[(at + 1)..];
+        if (at == 0 || !domain.Contains('.', StringComparison.Ordinal) || domain.StartsWith('.') || domain.EndsWith('.'))
+        {
+            return false;
+        }
+
+        return MailAddress.TryCreate(email, out var parsed) && string.Equals(parsed.Address, email, StringComparison.Ordinal);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
