@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace OrchardShopify.Core.ShopifyApi;
+
+/// <summary>
+/// The one resilience pipeline of the Admin API client: per-attempt timeout inside a bounded, jittered exponential
+/// retry. THROTTLED responses retry without a backoff of their own because the throttle bucket already waits for the
+/// points; 429 waits for the server's Retry-After.
+/// </summary>
+public sealed class ShopifyAdminResilience
+{
+    public ShopifyAdminResilience(IOptions<ShopifyAdminClientOptions> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var settings = options.Value;
+        Options = settings;
+        Pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, settings.MaxAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.BaseDelay,
+                MaxDelay = settings.MaxDelay,
+                ShouldHandle = new PredicateBuilder().Handle<ShopifyTransientFailure>().Handle<TimeoutRejectedException>(),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception switch
+                {
+                    ShopifyTransientFailure { Kind: TransientFailureKind.Throttled } => TimeSpan.Zero,
+                    ShopifyTransientFailure { RetryAfter: { } retryAfter } => Min(retryAfter, settings.MaxDelay),
+                    _ => (TimeSpan?)null,
+                }),
+            })
+            .AddTimeout(settings.AttemptTimeout)
+            .Build();
+    }
+
+    internal ShopifyAdminClientOptions Options { get; }
+
+    internal ResiliencePipeline Pipeline { get; }
+
+    private static TimeSpan? Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
