@@ -109,11 +109,16 @@ public sealed partial class InboundCustomerSync
 
         if (created.EmailTaken)
         {
-            // Another delivery (another store, another node) created the user first: link to it.
-            var winner = await _users.FindByEmailAsync(incoming.Email, cancellationToken);
-            if (winner is not null)
+            var holder = await _users.FindByEmailAsync(incoming.Email, cancellationToken);
+            if (holder is not null && options.MatchStrategy == UserMatchStrategy.LinkOnly)
             {
-                return await LinkAsync(delivery, customer, incoming, winner, InboundOutcome.Linked, cancellationToken);
+                return new InboundResult(InboundOutcome.Skipped, holder.Id, customer.Id, $"The email belongs to user {holder.Id}, and the LinkOnly strategy does not match by email.");
+            }
+
+            // Another delivery (another store, another node) created the user first: link to it.
+            if (holder is not null)
+            {
+                return await LinkAsync(delivery, customer, incoming, holder, InboundOutcome.Linked, cancellationToken);
             }
         }
 

@@ -1,0 +1,78 @@
+using OrchardShopify.Core.Ports;
+
+namespace OrchardShopify.Core.Tests.InMemory;
+
+internal sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Store, long Customer), CustomerLink> _byCustomer = [];
+    private readonly Dictionary<(string Store, string User), CustomerLink> _byUser = [];
+
+    public IReadOnlyList<CustomerLink> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _byCustomer.Values];
+            }
+        }
+    }
+
+    public Task<CustomerLink?> FindByCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_byCustomer.GetValueOrDefault((storeHandle, customerId)));
+        }
+    }
+
+    public Task<IReadOnlyList<CustomerLink>> FindByUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<CustomerLink>>(_byUser.Values.Where(l => l.UserId == userId).ToList());
+        }
+    }
+
+    public Task<LinkAttempt> TryAddAsync(CustomerLink link, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_byCustomer.TryGetValue((link.StoreHandle, link.CustomerId), out var existing)
+                || _byUser.TryGetValue((link.StoreHandle, link.UserId), out existing))
+            {
+                return Task.FromResult(new LinkAttempt(false, existing));
+            }
+
+            _byCustomer[(link.StoreHandle, link.CustomerId)] = link;
+            _byUser[(link.StoreHandle, link.UserId)] = link;
+            return Task.FromResult(new LinkAttempt(true, link));
+        }
+    }
+
+    public Task UpdateAsync(CustomerLink link, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _byCustomer[(link.StoreHandle, link.CustomerId)] = link;
+            _byUser[(link.StoreHandle, link.UserId)] = link;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_byCustomer.Remove((storeHandle, customerId), out var link))
+            {
+                return Task.FromResult(false);
+            }
+
+            _byUser.Remove((storeHandle, link.UserId));
+            return Task.FromResult(true);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using OrchardShopify.Core.Ports;
+
+namespace OrchardShopify.Core.Tests.InMemory;
+
+internal sealed class InMemorySyncLog : ISyncLog
+{
+    private readonly ConcurrentQueue<SyncLogEntry> _entries = new();
+    private readonly Lock _gate = new();
+
+    public IReadOnlyList<SyncLogEntry> Entries => [.. _entries];
+
+    public ValueTask RecordAsync(SyncLogEntry entry, CancellationToken cancellationToken)
+    {
+        _entries.Enqueue(entry);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask EraseCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var keep = _entries.Where(e => !(e.StoreHandle == storeHandle && e.CustomerId == customerId)).ToList();
+            _entries.Clear();
+            foreach (var entry in keep)
+            {
+                _entries.Enqueue(entry);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+internal sealed class InMemoryOutboundQueue : IOutboundSyncQueue
+{
+    private readonly ConcurrentQueue<OutboundPush> _pushes = new();
+
+    public int Count => _pushes.Count;
+
+    public IReadOnlyList<OutboundPush> Pending => [.. _pushes];
+
+    public ValueTask EnqueueAsync(OutboundPush push, CancellationToken cancellationToken)
+    {
+        _pushes.Enqueue(push);
+        return ValueTask.CompletedTask;
+    }
+
+    public bool TryTake(out OutboundPush push) => _pushes.TryDequeue(out push!);
+}
+
+internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
