@@ -1,0 +1,118 @@
+using System.Text.Json.Serialization;
+
+namespace OrchardShopify.Emulator.Control;
+
+/// <summary>Misbehaviour the emulator injects so a client's resilience can be exercised.</summary>
+public sealed record FaultSettings
+{
+    /// <summary>Each webhook delivery is sent this many times (same X-Shopify-Webhook-Id).</summary>
+    public int DuplicateDeliveries { get; init; } = 1;
+
+    /// <summary>Deliveries are held for a random time up to <see cref="ShuffleWindowMs"/> so they arrive out of order.</summary>
+    public bool ShuffleDeliveries { get; init; }
+
+    public int ShuffleWindowMs { get; init; } = 250;
+
+    /// <summary>Added before every webhook delivery attempt.</summary>
+    public int WebhookLatencyMs { get; init; }
+
+    /// <summary>Added before every Admin API response.</summary>
+    public int ApiLatencyMs { get; init; }
+
+    /// <summary>Webhooks are signed with a wrong key.</summary>
+    public bool WrongSignature { get; init; }
+
+    /// <summary>Fraction (0..1) of Admin API requests answered with HTTP 502/503.</summary>
+    public double ServerErrorRate { get; init; }
+
+    /// <summary>Fraction (0..1) of Admin API requests answered THROTTLED regardless of the bucket.</summary>
+    public double ThrottleRate { get; init; }
+
+    public int? RandomSeed { get; init; }
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (DuplicateDeliveries is < 1 or > 20)
+        {
+            problems.Add("duplicateDeliveries must be between 1 and 20");
+        }
+
+        if (ShuffleWindowMs is < 0 or > 60_000)
+        {
+            problems.Add("shuffleWindowMs must be between 0 and 60000");
+        }
+
+        if (WebhookLatencyMs is < 0 or > 60_000)
+        {
+            problems.Add("webhookLatencyMs must be between 0 and 60000");
+        }
+
+        if (ApiLatencyMs is < 0 or > 60_000)
+        {
+            problems.Add("apiLatencyMs must be between 0 and 60000");
+        }
+
+        if (ServerErrorRate is < 0 or > 1 || double.IsNaN(ServerErrorRate))
+        {
+            problems.Add("serverErrorRate must be between 0 and 1");
+        }
+
+        if (ThrottleRate is < 0 or > 1 || double.IsNaN(ThrottleRate))
+        {
+            problems.Add("throttleRate must be between 0 and 1");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>The live fault settings, swapped atomically by the control API.</summary>
+public sealed class FaultState
+{
+    private readonly object _gate = new();
+    private FaultSettings _current;
+    private Random _random;
+
+    public FaultState(FaultSettings initial)
+    {
+        _current = initial;
+        _random = initial.RandomSeed is { } seed ? new Random(seed) : new Random();
+    }
+
+    public FaultSettings Current => Volatile.Read(ref _current);
+
+    public void Replace(FaultSettings settings)
+    {
+        lock (_gate)
+        {
+            _current = settings;
+            _random = settings.RandomSeed is { } seed ? new Random(seed) : new Random();
+        }
+    }
+
+    public bool Roll(double probability)
+    {
+        if (probability <= 0)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            return _random.NextDouble() < probability;
+        }
+    }
+
+    public int Next(int maxExclusive)
+    {
+        lock (_gate)
+        {
+            return maxExclusive <= 0 ? 0 : _random.Next(maxExclusive);
+        }
+    }
+}
+
+[JsonSerializable(typeof(FaultSettings))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class FaultSettingsJsonContext : JsonSerializerContext;

@@ -1,0 +1,39 @@
+using OrchardShopify.Emulator;
+
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(EmulatorCommandLine.Usage);
+    return 0;
+}
+
+var (options, error) = EmulatorCommandLine.Parse(args);
+if (options is null)
+{
+    await Console.Error.WriteLineAsync("error: " + error);
+    return 2;
+}
+
+using var stopping = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stopping.Cancel();
+};
+
+await using var emulator = await ShopifyEmulator.StartAsync(options, stopping.Token);
+Console.WriteLine($"Shopify emulator listening on {emulator.BaseUrl}");
+foreach (var shop in emulator.Shops.Values)
+{
+    Console.WriteLine($"  {shop.Domain}: {shop.Count} customers, Admin API {emulator.AdminApiUrl(shop.Domain)}");
+}
+
+Console.WriteLine($"  access token: {options.AccessToken}   webhook secret: {options.WebhookSecret}   plan: {options.Plan}   time scale: {options.TimeScale}");
+try
+{
+    await Task.Delay(Timeout.Infinite, stopping.Token);
+}
+catch (OperationCanceledException)
+{
+}
+
+return 0;
