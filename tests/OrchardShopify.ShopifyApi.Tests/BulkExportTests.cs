@@ -1,0 +1,180 @@
+using System.Net;
+using System.Text;
+using OrchardShopify.Core.ShopifyApi;
+using OrchardShopify.ShopifyApi.Tests.Support;
+
+namespace OrchardShopify.ShopifyApi.Tests;
+
+public sealed class BulkExportTests
+{
+    [Fact]
+    public async Task Export_starts_polls_until_completed_downloads_and_streams_customer_and_address_rows()
+    {
+        const string Jsonl = """
+            {"id":"gid://shopify/Customer/1","firstName":"Ada","lastName":"Lovelace","note":null,"state":"ENABLED","createdAt":"2025-01-01T00:00:00Z","updatedAt":"2026-10-01T00:00:00Z","numberOfOrders":"2","defaultEmailAddress":{"emailAddress":"ada@example.com"},"defaultPhoneNumber":{"phoneNumber":"+442079460000"}}
+            {"id":"gid://shopify/MailingAddress/11?model_name=CustomerAddress","address1":"12 St James's Square","city":"London","countryCodeV2":"GB","__parentId":"gid://shopify/Customer/1"}
+            {"id":"gid://shopify/Customer/2","firstName":"Charles","lastName":"Babbage","note":"","state":"DISABLED","createdAt":"2025-01-02T00:00:00Z","updatedAt":"2026-10-02T00:00:00Z","numberOfOrders":"0","defaultEmailAddress":null,"defaultPhoneNumber":null}
+
+            """;
+        var polls = 0;
+        var stub = new ShopifyStub((sent, _) => sent.OperationName switch
+        {
+            "BulkOperationRunQuery" => ShopifyStub.Data("""{"bulkOperationRunQuery":{"bulkOperation":{"id":"gid://shopify/BulkOperation/720918","status":"CREATED"},"userErrors":[]}}""", requested: 10, actual: 10),
+            "BulkOperationStatus" => ShopifyStub.Data(++polls < 3
+                ? """{"bulkOperation":{"id":"gid://shopify/BulkOperation/720918","status":"RUNNING","errorCode":null,"objectCount":"1","rootObjectCount":"1","url":null,"partialDataUrl":null}}"""
+                : """{"bulkOperation":{"id":"gid://shopify/BulkOperation/720918","status":"COMPLETED","errorCode":null,"objectCount":"3","rootObjectCount":"2","url":"https://storage.example.com/bulk/720918.jsonl?sig=abc","partialDataUrl":null}}""", requested: 1, actual: 1),
+            null when sent.Method == HttpMethod.Get => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Jsonl, Encoding.UTF8, "application/jsonl") },
+            _ => throw new InvalidOperationException(sent.OperationName),
+        });
+        using var shopify = new TestShopify(stub);
+
+        var rows = new List<BulkExportRow>();
+        await foreach (var row in shopify.Bulk.ExportAsync(shopify.Store, CancellationToken.None))
+        {
+            rows.Add(row);
+        }
+
+        var first = Assert.IsType<BulkCustomerRow>(rows[0]);
+        Assert.Equal(("ada@example.com", 2L), (first.Customer.Profile.Email, first.NumberOfOrders));
+        var address = Assert.IsType<BulkCustomerAddressRow>(rows[1]);
+        Assert.Equal((1L, "London"), (address.CustomerId, address.Address.City));
+        Assert.Equal(2, Assert.IsType<BulkCustomerRow>(rows[2]).Customer.Id);
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(3, polls);
+
+        var run = stub.Operations("BulkOperationRunQuery").Single();
+        Assert.Contains("addressesV2", run.Variables!["query"]!.GetValue<string>(), StringComparison.Ordinal);
+        var download = stub.Sent.Single(s => s.Method == HttpMethod.Get);
+        Assert.Equal("storage.example.com", download.Url.Host);
+        Assert.Null(download.AccessToken);
+    }
+
+    [Fact]
+    public async Task Failed_bulk_operation_is_reported_with_its_error_code()
+    {
+        var stub = new ShopifyStub((sent, _) => sent.OperationName == "BulkOperationRunQuery"
+            ? ShopifyStub.Data("""{"bulkOperationRunQuery":{"bulkOperation":{"id":"gid://shopify/BulkOperation/1","status":"CREATED"},"userErrors":[]}}""")
+            : ShopifyStub.Data("""{"bulkOperation":{"id":"gid://shopify/BulkOperation/1","status":"FAILED","errorCode":"ACCESS_DENIED","objectCount":"0","rootObjectCount":"0","url":null,"partialDataUrl":null}}"""));
+        using var shopify = new TestShopify(stub);
+
+        var error = await Assert.ThrowsAsync<ShopifyApiException>(async () =>
+        {
+            await foreach (var unused in shopify.Bulk.ExportAsync(shopify.Store, CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Contains("ACCESS_DENIED", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task Two_hundred_thousand_lines_stream_row_by_row_without_reading_ahead()
+    {
+        const int Lines = 200_000;
+        const int Window = 2_000;
+        var consumed = 0;
+        using var source = new GeneratedJsonlStream(Lines, () => consumed, Window);
+
+        var customers = 0;
+        var addresses = 0;
+        await foreach (var row in BulkCustomerExport.ReadRowsAsync(source, maxLineBytes: 64 * 1024, CancellationToken.None))
+        {
+            consumed++;
+            if (row is BulkCustomerRow)
+            {
+                customers++;
+            }
+            else if (row is BulkCustomerAddressRow)
+            {
+                addresses++;
+            }
+        }
+
+        Assert.Equal(Lines, consumed);
+        Assert.Equal((Lines / 2, Lines / 2), (customers, addresses));
+        Assert.True(source.MaxAhead <= Window, $"read {source.MaxAhead} lines ahead of the consumer");
+    }
+
+    [Fact]
+    public async Task A_line_longer_than_the_limit_is_rejected_instead_of_buffered()
+    {
+        using var endless = new MemoryStream(Encoding.UTF8.GetBytes("{\"id\":\"" + new string('x', 300_000)));
+
+        await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var unused in BulkCustomerExport.ReadRowsAsync(endless, maxLineBytes: 100_000, CancellationToken.None))
+            {
+            }
+        });
+    }
+
+    /// <summary>
+    /// Produces JSONL lazily (a customer, then its address) and fails if asked for more than <c>window</c> lines beyond
+    /// what the consumer has taken: a reader that buffers the file cannot pass.
+    /// </summary>
+    private sealed class GeneratedJsonlStream(int lines, Func<int> consumed, int window) : Stream
+    {
+        private byte[] _current = [];
+        private int _offset;
+        private int _produced;
+
+        public int MaxAhead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var written = 0;
+            while (written < count)
+            {
+                if (_offset == _current.Length)
+                {
+                    if (_produced == lines)
+                    {
+                        break;
+                    }
+
+                    var ahead = _produced - consumed();
+                    MaxAhead = Math.Max(MaxAhead, ahead);
+                    if (ahead > window)
+                    {
+                        throw new InvalidOperationException($"The reader asked for line {_produced} while only {consumed()} rows were consumed.");
+                    }
+
+                    _current = Encoding.UTF8.GetBytes(LineFor(_produced++));
+                    _offset = 0;
+                }
+
+                var n = Math.Min(count - written, _current.Length - _offset);
+                Array.Copy(_current, _offset, buffer, offset + written, n);
+                _offset += n;
+                written += n;
+            }
+
+            return written;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private static string LineFor(int i) => i % 2 == 0
+            ? $$"""{"id":"gid://shopify/Customer/{{i + 1}}","firstName":"Customer","lastName":"{{i}}","updatedAt":"2026-10-01T00:00:00Z","defaultEmailAddress":{"emailAddress":"c{{i}}@example.com"},"defaultPhoneNumber":null}""" + "\n"
+            : $$"""{"id":"gid://shopify/MailingAddress/{{i}}?model_name=CustomerAddress","city":"London","countryCodeV2":"GB","__parentId":"gid://shopify/Customer/{{i}}"}""" + "\n";
+    }
+}
