@@ -14,7 +14,7 @@ section() { printf '\n==> %s\n' "$*"; }
 
 section "GraphQL documents against Shopify's Admin schema"
 if [ -d tools/graphql-schema-check ]; then
-  if (cd tools/graphql-schema-check && npm ci --no-audit --no-fund --loglevel=error >/dev/null && node validate.mjs); then
+  if bash tools/graphql-schema-check/run.sh; then
     :
   else
     echo "GraphQL schema check FAILED"

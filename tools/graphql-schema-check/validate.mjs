@@ -13,7 +13,9 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
 const apiVersion = process.env.SHOPIFY_API_VERSION ?? '2026-10';
-const schemaPath = join(here, 'node_modules', '@shopify', 'dev-mcp', 'dist', 'data', `admin_${apiVersion}.json.gz`);
+// run.sh unpacks the schema from the @shopify/dev-mcp package tarball into schema/ (the package's
+// own dependency tree is large and irrelevant here).
+const schemaPath = process.env.SHOPIFY_ADMIN_SCHEMA ?? join(here, 'schema', `admin_${apiVersion}.json.gz`);
 
 const introspection = JSON.parse(gunzipSync(readFileSync(schemaPath)).toString('utf8'));
 const schema = buildClientSchema(introspection.data ?? introspection);
