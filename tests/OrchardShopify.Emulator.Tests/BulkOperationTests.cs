@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using OrchardShopify.Emulator.Tests.Infrastructure;
+
+namespace OrchardShopify.Emulator.Tests;
+
+public sealed class BulkOperationTests
+{
+    private static async Task<JsonNode> RunToCompletionAsync(AdminClient client, string bulkQuery, TimeSpan timeout)
+    {
+        var started = await client.DataAsync("mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { field message } } }", new { q = bulkQuery });
+        Assert.Empty(started["bulkOperationRunQuery"]!["userErrors"]!.AsArray());
+        var id = started["bulkOperationRunQuery"]!["bulkOperation"]!["id"]!.GetValue<string>();
+        Assert.StartsWith("gid://shopify/BulkOperation/", id, StringComparison.Ordinal);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var poll = await client.DataAsync("query($id: ID!) { bulkOperation(id: $id) { id status objectCount rootObjectCount fileSize url } }", new { id });
+            var operation = poll["bulkOperation"]!;
+            if (operation["status"]!.GetValue<string>() is "COMPLETED" or "FAILED")
+            {
+                return operation;
+            }
+
+            Assert.True(clock.Elapsed < timeout, "bulk operation did not finish in time");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task Bulk_export_writes_JSONL_with_parentId_rows_for_nested_connections()
+    {
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 12 });
+        using var client = new AdminClient(emulator, Emulators.Us);
+        var shop = emulator.Shops[Emulators.Us].Snapshot();
+
+        var operation = await RunToCompletionAsync(client, """
+            { customers { edges { node { id email numberOfOrders
+                addressesV2 { edges { node { id city } } }
+                orders { edges { node { id name lineItems { edges { node { id sku } } } } } }
+            } } } }
+            """, TimeSpan.FromSeconds(10));
+        var jsonl = await client.Http.GetStringAsync(operation["url"]!.GetValue<string>());
+        var rows = jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+
+        Assert.Equal("COMPLETED", operation["status"]!.GetValue<string>());
+        var expected = shop.Count + shop.Sum(c => c.Addresses.Length + c.Orders.Length + c.Orders.Sum(o => o.LineItems.Length));
+        Assert.Equal(expected, rows.Count);
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), operation["objectCount"]!.GetValue<string>());
+        Assert.Equal(shop.Count, rows.Count(r => !r.ContainsKey("__parentId")));
+        var customerIds = rows.Where(r => !r.ContainsKey("__parentId")).Select(r => r["id"]!.GetValue<string>()).ToHashSet();
+        var orderIds = rows.Where(r => r["id"]!.GetValue<string>().Contains("/Order/", StringComparison.Ordinal)).Select(r => r["id"]!.GetValue<string>()).ToHashSet();
+        Assert.All(rows.Where(r => r.ContainsKey("city") || r.ContainsKey("name")), r => Assert.Contains(r["__parentId"]!.GetValue<string>(), customerIds));
+        Assert.All(rows.Where(r => r.ContainsKey("sku")), r => Assert.Contains(r["__parentId"]!.GetValue<string>(), orderIds));
+        Assert.All(rows.Where(r => !r.ContainsKey("__parentId")), r => Assert.False(r.ContainsKey("addressesV2")));
+    }
+
+    [Fact]
+    public async Task Bulk_export_streams_a_shop_of_100000_customers()
+    {
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { Shops = ["big-demo.myshopify.com"], CustomersPerShop = 100_000 });
+        using var client = new AdminClient(emulator);
+
+        var operation = await RunToCompletionAsync(client, "{ customers { edges { node { id email updatedAt } } } }", TimeSpan.FromSeconds(30));
+        using var stream = await client.Http.GetStreamAsync(operation["url"]!.GetValue<string>());
+        using var reader = new StreamReader(stream);
+        var lines = 0;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (lines++ == 0)
+            {
+                Assert.StartsWith("{\"id\":\"gid://shopify/Customer/", line, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(100_000, lines);
+        Assert.Equal("100000", operation["rootObjectCount"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Only_one_bulk_query_runs_per_shop_and_currentBulkOperation_reports_it()
+    {
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { Shops = ["big-demo.myshopify.com"], CustomersPerShop = 30_000 });
+        using var client = new AdminClient(emulator);
+        const string run = "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { code message } } }";
+        var query = "{ customers { edges { node { id addressesV2 { edges { node { id } } } } } } }";
+
+        var first = await client.DataAsync(run, new { q = query });
+        var second = await client.DataAsync(run, new { q = query });
+        var current = await client.DataAsync("{ currentBulkOperation { id status } }");
+
+        var firstId = first["bulkOperationRunQuery"]!["bulkOperation"]!["id"]!.GetValue<string>();
+        Assert.Equal("OPERATION_IN_PROGRESS", second["bulkOperationRunQuery"]!["userErrors"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal(firstId, current["currentBulkOperation"]!["id"]!.GetValue<string>());
+        await emulator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Bulk_query_with_an_unknown_field_is_rejected_with_a_user_error()
+    {
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 1 });
+        using var client = new AdminClient(emulator);
+
+        var data = await client.DataAsync("mutation { bulkOperationRunQuery(query: \"{ customers { edges { node { id shoeSize } } } }\") { bulkOperation { id } userErrors { field message } } }");
+
+        Assert.Null(data["bulkOperationRunQuery"]!["bulkOperation"]);
+        Assert.Contains("shoeSize", data["bulkOperationRunQuery"]!["userErrors"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
