@@ -158,6 +158,27 @@ public sealed partial class WebhookTests
     }
 
     [Fact]
+    public async Task Endpoint_slower_than_5_seconds_counts_as_a_failure_and_is_retried()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var calls = 0;
+        receiver.Stall = () => Interlocked.Increment(ref calls) == 1 ? TimeSpan.FromSeconds(8) : TimeSpan.Zero;
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 1, TimeScale = 100_000 });
+        using var client = new AdminClient(emulator);
+        await client.SubscribeAsync("CUSTOMERS_CREATE", receiver.Url);
+
+        await client.CreateCustomerAsync(new { email = "slow@example.com" });
+        await receiver.TakeAsync(2, TimeSpan.FromSeconds(10));
+        await emulator.WaitForWebhooksAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        var log = emulator.State.Deliveries.Snapshot();
+        Assert.Equal(2, log.Count);
+        Assert.Equal("Timed out after 5 s", log[0].Error);
+        Assert.InRange(log[0].DurationMs, 4900, 7000);
+        Assert.True(log[1].Succeeded);
+    }
+
+    [Fact]
     public async Task Duplicate_fault_delivers_each_webhook_several_times_with_the_same_id()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -34,6 +34,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Status code to answer with; defaults to 200.</summary>
     public Func<int> Respond { get; set; } = () => 200;
 
+    /// <summary>How long to stall before answering; lets a test exceed the sender's timeout.</summary>
+    public Func<TimeSpan> Stall { get; set; } = () => TimeSpan.Zero;
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -49,6 +52,19 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var webhook = new ReceivedWebhook(headers, buffer.ToArray(), DateTimeOffset.UtcNow);
             receiver!.All.Enqueue(webhook);
             await receiver._received.Writer.WriteAsync(webhook);
+            var stall = receiver.Stall();
+            if (stall > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(stall, http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
             http.Response.StatusCode = receiver.Respond();
         });
         await app.StartAsync();

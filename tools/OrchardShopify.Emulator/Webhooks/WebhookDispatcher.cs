@@ -117,8 +117,8 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     /// <summary>Waits until no delivery is pending or in retry; used by tests and the reset endpoint.</summary>
     public async Task WaitIdleAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!_inFlight.IsEmpty && DateTime.UtcNow < deadline)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (!_inFlight.IsEmpty && System.Diagnostics.Stopwatch.GetElapsedTime(started) < timeout)
         {
             await Task.Delay(10, cancellationToken);
         }
