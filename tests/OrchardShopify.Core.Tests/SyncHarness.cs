@@ -9,7 +9,7 @@ using OrchardShopify.Core.DependencyInjection;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Core.Sync;
-using OrchardShopify.Core.Tests.InMemory;
+using OrchardShopify.Testing;
 using OrchardShopify.Core.Webhooks;
 
 namespace OrchardShopify.Core.Tests;

@@ -1,7 +1,7 @@
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Sync;
-using OrchardShopify.Core.Tests.InMemory;
+using OrchardShopify.Testing;
 
 namespace OrchardShopify.Core.Tests.Sync;
 

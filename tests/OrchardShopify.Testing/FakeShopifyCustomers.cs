@@ -4,13 +4,13 @@ using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.ShopifyApi;
 
-namespace OrchardShopify.Core.Tests.InMemory;
+namespace OrchardShopify.Testing;
 
 /// <summary>
 /// Shopify's customer rules in memory: unique email and phone per store, updated_at advancing (second
 /// precision) on every change, and REST-shaped webhook bodies for the changes it makes.
 /// </summary>
-internal sealed class FakeShopifyCustomers(TimeProvider time) : IShopifyCustomerApi
+public sealed class FakeShopifyCustomers(TimeProvider time) : IShopifyCustomerApi
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Store, long Id), ShopifyCustomer> _customers = [];

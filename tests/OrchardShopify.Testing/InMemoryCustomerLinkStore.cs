@@ -1,8 +1,8 @@
 using OrchardShopify.Core.Ports;
 
-namespace OrchardShopify.Core.Tests.InMemory;
+namespace OrchardShopify.Testing;
 
-internal sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
+public sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Store, long Customer), CustomerLink> _byCustomer = [];

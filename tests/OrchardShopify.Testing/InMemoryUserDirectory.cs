@@ -1,13 +1,13 @@
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
 
-namespace OrchardShopify.Core.Tests.InMemory;
+namespace OrchardShopify.Testing;
 
 /// <summary>
 /// Users as a host keeps them: unique emails, and a "user changed" hook that fires on every write,
 /// the way Identity or Orchard user events would reach the outbound scheduler.
 /// </summary>
-internal sealed class InMemoryUserDirectory : IUserDirectory
+public sealed class InMemoryUserDirectory : IUserDirectory
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SyncUser> _users = [];

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using OrchardShopify.Core.Ports;
 
-namespace OrchardShopify.Core.Tests.InMemory;
+namespace OrchardShopify.Testing;
 
-internal sealed class InMemorySyncLog : ISyncLog
+public sealed class InMemorySyncLog : ISyncLog
 {
     private readonly ConcurrentQueue<SyncLogEntry> _entries = new();
     private readonly Lock _gate = new();
@@ -32,7 +32,7 @@ internal sealed class InMemorySyncLog : ISyncLog
     }
 }
 
-internal sealed class InMemoryOutboundQueue : IOutboundSyncQueue
+public sealed class InMemoryOutboundQueue : IOutboundSyncQueue
 {
     private readonly ConcurrentQueue<OutboundPush> _pushes = new();
 
@@ -49,7 +49,7 @@ internal sealed class InMemoryOutboundQueue : IOutboundSyncQueue
     public bool TryTake(out OutboundPush push) => _pushes.TryDequeue(out push!);
 }
 
-internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;
 
