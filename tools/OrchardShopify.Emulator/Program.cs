@@ -13,14 +13,7 @@ if (options is null)
     return 2;
 }
 
-using var stopping = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stopping.Cancel();
-};
-
-await using var emulator = await ShopifyEmulator.StartAsync(options, stopping.Token);
+await using var emulator = await ShopifyEmulator.StartAsync(options, CancellationToken.None);
 Console.WriteLine($"Shopify emulator listening on {emulator.BaseUrl}");
 foreach (var shop in emulator.Shops.Values)
 {
@@ -28,12 +21,6 @@ foreach (var shop in emulator.Shops.Values)
 }
 
 Console.WriteLine($"  access token: {options.AccessToken}   webhook secret: {options.WebhookSecret}   plan: {options.Plan}   time scale: {options.TimeScale}");
-try
-{
-    await Task.Delay(Timeout.Infinite, stopping.Token);
-}
-catch (OperationCanceledException)
-{
-}
-
+// The host's console lifetime stops the app on Ctrl+C and SIGTERM.
+await emulator.WaitForShutdownAsync(CancellationToken.None);
 return 0;
