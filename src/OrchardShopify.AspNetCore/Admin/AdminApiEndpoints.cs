@@ -1,0 +1,194 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.Customers;
+using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Workers;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Sync;
+
+namespace OrchardShopify.AspNetCore.Admin;
+
+/// <summary>Admin JSON: links, deliveries and dead letters, replay, push one user now. Admin role or <c>X-Api-Key</c>.</summary>
+internal static class AdminApiEndpoints
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    public static RouteGroupBuilder MapAdminApiEndpoints(this IEndpointRouteBuilder endpoints, string prefix)
+    {
+        var group = endpoints.MapGroup(prefix + "/admin/api").AllowAnonymous().DisableAntiforgery().WithTags("Shopify admin").AddEndpointFilter(RequireAdminAsync);
+
+        group.MapGet("/links", async (string? store, string? email, int? take, HttpContext http, IAdminUserSource users, StoreRegistry stores, ICustomerLinkStore links) =>
+        {
+            var resolved = store is null ? null : stores.FindByHandle(store);
+            if (store is not null && resolved is null)
+            {
+                return Results.Json(new ApiError("unknown_store", $"No enabled store has the handle '{store}'."), statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var rows = new List<AdminLinkRow>();
+            foreach (var user in await users.ListAsync(email, Math.Clamp(take ?? 100, 1, 500), http.RequestAborted))
+            {
+                var userLinks = await links.FindByUserAsync(user.Id, http.RequestAborted);
+                var relevant = resolved is null ? userLinks : userLinks.Where(l => string.Equals(l.StoreHandle, resolved.Handle, StringComparison.OrdinalIgnoreCase)).ToList();
+                rows.Add(new AdminLinkRow(
+                    user.Id,
+                    user.Email,
+                    user.FirstName,
+                    user.LastName,
+                    resolved is null || relevant.Count == 0 ? null : relevant[0].CustomerId,
+                    relevant.ToDictionary(l => l.StoreHandle, l => l.CustomerId, StringComparer.OrdinalIgnoreCase)));
+            }
+
+            return Results.Json(rows);
+        });
+
+        group.MapGet("/deliveries", async (string? status, string? kind, int? take, SyncDatabase database, HttpContext http) =>
+        {
+            await using var db = await database.OpenAsync(http.RequestAborted);
+            var query = db.WorkItems.AsNoTracking();
+            if (!string.IsNullOrEmpty(status))
+            {
+                if (!TryParseStatus(status, out var parsed))
+                {
+                    return Results.Json(new ApiError("invalid_status", "status must be pending, processing, succeeded or deadletter."), statusCode: StatusCodes.Status400BadRequest);
+                }
+
+                query = query.Where(w => w.Status == parsed);
+            }
+
+            if (kind is "inbound" or "outbound")
+            {
+                var parsedKind = kind == "inbound" ? WorkKind.InboundDelivery : WorkKind.OutboundPush;
+                query = query.Where(w => w.Kind == parsedKind);
+            }
+
+            var items = await query.OrderByDescending(w => w.Id).Take(Math.Clamp(take ?? 100, 1, 500)).ToListAsync(http.RequestAborted);
+            return Results.Json(items.Select(AdminDeliveryRow.From));
+        });
+
+        group.MapPost("/deliveries/{id:long}/replay", async (long id, WorkQueue queue, WorkSignals signals, SyncDatabase database, HttpContext http) =>
+        {
+            if (!await queue.ReplayAsync(id, http.RequestAborted))
+            {
+                return Results.Json(new ApiError("not_replayable", $"Item {id} does not exist or is being processed."), statusCode: StatusCodes.Status404NotFound);
+            }
+
+            await using var db = await database.OpenAsync(http.RequestAborted);
+            var item = await db.WorkItems.AsNoTracking().FirstAsync(w => w.Id == id, http.RequestAborted);
+            signals.Wake(item.Kind);
+            return Results.Json(AdminDeliveryRow.From(item), statusCode: StatusCodes.Status202Accepted);
+        });
+
+        group.MapPost("/users/{id}/push", async (string id, string? store, StoreRegistry stores, IUserDirectory users, IOutboundSyncQueue queue, TimeProvider time, HttpContext http) =>
+        {
+            if (await users.FindByIdAsync(id, http.RequestAborted) is null)
+            {
+                return Results.Json(new ApiError("unknown_user", $"User {id} does not exist."), statusCode: StatusCodes.Status404NotFound);
+            }
+
+            var targets = stores.Stores.Where(s => s.CanCallAdminApi && (store is null || string.Equals(s.Handle, store, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (targets.Count == 0)
+            {
+                return Results.Json(new ApiError("no_store", "No enabled store with an access token matches."), statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            foreach (var target in targets)
+            {
+                await queue.EnqueueAsync(new OutboundPush(id, target.Handle, time.GetUtcNow()), http.RequestAborted);
+            }
+
+            return Results.Json(new { userId = id, stores = targets.Select(t => t.Handle) }, statusCode: StatusCodes.Status202Accepted);
+        });
+
+        return group;
+    }
+
+    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var options = http.RequestServices.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue;
+        if (http.Request.Headers.TryGetValue(ApiKeyHeader, out var given) && given.Count == 1)
+        {
+            return KeyMatches(given[0], options.AdminApiKey)
+                ? await next(context)
+                : Results.Json(new ApiError("invalid_api_key", "The API key is not valid."), statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            return Results.Json(new ApiError("not_signed_in", $"Sign in as an administrator or send {ApiKeyHeader}."), statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        return http.User.IsInRole(options.AdminRole)
+            ? await next(context)
+            : Results.Json(new ApiError("forbidden", "Administrators only."), statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    private static bool KeyMatches(string? given, string? expected)
+    {
+        if (string.IsNullOrEmpty(given) || string.IsNullOrEmpty(expected))
+        {
+            return false;
+        }
+
+        // Hashing first makes the comparison constant-time whatever the lengths.
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+    }
+
+    private static bool TryParseStatus(string value, out WorkStatus status)
+    {
+        status = value.ToUpperInvariant() switch
+        {
+            "PENDING" => WorkStatus.Pending,
+            "PROCESSING" => WorkStatus.Processing,
+            "SUCCEEDED" => WorkStatus.Succeeded,
+            "DEADLETTER" or "DEAD-LETTER" or "DEAD_LETTER" => WorkStatus.DeadLetter,
+            _ => (WorkStatus)(-1),
+        };
+        return status >= 0;
+    }
+}
+
+internal sealed record AdminLinkRow(string Id, string? Email, string? FirstName, string? LastName, long? ShopifyId, IReadOnlyDictionary<string, long> ShopifyIds);
+
+internal sealed record AdminDeliveryRow(
+    long Id,
+    string Kind,
+    string Status,
+    string Store,
+    string Topic,
+    string? WebhookId,
+    long? ShopifyId,
+    string? UserId,
+    int Attempts,
+    string? Outcome,
+    string? LastError,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? ProcessedAt,
+    DateTimeOffset? NextAttemptAt)
+{
+    public static AdminDeliveryRow From(WorkItem item) => new(
+        item.Id,
+        item.Kind == WorkKind.InboundDelivery ? "inbound" : "outbound",
+        item.Status.ToString().ToLowerInvariant(),
+        item.StoreHandle,
+        item.Topic,
+        item.DedupKey,
+        item.CustomerId,
+        item.UserId,
+        item.Attempts,
+        item.Outcome,
+        item.LastError,
+        UnixTime.To(item.ReceivedAt),
+        UnixTime.To(item.ProcessedAt),
+        item.Status == WorkStatus.Pending ? UnixTime.To(item.NextAttemptAt) : null);
+}

@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.ShopifyApi;
+
+namespace OrchardShopify.AspNetCore.Customers;
+
+/// <summary>Headless JSON about the signed-in user's own customer. The customer is always the user's link, never a request parameter.</summary>
+internal static class CustomerApiEndpoints
+{
+    public static RouteGroupBuilder MapCustomerApiEndpoints(this IEndpointRouteBuilder endpoints, string prefix)
+    {
+        var group = endpoints.MapGroup(prefix + "/api/customer").WithTags("Shopify customer").AddEndpointFilter(RequireSignedInUserAsync);
+
+        group.MapGet("/", async (string? store, HttpContext http, CustomerViewService views) =>
+            await AnswerAsync(() => views.GetCustomerAsync(UserId(http)!, store, http.RequestAborted)));
+
+        group.MapGet("/orders", async (string? store, string? status, string? page, int? first, HttpContext http, CustomerViewService views) =>
+        {
+            if (!TryParseStatus(status, out var filter))
+            {
+                return Results.Json(new ApiError("invalid_status", "status must be any, open, closed or cancelled."), statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            return await AnswerAsync(() => views.GetOrdersAsync(UserId(http)!, store, filter, first ?? 10, page, http.RequestAborted));
+        });
+
+        group.MapGet("/addresses", async (string? store, string? page, int? first, HttpContext http, CustomerViewService views) =>
+            await AnswerAsync(() => views.GetAddressesAsync(UserId(http)!, store, first ?? 10, page, http.RequestAborted)));
+
+        return group;
+    }
+
+    private static async ValueTask<object?> RequireSignedInUserAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        => UserId(context.HttpContext) is null
+            ? Results.Json(new ApiError("not_signed_in", "Sign in to read your Shopify customer."), statusCode: StatusCodes.Status401Unauthorized)
+            : await next(context);
+
+    private static string? UserId(HttpContext http)
+    {
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            return null;
+        }
+
+        var claimType = http.RequestServices.GetService(typeof(IOptions<IdentityOptions>)) is IOptions<IdentityOptions> identity
+            ? identity.Value.ClaimsIdentity.UserIdClaimType
+            : ClaimTypes.NameIdentifier;
+        return http.User.FindFirstValue(claimType);
+    }
+
+    private static async Task<IResult> AnswerAsync<T>(Func<Task<CustomerLookup<T>>> lookup)
+        where T : class
+    {
+        CustomerLookup<T> result;
+        try
+        {
+            result = await lookup();
+        }
+        catch (UnknownStoreException ex)
+        {
+            return Results.Json(new ApiError("unknown_store", ex.Message), statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return result.Status switch
+        {
+            CustomerLookupStatus.Found => Results.Json(result.Value),
+            CustomerLookupStatus.NotLinked => Results.Json(new ApiError("not_linked", $"Your account is not linked to a customer of store '{result.StoreHandle}'."), statusCode: StatusCodes.Status404NotFound),
+            _ => Results.Json(new ApiError("customer_gone", $"Store '{result.StoreHandle}' no longer has your customer record."), statusCode: StatusCodes.Status404NotFound),
+        };
+    }
+
+    private static bool TryParseStatus(string? status, out OrderStatusFilter filter)
+    {
+        filter = OrderStatusFilter.Any;
+        return string.IsNullOrEmpty(status) || Enum.TryParse(status, ignoreCase: true, out filter);
+    }
+}
+
+internal sealed record ApiError(string Error, string Message);

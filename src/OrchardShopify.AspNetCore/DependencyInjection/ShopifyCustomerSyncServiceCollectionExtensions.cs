@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.Admin;
+using OrchardShopify.AspNetCore.Customers;
+using OrchardShopify.AspNetCore.Diagnostics;
+using OrchardShopify.AspNetCore.Health;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Webhooks;
+using OrchardShopify.AspNetCore.Workers;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.DependencyInjection;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.ShopifyApi;
+
+namespace OrchardShopify.AspNetCore.DependencyInjection;
+
+public static class ShopifyCustomerSyncServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the customer sync as a running service: the engine bound to <paramref name="configuration"/>
+    /// (the <c>Shopify</c> section) and validated at start-up, the Admin API client, the durable inbox, push
+    /// queue, link store and sync log (SQLite unless configured otherwise), the workers, the customer view
+    /// service, health checks and metrics. Call <c>UseIdentityUsers&lt;TUser&gt;()</c> or register an <see cref="IUserDirectory"/>.
+    /// </summary>
+    public static ShopifyCustomerSyncBuilder AddShopifyCustomerSync(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var engine = services.AddShopifySyncEngine();
+        services.AddOptions<ShopifySyncOptions>().Bind(configuration).ValidateOnStart();
+        services.AddOptions<ShopifyHostOptions>().Bind(configuration).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopifyHostOptions>, ShopifyHostOptionsValidator>());
+        services.AddShopifyAdminApi();
+
+        services.AddDbContextFactory<ShopifySyncDbContext>(ConfigureDatabase);
+        services.TryAddSingleton(sp => new SyncDatabase(
+            sp.GetRequiredService<IDbContextFactory<ShopifySyncDbContext>>(),
+            sp.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue.Storage.Provider == ShopifyStorageProvider.PostgreSql));
+        services.TryAddSingleton<WorkSignals>();
+        services.TryAddSingleton<WorkQueue>();
+        services.TryAddSingleton<WebhookInbox>();
+        services.TryAddSingleton<EfSyncLog>();
+        services.TryAddSingleton<ISyncLog>(sp => sp.GetRequiredService<EfSyncLog>());
+        services.TryAddSingleton<ICustomerLinkStore, EfCustomerLinkStore>();
+        services.TryAddSingleton<IOutboundSyncQueue, DurableOutboundQueue>();
+        services.TryAddSingleton<IAdminUserSource, DirectoryAdminUserSource>();
+
+        services.AddMetrics();
+        services.TryAddSingleton<ShopifySyncMetrics>();
+        services.TryAddSingleton<WebhookIntake>();
+
+        services.AddMemoryCache();
+        services.TryAddSingleton<CustomerViewCache>();
+        services.TryAddSingleton<IShopifyCustomerReads, GraphQLCustomerReads>();
+        services.TryAddSingleton(sp => new CustomerViewService(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<ICustomerLinkStore>(),
+            sp.GetRequiredService<IShopifyCustomerReads>(),
+            sp.GetRequiredService<CustomerViewCache>()));
+
+        services.AddHealthChecks().AddCheck<ShopifySyncHealthCheck>("shopify-sync", tags: ["shopify"]);
+
+        // Registration order is start order: the schema exists before any worker claims.
+        services.AddHostedService<SyncSchemaMigrator>();
+        services.AddSingleton<InboundDeliveryHandler>();
+        services.AddSingleton<OutboundPushHandler>();
+        services.AddSingleton<IHostedService>(sp => WorkerFor<InboundDeliveryHandler>(sp));
+        services.AddSingleton<IHostedService>(sp => WorkerFor<OutboundPushHandler>(sp));
+        services.AddHostedService<SyncMaintenanceWorker>();
+        return new ShopifyCustomerSyncBuilder(engine);
+    }
+
+    private static IHostedService WorkerFor<THandler>(IServiceProvider provider)
+        where THandler : IWorkItemHandler
+    {
+        var options = provider.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue;
+        return options.Queue.WorkersEnabled
+            ? ActivatorUtilities.CreateInstance<SyncWorker>(provider, provider.GetRequiredService<THandler>())
+            : new IdleService();
+    }
+
+    private static void ConfigureDatabase(IServiceProvider provider, DbContextOptionsBuilder builder)
+    {
+        var storage = provider.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue.Storage;
+        if (storage.Provider == ShopifyStorageProvider.PostgreSql)
+        {
+            builder.UseNpgsql(storage.ConnectionString);
+        }
+        else
+        {
+            var connectionString = storage.ConnectionString;
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                var root = provider.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory;
+                connectionString = $"Data Source={Path.Combine(root, "App_Data", "shopify-sync.db")}";
+            }
+
+            builder.UseSqlite(connectionString);
+        }
+
+        // The migrations are written by hand without a model snapshot; the model they create is covered by tests.
+        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    private sealed class IdleService : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

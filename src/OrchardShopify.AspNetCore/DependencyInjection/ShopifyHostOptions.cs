@@ -1,0 +1,67 @@
+namespace OrchardShopify.AspNetCore.DependencyInjection;
+
+/// <summary>
+/// Settings of the ASP.NET Core host, read from the same <c>Shopify</c> section as the engine's options.
+/// </summary>
+public sealed class ShopifyHostOptions
+{
+    /// <summary>Key that authorizes calls to the admin JSON endpoints (header <c>X-Api-Key</c>). Empty: only the admin role.</summary>
+    public string? AdminApiKey { get; set; }
+
+    /// <summary>Role whose members may call the admin JSON endpoints.</summary>
+    public string AdminRole { get; set; } = "Administrator";
+
+    public ShopifyStorageOptions Storage { get; set; } = new();
+
+    public ShopifyQueueOptions Queue { get; set; } = new();
+
+    /// <summary>How long sync log entries and finished inbox items are kept.</summary>
+    public TimeSpan SyncLogRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a customer's Shopify data is cached for templates and headless reads.</summary>
+    public TimeSpan CustomerCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Health turns degraded when the oldest waiting delivery is older than this.</summary>
+    public TimeSpan HealthMaxInboxAge { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public enum ShopifyStorageProvider
+{
+    Sqlite,
+    PostgreSql,
+}
+
+public sealed class ShopifyStorageOptions
+{
+    /// <summary>SQLite (default, one node) or PostgreSQL (several nodes sharing one database).</summary>
+    public ShopifyStorageProvider Provider { get; set; } = ShopifyStorageProvider.Sqlite;
+
+    /// <summary>Defaults to a SQLite file <c>App_Data/shopify-sync.db</c> under the content root.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply the schema migrations at start-up.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}
+
+public sealed class ShopifyQueueOptions
+{
+    /// <summary>Attempts before an item goes to the dead letters.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Delay before the second attempt; doubles with every further attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a claim is held; a node that dies loses its claims after this.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often idle workers look for due items (new deliveries on this node wake them at once).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Items claimed at once by a worker.</summary>
+    public int BatchSize { get; set; } = 20;
+
+    /// <summary>Run the inbox and outbound workers on this node.</summary>
+    public bool WorkersEnabled { get; set; } = true;
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace OrchardShopify.AspNetCore.DependencyInjection;
+
+internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ShopifyHostOptions options)
+    {
+        const string root = "Shopify";
+        var errors = new List<string>();
+        var queue = options.Queue;
+        if (queue.MaxAttempts is < 1 or > 100)
+        {
+            errors.Add($"{root}:Queue:MaxAttempts must be between 1 and 100 (was {queue.MaxAttempts}).");
+        }
+
+        if (queue.RetryBaseDelay <= TimeSpan.Zero || queue.RetryMaxDelay < queue.RetryBaseDelay)
+        {
+            errors.Add($"{root}:Queue:RetryBaseDelay must be positive and not above {root}:Queue:RetryMaxDelay.");
+        }
+
+        if (queue.LeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{root}:Queue:LeaseDuration must be at least one second (was {queue.LeaseDuration}).");
+        }
+
+        if (queue.PollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{root}:Queue:PollInterval must be positive.");
+        }
+
+        if (queue.BatchSize is < 1 or > 500)
+        {
+            errors.Add($"{root}:Queue:BatchSize must be between 1 and 500 (was {queue.BatchSize}).");
+        }
+
+        if (options.SyncLogRetention < TimeSpan.FromDays(2))
+        {
+            // Shopify retries a delivery for 48 hours; the inbox must remember its id at least that long.
+            errors.Add($"{root}:SyncLogRetention must be at least 2 days (was {options.SyncLogRetention}).");
+        }
+
+        if (options.Storage.Provider == ShopifyStorageProvider.PostgreSql && string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
+        {
+            errors.Add($"{root}:Storage:ConnectionString is required when {root}:Storage:Provider is PostgreSql.");
+        }
+
+        if (options.AdminApiKey is { Length: > 0 and < 16 })
+        {
+            errors.Add($"{root}:AdminApiKey must be at least 16 characters when set.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

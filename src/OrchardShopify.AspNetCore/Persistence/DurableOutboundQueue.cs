@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using OrchardShopify.AspNetCore.Workers;
+using OrchardShopify.Core.Ports;
+
+namespace OrchardShopify.AspNetCore.Persistence;
+
+/// <summary><see cref="IOutboundSyncQueue"/> in the sync database, worked by the outbound worker with the inbox's retry rules.</summary>
+internal sealed class DurableOutboundQueue(SyncDatabase database, WorkSignals signals, TimeProvider time) : IOutboundSyncQueue
+{
+    public const string PushTopic = "user/push";
+
+    public async ValueTask EnqueueAsync(OutboundPush push, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(push);
+        await using var db = await database.OpenAsync(cancellationToken);
+
+        // A push waiting to start already sends the user's latest state: one is enough.
+        var waiting = await db.WorkItems.AnyAsync(
+            w => w.Kind == WorkKind.OutboundPush && w.Status == WorkStatus.Pending && w.UserId == push.UserId && w.StoreHandle == push.StoreHandle,
+            cancellationToken);
+        if (!waiting)
+        {
+            var now = UnixTime.From(time.GetUtcNow());
+            db.WorkItems.Add(new WorkItem
+            {
+                Kind = WorkKind.OutboundPush,
+                StoreHandle = push.StoreHandle,
+                Topic = PushTopic,
+                UserId = push.UserId,
+                Status = WorkStatus.Pending,
+                NextAttemptAt = now,
+                ReceivedAt = UnixTime.From(push.RequestedAt),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        signals.Wake(WorkKind.OutboundPush);
+    }
+}

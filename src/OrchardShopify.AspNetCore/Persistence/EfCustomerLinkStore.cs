@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using OrchardShopify.Core.Customers;
+using OrchardShopify.Core.Ports;
+
+namespace OrchardShopify.AspNetCore.Persistence;
+
+/// <summary><see cref="ICustomerLinkStore"/> with (store, customer) as key and a unique index on (store, user).</summary>
+internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLinkStore
+{
+    public async Task<CustomerLink?> FindByCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        var row = await db.Links.AsNoTracking().FirstOrDefaultAsync(l => l.StoreHandle == storeHandle && l.CustomerId == customerId, cancellationToken);
+        return row is null ? null : ToLink(row);
+    }
+
+    public async Task<IReadOnlyList<CustomerLink>> FindByUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        var rows = await db.Links.AsNoTracking().Where(l => l.UserId == userId).ToListAsync(cancellationToken);
+        return rows.Select(ToLink).ToList();
+    }
+
+    public async Task<LinkAttempt> TryAddAsync(CustomerLink link, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        await using (var db = await database.OpenAsync(cancellationToken))
+        {
+            db.Links.Add(ToRow(link));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return new LinkAttempt(true, link);
+            }
+            catch (DbUpdateException ex) when (SyncDatabase.IsUniqueViolation(ex))
+            {
+                // Another linker won: fall through and report its link.
+            }
+        }
+
+        var existing = await FindByCustomerAsync(link.StoreHandle, link.CustomerId, cancellationToken)
+            ?? (await FindByUserAsync(link.UserId, cancellationToken)).FirstOrDefault(l => l.StoreHandle == link.StoreHandle)
+            ?? throw new InvalidOperationException($"Link ({link.StoreHandle}, {link.CustomerId}) conflicted but no conflicting link was found.");
+        return new LinkAttempt(false, existing);
+    }
+
+    public async Task UpdateAsync(CustomerLink link, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        await using var db = await database.OpenAsync(cancellationToken);
+        db.Links.Update(ToRow(link));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        return await db.Links.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    private static CustomerLinkRow ToRow(CustomerLink link) => new()
+    {
+        StoreHandle = link.StoreHandle,
+        CustomerId = link.CustomerId,
+        UserId = link.UserId,
+        LinkedAt = UnixTime.From(link.LinkedAt),
+        AppliedUpdatedAt = UnixTime.From(link.AppliedUpdatedAt),
+        AppliedTriggeredAt = UnixTime.From(link.AppliedTriggeredAt),
+        HasSyncedProfile = link.SyncedProfile is not null,
+        SyncedFirstName = link.SyncedProfile?.FirstName,
+        SyncedLastName = link.SyncedProfile?.LastName,
+        SyncedEmail = link.SyncedProfile?.Email,
+        SyncedPhone = link.SyncedProfile?.Phone,
+    };
+
+    private static CustomerLink ToLink(CustomerLinkRow row) => new(
+        row.StoreHandle,
+        row.CustomerId,
+        row.UserId,
+        UnixTime.To(row.LinkedAt),
+        UnixTime.To(row.AppliedUpdatedAt),
+        UnixTime.To(row.AppliedTriggeredAt),
+        row.HasSyncedProfile ? new CustomerProfile(row.SyncedFirstName, row.SyncedLastName, row.SyncedEmail, row.SyncedPhone) : null);
+}

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using OrchardShopify.Core.Ports;
+
+namespace OrchardShopify.AspNetCore.Persistence;
+
+/// <summary><see cref="ISyncLog"/> in the sync database; pruned after <c>Shopify:SyncLogRetention</c> by the maintenance worker.</summary>
+internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog
+{
+    public async ValueTask RecordAsync(SyncLogEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await AppendAsync(
+            new SyncLogRow
+            {
+                At = UnixTime.From(entry.At),
+                Direction = entry.Direction == SyncDirection.Inbound ? "inbound" : "outbound",
+                StoreHandle = entry.StoreHandle,
+                Topic = entry.Topic,
+                CustomerId = entry.CustomerId,
+                UserId = entry.UserId,
+                Outcome = entry.Outcome,
+                Detail = entry.Detail,
+                WebhookId = entry.WebhookId,
+            },
+            cancellationToken);
+    }
+
+    public async Task AppendAsync(SyncLogRow row, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        db.SyncLog.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Erases the log entries about the customer and the bodies of the deliveries that carried its data.</summary>
+    public async ValueTask EraseCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await db.SyncLog.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
+        await db.WorkItems
+            .Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId && w.Status != WorkStatus.Processing)
+            .ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
+    }
+
+    public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        var cutoff = UnixTime.From(olderThan);
+        await using var db = await database.OpenAsync(cancellationToken);
+        var log = await db.SyncLog.Where(l => l.At < cutoff).ExecuteDeleteAsync(cancellationToken);
+        var items = await db.WorkItems.Where(w => w.Status == WorkStatus.Succeeded && w.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        return log + items;
+    }
+}

@@ -1,0 +1,124 @@
+namespace OrchardShopify.AspNetCore.Persistence;
+
+internal enum WorkKind
+{
+    InboundDelivery = 1,
+    OutboundPush = 2,
+}
+
+internal enum WorkStatus
+{
+    Pending = 0,
+    Processing = 1,
+    Succeeded = 2,
+    DeadLetter = 3,
+}
+
+/// <summary>
+/// One unit of durable work: a verified webhook delivery waiting to be applied, or a user push.
+/// Times are UTC Unix milliseconds so claims compare plain integers on every provider.
+/// </summary>
+internal sealed class WorkItem
+{
+    public long Id { get; set; }
+
+    public WorkKind Kind { get; set; }
+
+    /// <summary>X-Shopify-Webhook-Id for deliveries (unique per kind); null for pushes.</summary>
+    public string? DedupKey { get; set; }
+
+    public required string StoreHandle { get; set; }
+
+    public required string Topic { get; set; }
+
+    public string? EventId { get; set; }
+
+    public long? TriggeredAt { get; set; }
+
+    public string? ApiVersion { get; set; }
+
+    public byte[]? Body { get; set; }
+
+    public long? CustomerId { get; set; }
+
+    public string? UserId { get; set; }
+
+    public WorkStatus Status { get; set; }
+
+    public int Attempts { get; set; }
+
+    public long NextAttemptAt { get; set; }
+
+    public string? LeaseOwner { get; set; }
+
+    public long? LeaseExpiresAt { get; set; }
+
+    public string? LastError { get; set; }
+
+    public string? Outcome { get; set; }
+
+    public long ReceivedAt { get; set; }
+
+    public long? ProcessedAt { get; set; }
+}
+
+internal sealed class CustomerLinkRow
+{
+    public required string StoreHandle { get; set; }
+
+    public long CustomerId { get; set; }
+
+    public required string UserId { get; set; }
+
+    public long LinkedAt { get; set; }
+
+    public long? AppliedUpdatedAt { get; set; }
+
+    public long? AppliedTriggeredAt { get; set; }
+
+    public bool HasSyncedProfile { get; set; }
+
+    public string? SyncedFirstName { get; set; }
+
+    public string? SyncedLastName { get; set; }
+
+    public string? SyncedEmail { get; set; }
+
+    public string? SyncedPhone { get; set; }
+}
+
+internal sealed class SyncLogRow
+{
+    public long Id { get; set; }
+
+    public long At { get; set; }
+
+    public string Direction { get; set; } = "";
+
+    public required string StoreHandle { get; set; }
+
+    public required string Topic { get; set; }
+
+    public long? CustomerId { get; set; }
+
+    public string? UserId { get; set; }
+
+    public required string Outcome { get; set; }
+
+    public string? Detail { get; set; }
+
+    public string? WebhookId { get; set; }
+
+    public int? Attempt { get; set; }
+}
+
+internal static class UnixTime
+{
+    public static long From(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static long? From(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset To(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    public static DateTimeOffset? To(long? value) => value is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(value.Value);
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace OrchardShopify.AspNetCore.Persistence;
+
+/// <summary>The sync's own tables: inbox and push queue, customer links, sync log. Column names match the hand-written migrations and the claim SQL.</summary>
+internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext> options) : DbContext(options)
+{
+    public const string WorkItemsTable = "shopify_work_items";
+    public const string LinksTable = "shopify_customer_links";
+    public const string SyncLogTable = "shopify_sync_log";
+
+    public DbSet<WorkItem> WorkItems => Set<WorkItem>();
+
+    public DbSet<CustomerLinkRow> Links => Set<CustomerLinkRow>();
+
+    public DbSet<SyncLogRow> SyncLog => Set<SyncLogRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<WorkItem>(item =>
+        {
+            item.ToTable(WorkItemsTable);
+            item.HasKey(x => x.Id);
+            item.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            item.Property(x => x.Kind).HasColumnName("kind");
+            item.Property(x => x.DedupKey).HasColumnName("dedup_key").HasMaxLength(200);
+            item.Property(x => x.StoreHandle).HasColumnName("store").HasMaxLength(50);
+            item.Property(x => x.Topic).HasColumnName("topic").HasMaxLength(100);
+            item.Property(x => x.EventId).HasColumnName("event_id").HasMaxLength(200);
+            item.Property(x => x.TriggeredAt).HasColumnName("triggered_at");
+            item.Property(x => x.ApiVersion).HasColumnName("api_version").HasMaxLength(20);
+            item.Property(x => x.Body).HasColumnName("body");
+            item.Property(x => x.CustomerId).HasColumnName("customer_id");
+            item.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
+            item.Property(x => x.Status).HasColumnName("status");
+            item.Property(x => x.Attempts).HasColumnName("attempts");
+            item.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+            item.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(200);
+            item.Property(x => x.LeaseExpiresAt).HasColumnName("lease_expires_at");
+            item.Property(x => x.LastError).HasColumnName("last_error");
+            item.Property(x => x.Outcome).HasColumnName("outcome").HasMaxLength(50);
+            item.Property(x => x.ReceivedAt).HasColumnName("received_at");
+            item.Property(x => x.ProcessedAt).HasColumnName("processed_at");
+            item.HasIndex(x => new { x.Kind, x.DedupKey }).IsUnique().HasDatabaseName("ix_shopify_work_items_dedup");
+            item.HasIndex(x => new { x.Kind, x.Status, x.NextAttemptAt }).HasDatabaseName("ix_shopify_work_items_due");
+            item.HasIndex(x => new { x.StoreHandle, x.CustomerId }).HasDatabaseName("ix_shopify_work_items_customer");
+        });
+
+        modelBuilder.Entity<CustomerLinkRow>(link =>
+        {
+            link.ToTable(LinksTable);
+            link.HasKey(x => new { x.StoreHandle, x.CustomerId });
+            link.Property(x => x.StoreHandle).HasColumnName("store").HasMaxLength(50);
+            link.Property(x => x.CustomerId).HasColumnName("customer_id").ValueGeneratedNever();
+            link.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
+            link.Property(x => x.LinkedAt).HasColumnName("linked_at");
+            link.Property(x => x.AppliedUpdatedAt).HasColumnName("applied_updated_at");
+            link.Property(x => x.AppliedTriggeredAt).HasColumnName("applied_triggered_at");
+            link.Property(x => x.HasSyncedProfile).HasColumnName("has_synced_profile");
+            link.Property(x => x.SyncedFirstName).HasColumnName("synced_first_name");
+            link.Property(x => x.SyncedLastName).HasColumnName("synced_last_name");
+            link.Property(x => x.SyncedEmail).HasColumnName("synced_email");
+            link.Property(x => x.SyncedPhone).HasColumnName("synced_phone");
+            link.HasIndex(x => new { x.StoreHandle, x.UserId }).IsUnique().HasDatabaseName("ix_shopify_customer_links_user");
+            link.HasIndex(x => x.UserId).HasDatabaseName("ix_shopify_customer_links_user_id");
+        });
+
+        modelBuilder.Entity<SyncLogRow>(log =>
+        {
+            log.ToTable(SyncLogTable);
+            log.HasKey(x => x.Id);
+            log.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            log.Property(x => x.At).HasColumnName("at");
+            log.Property(x => x.Direction).HasColumnName("direction").HasMaxLength(10);
+            log.Property(x => x.StoreHandle).HasColumnName("store").HasMaxLength(50);
+            log.Property(x => x.Topic).HasColumnName("topic").HasMaxLength(100);
+            log.Property(x => x.CustomerId).HasColumnName("customer_id");
+            log.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
+            log.Property(x => x.Outcome).HasColumnName("outcome").HasMaxLength(50);
+            log.Property(x => x.Detail).HasColumnName("detail");
+            log.Property(x => x.WebhookId).HasColumnName("webhook_id").HasMaxLength(200);
+            log.Property(x => x.Attempt).HasColumnName("attempt");
+            log.HasIndex(x => x.At).HasDatabaseName("ix_shopify_sync_log_at");
+            log.HasIndex(x => new { x.StoreHandle, x.CustomerId }).HasDatabaseName("ix_shopify_sync_log_customer");
+        });
+    }
+}

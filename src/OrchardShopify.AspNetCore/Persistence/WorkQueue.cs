@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.DependencyInjection;
+
+namespace OrchardShopify.AspNetCore.Persistence;
+
+/// <summary>
+/// Claim-with-lease over <see cref="WorkItem"/>s. A claim takes due items (pending and due, or processing
+/// with an expired lease) in one statement: <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL so nodes never
+/// take the same item, a single <c>UPDATE … RETURNING</c> on SQLite (one writer at a time). Finishing an
+/// item requires still holding its lease, so a node whose lease expired cannot overwrite the new owner.
+/// </summary>
+internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHostOptions> options, TimeProvider time)
+{
+    private const string Table = ShopifySyncDbContext.WorkItemsTable;
+
+    public async Task<IReadOnlyList<WorkItem>> ClaimAsync(WorkKind kind, string owner, int max, CancellationToken cancellationToken)
+    {
+        var now = UnixTime.From(time.GetUtcNow());
+        var leaseUntil = now + (long)options.CurrentValue.Queue.LeaseDuration.TotalMilliseconds;
+        var due = $"kind = {{0}} AND ((status = {(int)WorkStatus.Pending} AND next_attempt_at <= {{1}}) OR (status = {(int)WorkStatus.Processing} AND lease_expires_at <= {{1}}))";
+        const int processing = (int)WorkStatus.Processing;
+        var sql = database.IsPostgres
+            ? $$"""
+              UPDATE {{Table}} AS w SET status = {{processing}}, lease_owner = {2}, lease_expires_at = {3}, attempts = w.attempts + 1
+              FROM (SELECT id FROM {{Table}} WHERE {{due}} ORDER BY next_attempt_at, id LIMIT {4} FOR UPDATE SKIP LOCKED) AS c
+              WHERE w.id = c.id
+              RETURNING w.*
+              """
+            : $$"""
+              UPDATE {{Table}} SET status = {{processing}}, lease_owner = {2}, lease_expires_at = {3}, attempts = attempts + 1
+              WHERE id IN (SELECT id FROM {{Table}} WHERE {{due}} ORDER BY next_attempt_at, id LIMIT {4})
+              RETURNING *
+              """;
+
+        await using var db = await database.OpenAsync(cancellationToken);
+        return await db.WorkItems.FromSqlRaw(sql, (int)kind, now, owner, leaseUntil, max).AsNoTracking().ToListAsync(cancellationToken);
+    }
+
+    /// <returns>False when the lease was lost (another node now owns the item).</returns>
+    public async Task<bool> CompleteAsync(WorkItem item, string owner, string outcome, long? customerId, string? userId, CancellationToken cancellationToken)
+    {
+        var now = UnixTime.From(time.GetUtcNow());
+        await using var db = await database.OpenAsync(cancellationToken);
+        var updated = await db.WorkItems
+            .Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Status == WorkStatus.Processing)
+            .ExecuteUpdateAsync(
+                set => set
+                    .SetProperty(w => w.Status, WorkStatus.Succeeded)
+                    .SetProperty(w => w.Outcome, outcome)
+                    .SetProperty(w => w.CustomerId, w => customerId ?? w.CustomerId)
+                    .SetProperty(w => w.UserId, w => userId ?? w.UserId)
+                    .SetProperty(w => w.ProcessedAt, now)
+                    .SetProperty(w => w.LeaseOwner, (string?)null)
+                    .SetProperty(w => w.LeaseExpiresAt, (long?)null)
+                    .SetProperty(w => w.LastError, (string?)null),
+                cancellationToken);
+        return updated == 1;
+    }
+
+    /// <summary>Schedules a retry with jittered exponential backoff, or dead-letters the item when it is permanent or out of attempts.</summary>
+    /// <returns>The status the item is left in, or null when the lease was lost.</returns>
+    public async Task<WorkStatus?> FailAsync(WorkItem item, string owner, string error, bool permanent, CancellationToken cancellationToken)
+    {
+        var queue = options.CurrentValue.Queue;
+        var now = time.GetUtcNow();
+        var deadLetter = permanent || item.Attempts >= queue.MaxAttempts;
+        var next = deadLetter ? UnixTime.From(now) : UnixTime.From(now + RetryDelay(item.Attempts, queue));
+        var status = deadLetter ? WorkStatus.DeadLetter : WorkStatus.Pending;
+        error = error.Length > 2000 ? error[..2000] : error;
+
+        await using var db = await database.OpenAsync(cancellationToken);
+        var updated = await db.WorkItems
+            .Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Status == WorkStatus.Processing)
+            .ExecuteUpdateAsync(
+                set => set
+                    .SetProperty(w => w.Status, status)
+                    .SetProperty(w => w.NextAttemptAt, next)
+                    .SetProperty(w => w.LastError, error)
+                    .SetProperty(w => w.LeaseOwner, (string?)null)
+                    .SetProperty(w => w.LeaseExpiresAt, (long?)null),
+                cancellationToken);
+        return updated == 1 ? status : null;
+    }
+
+    /// <summary>Gives an item back untouched (shutdown in the middle of it): the attempt does not count.</summary>
+    public async Task ReleaseAsync(WorkItem item, string owner, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await db.WorkItems
+            .Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Status == WorkStatus.Processing)
+            .ExecuteUpdateAsync(
+                set => set
+                    .SetProperty(w => w.Status, WorkStatus.Pending)
+                    .SetProperty(w => w.Attempts, w => w.Attempts - 1)
+                    .SetProperty(w => w.LeaseOwner, (string?)null)
+                    .SetProperty(w => w.LeaseExpiresAt, (long?)null),
+                cancellationToken);
+    }
+
+    /// <summary>Puts a dead-lettered (or finished) item back in the queue with fresh attempts.</summary>
+    public async Task<bool> ReplayAsync(long id, CancellationToken cancellationToken)
+    {
+        var now = UnixTime.From(time.GetUtcNow());
+        await using var db = await database.OpenAsync(cancellationToken);
+        var updated = await db.WorkItems
+            .Where(w => w.Id == id && w.Status != WorkStatus.Processing)
+            .ExecuteUpdateAsync(
+                set => set
+                    .SetProperty(w => w.Status, WorkStatus.Pending)
+                    .SetProperty(w => w.Attempts, 0)
+                    .SetProperty(w => w.NextAttemptAt, now)
+                    .SetProperty(w => w.ProcessedAt, (long?)null),
+                cancellationToken);
+        return updated == 1;
+    }
+
+    internal static TimeSpan RetryDelay(int attempts, ShopifyQueueOptions queue)
+    {
+        var exponent = Math.Clamp(attempts - 1, 0, 30);
+        var ceiling = Math.Min(queue.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, exponent), queue.RetryMaxDelay.TotalMilliseconds);
+
+        // Equal jitter: half the delay is fixed, half random, so retries of a burst spread out.
+        var jitter = RandomNumberGenerator.GetInt32(0, 10_001) / 10_000d;
+        return TimeSpan.FromMilliseconds((ceiling / 2) + (ceiling / 2 * jitter));
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrchardShopify.AspNetCore.Customers;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.ShopifyApi;
+using OrchardShopify.Core.Sync;
+
+namespace OrchardShopify.AspNetCore.Workers;
+
+/// <summary>Runs the configured <see cref="IShopifyUserUpdateJob"/> for one queued push.</summary>
+internal sealed class OutboundPushHandler(IServiceScopeFactory scopes, TimeProvider time, CustomerViewCache cache) : IWorkItemHandler
+{
+    public WorkKind Kind => WorkKind.OutboundPush;
+
+    public async Task<WorkResult> HandleAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var userId = item.UserId ?? throw new PermanentWorkException("The push names no user.");
+        await using var scope = scopes.CreateAsyncScope();
+        var job = scope.ServiceProvider.GetRequiredService<IShopifyUserUpdateJob>();
+        var result = await job.RunAsync(new OutboundPush(userId, item.StoreHandle, time.GetUtcNow()), cancellationToken);
+        if (result.CustomerId is { } customerId)
+        {
+            cache.Invalidate(item.StoreHandle, customerId);
+        }
+
+        return new WorkResult(result.Outcome.ToString().ToLowerInvariant(), result.CustomerId, userId);
+    }
+
+    public bool IsPermanent(Exception exception) => exception is PermanentWorkException or ShopifyApiException { IsTransient: false };
+}

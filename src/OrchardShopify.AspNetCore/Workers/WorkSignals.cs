@@ -1,0 +1,36 @@
+using OrchardShopify.AspNetCore.Persistence;
+
+namespace OrchardShopify.AspNetCore.Workers;
+
+/// <summary>Wakes this node's idle workers when work is stored here, so they need not wait for the next poll.</summary>
+internal sealed class WorkSignals : IDisposable
+{
+    private readonly SemaphoreSlim _inbound = new(0, 1);
+    private readonly SemaphoreSlim _outbound = new(0, 1);
+
+    public void Wake(WorkKind kind)
+    {
+        var signal = For(kind);
+        if (signal.CurrentCount == 0)
+        {
+            try
+            {
+                signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled by a concurrent writer.
+            }
+        }
+    }
+
+    public Task<bool> WaitAsync(WorkKind kind, TimeSpan timeout, CancellationToken cancellationToken) => For(kind).WaitAsync(timeout, cancellationToken);
+
+    public void Dispose()
+    {
+        _inbound.Dispose();
+        _outbound.Dispose();
+    }
+
+    private SemaphoreSlim For(WorkKind kind) => kind == WorkKind.InboundDelivery ? _inbound : _outbound;
+}
