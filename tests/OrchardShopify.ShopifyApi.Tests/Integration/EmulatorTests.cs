@@ -44,13 +44,10 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
 public sealed class EmulatorTests(EmulatorFixture emulator) : IClassFixture<EmulatorFixture>
 {
-    // The emulator's Executor.FromJson reads integer variables as double (the conditional `l : GetValue<double>()`
-    // widens long to double), so every `$first: Int!` is rejected as invalid. Re-enable once it keeps them as long.
-    private const string EmulatorIntVariables = "Emulator rejects Int variables (integers coerced to double in Executor.FromJson)";
 
     private readonly ShopifyCustomerClient _customers = new(emulator.Admin);
 
-    [Fact(Skip = EmulatorIntVariables)]
+    [Fact]
     public async Task Customer_is_created_found_by_email_and_phone_and_updated()
     {
         var email = $"ada.{Guid.NewGuid():N}@example.com";
@@ -82,7 +79,7 @@ public sealed class EmulatorTests(EmulatorFixture emulator) : IClassFixture<Emul
         Assert.Equal(ShopifyUserErrorCode.PhoneTaken, phoneTaken.Code);
     }
 
-    [Fact(Skip = EmulatorIntVariables)]
+    [Fact]
     public async Task Addresses_orders_and_the_customer_view_are_read()
     {
         var customerId = emulator.Emulator.Shops[EmulatorFixture.Shop].Snapshot()[0].Id;
@@ -120,7 +117,7 @@ public sealed class EmulatorTests(EmulatorFixture emulator) : IClassFixture<Emul
         Assert.True(customers >= expected, $"{customers} customer rows for {expected} customers");
     }
 
-    [Fact(Skip = EmulatorIntVariables)]
+    [Fact]
     public async Task Registering_customer_webhooks_twice_creates_them_once()
     {
         var webhooks = new WebhookSubscriptionClient(emulator.Admin);
@@ -136,7 +133,7 @@ public sealed class EmulatorTests(EmulatorFixture emulator) : IClassFixture<Emul
         Assert.Equal(3, removed);
     }
 
-    [Fact(Skip = EmulatorIntVariables)]
+    [Fact]
     public async Task A_drained_bucket_is_waited_for_instead_of_failing()
     {
         await _customers.GetCustomerAsync(emulator.Store, 1, CancellationToken.None);

@@ -419,6 +419,10 @@ public static class AdminSchema
             .Field<OrderView>("totalPriceSet", "MoneyBag!", o => new Money(o.Order.Total, o.Order.Currency))
             .Field<OrderView>("subtotalPriceSet", "MoneyBag", o => new Money(o.Order.Subtotal, o.Order.Currency))
             .Field<OrderView>("totalShippingPriceSet", "MoneyBag!", o => new Money(o.Order.Shipping, o.Order.Currency))
+            .Field<OrderView>("currentSubtotalPriceSet", "MoneyBag!", o => new Money(o.Order.CancelledAt is null ? o.Order.Subtotal : 0m, o.Order.Currency))
+            .Field<OrderView>("currentShippingPriceSet", "MoneyBag!", o => new Money(o.Order.CancelledAt is null ? o.Order.Shipping : 0m, o.Order.Currency))
+            // The emulator's orders carry no tax lines.
+            .Field<OrderView>("currentTotalTaxSet", "MoneyBag!", o => new Money(0m, o.Order.Currency))
             .Field<OrderView>("lineItems", "LineItemConnection!", (o, f) => Pagination.Page(o.Order.LineItems.Select(l => new KeyValuePair<OrderView, LineItem>(o, l)), l => l.Value.Id.ToString("D20", CultureInfo.InvariantCulture), f, f.GetBool("reverse") ?? false), First, After, Last, Before, Reverse);
 
         schema.ObjectType("LineItem", "Node")
@@ -426,6 +430,9 @@ public static class AdminSchema
             .Field<KeyValuePair<OrderView, LineItem>>("title", "String!", l => l.Value.Title)
             .Field<KeyValuePair<OrderView, LineItem>>("name", "String!", l => l.Value.VariantTitle is null ? l.Value.Title : $"{l.Value.Title} - {l.Value.VariantTitle}")
             .Field<KeyValuePair<OrderView, LineItem>>("quantity", "Int!", l => l.Value.Quantity)
+            .Field<KeyValuePair<OrderView, LineItem>>("currentQuantity", "Int!", l => l.Key.Order.CancelledAt is null ? l.Value.Quantity : 0)
+            // No discounts in the emulator: the discounted total is the original total.
+            .Field<KeyValuePair<OrderView, LineItem>>("discountedTotalSet", "MoneyBag!", l => new Money(l.Value.UnitPrice * l.Value.Quantity, l.Key.Order.Currency))
             .Field<KeyValuePair<OrderView, LineItem>>("sku", "String", l => l.Value.Sku)
             .Field<KeyValuePair<OrderView, LineItem>>("variantTitle", "String", l => l.Value.VariantTitle)
             .Field<KeyValuePair<OrderView, LineItem>>("originalUnitPriceSet", "MoneyBag!", l => new Money(l.Value.UnitPrice, l.Key.Order.Currency))
