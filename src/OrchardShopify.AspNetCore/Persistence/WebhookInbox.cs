@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.Workers;
 using OrchardShopify.Core.Webhooks;
@@ -19,13 +21,23 @@ internal sealed class WebhookInbox(SyncDatabase database, WorkSignals signals, T
         // ON CONFLICT DO NOTHING: a duplicate neither fails nor writes, on SQLite and PostgreSQL alike.
         var sql = $$"""
             INSERT INTO {{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, body, status, attempts, next_attempt_at, received_at)
-            VALUES ({{kind}}, {0}, {1}, {2}, {3}, {4}, {5}, {6}, {{pending}}, 0, {7}, {7})
+            VALUES ({{kind}}, @webhook_id, @store, @topic, @event_id, @triggered_at, @api_version, @body, {{pending}}, 0, @now, @now)
             ON CONFLICT (kind, dedup_key) DO NOTHING
             """;
         await using var db = await database.OpenAsync(cancellationToken);
+        using var command = db.Database.GetDbConnection().CreateCommand();
         var inserted = await db.Database.ExecuteSqlRawAsync(
             sql,
-            [delivery.WebhookId, delivery.Store.Handle, delivery.Topic, Param(delivery.EventId), Param(UnixTime.From(delivery.TriggeredAt)), Param(delivery.ApiVersion), delivery.Body.ToArray(), now],
+            [
+                Param(command, "webhook_id", delivery.WebhookId, DbType.String),
+                Param(command, "store", delivery.Store.Handle, DbType.String),
+                Param(command, "topic", delivery.Topic, DbType.String),
+                Param(command, "event_id", delivery.EventId, DbType.String),
+                Param(command, "triggered_at", UnixTime.From(delivery.TriggeredAt), DbType.Int64),
+                Param(command, "api_version", delivery.ApiVersion, DbType.String),
+                Param(command, "body", delivery.Body.ToArray(), DbType.Binary),
+                Param(command, "now", now, DbType.Int64),
+            ],
             cancellationToken);
         if (inserted > 0)
         {
@@ -35,6 +47,13 @@ internal sealed class WebhookInbox(SyncDatabase database, WorkSignals signals, T
         return inserted > 0;
     }
 
-    // Raw SQL parameters cannot be a bare null: EF needs a DBNull to type them.
-    private static object Param(object? value) => value ?? DBNull.Value;
+    // Typed parameters: EF cannot infer a store type from a null.
+    private static DbParameter Param(DbCommand command, string name, object? value, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name;
+        parameter.Value = value ?? DBNull.Value;
+        parameter.DbType = type;
+        return parameter;
+    }
 }
