@@ -1,0 +1,90 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Webhooks;
+
+namespace OrchardShopify.AspNetCore.Tests.Support;
+
+/// <summary>The sync's services without a web server: one "node" over a given database, for queue and multi-node tests.</summary>
+internal sealed class SyncNode : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public SyncNode(ShopifyStorageProvider storage, string connectionString, TimeProvider? time = null, Action<Dictionary<string, string?>>? configure = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Shopify:Stores:uk:ShopDomain"] = TestSite.UkDomain,
+            ["Shopify:Stores:uk:WebhookSecret"] = TestSite.UkSecret,
+            ["Shopify:Storage:Provider"] = storage.ToString(),
+            ["Shopify:Storage:ConnectionString"] = connectionString,
+            ["Shopify:Queue:LeaseDuration"] = "00:01:00",
+            ["Shopify:Queue:PollInterval"] = "00:00:00.050",
+        };
+        configure?.Invoke(settings);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<IConfiguration>(configuration);
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        services.AddShopifyCustomerSync(configuration.GetSection("Shopify"));
+        services.AddSingleton<IUserDirectory, NoUsers>();
+        _provider = services.BuildServiceProvider();
+    }
+
+    public T Get<T>()
+        where T : notnull => _provider.GetRequiredService<T>();
+
+    public IEnumerable<IHostedService> HostedServices => _provider.GetServices<IHostedService>();
+
+    public async Task StartAsync(bool workers)
+    {
+        foreach (var service in HostedServices)
+        {
+            if (workers || service is Workers.SyncSchemaMigrator)
+            {
+                await service.StartAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        foreach (var service in HostedServices.Reverse())
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Verifies and stores a signed <c>customers/delete</c> for an unlinked customer (applies without touching users).</summary>
+    public Task<bool> AppendDeleteAsync(long customerId, string webhookId)
+    {
+        var body = Encoding.UTF8.GetBytes($$"""{"id":{{customerId}}}""");
+        var headers = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+        {
+            [ShopifyWebhookHeaders.Topic] = ShopifyTopics.CustomersDelete,
+            [ShopifyWebhookHeaders.HmacSha256] = WebhookSignature.Compute(body, TestSite.UkSecret),
+            [ShopifyWebhookHeaders.ShopDomain] = TestSite.UkDomain,
+            [ShopifyWebhookHeaders.WebhookId] = webhookId,
+        };
+        var delivery = Get<WebhookVerifier>().Verify(headers, body);
+        return Get<WebhookInbox>().AppendAsync(delivery, CancellationToken.None);
+    }
+
+    public StoreRegistry Stores => Get<StoreRegistry>();
+
+    public async ValueTask DisposeAsync() => await _provider.DisposeAsync();
+}
