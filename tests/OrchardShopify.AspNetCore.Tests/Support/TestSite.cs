@@ -136,10 +136,10 @@ internal sealed class TestSite : IAsyncDisposable
         return await action(scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>());
     }
 
-    /// <summary>Waits for background work: polls until <paramref name="condition"/> holds, failing after 15 s.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Waits for background work: polls until <paramref name="condition"/> holds, failing after 15 s (or <paramref name="timeout"/>).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
