@@ -26,8 +26,9 @@ public sealed class OutboundTriggerTests(OutboundSiteFixture fixture) : IClassFi
         });
 
         await TestSite.EventuallyAsync(
-            () => Task.FromResult(Site.Shopify.Customers.Single(c => c.Id == SteveLastnameson.CustomerId).Profile.Phone == "+15145550199"),
-            "the new phone reaches Shopify");
+            async () => (await Site.WorkItemsAsync(q => q.Where(w => w.Kind == WorkKind.OutboundPush && w.UserId == steveId))).SingleOrDefault()?.Status == WorkStatus.Succeeded,
+            "the push finishes");
+        Assert.Equal("+15145550199", Site.Shopify.Customers.Single(c => c.Id == SteveLastnameson.CustomerId).Profile.Phone);
         Assert.Contains($"update {SteveLastnameson.CustomerId} Phone", Site.Shopify.Calls);
         var push = Assert.Single(await Site.WorkItemsAsync(q => q.Where(w => w.Kind == WorkKind.OutboundPush && w.UserId == steveId)));
         Assert.Equal((WorkStatus.Succeeded, "updated"), (push.Status, push.Outcome));
