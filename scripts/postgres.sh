@@ -15,6 +15,12 @@ if ! command -v pg_lsclusters >/dev/null 2>&1; then
   apt-get install -y postgresql >&2
 fi
 
+if [ -z "$(pg_lsclusters --no-header 2>/dev/null)" ]; then
+  installed=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  echo "Creating PostgreSQL $installed/main..." >&2
+  pg_createcluster "$installed" main >&2
+fi
+
 read -r version cluster port status _ < <(pg_lsclusters --no-header | head -n 1)
 if [ "$status" != "online" ]; then
   echo "Starting PostgreSQL $version/$cluster..." >&2
