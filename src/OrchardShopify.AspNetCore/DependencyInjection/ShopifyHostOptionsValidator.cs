@@ -36,7 +36,7 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
 
         if (options.SyncLogRetention < TimeSpan.FromDays(2))
         {
-            // Shopify retries a delivery for 48 hours; the inbox must remember its id at least that long.
+            // Deliveries can arrive up to a day late (retries span 4 hours); the inbox must remember their ids longer than that.
             errors.Add($"{root}:SyncLogRetention must be at least 2 days (was {options.SyncLogRetention}).");
         }
 
