@@ -62,6 +62,21 @@ public sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<CustomerLink>> RemoveStoreAsync(string storeHandle, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var removed = _byCustomer.Values.Where(l => l.StoreHandle == storeHandle).ToList();
+            foreach (var link in removed)
+            {
+                _byCustomer.Remove((link.StoreHandle, link.CustomerId));
+                _byUser.Remove((link.StoreHandle, link.UserId));
+            }
+
+            return Task.FromResult<IReadOnlyList<CustomerLink>>(removed);
+        }
+    }
+
     public Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -17,10 +17,16 @@ public sealed class InMemorySyncLog : ISyncLog
     }
 
     public ValueTask EraseCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
+        => Erase(e => e.StoreHandle == storeHandle && e.CustomerId == customerId);
+
+    public ValueTask EraseStoreAsync(string storeHandle, CancellationToken cancellationToken)
+        => Erase(e => e.StoreHandle == storeHandle);
+
+    private ValueTask Erase(Func<SyncLogEntry, bool> erased)
     {
         lock (_gate)
         {
-            var keep = _entries.Where(e => !(e.StoreHandle == storeHandle && e.CustomerId == customerId)).ToList();
+            var keep = _entries.Where(e => !erased(e)).ToList();
             _entries.Clear();
             foreach (var entry in keep)
             {

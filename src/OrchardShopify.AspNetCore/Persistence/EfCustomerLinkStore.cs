@@ -58,6 +58,14 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
         return await db.Links.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 
+    public async Task<IReadOnlyList<CustomerLink>> RemoveStoreAsync(string storeHandle, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        var rows = await db.Links.AsNoTracking().Where(l => l.StoreHandle == storeHandle).ToListAsync(cancellationToken);
+        await db.Links.Where(l => l.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
+        return rows.Select(ToLink).ToList();
+    }
+
     private static CustomerLinkRow ToRow(CustomerLink link) => new()
     {
         StoreHandle = link.StoreHandle,

@@ -42,6 +42,16 @@ internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog
             .ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
     }
 
+    /// <summary>Erases the store's log entries and the bodies of its deliveries.</summary>
+    public async ValueTask EraseStoreAsync(string storeHandle, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await db.SyncLog.Where(l => l.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
+        await db.WorkItems
+            .Where(w => w.StoreHandle == storeHandle && w.Status != WorkStatus.Processing)
+            .ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
+    }
+
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         var cutoff = UnixTime.From(olderThan);

@@ -22,6 +22,9 @@ public interface ICustomerLinkStore
     Task UpdateAsync(CustomerLink link, CancellationToken cancellationToken);
 
     Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken);
+
+    /// <summary>Removes every link of a store (<c>shop/redact</c>) and returns what was removed.</summary>
+    Task<IReadOnlyList<CustomerLink>> RemoveStoreAsync(string storeHandle, CancellationToken cancellationToken);
 }
 
 /// <summary>One link and the sync's memory of it.</summary>

@@ -7,6 +7,9 @@ public interface ISyncLog
 
     /// <summary>Removes what the log holds about one customer (GDPR redaction).</summary>
     ValueTask EraseCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken);
+
+    /// <summary>Removes what the log holds about a store's customers (<c>shop/redact</c>).</summary>
+    ValueTask EraseStoreAsync(string storeHandle, CancellationToken cancellationToken);
 }
 
 public enum SyncDirection

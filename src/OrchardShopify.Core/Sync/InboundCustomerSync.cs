@@ -51,6 +51,7 @@ public sealed partial class InboundCustomerSync
             ShopifyTopics.CustomersDelete => await UnlinkAsync(delivery.Store, CustomerPayloadParser.ParseDelete(delivery.Body).Id, cancellationToken),
             ShopifyTopics.CustomersRedact => await RedactAsync(delivery.Store, CustomerPayloadParser.ParsePrivacyRequest(delivery.Body).CustomerId, cancellationToken),
             ShopifyTopics.CustomersDataRequest => await DescribeHeldDataAsync(delivery.Store, CustomerPayloadParser.ParsePrivacyRequest(delivery.Body).CustomerId, cancellationToken),
+            ShopifyTopics.ShopRedact => await RedactShopAsync(delivery.Store, CustomerPayloadParser.ParseShopRedact(delivery.Body), cancellationToken),
             _ => new InboundResult(InboundOutcome.Ignored, Detail: $"Topic '{delivery.Topic}' is not a customer sync topic."),
         };
 
@@ -298,6 +299,32 @@ public sealed partial class InboundCustomerSync
         var unlinked = await UnlinkAsync(store, customerId, cancellationToken);
         await _log.EraseCustomerAsync(store.Handle, customerId, cancellationToken);
         return new InboundResult(InboundOutcome.Redacted, unlinked.UserId, customerId, "Link and sync records erased; the site user remains.");
+    }
+
+    /// <summary>shop/redact (48 hours after uninstall): every link of the store and its log go; the users stay.</summary>
+    public async Task<InboundResult> RedactShopAsync(ShopifyStore store, ShopRedactPayload payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(payload);
+        if (payload.ShopDomain is not null && !string.Equals(payload.ShopDomain.Trim(), store.ShopDomain, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CustomerPayloadException("shop_domain", $"is '{payload.ShopDomain}' but the delivery came from '{store.ShopDomain}'.");
+        }
+
+        var removed = await _links.RemoveStoreAsync(store.Handle, cancellationToken);
+        using (SyncWriteScope.Begin())
+        {
+            foreach (var link in removed)
+            {
+                if (await _users.FindByIdAsync(link.UserId, cancellationToken) is not null)
+                {
+                    await _users.SetShopifyIdAsync(link.UserId, _stores.MultiStore ? store.Handle : null, null, cancellationToken);
+                }
+            }
+        }
+
+        await _log.EraseStoreAsync(store.Handle, cancellationToken);
+        return new InboundResult(InboundOutcome.Redacted, Detail: $"Shop data erased: {removed.Count} links removed; the site users remain.");
     }
 
     private async Task<InboundResult> DescribeHeldDataAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)

@@ -350,6 +350,37 @@ public sealed class InboundSyncTests
     }
 
     [Fact]
+    public async Task Shop_redact_removes_every_link_of_that_store_and_its_log_but_keeps_users_and_other_stores()
+    {
+        using var harness = SyncHarness.MultiStore();
+        await harness.DeliverAsync("customers/create", SteveCreate, store: "uk");
+        await harness.DeliverAsync("customers/create", Edit(SteveCreate, c => { c["id"] = 42; c["email"] = "second@example.com"; c["phone"] = null; }), store: "uk");
+        await harness.DeliverAsync("customers/create", Edit(SteveCreate, c => c["id"] = 819222771040481239), store: "us");
+
+        var result = await harness.DeliverAsync("shop/redact", SyncHarness.Payload("shop-redact.json"), store: "uk");
+
+        Assert.Equal(InboundOutcome.Redacted, result.Outcome);
+        Assert.Equal(2, harness.Users.All.Count);
+        Assert.All(harness.Users.All, u => Assert.False(u.ShopifyIds.ContainsKey("uk")));
+        Assert.Equal(819222771040481239L, harness.Users.All.Single(u => u.Email == "steve.lastnameson@example.com").ShopifyIds["us"]);
+        Assert.Equal("us", Assert.Single(harness.Links.All).StoreHandle);
+        Assert.DoesNotContain(harness.Log.Entries, e => e.StoreHandle == "uk" && e.CustomerId is not null);
+        Assert.Contains(harness.Log.Entries, e => e.StoreHandle == "us");
+    }
+
+    [Fact]
+    public async Task Shop_redact_naming_another_shop_is_refused_and_erases_nothing()
+    {
+        using var harness = SyncHarness.MultiStore();
+        await harness.DeliverAsync("customers/create", SteveCreate, store: "uk");
+
+        var ex = await Assert.ThrowsAsync<CustomerPayloadException>(() => harness.DeliverAsync("shop/redact", SyncHarness.Payload("shop-redact.json"), store: "us"));
+
+        Assert.Equal("shop_domain", ex.Path);
+        Assert.Single(harness.Links.All);
+    }
+
+    [Fact]
     public async Task A_user_deleted_on_the_site_is_recreated_from_the_next_update()
     {
         using var harness = SyncHarness.SingleStore();
