@@ -31,7 +31,7 @@ for entry in "${glue[@]}"; do
   log=$(mktemp)
   if ! dotnet restore "$root" "$@" >"$log" 2>&1; then
     if grep -qE "NU1101|NU1102|NU1103" "$log"; then
-      missing=$(grep -oE "Unable to find package [A-Za-z0-9.]+" "$log" | awk '{print $5}' | sort -u | paste -sd, -)
+      missing=$(grep -oE "Unable to find package [A-Za-z0-9.]+" "$log" | awk '{print $5}' | sed 's/\.$//' | sort -u | paste -sd, -)
       echo "SKIPPED $name: its packages cannot be restored from the configured package sources (missing: ${missing:-see restore log})."
     else
       echo "FAILED $name: restore failed for another reason:"
