@@ -21,14 +21,14 @@ public sealed class DuplicatesAndDisorderTests(ITestOutputHelper output)
         await using var shopify = await EmulatedShopify.StartAsync(new EmulatorOptions
         {
             CustomersPerShop = 0,
-            Faults = new FaultSettings { DuplicateDeliveries = 2, DuplicateDeliveriesMax = 3, ShuffleDeliveries = true, ShuffleWindowMs = 1_500, RandomSeed = 42 },
+            Faults = new FaultSettings { DuplicateDeliveries = 2, DuplicateDeliveriesMax = 3, ShuffleDeliveries = true, ShuffleWindowMs = 3_000, RandomSeed = 42 },
         });
         var logs = new RecordingLoggerProvider();
         await using var site = await SyncSite.StartAsync(new SyncSiteOptions { Folder = SyncSite.NewFolder(), Settings = shopify.SiteSettings, Logs = logs });
         await shopify.SubscribeAsync(site.Address, "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE");
 
-        // 120 customers created by the merchant, then edited twice each (names and phone), all within the shuffle window.
-        var ids = new long[120];
+        // 60 customers created by the merchant, then edited twice each (names and phone), all within the shuffle window.
+        var ids = new long[60];
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = await shopify.MerchantSavesAsync(null, new { first_name = FirstNames[i % 5], last_name = LastNames[i % 5], email = $"disorder.{i}@example.com", phone = Phone(i, 0) });
