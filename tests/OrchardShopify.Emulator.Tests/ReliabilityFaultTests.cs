@@ -47,9 +47,9 @@ public sealed class ReliabilityFaultTests
         await using var emulator = await Emulators.StartAsync(new EmulatorOptions
         {
             CustomersPerShop = 1,
-            Faults = new FaultSettings { ApiTimeoutRate = 1, ApiTimeoutMs = 3_000 },
+            Faults = new FaultSettings { ApiTimeoutRate = 1, ApiTimeoutMs = 20_000 },
         });
-        using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
+        using var impatient = new HttpClient { Timeout = TimeSpan.FromSeconds(4) };
         using var request = new HttpRequestMessage(HttpMethod.Post, emulator.AdminApiUrl(Emulators.Uk))
         {
             Content = JsonContent.Create(new { query = CreateMutation, variables = new { input = new { email = "ghost@example.com" } } }),
