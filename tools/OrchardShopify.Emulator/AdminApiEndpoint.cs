@@ -23,7 +23,7 @@ internal static class AdminApiEndpoint
         }
 
         var token = http.Request.Headers["X-Shopify-Access-Token"].ToString();
-        if (!string.Equals(token, state.Options.AccessToken, StringComparison.Ordinal))
+        if (!string.Equals(token, state.Options.AccessToken, StringComparison.Ordinal) || state.Faults.Current.AccessTokenRevoked)
         {
             await WriteAsync(http, StatusCodes.Status401Unauthorized, new JsonObject { ["errors"] = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, cancellationToken);
             return;
@@ -73,6 +73,19 @@ internal static class AdminApiEndpoint
 
         var bucketKey = shop.Domain + "|" + token;
         var response = Execute(state, shop, version, BaseUrl(http), queryValue.GetValue<string>(), body["operationName"]?.GetValue<string>(), body["variables"] as JsonObject, bucketKey, faults.ThrottleRate);
+        if (state.Faults.Roll(faults.ApiTimeoutRate))
+        {
+            // Applied but unanswered: the client cannot tell whether its request ran.
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(faults.ApiTimeoutMs), state.Time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         await WriteAsync(http, StatusCodes.Status200OK, response, cancellationToken);
     }
 

@@ -18,7 +18,7 @@ public static partial class EmulatorCommandLine
           --plan standard|advanced|plus throttle plan [standard]
           --time-scale <factor>         divide webhook retry intervals by this [60]
           --seed <n>                    seed for generated data [20261001]
-          --duplicate-deliveries <n>    deliver every webhook n times [1]
+          --duplicate-deliveries <n|n-m> deliver every webhook n times, or n to m times at random [1]
           --shuffle-deliveries          deliver webhooks out of order
           --shuffle-window-ms <ms>      how long a shuffled delivery may be held [250]
           --webhook-latency-ms <ms>     delay before every webhook attempt [0]
@@ -26,9 +26,12 @@ public static partial class EmulatorCommandLine
           --wrong-signature             sign webhooks with a wrong key
           --server-error-rate <0..1>    share of Admin API calls answered 502/503 [0]
           --throttle-rate <0..1>        share of Admin API calls answered THROTTLED [0]
+          --api-timeout-rate <0..1>     share of Admin API calls applied but left unanswered [0]
+          --api-timeout-ms <ms>         how long such an answer is held back [10000]
+          --access-token-revoked        answer every Admin API call 401, as for a revoked token
         """;
 
-    private static readonly HashSet<string> Flags = ["--shuffle-deliveries", "--wrong-signature", "--verbose"];
+    private static readonly HashSet<string> Flags = ["--shuffle-deliveries", "--wrong-signature", "--access-token-revoked", "--verbose"];
 
     public static (EmulatorOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
     {
@@ -67,6 +70,7 @@ public static partial class EmulatorCommandLine
                 {
                     case "--shuffle-deliveries": faults = faults with { ShuffleDeliveries = on }; break;
                     case "--wrong-signature": faults = faults with { WrongSignature = on }; break;
+                    case "--access-token-revoked": faults = faults with { AccessTokenRevoked = on }; break;
                     default: options = options with { ConsoleLogging = on }; break;
                 }
 
@@ -164,14 +168,26 @@ public static partial class EmulatorCommandLine
                     options = options with { Seed = seed };
                     break;
                 case "--duplicate-deliveries":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var copies) || copies is < 1 or > 20)
+                    var range = value.Split('-', 2);
+                    if (!int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out var copies) || copies is < 1 or > 20)
                     {
-                        return Fail($"--duplicate-deliveries must be a whole number from 1 to 20 (got '{value}')");
+                        return Fail($"--duplicate-deliveries must be a whole number from 1 to 20, or a range such as 2-3 (got '{value}')");
                     }
 
-                    faults = faults with { DuplicateDeliveries = copies };
+                    int? most = null;
+                    if (range.Length == 2)
+                    {
+                        if (!int.TryParse(range[1], NumberStyles.None, CultureInfo.InvariantCulture, out var upper) || upper < copies || upper > 20)
+                        {
+                            return Fail($"--duplicate-deliveries must be a whole number from 1 to 20, or a range such as 2-3 (got '{value}')");
+                        }
+
+                        most = upper;
+                    }
+
+                    faults = faults with { DuplicateDeliveries = copies, DuplicateDeliveriesMax = most };
                     break;
-                case "--shuffle-window-ms" or "--webhook-latency-ms" or "--api-latency-ms":
+                case "--shuffle-window-ms" or "--webhook-latency-ms" or "--api-latency-ms" or "--api-timeout-ms":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms > 60_000)
                     {
                         return Fail($"{name} must be a whole number of milliseconds from 0 to 60000 (got '{value}')");
@@ -181,16 +197,22 @@ public static partial class EmulatorCommandLine
                     {
                         "--shuffle-window-ms" => faults with { ShuffleWindowMs = ms },
                         "--webhook-latency-ms" => faults with { WebhookLatencyMs = ms },
+                        "--api-timeout-ms" => faults with { ApiTimeoutMs = ms },
                         _ => faults with { ApiLatencyMs = ms },
                     };
                     break;
-                case "--server-error-rate" or "--throttle-rate":
+                case "--server-error-rate" or "--throttle-rate" or "--api-timeout-rate":
                     if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || !(rate is >= 0 and <= 1))
                     {
                         return Fail($"{name} must be a number from 0 to 1 (got '{value}')");
                     }
 
-                    faults = name == "--server-error-rate" ? faults with { ServerErrorRate = rate } : faults with { ThrottleRate = rate };
+                    faults = name switch
+                    {
+                        "--server-error-rate" => faults with { ServerErrorRate = rate },
+                        "--throttle-rate" => faults with { ThrottleRate = rate },
+                        _ => faults with { ApiTimeoutRate = rate },
+                    };
                     break;
                 default:
                     return Fail($"unknown option '{name}'\n{Usage}");

@@ -191,6 +191,17 @@ public sealed partial class InboundCustomerSync
 
     private async Task<InboundResult> RefreshLinkedAsync(WebhookDelivery delivery, CustomerPayload customer, CustomerProfile incoming, CustomerLink link, SyncUser user, ShopifySyncOptions options, CancellationToken cancellationToken)
     {
+        // The link is stored before the user's id is written: a process that died in between left the id missing.
+        var shopifyKey = _stores.MultiStore ? delivery.Store.Handle : null;
+        var storedId = shopifyKey is null ? user.ShopifyId : user.ShopifyIds.GetValueOrDefault(shopifyKey);
+        if (storedId != customer.Id)
+        {
+            using (SyncWriteScope.Begin())
+            {
+                await _users.SetShopifyIdAsync(user.Id, shopifyKey, customer.Id, cancellationToken);
+            }
+        }
+
         if (!IsNewer(customer.UpdatedAt, delivery.TriggeredAt, incoming, link))
         {
             var echo = link.SyncedProfile is not null && incoming.DifferencesFrom(link.SyncedProfile) == ProfileFields.None;
@@ -202,13 +213,6 @@ public sealed partial class InboundCustomerSync
         string? detail = null;
         using (SyncWriteScope.Begin())
         {
-            var shopifyKey = _stores.MultiStore ? delivery.Store.Handle : null;
-            var storedId = shopifyKey is null ? user.ShopifyId : user.ShopifyIds.GetValueOrDefault(shopifyKey);
-            if (storedId != customer.Id)
-            {
-                await _users.SetShopifyIdAsync(user.Id, shopifyKey, customer.Id, cancellationToken);
-            }
-
             if (options.RefreshLinkedUserProfile)
             {
                 var owned = ProfileFields.FirstName | ProfileFields.LastName | ProfileFields.Phone;

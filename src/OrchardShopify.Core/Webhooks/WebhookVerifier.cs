@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Extensions.Primitives;
 using OrchardShopify.Core.Configuration;
 
@@ -109,6 +110,14 @@ public sealed class WebhookVerifier
     private static bool IsWellFormedJson(ReadOnlySpan<byte> body, out string error)
     {
         error = "";
+
+        // JSON text is UTF-8 (RFC 8259); the reader does not check the bytes inside strings it skips.
+        if (!Utf8.IsValid(body))
+        {
+            error = "the body is not valid UTF-8.";
+            return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.Testing.Hosting.Sites;
 
 namespace OrchardShopify.AspNetCore.Tests.Admin;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.Testing.Hosting.Sites;
 
 namespace OrchardShopify.AspNetCore.Tests.Customers;
 

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.Testing.Hosting.Postgres;
 
 namespace OrchardShopify.AspNetCore.Tests.Postgres;
 
@@ -11,7 +11,7 @@ public sealed class MultiNodeTests
     [PostgresFact]
     public async Task Two_nodes_sharing_one_database_apply_5000_deliveries_exactly_once()
     {
-        await using var database = await ScratchDatabase.CreateAsync();
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
         await using var first = new SyncNode(ShopifyStorageProvider.PostgreSql, database.ConnectionString, configure: Batch);
         await using var second = new SyncNode(ShopifyStorageProvider.PostgreSql, database.ConnectionString, configure: Batch);
         await first.StartAsync(workers: false);
@@ -42,7 +42,7 @@ public sealed class MultiNodeTests
     [PostgresFact]
     public async Task Concurrent_claims_on_postgres_never_share_an_item()
     {
-        await using var database = await ScratchDatabase.CreateAsync();
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
         await using var node = new SyncNode(ShopifyStorageProvider.PostgreSql, database.ConnectionString);
         await node.StartAsync(workers: false);
         await AppendAsync(node, 0, 200);
@@ -69,44 +69,5 @@ public sealed class MultiNodeTests
     {
         await using var db = await node.Get<SyncDatabase>().OpenAsync(CancellationToken.None);
         return await filter(db.WorkItems).CountAsync();
-    }
-
-    /// <summary>A database of its own for one test, dropped afterwards.</summary>
-    private sealed class ScratchDatabase : IAsyncDisposable
-    {
-        private readonly string _adminConnectionString;
-        private readonly string _name;
-
-        private ScratchDatabase(string adminConnectionString, string name, string connectionString)
-        {
-            _adminConnectionString = adminConnectionString;
-            _name = name;
-            ConnectionString = connectionString;
-        }
-
-        public string ConnectionString { get; }
-
-        public static async Task<ScratchDatabase> CreateAsync()
-        {
-            var admin = Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable)!;
-            var name = $"orchardshopify_{Guid.NewGuid():N}";
-            await using (var connection = new NpgsqlConnection(admin))
-            {
-                await connection.OpenAsync();
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-                await create.ExecuteNonQueryAsync();
-            }
-
-            return new ScratchDatabase(admin, name, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(_adminConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
     }
 }

@@ -16,6 +16,7 @@ using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Core.Webhooks;
+using OrchardShopify.Testing.Hosting.Sites;
 
 namespace OrchardShopify.AspNetCore.Tests.Support;
 

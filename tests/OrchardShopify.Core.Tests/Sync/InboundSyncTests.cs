@@ -37,6 +37,22 @@ public sealed class InboundSyncTests
     }
 
     [Fact]
+    public async Task Delivery_applied_again_after_a_crash_between_link_and_user_write_restores_the_users_shopify_id()
+    {
+        using var harness = SyncHarness.SingleStore();
+        var triggeredAt = harness.Time.GetUtcNow();
+        await harness.DeliverAsync("customers/create", SteveCreate, webhookId: "wh-crash", triggeredAt: triggeredAt);
+        var user = Assert.Single(harness.Users.All);
+
+        // The process died after storing the link and before writing the id on the user; the inbox runs the delivery again.
+        await harness.Users.EditByHostAsync(user.Id, u => u with { ShopifyId = null });
+        await harness.DeliverAsync("customers/create", SteveCreate, webhookId: "wh-crash", triggeredAt: triggeredAt);
+
+        Assert.Equal(1073339470L, harness.Users.Get(user.Id).ShopifyId);
+        Assert.Single(harness.Links.All);
+    }
+
+    [Fact]
     public async Task Multi_store_mode_writes_shopify_ids_keyed_by_the_store_from_the_shop_domain()
     {
         using var harness = SyncHarness.MultiStore();

@@ -201,6 +201,18 @@ public sealed class WebhookVerificationTests
     }
 
     [Fact]
+    public void Invalid_utf8_inside_a_json_string_with_a_valid_signature_is_refused()
+    {
+        using var harness = SyncHarness.SingleStore();
+        byte[] body = [.. "{\"id\":1073339470,\"first_name\":\"St"u8, 0xFF, 0xFE, .. "ve\"}"u8];
+
+        var ex = Refusal(() => harness.Verifier.Verify(ValidHeaders(body), body));
+
+        Assert.Equal(WebhookFailureReason.MalformedJson, ex.Reason);
+        Assert.Equal(400, ex.StatusCode);
+    }
+
+    [Fact]
     public void A_topic_posted_to_another_topics_url_is_refused()
     {
         using var harness = SyncHarness.SingleStore();

@@ -8,6 +8,9 @@ public sealed record FaultSettings
     /// <summary>Each webhook delivery is sent this many times (same X-Shopify-Webhook-Id).</summary>
     public int DuplicateDeliveries { get; init; } = 1;
 
+    /// <summary>When set, each webhook is sent a random number of times from <see cref="DuplicateDeliveries"/> to this, inclusive.</summary>
+    public int? DuplicateDeliveriesMax { get; init; }
+
     /// <summary>Deliveries are held for a random time up to <see cref="ShuffleWindowMs"/> so they arrive out of order.</summary>
     public bool ShuffleDeliveries { get; init; }
 
@@ -28,6 +31,15 @@ public sealed record FaultSettings
     /// <summary>Fraction (0..1) of Admin API requests answered THROTTLED regardless of the bucket.</summary>
     public double ThrottleRate { get; init; }
 
+    /// <summary>Fraction (0..1) of Admin API requests that are executed and then left unanswered for <see cref="ApiTimeoutMs"/>: the client times out although Shopify applied the request.</summary>
+    public double ApiTimeoutRate { get; init; }
+
+    /// <summary>How long a timed-out request's answer is held back.</summary>
+    public int ApiTimeoutMs { get; init; } = 10_000;
+
+    /// <summary>Every Admin API request is answered HTTP 401, as after the merchant uninstalled the app or the token was revoked.</summary>
+    public bool AccessTokenRevoked { get; init; }
+
     public int? RandomSeed { get; init; }
 
     public IReadOnlyList<string> Validate()
@@ -36,6 +48,11 @@ public sealed record FaultSettings
         if (DuplicateDeliveries is < 1 or > 20)
         {
             problems.Add("duplicateDeliveries must be between 1 and 20");
+        }
+
+        if (DuplicateDeliveriesMax is { } max && (max < DuplicateDeliveries || max > 20))
+        {
+            problems.Add("duplicateDeliveriesMax must be between duplicateDeliveries and 20");
         }
 
         if (ShuffleWindowMs is < 0 or > 60_000)
@@ -61,6 +78,16 @@ public sealed record FaultSettings
         if (ThrottleRate is < 0 or > 1 || double.IsNaN(ThrottleRate))
         {
             problems.Add("throttleRate must be between 0 and 1");
+        }
+
+        if (ApiTimeoutRate is < 0 or > 1 || double.IsNaN(ApiTimeoutRate))
+        {
+            problems.Add("apiTimeoutRate must be between 0 and 1");
+        }
+
+        if (ApiTimeoutMs is < 0 or > 60_000)
+        {
+            problems.Add("apiTimeoutMs must be between 0 and 60000");
         }
 
         return problems;

@@ -105,7 +105,10 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         {
             var webhookId = Guid.NewGuid().ToString();
             var faults = _faults.Current;
-            for (var copy = 1; copy <= faults.DuplicateDeliveries; copy++)
+            var copies = faults.DuplicateDeliveriesMax is { } max && max > faults.DuplicateDeliveries
+                ? faults.DuplicateDeliveries + _faults.Next(max - faults.DuplicateDeliveries + 1)
+                : faults.DuplicateDeliveries;
+            for (var copy = 1; copy <= copies; copy++)
             {
                 var holdMs = faults.ShuffleDeliveries ? _faults.Next(faults.ShuffleWindowMs + 1) : 0;
                 var copyNumber = copy;

@@ -1,4 +1,6 @@
-namespace OrchardShopify.AspNetCore.Tests.Postgres;
+using Xunit;
+
+namespace OrchardShopify.Testing.Hosting.Postgres;
 
 /// <summary>A fact that runs only when <c>ORCHARDSHOPIFY_TEST_POSTGRES</c> holds a connection string, and is reported as skipped otherwise.</summary>
 public sealed class PostgresFactAttribute : FactAttribute
