@@ -112,6 +112,7 @@ internal static class AdminApiEndpoints
         group.MapBackfillEndpoints();
         group.MapSettingsEndpoints();
         group.MapStoreConnectionEndpoints();
+        group.MapReconciliationEndpoints();
         return group;
     }
 
