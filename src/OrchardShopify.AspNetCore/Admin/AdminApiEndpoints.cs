@@ -113,6 +113,7 @@ internal static class AdminApiEndpoints
         group.MapSettingsEndpoints();
         group.MapStoreConnectionEndpoints();
         group.MapReconciliationEndpoints();
+        group.MapStatisticsEndpoints();
         return group;
     }
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Backfill;
 using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Statistics;
 using OrchardShopify.AspNetCore.Reconciliation;
 using OrchardShopify.AspNetCore.Settings;
 using OrchardShopify.AspNetCore.Stores;
@@ -49,6 +51,11 @@ internal static class ShopifyAdminOperationsServiceCollectionExtensions
             sp.GetRequiredService<SyncJobRunner>(),
             sp,
             sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
+
+        services.TryAddSingleton(sp => new DeliveryStatisticsService(
+            sp.GetRequiredService<SyncDatabase>(),
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }
