@@ -109,6 +109,11 @@ internal static class AdminApiEndpoints
             return Results.Json(new { userId = id, stores = targets.Select(t => t.Handle) }, statusCode: StatusCodes.Status202Accepted);
         });
 
+        group.MapBackfillEndpoints();
+        group.MapSettingsEndpoints();
+        group.MapStoreConnectionEndpoints();
+        group.MapReconciliationEndpoints();
+        group.MapStatisticsEndpoints();
         return group;
     }
 

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.Backfill;
+using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Statistics;
+using OrchardShopify.AspNetCore.Reconciliation;
+using OrchardShopify.AspNetCore.Settings;
+using OrchardShopify.AspNetCore.Stores;
+using OrchardShopify.Core.Configuration;
+
+namespace OrchardShopify.AspNetCore.DependencyInjection;
+
+/// <summary>The services behind the admin screens: import, reconciliation, settings, store connection, delivery statistics.</summary>
+internal static class ShopifyAdminOperationsServiceCollectionExtensions
+{
+    public static IServiceCollection AddShopifyAdminOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ShopifyBackfillOptions>().Bind(configuration.GetSection("Backfill"));
+
+        services.TryAddSingleton<SyncJobRunner>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SyncJobRunner>());
+        services.TryAddSingleton(sp => new CustomerImportService(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<SyncJobRunner>(),
+            sp,
+            sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
+
+        services.AddDataProtection();
+        services.AddOptions<ShopifySettingsOptions>().Bind(configuration.GetSection("Settings"));
+        services.TryAddSingleton<ShopifySettingsStore>();
+        services.TryAddSingleton<ShopifySettingsOverlay>();
+        services.AddSingleton<IPostConfigureOptions<ShopifySyncOptions>>(sp => sp.GetRequiredService<ShopifySettingsOverlay>());
+        services.AddSingleton<IOptionsChangeTokenSource<ShopifySyncOptions>>(sp => sp.GetRequiredService<ShopifySettingsOverlay>());
+        services.AddHostedService<ShopifySettingsLoader>();
+        services.TryAddSingleton(sp => new ShopifySettingsService(
+            sp.GetRequiredService<ShopifySettingsStore>(),
+            sp.GetRequiredService<IOptionsMonitor<ShopifySyncOptions>>(),
+            sp.GetServices<IConfigureOptions<ShopifySyncOptions>>(),
+            sp.GetServices<IPostConfigureOptions<ShopifySyncOptions>>()));
+
+        services.TryAddTransient<StoreConnectionService>();
+
+        services.TryAddSingleton<ISiteUserCatalog, UnlistedSiteUsers>();
+        services.TryAddSingleton(sp => new ReconciliationService(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<SyncJobRunner>(),
+            sp,
+            sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
+
+        services.TryAddSingleton(sp => new DeliveryStatisticsService(
+            sp.GetRequiredService<SyncDatabase>(),
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}
