@@ -109,6 +109,7 @@ internal static class AdminApiEndpoints
             return Results.Json(new { userId = id, stores = targets.Select(t => t.Handle) }, statusCode: StatusCodes.Status202Accepted);
         });
 
+        group.MapBackfillEndpoints();
         return group;
     }
 

@@ -80,6 +80,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => WorkerFor<InboundDeliveryHandler>(sp));
         services.AddSingleton<IHostedService>(sp => WorkerFor<OutboundPushHandler>(sp));
         services.AddHostedService<SyncMaintenanceWorker>();
+        services.AddShopifyAdminOperations(configuration);
         return new ShopifyCustomerSyncBuilder(engine);
     }
 

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Settings;
 
 namespace OrchardShopify.AspNetCore.Persistence;
 
@@ -14,6 +16,10 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
     public DbSet<CustomerLinkRow> Links => Set<CustomerLinkRow>();
 
     public DbSet<SyncLogRow> SyncLog => Set<SyncLogRow>();
+
+    public DbSet<SyncJobRow> Jobs => Set<SyncJobRow>();
+
+    public DbSet<SettingRow> Settings => Set<SettingRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -83,5 +89,8 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
             log.HasIndex(x => x.At).HasDatabaseName("ix_shopify_sync_log_at");
             log.HasIndex(x => new { x.StoreHandle, x.CustomerId }).HasDatabaseName("ix_shopify_sync_log_customer");
         });
+
+        SyncJobRow.Configure(modelBuilder);
+        SettingRow.Configure(modelBuilder);
     }
 }

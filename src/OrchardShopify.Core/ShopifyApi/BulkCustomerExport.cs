@@ -36,7 +36,21 @@ public enum BulkOperationState
 }
 
 /// <summary>A bulk operation as <c>bulkOperation(id)</c> reports it.</summary>
-public sealed record ShopifyBulkOperation(string Id, BulkOperationState Status, string? ErrorCode, long ObjectCount, Uri? Url, Uri? PartialDataUrl);
+public sealed record ShopifyBulkOperation(string Id, BulkOperationState Status, string? ErrorCode, long ObjectCount, Uri? Url, Uri? PartialDataUrl)
+{
+    /// <summary>Top-level objects (customers) in the result, without their nested rows.</summary>
+    public long RootObjectCount { get; init; }
+}
+
+/// <summary>What a bulk customer export holds.</summary>
+public enum BulkCustomerFields
+{
+    /// <summary>Customers with note, state, order count and addresses (address rows follow as <see cref="BulkCustomerAddressRow"/>).</summary>
+    Full,
+
+    /// <summary>Only what the inbound sync applies: id, names, email, phone, updatedAt. One row per customer.</summary>
+    Profiles,
+}
 
 /// <summary>
 /// Exports every customer with a bulk operation: start it, poll its status with backoff, then stream the JSONL result
@@ -56,9 +70,13 @@ public sealed class BulkCustomerExport
     }
 
     /// <summary>Runs the export and streams its rows. Fails when the operation fails, is canceled or expires.</summary>
-    public async IAsyncEnumerable<BulkExportRow> ExportAsync(ShopifyStore store, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<BulkExportRow> ExportAsync(ShopifyStore store, CancellationToken cancellationToken)
+        => ExportAsync(store, BulkCustomerFields.Full, cancellationToken);
+
+    /// <summary>Runs the export of <paramref name="fields"/> and streams its rows.</summary>
+    public async IAsyncEnumerable<BulkExportRow> ExportAsync(ShopifyStore store, BulkCustomerFields fields, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var id = await StartAsync(store, cancellationToken).ConfigureAwait(false);
+        var id = await StartAsync(store, fields, cancellationToken).ConfigureAwait(false);
         var operation = await WaitForCompletionAsync(store, id, cancellationToken).ConfigureAwait(false);
         if (operation.Url is null)
         {
@@ -73,11 +91,16 @@ public sealed class BulkCustomerExport
     }
 
     public Task<string> StartAsync(ShopifyStore store, CancellationToken cancellationToken)
+        => StartAsync(store, BulkCustomerFields.Full, cancellationToken);
+
+    /// <summary>Starts the export of <paramref name="fields"/>; returns the bulk operation's id.</summary>
+    public Task<string> StartAsync(ShopifyStore store, BulkCustomerFields fields, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        var query = fields == BulkCustomerFields.Profiles ? ShopifyDocument.BulkCustomerProfilesExport : ShopifyDocument.BulkCustomersExport;
         var request = new ShopifyRequest(
             ShopifyDocument.BulkOperationRunQuery,
-            ShopifyCustomerClient.Vars(("query", ShopifyDocument.BulkCustomersExport.Text)),
+            ShopifyCustomerClient.Vars(("query", query.Text)),
             ShopifyQueryCost.Mutation);
         return _client.ExecuteAsync(
             store,
@@ -110,7 +133,10 @@ public sealed class BulkCustomerExport
                     op.GetStringOrNull("errorCode"),
                     op.GetInt64OrDefault("objectCount"),
                     op.GetUriOrNull("url"),
-                    op.GetUriOrNull("partialDataUrl"));
+                    op.GetUriOrNull("partialDataUrl"))
+                {
+                    RootObjectCount = op.GetInt64OrDefault("rootObjectCount"),
+                };
             },
             cancellationToken);
     }

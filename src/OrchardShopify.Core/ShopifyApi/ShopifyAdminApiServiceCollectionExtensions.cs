@@ -6,8 +6,8 @@ namespace OrchardShopify.Core.ShopifyApi;
 public static class ShopifyAdminApiServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the GraphQL Admin API client (a typed HttpClient), the customer, bulk export and webhook subscription
-    /// clients, and <see cref="IShopifyCustomerApi"/>. Throttle buckets are process-wide singletons.
+    /// Registers the GraphQL Admin API client (a typed HttpClient), the customer, shop, bulk export and webhook
+    /// subscription clients, and <see cref="IShopifyCustomerApi"/>. Throttle buckets are process-wide singletons.
     /// </summary>
     public static IServiceCollection AddShopifyAdminApi(this IServiceCollection services, Action<ShopifyAdminClientOptions>? configure = null)
     {
@@ -28,6 +28,7 @@ public static class ShopifyAdminApiServiceCollectionExtensions
         services.TryAddTransient<IShopifyCustomerApi>(sp => sp.GetRequiredService<ShopifyCustomerClient>());
         services.TryAddTransient<BulkCustomerExport>();
         services.TryAddTransient<WebhookSubscriptionClient>();
+        services.TryAddTransient<ShopifyShopClient>();
         return services;
     }
 }

@@ -30,6 +30,10 @@ internal sealed record ShopifyDocument(string Name, string Text)
 
     public static ShopifyDocument BulkCustomersExport => Load(nameof(BulkCustomersExport));
 
+    public static ShopifyDocument BulkCustomerProfilesExport => Load(nameof(BulkCustomerProfilesExport));
+
+    public static ShopifyDocument ShopInfo => Load(nameof(ShopInfo));
+
     public static ShopifyDocument WebhookSubscriptions => Load(nameof(WebhookSubscriptions));
 
     public static ShopifyDocument WebhookSubscriptionCreate => Load(nameof(WebhookSubscriptionCreate));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Phones;
+using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.Webhooks;
 
@@ -47,7 +48,7 @@ public sealed partial class InboundCustomerSync
             ShopifyTopics.CustomersCreate or ShopifyTopics.CustomersUpdate or ShopifyTopics.CustomersEnable or ShopifyTopics.CustomersDisable
                 => options.Enabled && options.InboundEnabled
                     ? await ApplyCustomerAsync(delivery, CustomerPayloadParser.ParseCustomer(delivery.Body), options, cancellationToken)
-                    : new InboundResult(InboundOutcome.Skipped, Detail: "Inbound sync is turned off."),
+                    : new InboundResult(InboundOutcome.Skipped, Detail: "Inbound sync is turned off.") { Reason = InboundSkipReasons.InboundOff },
             ShopifyTopics.CustomersDelete => await UnlinkAsync(delivery.Store, CustomerPayloadParser.ParseDelete(delivery.Body).Id, cancellationToken),
             ShopifyTopics.CustomersRedact => await RedactAsync(delivery.Store, CustomerPayloadParser.ParsePrivacyRequest(delivery.Body).CustomerId, cancellationToken),
             ShopifyTopics.CustomersDataRequest => await DescribeHeldDataAsync(delivery.Store, CustomerPayloadParser.ParsePrivacyRequest(delivery.Body).CustomerId, cancellationToken),
@@ -62,7 +63,33 @@ public sealed partial class InboundCustomerSync
         return result;
     }
 
-    private async Task<InboundResult> ApplyCustomerAsync(WebhookDelivery delivery, CustomerPayload customer, ShopifySyncOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies a customer as the Admin API reports it now (bulk import, reconciliation), with the rules of
+    /// <c>customers/update</c>: link or match or create, and refresh a linked user only with newer data. Not recorded
+    /// in the sync log; the caller records what it did. With <paramref name="force"/> a linked customer is applied
+    /// even when it is not newer than what was applied last: an administrator's explicit "take Shopify's data".
+    /// </summary>
+    public async Task<InboundResult> ApplyCustomerStateAsync(ShopifyStore store, ShopifyCustomer customer, bool force, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(customer);
+        var options = _stores.Options;
+        if (!options.Enabled || !options.InboundEnabled)
+        {
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: "Inbound sync is turned off.") { Reason = InboundSkipReasons.InboundOff };
+        }
+
+        var profile = customer.Profile;
+        var payload = new CustomerPayload(
+            customer.Id, ShopifyGid.Customer(customer.Id), profile.Email, profile.FirstName, profile.LastName, profile.Phone,
+            null, null, null, null, null, null, customer.UpdatedAt, [], null);
+
+        // No Triggered-At: ties on updated_at are decided by whether the state differs from the synced one.
+        var state = new WebhookDelivery(ShopifyTopics.CustomersUpdate, store, $"state-{customer.Id}", null, null, null, ReadOnlyMemory<byte>.Empty);
+        return await ApplyCustomerAsync(state, payload, options, cancellationToken, force);
+    }
+
+    private async Task<InboundResult> ApplyCustomerAsync(WebhookDelivery delivery, CustomerPayload customer, ShopifySyncOptions options, CancellationToken cancellationToken, bool force = false)
     {
         var store = delivery.Store;
         using var held = await _customerLocks.AcquireAsync($"{store.Handle}\n{customer.Id}", cancellationToken);
@@ -74,7 +101,7 @@ public sealed partial class InboundCustomerSync
             var linkedUser = await _users.FindByIdAsync(link.UserId, cancellationToken);
             if (linkedUser is not null)
             {
-                return await RefreshLinkedAsync(delivery, customer, incoming, link, linkedUser, options, cancellationToken);
+                return await RefreshLinkedAsync(delivery, customer, incoming, link, linkedUser, options, force, cancellationToken);
             }
 
             // The user was deleted on the site: the link is stale, so match again as for a new customer.
@@ -89,12 +116,12 @@ public sealed partial class InboundCustomerSync
 
         if (string.IsNullOrWhiteSpace(incoming.Email))
         {
-            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: "The customer has no email and matches no user; no user was created.");
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: "The customer has no email and matches no user; no user was created.") { Reason = InboundSkipReasons.NoEmail };
         }
 
         if (!options.CreateUsersFromShopify)
         {
-            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: "No user matches and CreateUsersFromShopify is off.");
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: "No user matches and CreateUsersFromShopify is off.") { Reason = InboundSkipReasons.CreationOff };
         }
 
         UserCreateResult created;
@@ -113,7 +140,7 @@ public sealed partial class InboundCustomerSync
             var holder = await _users.FindByEmailAsync(incoming.Email, cancellationToken);
             if (holder is not null && options.MatchStrategy == UserMatchStrategy.LinkOnly)
             {
-                return new InboundResult(InboundOutcome.Skipped, holder.Id, customer.Id, $"The email belongs to user {holder.Id}, and the LinkOnly strategy does not match by email.");
+                return new InboundResult(InboundOutcome.Skipped, holder.Id, customer.Id, $"The email belongs to user {holder.Id}, and the LinkOnly strategy does not match by email.") { Reason = InboundSkipReasons.EmailTakenLinkOnly };
             }
 
             // Another delivery (another store, another node) created the user first: link to it.
@@ -160,7 +187,7 @@ public sealed partial class InboundCustomerSync
         {
             if (attempt.Link.CustomerId != customer.Id)
             {
-                return new InboundResult(InboundOutcome.Skipped, user.Id, customer.Id, $"User {user.Id} is already linked to Shopify customer {attempt.Link.CustomerId} in store '{store.Handle}'; not relinked.");
+                return new InboundResult(InboundOutcome.Skipped, user.Id, customer.Id, $"User {user.Id} is already linked to Shopify customer {attempt.Link.CustomerId} in store '{store.Handle}'; not relinked.") { Reason = InboundSkipReasons.UserLinkedToOtherCustomer };
             }
 
             // Same customer linked meanwhile: nothing more to do for this delivery.
@@ -189,9 +216,9 @@ public sealed partial class InboundCustomerSync
         return new InboundResult(outcome, user.Id, customer.Id);
     }
 
-    private async Task<InboundResult> RefreshLinkedAsync(WebhookDelivery delivery, CustomerPayload customer, CustomerProfile incoming, CustomerLink link, SyncUser user, ShopifySyncOptions options, CancellationToken cancellationToken)
+    private async Task<InboundResult> RefreshLinkedAsync(WebhookDelivery delivery, CustomerPayload customer, CustomerProfile incoming, CustomerLink link, SyncUser user, ShopifySyncOptions options, bool force, CancellationToken cancellationToken)
     {
-        if (!IsNewer(customer.UpdatedAt, delivery.TriggeredAt, incoming, link))
+        if (!force && !IsNewer(customer.UpdatedAt, delivery.TriggeredAt, incoming, link))
         {
             var echo = link.SyncedProfile is not null && incoming.DifferencesFrom(link.SyncedProfile) == ProfileFields.None;
             return new InboundResult(echo ? InboundOutcome.Echo : InboundOutcome.Stale, user.Id, customer.Id,
@@ -237,7 +264,7 @@ public sealed partial class InboundCustomerSync
         await _links.UpdateAsync(
             link with
             {
-                AppliedUpdatedAt = customer.UpdatedAt ?? link.AppliedUpdatedAt,
+                AppliedUpdatedAt = customer.UpdatedAt is { } at && (link.AppliedUpdatedAt is null || at > link.AppliedUpdatedAt) ? at : link.AppliedUpdatedAt,
                 AppliedTriggeredAt = delivery.TriggeredAt,
                 SyncedProfile = (link.SyncedProfile ?? CustomerProfile.Empty).With(incoming, ProfileFields.All),
             },
@@ -277,7 +304,7 @@ public sealed partial class InboundCustomerSync
         var link = await _links.FindByCustomerAsync(store.Handle, customerId, cancellationToken);
         if (link is null)
         {
-            return new InboundResult(InboundOutcome.Skipped, CustomerId: customerId, Detail: "No user is linked to this customer.");
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customerId, Detail: "No user is linked to this customer.") { Reason = InboundSkipReasons.NotLinked };
         }
 
         await _links.RemoveAsync(store.Handle, customerId, cancellationToken);

@@ -35,5 +35,31 @@ public enum InboundOutcome
 
 public sealed record InboundResult(InboundOutcome Outcome, string? UserId = null, long? CustomerId = null, string? Detail = null)
 {
+    /// <summary>For <see cref="InboundOutcome.Skipped"/>: a stable code from <see cref="InboundSkipReasons"/>, for grouping and reports.</summary>
+    public string? Reason { get; init; }
+
     public static string OutcomeName(InboundOutcome outcome) => outcome.ToString().ToLowerInvariant();
+}
+
+/// <summary>Stable codes of <see cref="InboundResult.Reason"/>; the detail text says the same in words and names ids.</summary>
+public static class InboundSkipReasons
+{
+    public const string InboundOff = "inbound_off";
+    public const string NoEmail = "no_email";
+    public const string CreationOff = "creation_off";
+    public const string EmailTakenLinkOnly = "email_taken_link_only";
+    public const string UserLinkedToOtherCustomer = "user_linked_to_other_customer";
+    public const string NotLinked = "not_linked";
+
+    /// <summary>What each code means, for people.</summary>
+    public static string Describe(string? reason) => reason switch
+    {
+        InboundOff => "Inbound sync is turned off.",
+        NoEmail => "The customer has no email and matches no user.",
+        CreationOff => "No user matches and CreateUsersFromShopify is off.",
+        EmailTakenLinkOnly => "The email belongs to a user, and the LinkOnly strategy does not match by email.",
+        UserLinkedToOtherCustomer => "The matching user is already linked to another customer of the store.",
+        NotLinked => "No user is linked to this customer.",
+        _ => "Not applied.",
+    };
 }

@@ -47,7 +47,8 @@ internal sealed class TestSite : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestSite> StartAsync(Action<Dictionary<string, string?>>? configure = null)
+    /// <param name="fakeShopify">False: the Admin API calls go to the store's <c>ApiBaseUrl</c> (the emulator) instead of <see cref="FakeShopify"/>.</param>
+    public static async Task<TestSite> StartAsync(Action<Dictionary<string, string?>>? configure = null, bool fakeShopify = true, Action<IServiceCollection>? configureServices = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "orchardshopify-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -83,8 +84,13 @@ internal sealed class TestSite : IAsyncDisposable
 
         services.AddShopifyCustomerSync(builder.Configuration.GetSection("Shopify")).UseIdentityUsers<IdentityUser>();
         services.AddSingleton<FakeShopify>();
-        services.AddSingleton<IShopifyCustomerApi>(sp => sp.GetRequiredService<FakeShopify>());
-        services.AddSingleton<IShopifyCustomerReads>(sp => sp.GetRequiredService<FakeShopify>());
+        if (fakeShopify)
+        {
+            services.AddSingleton<IShopifyCustomerApi>(sp => sp.GetRequiredService<FakeShopify>());
+            services.AddSingleton<IShopifyCustomerReads>(sp => sp.GetRequiredService<FakeShopify>());
+        }
+
+        configureServices?.Invoke(services);
 
         var app = builder.Build();
         await using (var scope = app.Services.CreateAsyncScope())

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.Backfill;
+using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.Core.Configuration;
+
+namespace OrchardShopify.AspNetCore.DependencyInjection;
+
+/// <summary>The services behind the admin screens: import, reconciliation, settings, store connection, delivery statistics.</summary>
+internal static class ShopifyAdminOperationsServiceCollectionExtensions
+{
+    public static IServiceCollection AddShopifyAdminOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ShopifyBackfillOptions>().Bind(configuration.GetSection("Backfill"));
+
+        services.TryAddSingleton<SyncJobRunner>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SyncJobRunner>());
+        services.TryAddSingleton(sp => new CustomerImportService(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<SyncJobRunner>(),
+            sp,
+            sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
+        return services;
+    }
+}

@@ -1,0 +1,34 @@
+using OrchardShopify.Core.Configuration;
+
+namespace OrchardShopify.Core.ShopifyApi;
+
+/// <summary>The shop as <c>shop { … }</c> reports it.</summary>
+public sealed record ShopifyShopInfo(string Name, string MyshopifyDomain, string? CurrencyCode);
+
+/// <summary>Reads the shop itself: the cheapest call that proves the domain, API version and access token work.</summary>
+public sealed class ShopifyShopClient
+{
+    private readonly ShopifyAdminClient _client;
+
+    public ShopifyShopClient(ShopifyAdminClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+    }
+
+    public Task<ShopifyShopInfo> GetShopAsync(ShopifyStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var request = new ShopifyRequest(ShopifyDocument.ShopInfo, ShopifyCustomerClient.Vars(), 1);
+        return _client.ExecuteAsync(
+            store,
+            request,
+            data =>
+            {
+                var shop = data.GetObjectOrNull("shop")
+                    ?? throw new ShopifyApiException(store.Handle, request.Operation, "the response has no shop", isTransient: false);
+                return new ShopifyShopInfo(shop.GetRequiredString("name"), shop.GetRequiredString("myshopifyDomain"), shop.GetStringOrNull("currencyCode"));
+            },
+            cancellationToken);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.Emulator;
+
+namespace OrchardShopify.AspNetCore.Tests.Backfill;
+
+public sealed class CustomerImportTests
+{
+    private const int Customers = 300;
+
+    [Fact]
+    public async Task Import_creates_and_links_users_with_matching_counts_and_a_second_run_changes_nothing()
+    {
+        await using var env = await EmulatorSite.StartAsync(Customers);
+        var seeded = env.Shop.Snapshot();
+        var byEmail = seeded[5];
+        var byPhone = seeded[7];
+        var (noEmail, errors, _) = env.Shop.Create(new Dictionary<string, object?> { ["firstName"] = "Nomail", ["phone"] = "+442079460123" });
+        Assert.Empty(errors);
+        var total = seeded.Count + 1;
+
+        var emailUser = new IdentityUser { UserName = byEmail.Email, Email = byEmail.Email };
+        var phoneUser = new IdentityUser { UserName = "phone.owner@example.com", Email = "phone.owner@example.com", PhoneNumber = byPhone.Phone };
+        await env.Site.WithUsersAsync(async users =>
+        {
+            Assert.True((await users.CreateAsync(emailUser)).Succeeded);
+            return await users.CreateAsync(phoneUser);
+        });
+
+        var started = await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk");
+        Assert.Equal("running", started.GetProperty("status").GetString());
+        var first = await env.WaitForJobAsync($"/import/{started.GetProperty("id").GetString()}");
+
+        Assert.Equal("succeeded", first.GetProperty("status").GetString());
+        var progress = first.GetProperty("progress");
+        Assert.Equal("finished", progress.GetProperty("stage").GetString());
+        Assert.Equal(total, progress.GetProperty("total").GetInt64());
+        Assert.Equal(total, progress.GetProperty("processed").GetInt64());
+        Assert.Equal(total - 3, progress.GetProperty("created").GetInt64());
+        Assert.Equal(2, progress.GetProperty("linked").GetInt64());
+        Assert.Equal(1, progress.GetProperty("skipped").GetInt64());
+        Assert.Equal(0, progress.GetProperty("failed").GetInt64());
+        var skip = Assert.Single(progress.GetProperty("skippedReasons").EnumerateArray());
+        Assert.Equal("no_email", skip.GetProperty("reason").GetString());
+        Assert.Equal([noEmail!.Id], skip.GetProperty("exampleCustomerIds").EnumerateArray().Select(e => e.GetInt64()));
+
+        // Every customer with an email has a user holding its id, and the two existing users were linked, not duplicated.
+        Assert.Equal(total - 1, await CountAsync(env, db => db.Links.CountAsync()));
+        Assert.Equal(total - 1, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+        Assert.Equal(byEmail.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), await ShopifyIdClaimAsync(env, emailUser.Id));
+        Assert.Equal(byPhone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), await ShopifyIdClaimAsync(env, phoneUser.Id));
+        var created = await env.Site.WithUsersAsync(users => users.FindByEmailAsync(seeded[11].Email!));
+        Assert.NotNull(created);
+        Assert.Equal(seeded[11].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), await ShopifyIdClaimAsync(env, created.Id));
+
+        var again = await env.WaitForJobAsync($"/import/{(await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString()}");
+        var second = again.GetProperty("progress");
+        Assert.Equal("succeeded", again.GetProperty("status").GetString());
+        Assert.Equal((0L, 0L, 0L), (second.GetProperty("created").GetInt64(), second.GetProperty("linked").GetInt64(), second.GetProperty("updated").GetInt64()));
+        Assert.Equal(total - 1, second.GetProperty("unchanged").GetInt64());
+        Assert.Equal(1, second.GetProperty("skipped").GetInt64());
+        Assert.Equal(total - 1, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+
+        // The status endpoint shows the newest import of the store.
+        var latest = await env.AdminJsonAsync(HttpMethod.Get, "/import?store=uk");
+        Assert.Equal(again.GetProperty("id").GetString(), latest.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Import_of_changes_applies_customers_updated_since_the_last_import()
+    {
+        await using var env = await EmulatorSite.StartAsync(40);
+        var full = await env.WaitForJobAsync($"/import/{(await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString()}");
+        Assert.Equal(40, full.GetProperty("progress").GetProperty("created").GetInt64());
+
+        var changed = env.Shop.Snapshot()[3];
+        Assert.Empty(env.Shop.Update(changed.Id, new Dictionary<string, object?> { ["lastName"] = "Renamed-In-Shopify" }).Errors);
+
+        var started = await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk", new { mode = "changed" });
+        Assert.Equal("changed", started.GetProperty("mode").GetString());
+        var delta = await env.WaitForJobAsync($"/import/{started.GetProperty("id").GetString()}");
+
+        Assert.Equal("succeeded", delta.GetProperty("status").GetString());
+        Assert.Equal(1, delta.GetProperty("progress").GetProperty("updated").GetInt64());
+        Assert.True(delta.GetProperty("progress").GetProperty("processed").GetInt64() < 40, "only recently updated customers are read");
+        var user = await env.Site.WithUsersAsync(users => users.FindByEmailAsync(changed.Email!));
+        Assert.Equal("Renamed-In-Shopify", await env.Site.WithUsersAsync(async users => (await users.GetClaimsAsync(user!)).FirstOrDefault(c => c.Type == "family_name")?.Value));
+    }
+
+    [Fact]
+    public async Task Import_with_user_creation_off_links_matches_and_reports_the_rest_as_skipped()
+    {
+        await using var env = await EmulatorSite.StartAsync(25, s => s["Shopify:CreateUsersFromShopify"] = "false");
+        var match = env.Shop.Snapshot()[0];
+        await env.Site.WithUsersAsync(users => users.CreateAsync(new IdentityUser { UserName = match.Email, Email = match.Email }));
+
+        var done = await env.WaitForJobAsync($"/import/{(await env.AdminJsonAsync(HttpMethod.Post, "/import", new { mode = "all" })).GetProperty("id").GetString()}");
+
+        var progress = done.GetProperty("progress");
+        Assert.Equal(1, progress.GetProperty("linked").GetInt64());
+        Assert.Equal(0, progress.GetProperty("created").GetInt64());
+        var group = Assert.Single(progress.GetProperty("skippedReasons").EnumerateArray());
+        Assert.Equal(("creation_off", 24L), (group.GetProperty("reason").GetString(), group.GetProperty("count").GetInt64()));
+        Assert.Equal(1, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_second_import_is_refused_while_one_runs_and_a_canceled_import_says_so()
+    {
+        await using var env = await EmulatorSite.StartAsync(20);
+        env.Emulator.SetFaults(new OrchardShopify.Emulator.Control.FaultSettings { ApiLatencyMs = 1500 });
+
+        var started = await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk");
+        var id = started.GetProperty("id").GetString();
+        using var second = await env.AdminAsync(HttpMethod.Post, "/import?store=uk");
+        var refusal = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement;
+        using var cancel = await env.AdminAsync(HttpMethod.Post, $"/import/{id}/cancel");
+        var canceled = await env.WaitForJobAsync($"/import/{id}");
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal("job_running", refusal.GetProperty("error").GetString());
+        Assert.Contains(id!, refusal.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal("canceled", canceled.GetProperty("status").GetString());
+        Assert.Equal(0, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+        using var again = await env.AdminAsync(HttpMethod.Post, $"/import/{id}/cancel");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Import_requests_are_refused_with_the_reason()
+    {
+        await using var env = await EmulatorSite.StartAsync(1, s => s["Shopify:InboundEnabled"] = "false");
+
+        using var unknown = await env.AdminAsync(HttpMethod.Post, "/import?store=fr");
+        using var inboundOff = await env.AdminAsync(HttpMethod.Post, "/import?store=uk");
+        using var badBody = await env.AdminAsync(HttpMethod.Post, "/import?store=uk", "{\"mode\": \"sometimes\"}");
+        using var anonymous = await env.Site.Http.PostAsync(EmulatorSite.Admin + "/import?store=uk", null);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "unknown_store"), (unknown.StatusCode, await ErrorAsync(unknown)));
+        Assert.Equal((HttpStatusCode.BadRequest, "inbound_off"), (inboundOff.StatusCode, await ErrorAsync(inboundOff)));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_json"), (badBody.StatusCode, await ErrorAsync(badBody)));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    private static async Task<string?> ErrorAsync(HttpResponseMessage response)
+        => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+
+    private static async Task<int> CountAsync(EmulatorSite env, Func<ShopifySyncDbContext, Task<int>> count)
+    {
+        await using var db = await env.Site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        return await count(db);
+    }
+
+    private static Task<string?> ShopifyIdClaimAsync(EmulatorSite env, string userId)
+        => env.Site.WithUsersAsync(async users => (await users.GetClaimsAsync((await users.FindByIdAsync(userId))!)).FirstOrDefault(c => c.Type == "shopify_id")?.Value);
+}
