@@ -87,7 +87,8 @@ public sealed class RunningSite : IAsyncDisposable
         output.WriteLine($"  3. Sign in as the administrator: {new Uri(BaseUrl, "/admin")} for settings, customers, the sync log and dead letters.");
         if (Emulator is not null)
         {
-            output.WriteLine("  4. Create a customer as a merchant would, and watch it appear under Admin > Customers:");
+            output.WriteLine($"  4. {new Uri(BaseUrl, "/admin/sync")}: import each store's generated customers (Sync now) and watch the progress.");
+            output.WriteLine("  5. Create a customer as a merchant would, and watch it appear under Admin > Customers:");
             output.WriteLine($"     curl -X POST {new Uri(Emulator.BaseUrl, $"_emulator/shops/{DemoShopify.UkDomain}/customers")} -H 'Content-Type: application/json' -d '{{\"first_name\":\"Alan\",\"last_name\":\"Turing\",\"email\":\"alan@example.com\"}}'");
         }
 
