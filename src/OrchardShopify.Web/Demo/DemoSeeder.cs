@@ -48,7 +48,7 @@ internal sealed class DemoSeeder(IServiceProvider services, ShopifyEmulator emul
         foreach (var account in Accounts)
         {
             var userId = await WaitForLinksAsync(account, timeout.Token);
-            await SetPasswordAsync(userId, customerPassword);
+            await SetPasswordAsync(userId, customerPassword, timeout.Token);
         }
     }
 
@@ -152,26 +152,38 @@ internal sealed class DemoSeeder(IServiceProvider services, ShopifyEmulator emul
         }
     }
 
-    private async Task SetPasswordAsync(string userId, string password)
+    /// <summary>Sets the demo password; retried when a webhook still being applied changed the user at the same moment.</summary>
+    private async Task SetPasswordAsync(string userId, string password, CancellationToken cancellationToken)
     {
-        await using var scope = services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<SiteUser>>();
-        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"Demo user {userId} disappeared.");
-        if (await users.HasPasswordAsync(user))
+        for (var attempt = 1; ; attempt++)
         {
-            return;
-        }
+            await using var scope = services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<SiteUser>>();
+            var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"Demo user {userId} disappeared.");
+            if (await users.HasPasswordAsync(user))
+            {
+                return;
+            }
 
-        // A password is not a Shopify field: setting it must not queue a push.
-        using (SyncWriteScope.Begin())
-        {
-            var result = await users.AddPasswordAsync(user, password);
-            if (!result.Succeeded)
+            // A password is not a Shopify field: setting it must not queue a push.
+            IdentityResult result;
+            using (SyncWriteScope.Begin())
+            {
+                user.EmailConfirmed = true;
+                result = await users.AddPasswordAsync(user, password);
+            }
+
+            if (result.Succeeded)
+            {
+                return;
+            }
+
+            if (attempt >= 10 || !result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
             {
                 throw new InvalidOperationException("The demo password was refused: " + string.Join(" ", result.Errors.Select(e => e.Description)));
             }
 
-            await users.ConfirmEmailAsync(user, await users.GenerateEmailConfirmationTokenAsync(user));
+            await Task.Delay(100 * attempt, cancellationToken);
         }
     }
 }

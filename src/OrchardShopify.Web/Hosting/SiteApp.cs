@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Users;
+using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Emulator;
 using OrchardShopify.Web.Demo;
 using OrchardShopify.Web.Identity;
@@ -191,6 +192,7 @@ public static class SiteApp
 
         services.AddShopifyCustomerSync(builder.Configuration.GetSection("Shopify"))
             .UseIdentityUsers<SiteUser>();
+        services.Configure<ShopifyAdminClientOptions>(builder.Configuration.GetSection("Shopify:AdminClient"));
 
         services.AddAuthorizationBuilder()
             .AddPolicy(SitePolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(adminRole));

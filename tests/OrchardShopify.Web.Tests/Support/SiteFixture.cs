@@ -59,6 +59,12 @@ public sealed class SiteFixture : IAsyncLifetime
                     ["Site:AdminPassword"] = AdminPassword,
                     ["Site:Demo:CustomersPerShop"] = "5",
                     ["Shopify:Queue:PollInterval"] = "00:00:00.200",
+                    ["Shopify:Queue:MaxAttempts"] = "2",
+                    ["Shopify:Queue:RetryBaseDelay"] = "00:00:00.100",
+                    ["Shopify:Queue:RetryMaxDelay"] = "00:00:00.200",
+                    ["Shopify:AdminClient:MaxAttempts"] = "2",
+                    ["Shopify:AdminClient:BaseDelay"] = "00:00:00.050",
+                    ["Shopify:AdminClient:MaxDelay"] = "00:00:00.100",
                 },
                 ConfigureLogging = logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning)
                     .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error),
@@ -105,6 +111,13 @@ public sealed class SiteFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         var node = await response.Content.ReadFromJsonAsync<JsonNode>();
         return (long)node!["id"]!;
+    }
+
+    /// <summary>Changes the emulator's fault settings (<c>POST /_emulator/faults</c>); null turns every fault off.</summary>
+    public async Task SetShopifyFaultsAsync(object? faults)
+    {
+        var response = faults is null ? await Merchant.DeleteAsync("/_emulator/faults") : await Merchant.PostAsJsonAsync("/_emulator/faults", faults);
+        response.EnsureSuccessStatusCode();
     }
 
     public static async Task ScreenshotAsync(IPage page, string name)
