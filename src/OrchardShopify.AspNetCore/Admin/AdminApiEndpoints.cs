@@ -110,6 +110,8 @@ internal static class AdminApiEndpoints
         });
 
         group.MapBackfillEndpoints();
+        group.MapSettingsEndpoints();
+        group.MapStoreConnectionEndpoints();
         return group;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -5,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Backfill;
 using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Settings;
+using OrchardShopify.AspNetCore.Stores;
 using OrchardShopify.Core.Configuration;
 
 namespace OrchardShopify.AspNetCore.DependencyInjection;
@@ -23,6 +26,21 @@ internal static class ShopifyAdminOperationsServiceCollectionExtensions
             sp.GetRequiredService<SyncJobRunner>(),
             sp,
             sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
+
+        services.AddDataProtection();
+        services.AddOptions<ShopifySettingsOptions>().Bind(configuration.GetSection("Settings"));
+        services.TryAddSingleton<ShopifySettingsStore>();
+        services.TryAddSingleton<ShopifySettingsOverlay>();
+        services.AddSingleton<IPostConfigureOptions<ShopifySyncOptions>>(sp => sp.GetRequiredService<ShopifySettingsOverlay>());
+        services.AddSingleton<IOptionsChangeTokenSource<ShopifySyncOptions>>(sp => sp.GetRequiredService<ShopifySettingsOverlay>());
+        services.AddHostedService<ShopifySettingsLoader>();
+        services.TryAddSingleton(sp => new ShopifySettingsService(
+            sp.GetRequiredService<ShopifySettingsStore>(),
+            sp.GetRequiredService<IOptionsMonitor<ShopifySyncOptions>>(),
+            sp.GetServices<IConfigureOptions<ShopifySyncOptions>>(),
+            sp.GetServices<IPostConfigureOptions<ShopifySyncOptions>>()));
+
+        services.TryAddTransient<StoreConnectionService>();
         return services;
     }
 }

@@ -1,0 +1,396 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using OrchardShopify.Core.Configuration;
+
+namespace OrchardShopify.AspNetCore.Settings;
+
+/// <summary>
+/// Reads and saves the settings an administrator edits on the site. A save is validated with
+/// <see cref="ShopifySyncOptionsValidator"/> on the settings that would result, and applies without a restart;
+/// secrets are write-only and stored protected with ASP.NET Core Data Protection.
+/// </summary>
+/// <remarks>
+/// Keys are those of configuration below <c>Shopify:</c>: <c>Enabled</c>, <c>InboundEnabled</c>,
+/// <c>CreateUsersFromShopify</c>, <c>UpdateUsersInShopify</c>, <c>RefreshLinkedUserProfile</c>,
+/// <c>RefreshEmailFromShopify</c>, <c>MatchStrategy</c>, <c>NameSplitRule</c>, <c>DefaultCountryCallingCode</c>,
+/// <c>ApiVersion</c>, <c>WebhookSecret</c>, and <c>Stores:{handle}:{ShopDomain|ApiVersion|ApiBaseUrl|Enabled|AccessToken|WebhookSecret|PreviousWebhookSecret}</c>.
+/// </remarks>
+public sealed partial class ShopifySettingsService
+{
+    private const string Root = ShopifySyncOptions.SectionName;
+
+    private static readonly Dictionary<string, string> TopLevel = new(StringComparer.Ordinal)
+    {
+        ["enabled"] = SettingKeys.Enabled,
+        ["inboundEnabled"] = SettingKeys.InboundEnabled,
+        ["createUsersFromShopify"] = SettingKeys.CreateUsersFromShopify,
+        ["updateUsersInShopify"] = SettingKeys.UpdateUsersInShopify,
+        ["refreshLinkedUserProfile"] = SettingKeys.RefreshLinkedUserProfile,
+        ["refreshEmailFromShopify"] = SettingKeys.RefreshEmailFromShopify,
+        ["matchStrategy"] = SettingKeys.MatchStrategy,
+        ["nameSplitRule"] = SettingKeys.NameSplitRule,
+        ["defaultCountryCallingCode"] = SettingKeys.DefaultCountryCallingCode,
+        ["apiVersion"] = SettingKeys.ApiVersion,
+        ["webhookSecret"] = SettingKeys.WebhookSecret,
+    };
+
+    private static readonly Dictionary<string, string> StoreLevel = new(StringComparer.Ordinal)
+    {
+        ["shopDomain"] = SettingKeys.StoreShopDomain,
+        ["apiVersion"] = SettingKeys.StoreApiVersion,
+        ["apiBaseUrl"] = SettingKeys.StoreApiBaseUrl,
+        ["enabled"] = SettingKeys.StoreEnabled,
+        ["accessToken"] = SettingKeys.StoreAccessToken,
+        ["webhookSecret"] = SettingKeys.StoreWebhookSecret,
+        ["previousWebhookSecret"] = SettingKeys.StorePreviousWebhookSecret,
+    };
+
+    private readonly ShopifySettingsStore _store;
+    private readonly IOptionsMonitor<ShopifySyncOptions> _options;
+    private readonly IEnumerable<IConfigureOptions<ShopifySyncOptions>> _configure;
+    private readonly IEnumerable<IPostConfigureOptions<ShopifySyncOptions>> _postConfigure;
+
+    internal ShopifySettingsService(
+        ShopifySettingsStore store,
+        IOptionsMonitor<ShopifySyncOptions> options,
+        IEnumerable<IConfigureOptions<ShopifySyncOptions>> configure,
+        IEnumerable<IPostConfigureOptions<ShopifySyncOptions>> postConfigure)
+    {
+        _store = store;
+        _options = options;
+        _configure = configure;
+        _postConfigure = postConfigure;
+    }
+
+    /// <summary>The settings in force, secrets as "set" / "not set".</summary>
+    public ShopifySettingsView Get()
+    {
+        var options = _options.CurrentValue;
+        var saved = _store.Current;
+        return new ShopifySettingsView(
+            options.Enabled,
+            options.InboundEnabled,
+            options.CreateUsersFromShopify,
+            options.UpdateUsersInShopify,
+            options.RefreshLinkedUserProfile,
+            options.RefreshEmailFromShopify,
+            options.MatchStrategy,
+            options.NameSplitRule,
+            options.DefaultCountryCallingCode,
+            options.ApiVersion,
+            SecretState.Of(options.WebhookSecret),
+            options.MultiStore,
+            options.Stores
+                .Where(pair => pair.Value is not null)
+                .OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(
+                    pair => pair.Key,
+                    pair => new StoreSettingsView(
+                        pair.Value.ShopDomain,
+                        pair.Value.ApiVersion,
+                        pair.Value.ApiBaseUrl?.AbsoluteUri,
+                        pair.Value.Enabled,
+                        SecretState.Of(pair.Value.AccessToken),
+                        SecretState.Of(pair.Value.WebhookSecret),
+                        SecretState.Of(pair.Value.PreviousWebhookSecret)),
+                    StringComparer.OrdinalIgnoreCase),
+            [.. saved.Values.Keys.Order(StringComparer.OrdinalIgnoreCase)],
+            [.. saved.UnreadableSecrets.Order(StringComparer.OrdinalIgnoreCase)]);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="changes"/> (key → value; null removes the site's value, so configuration applies again)
+    /// when the settings that result are valid, and applies them at once.
+    /// </summary>
+    /// <exception cref="ShopifySettingsValidationException">Nothing was saved; every key at fault is named.</exception>
+    public Task<ShopifySettingsView> SaveAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return SaveAsync(changes, [], cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves a JSON object shaped like <see cref="ShopifySettingsView"/>: a property that is absent is kept, <c>null</c>
+    /// removes the site's value (configuration applies again), a value is saved; <c>"stores": { "uk": null }</c> removes
+    /// a store's saved values.
+    /// </summary>
+    /// <exception cref="ShopifySettingsValidationException">Nothing was saved; every key at fault is named.</exception>
+    public Task<ShopifySettingsView> SaveAsync(JsonElement body, CancellationToken cancellationToken)
+    {
+        var errors = new List<SettingError>();
+        var changes = ChangesFromJson(body, errors);
+        return SaveAsync(changes, errors, cancellationToken);
+    }
+
+    private async Task<ShopifySettingsView> SaveAsync(IReadOnlyDictionary<string, string?> changes, List<SettingError> errors, CancellationToken cancellationToken)
+    {
+        var normalized = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (rawKey, rawValue) in changes)
+        {
+            if (Normalize(rawKey, rawValue, errors) is { } key)
+            {
+                normalized[key.Key] = key.Value;
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            var proposed = new Dictionary<string, string>(_store.Current.Values, StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, value) in normalized)
+            {
+                if (value is null)
+                {
+                    proposed.Remove(key);
+                }
+                else
+                {
+                    proposed[key] = value;
+                }
+            }
+
+            var options = BaseOptions();
+            ShopifySettingsOverlay.Apply(options, proposed);
+            errors.AddRange(ShopifySyncOptionsValidator.Validate(options).Select(message => new SettingError(KeyOf(message), message)));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ShopifySettingsValidationException(errors);
+        }
+
+        await _store.SaveAsync(normalized, cancellationToken);
+        return Get();
+    }
+
+    /// <summary>Removes every value saved on the site for the store; a store that is also in configuration stays as configured there.</summary>
+    public Task<ShopifySettingsView> RemoveStoreAsync(string handle, CancellationToken cancellationToken)
+    {
+        var changes = SettingKeys.StoreFields.ToDictionary(field => SettingKeys.Store(handle, field), _ => (string?)null);
+        return SaveAsync(changes, cancellationToken);
+    }
+
+    private static Dictionary<string, string?> ChangesFromJson(JsonElement body, List<SettingError> errors)
+    {
+        var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new SettingError(Root, "The settings must be a JSON object."));
+            return changes;
+        }
+
+        foreach (var property in body.EnumerateObject())
+        {
+            if (property.Name == "stores")
+            {
+                ReadStores(property.Value, changes, errors);
+            }
+            else if (TopLevel.TryGetValue(property.Name, out var key))
+            {
+                Read(key, property.Value, changes, errors);
+            }
+            else if (property.Name is "multiStore" or "savedOnSite" or "unreadableSecrets")
+            {
+                errors.Add(new SettingError($"{Root}:{Pascal(property.Name)}", $"{Root}:{Pascal(property.Name)} cannot be changed here{(property.Name == "multiStore" ? "; set it in configuration (it changes how users hold Shopify ids)" : "")}."));
+            }
+            else
+            {
+                errors.Add(new SettingError($"{Root}:{Pascal(property.Name)}", $"'{property.Name}' is not a setting; settable: {string.Join(", ", TopLevel.Keys)}, stores."));
+            }
+        }
+
+        return changes;
+    }
+
+    private static void ReadStores(JsonElement stores, Dictionary<string, string?> changes, List<SettingError> errors)
+    {
+        if (stores.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new SettingError($"{Root}:Stores", $"{Root}:Stores must be an object keyed by store handle."));
+            return;
+        }
+
+        foreach (var store in stores.EnumerateObject())
+        {
+            var handle = store.Name;
+            if (!SettingKeys.IsValidHandle(handle))
+            {
+                errors.Add(new SettingError($"{Root}:Stores:{handle}", $"{Root}:Stores:{handle}: the store handle must be 1-50 letters, digits, '-' or '_'."));
+                continue;
+            }
+
+            if (store.Value.ValueKind == JsonValueKind.Null)
+            {
+                foreach (var field in SettingKeys.StoreFields)
+                {
+                    changes[SettingKeys.Store(handle, field)] = null;
+                }
+
+                continue;
+            }
+
+            if (store.Value.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new SettingError($"{Root}:Stores:{handle}", $"{Root}:Stores:{handle} must be an object or null."));
+                continue;
+            }
+
+            foreach (var field in store.Value.EnumerateObject())
+            {
+                if (StoreLevel.TryGetValue(field.Name, out var name))
+                {
+                    Read(SettingKeys.Store(handle, name), field.Value, changes, errors);
+                }
+                else
+                {
+                    errors.Add(new SettingError($"{Root}:Stores:{handle}:{Pascal(field.Name)}", $"'{field.Name}' is not a store setting; settable: {string.Join(", ", StoreLevel.Keys)}."));
+                }
+            }
+        }
+    }
+
+    private static void Read(string key, JsonElement value, Dictionary<string, string?> changes, List<SettingError> errors)
+    {
+        var boolean = SettingKeys.Booleans.Contains(key) || key.EndsWith(":" + SettingKeys.StoreEnabled, StringComparison.Ordinal);
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                changes[key] = null;
+                break;
+            case JsonValueKind.True or JsonValueKind.False when boolean:
+                changes[key] = value.GetBoolean() ? "true" : "false";
+                break;
+            case JsonValueKind.String when !boolean:
+                changes[key] = value.GetString();
+                break;
+            default:
+                errors.Add(new SettingError($"{Root}:{key}", boolean
+                    ? $"{Root}:{key} must be true, false or null (was {value.GetRawText()})."
+                    : $"{Root}:{key} must be a string or null (was {Describe(value)})."));
+                break;
+        }
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => value.ValueKind.ToString(),
+    };
+
+    /// <summary>Checks a key and the shape of its value; returns the canonical key and value, or null with an error added.</summary>
+    private static KeyValuePair<string, string?>? Normalize(string key, string? value, List<SettingError> errors)
+    {
+        if (key.StartsWith(Root + ":", StringComparison.OrdinalIgnoreCase))
+        {
+            key = key[(Root.Length + 1)..];
+        }
+
+        string canonical;
+        string field;
+        if (SettingKeys.TryParseStore(key, out var handle, out var storeField))
+        {
+            field = StoreLevel.Values.FirstOrDefault(f => string.Equals(f, storeField, StringComparison.OrdinalIgnoreCase)) ?? "";
+            canonical = SettingKeys.Store(handle, field);
+            if (field.Length == 0)
+            {
+                errors.Add(new SettingError($"{Root}:{key}", $"{Root}:{key} cannot be changed here; a store's settings are {string.Join(", ", SettingKeys.StoreFields)}."));
+                return null;
+            }
+        }
+        else
+        {
+            field = TopLevel.Values.FirstOrDefault(f => string.Equals(f, key, StringComparison.OrdinalIgnoreCase)) ?? "";
+            canonical = field;
+            if (field.Length == 0)
+            {
+                errors.Add(new SettingError($"{Root}:{key}", $"{Root}:{key} cannot be changed here; settable: {string.Join(", ", TopLevel.Values)} and Stores:{{handle}}:{{{string.Join("|", SettingKeys.StoreFields)}}}."));
+                return null;
+            }
+        }
+
+        var full = $"{Root}:{canonical}";
+        if (value is null)
+        {
+            return new(canonical, null);
+        }
+
+        value = value.Trim();
+        var isBoolean = handle.Length == 0 ? SettingKeys.Booleans.Contains(canonical) : field == SettingKeys.StoreEnabled;
+        if (isBoolean)
+        {
+            if (!bool.TryParse(value, out var parsed))
+            {
+                errors.Add(new SettingError(full, $"{full} must be true or false (was '{value}')."));
+                return null;
+            }
+
+            return new(canonical, parsed ? "true" : "false");
+        }
+
+        if (SettingKeys.IsSecret(canonical))
+        {
+            // An empty secret means "no value saved on the site".
+            return new(canonical, value.Length == 0 ? null : value);
+        }
+
+        switch (canonical)
+        {
+            case SettingKeys.MatchStrategy when !Enum.TryParse<UserMatchStrategy>(value, ignoreCase: true, out _) || int.TryParse(value, out _):
+                errors.Add(new SettingError(full, $"{full} must be one of {string.Join(", ", Enum.GetNames<UserMatchStrategy>())} (was '{value}')."));
+                return null;
+            case SettingKeys.NameSplitRule when !Enum.TryParse<NameSplitRule>(value, ignoreCase: true, out _) || int.TryParse(value, out _):
+                errors.Add(new SettingError(full, $"{full} must be one of {string.Join(", ", Enum.GetNames<NameSplitRule>())} (was '{value}')."));
+                return null;
+        }
+
+        if (field == SettingKeys.StoreApiBaseUrl && handle.Length > 0 && value.Length > 0
+            && (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
+        {
+            errors.Add(new SettingError(full, $"{full} must be an absolute http(s) URL (was '{value}')."));
+            return null;
+        }
+
+        return new(canonical, value.Length == 0 ? null : value);
+    }
+
+    /// <summary>The options as configuration and code make them, without the site's saved values.</summary>
+    private ShopifySyncOptions BaseOptions()
+    {
+        var options = new ShopifySyncOptions();
+        foreach (var configure in _configure)
+        {
+            if (configure is IConfigureNamedOptions<ShopifySyncOptions> named)
+            {
+                named.Configure(Options.DefaultName, options);
+            }
+            else
+            {
+                configure.Configure(options);
+            }
+        }
+
+        foreach (var postConfigure in _postConfigure)
+        {
+            if (postConfigure is not ShopifySettingsOverlay)
+            {
+                postConfigure.PostConfigure(Options.DefaultName, options);
+            }
+        }
+
+        return options;
+    }
+
+    private static string KeyOf(string message)
+    {
+        var match = MessageKeyPattern().Match(message);
+        return match.Success ? match.Value : Root;
+    }
+
+    private static string Pascal(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
+
+    [GeneratedRegex(@"^Shopify(:[A-Za-z0-9_\-]+)*")]
+    private static partial Regex MessageKeyPattern();
+}

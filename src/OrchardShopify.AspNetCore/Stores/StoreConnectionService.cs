@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using OrchardShopify.AspNetCore.Admin;
+using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.ShopifyApi;
+
+namespace OrchardShopify.AspNetCore.Stores;
+
+/// <summary>What "test connection" found: the shop as Shopify reports it, or why the call failed.</summary>
+/// <param name="DomainMatches">False when Shopify names another shop than the configured <c>ShopDomain</c> (a token of another store).</param>
+public sealed record StoreConnectionResult(
+    string Store,
+    bool Ok,
+    string ShopDomain,
+    string ApiVersion,
+    string? ShopName,
+    string? MyshopifyDomain,
+    string? CurrencyCode,
+    bool DomainMatches,
+    long ElapsedMs,
+    string? Error);
+
+/// <summary>What "register webhooks" did: the callback URL and the topics created now or found already subscribed.</summary>
+public sealed record WebhookRegistrationResult(string Store, Uri CallbackUrl, IReadOnlyList<string> Created, IReadOnlyList<string> AlreadyRegistered);
+
+/// <summary>Checks a store's Admin API connection and subscribes the site to its customer webhooks.</summary>
+public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClient shops, WebhookSubscriptionClient webhooks)
+{
+    /// <summary>Reads the shop (the cheapest Admin API call). Failures are reported, not thrown.</summary>
+    public async Task<StoreConnectionResult> TestAsync(string? storeHandle, CancellationToken cancellationToken)
+    {
+        var store = Resolve(storeHandle);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var shop = await shops.GetShopAsync(store, cancellationToken);
+            var matches = string.Equals(shop.MyshopifyDomain, store.ShopDomain, StringComparison.OrdinalIgnoreCase);
+            return new StoreConnectionResult(
+                store.Handle, matches, store.ShopDomain, store.ApiVersion, shop.Name, shop.MyshopifyDomain, shop.CurrencyCode, matches, clock.ElapsedMilliseconds,
+                matches ? null : $"The access token belongs to {shop.MyshopifyDomain}, not {store.ShopDomain}.");
+        }
+        catch (ShopifyApiException failed)
+        {
+            return new StoreConnectionResult(store.Handle, false, store.ShopDomain, store.ApiVersion, null, null, null, false, clock.ElapsedMilliseconds, failed.ShopifyMessage);
+        }
+    }
+
+    /// <summary>
+    /// Subscribes <c>{callbackBase}/!/shopify/webhook</c> (routed by topic) to customers/create, update and delete.
+    /// Running it again creates nothing. Shopify calls only https URLs; http is accepted for loopback hosts (a local emulator).
+    /// </summary>
+    /// <exception cref="AdminRequestException">Unknown store, no access token, a callback that is not an absolute https URL, or Shopify refused.</exception>
+    public async Task<WebhookRegistrationResult> RegisterWebhooksAsync(string? storeHandle, Uri callbackBase, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(callbackBase);
+        var store = Resolve(storeHandle);
+        if (!callbackBase.IsAbsoluteUri || (callbackBase.Scheme != Uri.UriSchemeHttps && !(callbackBase.Scheme == Uri.UriSchemeHttp && IsLoopback(callbackBase))))
+        {
+            throw new AdminRequestException("invalid_callback", $"The callback base URL must be an absolute https URL that Shopify can reach (was '{callbackBase}').");
+        }
+
+        if (!store.CanCallAdminApi)
+        {
+            throw new AdminRequestException("no_access_token", $"Store '{store.Handle}' has no access token; set Shopify:Stores:{store.Handle}:AccessToken first.");
+        }
+
+        var callback = new Uri(callbackBase.GetLeftPart(UriPartial.Authority) + callbackBase.AbsolutePath.TrimEnd('/') + ShopifyEndpointRouteBuilderExtensions.Prefix + "/webhook");
+        try
+        {
+            var registration = await webhooks.RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
+            return new WebhookRegistrationResult(
+                store.Handle,
+                callback,
+                [.. registration.Created.Select(s => s.Topic)],
+                [.. registration.AlreadyRegistered.Select(s => s.Topic)]);
+        }
+        catch (ShopifyApiException failed)
+        {
+            throw new AdminRequestException("shopify_error", $"Shopify refused: {failed.ShopifyMessage}", StatusCodes.Status502BadGateway);
+        }
+    }
+
+    private ShopifyStore Resolve(string? handle)
+    {
+        if (string.IsNullOrWhiteSpace(handle) && stores.Stores.Count == 1)
+        {
+            return stores.Stores[0];
+        }
+
+        return stores.FindByHandle(handle) ?? throw AdminRequestException.UnknownStore(handle, stores.Stores.Select(s => s.Handle));
+    }
+
+    private static bool IsLoopback(Uri uri) => uri.IsLoopback || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase);
+}
