@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrchardShopify.Core.Ports;
 using OrchardShopify.Emulator;
 using OrchardShopify.Web.Hosting;
 
@@ -28,6 +30,21 @@ internal static class DemoShopify
         }
 
         return !configuration.GetSection("Shopify:Stores").GetChildren().Any(store => !string.IsNullOrWhiteSpace(store["ShopDomain"]));
+    }
+
+    /// <summary>
+    /// The emulator starts empty every time: the links and log entries of the previous run name customers that no longer
+    /// exist (and whose ids new customers will get), so they are removed. Users, settings and import history stay.
+    /// </summary>
+    public static async Task ForgetPreviousRunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var links = services.GetRequiredService<ICustomerLinkStore>();
+        var log = services.GetRequiredService<ISyncLog>();
+        foreach (var handle in Stores.Keys)
+        {
+            await links.RemoveStoreAsync(handle, cancellationToken);
+            await log.EraseStoreAsync(handle, cancellationToken);
+        }
     }
 
     public static Task<ShopifyEmulator> StartAsync(DemoOptions options, CancellationToken cancellationToken)

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
@@ -121,14 +120,6 @@ public static class SiteApp
 
         // Defaults go first, so appsettings, the environment and the command line still win.
         ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
-        var usesDefaultSyncDatabase = builder.Configuration["Shopify:Storage:ConnectionString"] == defaults["Shopify:Storage:ConnectionString"]
-            && !string.Equals(builder.Configuration["Shopify:Storage:Provider"], "PostgreSql", StringComparison.OrdinalIgnoreCase);
-        if (emulator is not null && usesDefaultSyncDatabase)
-        {
-            // The emulator starts empty every time: links and deliveries of a previous run point at customers that no longer exist.
-            DeleteSqliteFile(syncDatabase);
-        }
-
         var adminRole = builder.Configuration["Shopify:AdminRole"] is { Length: > 0 } role ? role : new ShopifyHostOptions().AdminRole;
         ConfigureServices(builder, dataPath, adminRole);
         builder.Services.AddSingleton(new SiteMode(emulator is not null, emulator?.BaseUrl));
@@ -145,6 +136,7 @@ public static class SiteApp
             var webhookUrl = new Uri(site.PublicUrl ?? listening, "/!/shopify/webhook");
             if (emulator is not null)
             {
+                await DemoShopify.ForgetPreviousRunAsync(app.Services, cancellationToken);
                 await new DemoSeeder(app.Services, emulator).SeedAsync(webhookUrl, site.Demo.CustomerPassword, cancellationToken);
             }
 
@@ -203,6 +195,7 @@ public static class SiteApp
             o.Conventions.AuthorizePage("/Account/Index");
         });
         services.AddSingleton<SiteAssets>();
+        services.Configure<SiteOptions>(builder.Configuration.GetSection(SiteOptions.SectionName));
     }
 
     private static void ConfigurePipeline(WebApplication app)
@@ -257,17 +250,5 @@ public static class SiteApp
         // A wildcard or "localhost" listener is reached on the loopback address by the emulator and the browser alike.
         var host = uri.Host is "0.0.0.0" or "[::]" or "localhost" ? "127.0.0.1" : uri.Host;
         return new UriBuilder(uri.Scheme, host, uri.Port).Uri;
-    }
-
-    private static void DeleteSqliteFile(string path)
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-        {
-            if (File.Exists(file))
-            {
-                File.Delete(file);
-            }
-        }
     }
 }
