@@ -112,6 +112,8 @@ internal static class AdminApiEndpoints
         group.MapBackfillEndpoints();
         group.MapSettingsEndpoints();
         group.MapStoreConnectionEndpoints();
+        group.MapReconciliationEndpoints();
+        group.MapStatisticsEndpoints();
         return group;
     }
 

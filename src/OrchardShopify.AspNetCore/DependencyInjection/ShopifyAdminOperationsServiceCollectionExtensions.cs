@@ -6,6 +6,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Backfill;
 using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Statistics;
+using OrchardShopify.AspNetCore.Reconciliation;
 using OrchardShopify.AspNetCore.Settings;
 using OrchardShopify.AspNetCore.Stores;
 using OrchardShopify.Core.Configuration;
@@ -41,6 +44,18 @@ internal static class ShopifyAdminOperationsServiceCollectionExtensions
             sp.GetServices<IPostConfigureOptions<ShopifySyncOptions>>()));
 
         services.TryAddTransient<StoreConnectionService>();
+
+        services.TryAddSingleton<ISiteUserCatalog, UnlistedSiteUsers>();
+        services.TryAddSingleton(sp => new ReconciliationService(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<SyncJobRunner>(),
+            sp,
+            sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
+
+        services.TryAddSingleton(sp => new DeliveryStatisticsService(
+            sp.GetRequiredService<SyncDatabase>(),
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

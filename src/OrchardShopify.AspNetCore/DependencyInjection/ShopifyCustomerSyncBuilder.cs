@@ -39,6 +39,7 @@ public sealed class ShopifyCustomerSyncBuilder
     {
         Services.Replace(ServiceDescriptor.Singleton<IUserDirectory, IdentityUserDirectory<TUser>>());
         Services.Replace(ServiceDescriptor.Singleton<IAdminUserSource, IdentityAdminUserSource<TUser>>());
+        Services.Replace(ServiceDescriptor.Singleton<Reconciliation.ISiteUserCatalog, Reconciliation.IdentitySiteUserCatalog<TUser>>());
         Services.Replace(ServiceDescriptor.Scoped<UserManager<TUser>, ShopifySyncingUserManager<TUser>>());
         return this;
     }

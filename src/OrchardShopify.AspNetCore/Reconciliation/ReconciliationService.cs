@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.Admin;
+using OrchardShopify.AspNetCore.Backfill;
+using OrchardShopify.AspNetCore.Customers;
+using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.ShopifyApi;
+using OrchardShopify.Core.Sync;
+
+namespace OrchardShopify.AspNetCore.Reconciliation;
+
+/// <summary>
+/// Compares a store's Shopify customers with the site's users and links (a background job with a report), and fixes
+/// chosen differences in the direction <see cref="ReconciliationRules"/> gives (or the one an administrator chose).
+/// Every fix looks at both sides again first, so a report that is out of date never causes a wrong change.
+/// </summary>
+public sealed class ReconciliationService
+{
+    /// <summary>Sync log topic of the fixes.</summary>
+    public const string FixTopic = "reconcile/fix";
+
+    /// <summary>Most items one fix request may carry.</summary>
+    public const int MaxFixItems = 500;
+
+    private readonly StoreRegistry _stores;
+    private readonly SyncJobRunner _runner;
+    private readonly IServiceProvider _services;
+    private readonly IOptionsMonitor<ShopifyBackfillOptions> _options;
+
+    internal ReconciliationService(StoreRegistry stores, SyncJobRunner runner, IServiceProvider services, IOptionsMonitor<ShopifyBackfillOptions> options)
+    {
+        _stores = stores;
+        _runner = runner;
+        _services = services;
+        _options = options;
+    }
+
+    /// <summary>Starts comparing the store and returns the job's status.</summary>
+    /// <exception cref="AdminRequestException">Unknown store, no access token, or a job already runs (409).</exception>
+    public async Task<ReconciliationStatus> StartAsync(string? storeHandle, CancellationToken cancellationToken)
+    {
+        var store = ResolveStore(storeHandle);
+        if (!store.CanCallAdminApi)
+        {
+            throw new AdminRequestException("no_access_token", $"Store '{store.Handle}' has no access token; set Shopify:Stores:{store.Handle}:AccessToken to compare its customers.");
+        }
+
+        var job = new ReconciliationJob(
+            store,
+            _stores.Options,
+            _services.GetRequiredService<BulkCustomerExport>(),
+            _services.GetRequiredService<SyncDatabase>(),
+            _services.GetRequiredService<IUserDirectory>(),
+            _services.GetRequiredService<ISiteUserCatalog>(),
+            Math.Clamp(_options.CurrentValue.ReportLimit, 1, 10_000));
+        string id;
+        try
+        {
+            id = await _runner.StartAsync(ReconciliationJob.Kind, store.Handle, null, job, cancellationToken);
+        }
+        catch (SyncJobConflictException conflict)
+        {
+            throw new AdminRequestException("job_running", conflict.Message, 409);
+        }
+
+        return (await GetAsync(id, cancellationToken))!;
+    }
+
+    public async Task<ReconciliationStatus?> GetAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var info = await _runner.GetAsync(jobId, cancellationToken);
+        return info is null || info.Kind != ReconciliationJob.Kind ? null : ToStatus(info);
+    }
+
+    /// <summary>The store's newest reconciliation, running or finished.</summary>
+    public async Task<ReconciliationStatus?> GetLatestAsync(string? storeHandle, CancellationToken cancellationToken)
+    {
+        var store = ResolveStore(storeHandle);
+        var info = await _runner.LatestAsync(store.Handle, ReconciliationJob.Kind, cancellationToken);
+        return info is null ? null : ToStatus(info);
+    }
+
+    public Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken) => _runner.CancelAsync(jobId, cancellationToken);
+
+    public Task WaitAsync(string jobId) => _runner.WaitAsync(jobId);
+
+    /// <summary>Fixes the chosen differences, one after another; each result says what was done or why not.</summary>
+    /// <exception cref="AdminRequestException">Unknown store, or more than <see cref="MaxFixItems"/> items.</exception>
+    public async Task<IReadOnlyList<ReconciliationFixResult>> FixAsync(string? storeHandle, IReadOnlyList<ReconciliationFixItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var store = ResolveStore(storeHandle);
+        if (items.Count > MaxFixItems)
+        {
+            throw new AdminRequestException("too_many_items", $"At most {MaxFixItems} differences can be fixed in one request (got {items.Count}).");
+        }
+
+        var fixer = new ReconciliationFixer(
+            store,
+            _stores.Options,
+            _services.GetRequiredService<ICustomerLinkStore>(),
+            _services.GetRequiredService<IUserDirectory>(),
+            _services.GetRequiredService<IShopifyCustomerApi>(),
+            _services.GetRequiredService<InboundCustomerSync>(),
+            _services.GetRequiredService<IOutboundSyncQueue>(),
+            _services.GetRequiredService<ISyncLog>(),
+            _services.GetRequiredService<CustomerViewCache>(),
+            _services.GetRequiredService<TimeProvider>());
+        var results = new List<ReconciliationFixResult>(items.Count);
+        foreach (var item in items)
+        {
+            results.Add(await fixer.FixAsync(item, cancellationToken));
+        }
+
+        return results;
+    }
+
+    private ShopifyStore ResolveStore(string? handle)
+    {
+        if (string.IsNullOrWhiteSpace(handle) && _stores.Stores.Count == 1)
+        {
+            return _stores.Stores[0];
+        }
+
+        return _stores.FindByHandle(handle) ?? throw AdminRequestException.UnknownStore(handle, _stores.Stores.Select(s => s.Handle));
+    }
+
+    private static ReconciliationStatus ToStatus(SyncJobInfo info)
+    {
+        var report = info.LiveState as ReconciliationReport
+            ?? (info.StateJson is null ? null : JsonSerializer.Deserialize<ReconciliationReport>(info.StateJson, SyncJobRunner.Json))
+            ?? new ReconciliationReport("starting", 0, null, new ReconciliationCounts(0, 0, 0, 0, 0, null, null, null, 0, new Dictionary<string, long>()), [], false);
+        return new ReconciliationStatus(info.Id, info.StoreHandle, info.Status, info.StartedAt, info.FinishedAt, info.HeartbeatAt, info.Error, report);
+    }
+}
