@@ -35,6 +35,13 @@ public sealed class AdminPagesTests(SiteFixture site)
 
         await admin.GotoAsync("/admin/customers");
         await SiteFixture.ScreenshotAsync(admin, "admin-customers");
+
+        // The dashboard's chart counts this hour's deliveries and pushes per store.
+        await admin.GotoAsync("/admin");
+        var okThisHour = await admin.Locator("figure.chart[data-store=us] g.hour").Last.GetAttributeAsync("data-ok");
+        Assert.True(int.Parse(okThisHour!, System.Globalization.CultureInfo.InvariantCulture) > 0, "the current hour of us has deliveries");
+        Assert.Equal(24, await admin.Locator("figure.chart[data-store=uk] g.hour").CountAsync());
+        await SiteFixture.ScreenshotAsync(admin, "admin-dashboard");
         await admin.GotoAsync("/admin/log");
         await SiteFixture.ScreenshotAsync(admin, "admin-sync-log");
     }
