@@ -89,7 +89,9 @@ public sealed class SiteFixture : IAsyncLifetime
             BaseURL = BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: CI runs every test project at once on two cores.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         return await context.NewPageAsync();
     }
 
@@ -127,7 +129,7 @@ public sealed class SiteFixture : IAsyncLifetime
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds, failing after <paramref name="seconds"/>.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 20)
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 40)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
