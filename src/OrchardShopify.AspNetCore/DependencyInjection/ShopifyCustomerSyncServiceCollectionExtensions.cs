@@ -50,6 +50,13 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.TryAddSingleton<ICustomerLinkStore, EfCustomerLinkStore>();
         services.TryAddSingleton<IOutboundSyncQueue, DurableOutboundQueue>();
         services.TryAddSingleton<IAdminUserSource, DirectoryAdminUserSource>();
+        services.TryAddSingleton(sp => new ShopifySyncAdmin(
+            sp.GetRequiredService<SyncDatabase>(),
+            sp.GetRequiredService<WorkQueue>(),
+            sp.GetRequiredService<WorkSignals>(),
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<IOutboundSyncQueue>(),
+            sp.GetRequiredService<TimeProvider>()));
 
         services.AddMetrics();
         services.TryAddSingleton<ShopifySyncMetrics>();

@@ -1,0 +1,244 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Workers;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Ports;
+
+namespace OrchardShopify.AspNetCore.Admin;
+
+/// <summary>
+/// What a host's admin pages read and do: the sync log, deliveries and dead letters with their payloads,
+/// replay, and pushing one user now. The admin JSON endpoints answer the same questions over HTTP.
+/// </summary>
+public sealed class ShopifySyncAdmin
+{
+    public const int MaxTake = 500;
+
+    private readonly SyncDatabase _database;
+    private readonly WorkQueue _queue;
+    private readonly WorkSignals _signals;
+    private readonly StoreRegistry _stores;
+    private readonly IOutboundSyncQueue _outbound;
+    private readonly TimeProvider _time;
+
+    internal ShopifySyncAdmin(SyncDatabase database, WorkQueue queue, WorkSignals signals, StoreRegistry stores, IOutboundSyncQueue outbound, TimeProvider time)
+    {
+        _database = database;
+        _queue = queue;
+        _signals = signals;
+        _stores = stores;
+        _outbound = outbound;
+        _time = time;
+    }
+
+    /// <summary>Sync log entries, newest first.</summary>
+    public async Task<IReadOnlyList<SyncLogRecord>> GetLogAsync(SyncLogQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = await _database.OpenAsync(cancellationToken);
+        var rows = db.SyncLog.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Store))
+        {
+            rows = rows.Where(r => r.StoreHandle == query.Store.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Topic))
+        {
+            rows = rows.Where(r => r.Topic == query.Topic.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Outcome))
+        {
+            rows = rows.Where(r => r.Outcome == query.Outcome.Trim());
+        }
+
+        if (query.Direction is { } direction)
+        {
+            var name = direction == SyncDirection.Inbound ? "inbound" : "outbound";
+            rows = rows.Where(r => r.Direction == name);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.UserId))
+        {
+            rows = rows.Where(r => r.UserId == query.UserId);
+        }
+
+        if (query.Since is { } since)
+        {
+            var from = UnixTime.From(since);
+            rows = rows.Where(r => r.At >= from);
+        }
+
+        var list = await rows.OrderByDescending(r => r.Id).Take(Math.Clamp(query.Take, 1, MaxTake)).ToListAsync(cancellationToken);
+        return list.Select(r => new SyncLogRecord(
+            r.Id,
+            UnixTime.To(r.At),
+            r.Direction == "outbound" ? SyncDirection.Outbound : SyncDirection.Inbound,
+            r.StoreHandle,
+            r.Topic,
+            r.CustomerId,
+            r.UserId,
+            r.Outcome,
+            r.Detail,
+            r.WebhookId,
+            r.Attempt)).ToList();
+    }
+
+    /// <summary>Inbox deliveries and user pushes, newest first.</summary>
+    public async Task<IReadOnlyList<SyncDeliveryRecord>> GetDeliveriesAsync(SyncDeliveryQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = await _database.OpenAsync(cancellationToken);
+        var items = db.WorkItems.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Store))
+        {
+            items = items.Where(w => w.StoreHandle == query.Store.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Topic))
+        {
+            items = items.Where(w => w.Topic == query.Topic.Trim());
+        }
+
+        if (query.Status is { } status)
+        {
+            var stored = ToStored(status);
+            items = items.Where(w => w.Status == stored);
+        }
+
+        if (query.Direction is { } direction)
+        {
+            var kind = direction == SyncDirection.Inbound ? WorkKind.InboundDelivery : WorkKind.OutboundPush;
+            items = items.Where(w => w.Kind == kind);
+        }
+
+        var list = await items.OrderByDescending(w => w.Id).Take(Math.Clamp(query.Take, 1, MaxTake)).ToListAsync(cancellationToken);
+        return list.Select(ToRecord).ToList();
+    }
+
+    /// <summary>One delivery or push with the payload Shopify sent (UTF-8 text), for inspection.</summary>
+    public async Task<SyncDeliveryDetail?> GetDeliveryAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await _database.OpenAsync(cancellationToken);
+        var item = await db.WorkItems.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        return item is null
+            ? null
+            : new SyncDeliveryDetail(ToRecord(item), item.EventId, UnixTime.To(item.TriggeredAt), item.ApiVersion, item.Body is null ? null : Encoding.UTF8.GetString(item.Body));
+    }
+
+    /// <summary>Queues a finished or dead-lettered item again with fresh attempts; null when it does not exist or is being processed.</summary>
+    public async Task<SyncDeliveryRecord?> ReplayAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!await _queue.ReplayAsync(id, cancellationToken))
+        {
+            return null;
+        }
+
+        await using var db = await _database.OpenAsync(cancellationToken);
+        var item = await db.WorkItems.AsNoTracking().FirstAsync(w => w.Id == id, cancellationToken);
+        _signals.Wake(item.Kind);
+        return ToRecord(item);
+    }
+
+    /// <summary>Queues a push of the user to every store that can be called (or the named one); returns the stores queued.</summary>
+    public async Task<IReadOnlyList<string>> PushUserAsync(string userId, string? storeHandle, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var targets = _stores.Stores
+            .Where(s => s.CanCallAdminApi && (storeHandle is null || string.Equals(s.Handle, storeHandle, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        foreach (var target in targets)
+        {
+            await _outbound.EnqueueAsync(new OutboundPush(userId, target.Handle, _time.GetUtcNow()), cancellationToken);
+        }
+
+        return targets.Select(t => t.Handle).ToList();
+    }
+
+    /// <summary>Topics seen in the log and the queue, for filters.</summary>
+    public async Task<IReadOnlyList<string>> GetTopicsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await _database.OpenAsync(cancellationToken);
+        var logged = await db.SyncLog.AsNoTracking().Select(r => r.Topic).Distinct().ToListAsync(cancellationToken);
+        var queued = await db.WorkItems.AsNoTracking().Select(w => w.Topic).Distinct().ToListAsync(cancellationToken);
+        return logged.Concat(queued).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static WorkStatus ToStored(SyncDeliveryStatus status) => status switch
+    {
+        SyncDeliveryStatus.Pending => WorkStatus.Pending,
+        SyncDeliveryStatus.Processing => WorkStatus.Processing,
+        SyncDeliveryStatus.Succeeded => WorkStatus.Succeeded,
+        _ => WorkStatus.DeadLetter,
+    };
+
+    private static SyncDeliveryStatus FromStored(WorkStatus status) => status switch
+    {
+        WorkStatus.Pending => SyncDeliveryStatus.Pending,
+        WorkStatus.Processing => SyncDeliveryStatus.Processing,
+        WorkStatus.Succeeded => SyncDeliveryStatus.Succeeded,
+        _ => SyncDeliveryStatus.DeadLetter,
+    };
+
+    private static SyncDeliveryRecord ToRecord(WorkItem item) => new(
+        item.Id,
+        item.Kind == WorkKind.InboundDelivery ? SyncDirection.Inbound : SyncDirection.Outbound,
+        FromStored(item.Status),
+        item.StoreHandle,
+        item.Topic,
+        item.DedupKey,
+        item.CustomerId,
+        item.UserId,
+        item.Attempts,
+        item.Outcome,
+        item.LastError,
+        UnixTime.To(item.ReceivedAt),
+        UnixTime.To(item.ProcessedAt),
+        item.Status == WorkStatus.Pending ? UnixTime.To(item.NextAttemptAt) : null);
+}
+
+public sealed record SyncLogQuery(string? Store = null, string? Topic = null, string? Outcome = null, SyncDirection? Direction = null, string? UserId = null, DateTimeOffset? Since = null, int Take = 100);
+
+public sealed record SyncLogRecord(
+    long Id,
+    DateTimeOffset At,
+    SyncDirection Direction,
+    string Store,
+    string Topic,
+    long? CustomerId,
+    string? UserId,
+    string Outcome,
+    string? Detail,
+    string? WebhookId,
+    int? Attempt);
+
+public enum SyncDeliveryStatus
+{
+    Pending,
+    Processing,
+    Succeeded,
+    DeadLetter,
+}
+
+public sealed record SyncDeliveryQuery(string? Store = null, string? Topic = null, SyncDeliveryStatus? Status = null, SyncDirection? Direction = null, int Take = 100);
+
+/// <param name="WebhookId">X-Shopify-Webhook-Id for deliveries; null for pushes.</param>
+public sealed record SyncDeliveryRecord(
+    long Id,
+    SyncDirection Direction,
+    SyncDeliveryStatus Status,
+    string Store,
+    string Topic,
+    string? WebhookId,
+    long? CustomerId,
+    string? UserId,
+    int Attempts,
+    string? Outcome,
+    string? LastError,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? ProcessedAt,
+    DateTimeOffset? NextAttemptAt);
+
+/// <param name="Payload">The delivery's body as Shopify sent it; null for pushes and for erased (redacted) deliveries.</param>
+public sealed record SyncDeliveryDetail(SyncDeliveryRecord Delivery, string? EventId, DateTimeOffset? TriggeredAt, string? ApiVersion, string? Payload);

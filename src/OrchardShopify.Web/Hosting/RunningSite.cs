@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Emulator;
+using OrchardShopify.Web.Demo;
+using OrchardShopify.Web.Identity;
+
+namespace OrchardShopify.Web.Hosting;
+
+/// <summary>A started site: its address, and in demo mode the emulator behind it.</summary>
+public sealed class RunningSite : IAsyncDisposable
+{
+    private readonly SiteOptions _site;
+
+    internal RunningSite(WebApplication app, Uri baseUrl, string dataPath, ShopifyEmulator? emulator, AdminCredentials? newAdmin, SiteOptions site)
+    {
+        App = app;
+        BaseUrl = baseUrl;
+        DataPath = dataPath;
+        Emulator = emulator;
+        NewAdmin = newAdmin;
+        _site = site;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseUrl { get; }
+
+    public string DataPath { get; }
+
+    /// <summary>The in-process Shopify of demo mode; null with real stores.</summary>
+    public ShopifyEmulator? Emulator { get; }
+
+    /// <summary>The administrator created by this start, with the generated password; null when one existed already.</summary>
+    public AdminCredentials? NewAdmin { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public IReadOnlyList<DemoAccount> DemoAccounts => Emulator is null ? [] : DemoSeeder.Accounts;
+
+    public string DemoPassword => _site.Demo.CustomerPassword;
+
+    public void WriteWelcome(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var stores = Services.GetRequiredService<StoreRegistry>().Stores;
+        output.WriteLine();
+        output.WriteLine($"OrchardShopify site: {BaseUrl}");
+        output.WriteLine($"  data: {DataPath}");
+        if (Emulator is not null)
+        {
+            output.WriteLine("  demo mode: no store is configured, so a local Shopify emulator runs inside this process.");
+            output.WriteLine($"  emulator: {Emulator.BaseUrl} (control API {new Uri(Emulator.BaseUrl, "_emulator/shops")})");
+        }
+
+        foreach (var store in stores)
+        {
+            output.WriteLine($"  store {store.Handle}: {store.ShopDomain}, Admin API {store.ApiVersion}, webhooks to {new Uri(_site.PublicUrl ?? BaseUrl, "/!/shopify/webhook")}");
+        }
+
+        output.WriteLine();
+        if (NewAdmin is { Password: { } password })
+        {
+            output.WriteLine("Administrator created (this password is shown once; keep it):");
+            output.WriteLine($"  email:    {NewAdmin.Email}");
+            output.WriteLine($"  password: {password}");
+        }
+        else
+        {
+            output.WriteLine($"Administrator: {_site.AdminEmail} (password as printed on first start or set in Site:AdminPassword)");
+        }
+
+        if (Emulator is not null)
+        {
+            output.WriteLine($"Demo customers (password {DemoPassword}):");
+            foreach (var account in DemoAccounts)
+            {
+                output.WriteLine($"  {account.Email,-20} {account.FirstName} {account.LastName}, customer of {string.Join(" and ", account.Stores)}");
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine("Try:");
+        output.WriteLine($"  1. {new Uri(BaseUrl, "/account/sign-in")} as ada@example.com: your orders and addresses in each store.");
+        output.WriteLine($"  2. {new Uri(BaseUrl, "/account")}: change your name; the customer changes in Shopify, and Shopify's webhook about it is recognised as an echo.");
+        output.WriteLine($"  3. Sign in as the administrator: {new Uri(BaseUrl, "/admin")} for settings, customers, the sync log and dead letters.");
+        if (Emulator is not null)
+        {
+            output.WriteLine($"  4. {new Uri(BaseUrl, "/admin/sync")}: import each store's generated customers (Sync now) and watch the progress.");
+            output.WriteLine("  5. Create a customer as a merchant would, and watch it appear under Admin > Customers:");
+            output.WriteLine($"     curl -X POST {new Uri(Emulator.BaseUrl, $"_emulator/shops/{DemoShopify.UkDomain}/customers")} -H 'Content-Type: application/json' -d '{{\"first_name\":\"Alan\",\"last_name\":\"Turing\",\"email\":\"alan@example.com\"}}'");
+        }
+
+        output.WriteLine();
+        output.WriteLine("Stop with Ctrl+C.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using OrchardShopify.Core.Sync;
+
+namespace OrchardShopify.Web.Identity;
+
+/// <summary>The administrator created on first start; <see cref="Password"/> is only known when it was generated now.</summary>
+public sealed record AdminCredentials(string Email, string? Password);
+
+/// <summary>Creates the admin role and, when no administrator exists, the first administrator.</summary>
+internal static class AdminBootstrap
+{
+    public static async Task<AdminCredentials?> EnsureAdminAsync(IServiceProvider services, string role, string email, string? configuredPassword)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<SiteUser>>();
+        if (!await roles.RoleExistsAsync(role))
+        {
+            Check(await roles.CreateAsync(new IdentityRole(role)), "creating the admin role");
+        }
+
+        if ((await users.GetUsersInRoleAsync(role)).Count > 0)
+        {
+            return null;
+        }
+
+        var password = string.IsNullOrEmpty(configuredPassword) ? Generate() : configuredPassword;
+
+        // The administrator is staff, not a shop customer: creating the account must not queue a push to Shopify.
+        using (SyncWriteScope.Begin())
+        {
+            var admin = await users.FindByEmailAsync(email);
+            if (admin is null)
+            {
+                admin = new SiteUser { UserName = email, Email = email, EmailConfirmed = true, FirstName = "Site", LastName = "Administrator" };
+                Check(await users.CreateAsync(admin, password), "creating the administrator");
+            }
+            else
+            {
+                Check(await users.RemovePasswordAsync(admin), "resetting the administrator's password");
+                Check(await users.AddPasswordAsync(admin, password), "resetting the administrator's password");
+            }
+
+            Check(await users.AddToRoleAsync(admin, role), "adding the administrator to the admin role");
+        }
+
+        return new AdminCredentials(email, string.IsNullOrEmpty(configuredPassword) ? password : null);
+    }
+
+    /// <summary>20 random characters from an unambiguous alphabet, plus the classes Identity's default rules ask for.</summary>
+    private static string Generate()
+    {
+        const string alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        return RandomNumberGenerator.GetString(alphabet, 20) + "-a7K";
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Failed {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+}

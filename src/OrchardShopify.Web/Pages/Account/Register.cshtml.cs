@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using OrchardShopify.Web.Identity;
+
+namespace OrchardShopify.Web.Pages.Account;
+
+/// <summary>Registration. The new user is pushed to Shopify by the sync (when site ⇒ Shopify is on), like any user created through UserManager.</summary>
+[AllowAnonymous]
+public sealed class RegisterModel(UserManager<SiteUser> users, SignInManager<SiteUser> signIn) : PageModel
+{
+    [BindProperty]
+    [Required]
+    [StringLength(100)]
+    [Display(Name = "First name")]
+    public string FirstName { get; set; } = "";
+
+    [BindProperty]
+    [Required]
+    [StringLength(100)]
+    [Display(Name = "Last name")]
+    public string LastName { get; set; } = "";
+
+    [BindProperty]
+    [Required]
+    [EmailAddress]
+    public string Email { get; set; } = "";
+
+    [BindProperty]
+    [Phone]
+    public string? Phone { get; set; }
+
+    [BindProperty]
+    [Required]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var email = Email.Trim();
+        var user = new SiteUser
+        {
+            UserName = email,
+            Email = email,
+            FirstName = FirstName.Trim(),
+            LastName = LastName.Trim(),
+            PhoneNumber = string.IsNullOrWhiteSpace(Phone) ? null : Phone.Trim(),
+        };
+        var result = await users.CreateAsync(user, Password);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                ModelState.AddModelError(string.Empty, error.Description);
+            }
+
+            return Page();
+        }
+
+        await signIn.SignInAsync(user, isPersistent: false);
+        TempData["Message"] = "Welcome! Your account is ready.";
+        return LocalRedirect("/account");
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using OrchardShopify.Core.ShopifyApi;
+
+namespace OrchardShopify.Web.Pages;
+
+/// <summary>How pages write money, dates and statuses.</summary>
+public static class Display
+{
+    public static string Money(ShopifyMoney? money)
+    {
+        if (money is null)
+        {
+            return "–";
+        }
+
+        var symbol = money.CurrencyCode switch
+        {
+            "GBP" => "£",
+            "USD" => "$",
+            "EUR" => "€",
+            _ => null,
+        };
+        var amount = money.Amount.ToString("#,##0.00", CultureInfo.InvariantCulture);
+        return symbol is null ? $"{amount} {money.CurrencyCode}" : symbol + amount;
+    }
+
+    public static string Date(DateTimeOffset? at) => at is null ? "–" : at.Value.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    public static string Time(DateTimeOffset? at) => at is null ? "–" : at.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+
+    /// <summary>Shopify's enum values (PARTIALLY_PAID) as words (partially paid).</summary>
+    public static string Words(string? value) => string.IsNullOrEmpty(value) ? "–" : value.Replace('_', ' ').ToLowerInvariant();
+
+    public static string OrderState(ShopifyOrder order) => order.IsCancelled ? "cancelled" : order.IsClosed ? "closed" : "open";
+}

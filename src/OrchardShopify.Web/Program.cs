@@ -1,0 +1,3 @@
+using OrchardShopify.Web.Hosting;
+
+return await SiteApp.RunAsync(args);

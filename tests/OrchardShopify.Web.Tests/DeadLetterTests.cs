@@ -1,0 +1,64 @@
+using OrchardShopify.Web.Tests.Support;
+
+namespace OrchardShopify.Web.Tests;
+
+[Collection(SiteCollection.Name)]
+public sealed class DeadLetterTests(SiteFixture site)
+{
+    [BrowserFact]
+    public async Task A_push_that_failed_every_attempt_is_found_inspected_and_replayed_from_the_admin()
+    {
+        // Someone registers while Shopify answers every call with a server error: the push to each store fails every attempt.
+        var email = $"kat.{Guid.NewGuid():N}"[..15] + "@example.com";
+        await site.SetShopifyFaultsAsync(new { serverErrorRate = 1.0 });
+        try
+        {
+            var visitor = await site.NewPageAsync();
+            await visitor.GotoAsync("/account/register");
+            await visitor.FillAsync("input[name=FirstName]", "Katherine");
+            await visitor.FillAsync("input[name=LastName]", "Johnson");
+            await visitor.FillAsync("input[name=Email]", email);
+            await visitor.FillAsync("input[name=Password]", "Register-pass-1");
+            await visitor.ClickAsync("form button[type=submit]");
+            await visitor.WaitForURLAsync("**/account");
+            await SiteFixture.EventuallyAsync(
+                async () => (await site.SyncAdmin.GetDeliveriesAsync(new(Store: "uk", Topic: "user/push", Status: OrchardShopify.AspNetCore.Admin.SyncDeliveryStatus.DeadLetter), CancellationToken.None)).Count > 0,
+                "the push is dead-lettered");
+        }
+        finally
+        {
+            await site.SetShopifyFaultsAsync(null);
+        }
+
+        var admin = await site.SignedInPageAsync(SiteFixture.AdminEmail, SiteFixture.AdminPassword);
+
+        var row = admin.Locator("table.deliveries tr[data-status=DeadLetter]").Filter(new() { HasTextString = "user/push" });
+        await SiteFixture.EventuallyAsync(
+            async () =>
+            {
+                await admin.GotoAsync("/admin/deliveries?store=uk&topic=user/push&status=DeadLetter");
+                return await row.CountAsync() > 0;
+            },
+            "the failed push is listed among the dead letters of uk");
+        Assert.Equal(0, await admin.Locator("table.deliveries tr:not([data-status=DeadLetter]) td").CountAsync());
+        Assert.Equal(0, await admin.Locator("table.deliveries tr td:nth-child(4)").Filter(new() { HasNotTextString = "uk" }).CountAsync());
+        await SiteFixture.ScreenshotAsync(admin, "admin-dead-letters");
+
+        var id = await row.First.GetAttributeAsync("data-id");
+        await row.First.Locator("a", new() { HasTextString = "Inspect" }).ClickAsync();
+        await admin.WaitForURLAsync($"**/admin/deliveries/{id}");
+        Assert.Contains("Shopify store 'uk'", await admin.Locator("dd.error-text").InnerTextAsync(), StringComparison.Ordinal);
+
+        await admin.Locator("button", new() { HasTextString = "Replay" }).ClickAsync();
+        Assert.Contains("queued again", await admin.Locator(".flash").InnerTextAsync(), StringComparison.Ordinal);
+        await SiteFixture.EventuallyAsync(
+            async () =>
+            {
+                await admin.ReloadAsync();
+                return await admin.Locator("h1 .badge").InnerTextAsync() == "succeeded";
+            },
+            "the replayed push succeeds now that Shopify answers");
+        await SiteFixture.ScreenshotAsync(admin, "admin-delivery");
+        Assert.NotNull(site.Emulator.Shops["uk-demo.myshopify.com"].FindByEmail(email));
+    }
+}

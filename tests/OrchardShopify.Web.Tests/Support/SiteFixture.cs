@@ -1,0 +1,175 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using OrchardShopify.AspNetCore.Admin;
+using OrchardShopify.Emulator;
+using OrchardShopify.Web.Hosting;
+
+namespace OrchardShopify.Web.Tests.Support;
+
+/// <summary>
+/// One site for the browser tests: the real program on Kestrel (127.0.0.1, a free port) in demo mode, on fresh
+/// SQLite files in a temporary folder, with the emulator in-process; and one headless Chromium. Tests use their own
+/// users and customers, so they do not depend on each other's order.
+/// </summary>
+public sealed class SiteFixture : IAsyncLifetime
+{
+    public const string AdminEmail = "admin@example.com";
+    public const string AdminPassword = "Admin-test-pass-1";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "orchardshopify-web-tests", Guid.NewGuid().ToString("N"));
+    private RunningSite? _site;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public RunningSite Site => _site ?? throw new InvalidOperationException("The site did not start.");
+
+    public ShopifyEmulator Emulator => Site.Emulator ?? throw new InvalidOperationException("The site is not in demo mode.");
+
+    public Uri BaseUrl => Site.BaseUrl;
+
+    public ShopifySyncAdmin SyncAdmin => Site.Services.GetRequiredService<ShopifySyncAdmin>();
+
+    public HttpClient Merchant { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: <c>ORCHARDSHOPIFY_SCREENSHOTS</c> (e.g. docs/screenshots), else the test output folder.</summary>
+    public static string ScreenshotFolder { get; } = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_SCREENSHOTS") is { Length: > 0 } folder
+        ? Path.GetFullPath(folder)
+        : Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(BrowserFactAttribute.ChromiumPath))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(_folder);
+        _site = await SiteApp.StartAsync(
+            new SiteStartOptions
+            {
+                ContentRootPath = _folder,
+                EnvironmentName = "Development",
+                Urls = "http://127.0.0.1:0",
+                Settings = new Dictionary<string, string?>
+                {
+                    ["Site:DataPath"] = Path.Combine(_folder, "App_Data"),
+                    ["Site:AdminPassword"] = AdminPassword,
+                    ["Site:Demo:CustomersPerShop"] = "5",
+                    ["Shopify:Queue:PollInterval"] = "00:00:00.200",
+                    ["Shopify:Queue:MaxAttempts"] = "2",
+                    ["Shopify:Queue:RetryBaseDelay"] = "00:00:00.100",
+                    ["Shopify:Queue:RetryMaxDelay"] = "00:00:00.200",
+                    ["Shopify:AdminClient:MaxAttempts"] = "2",
+                    ["Shopify:AdminClient:BaseDelay"] = "00:00:00.050",
+                    ["Shopify:AdminClient:MaxDelay"] = "00:00:00.100",
+                },
+                ConfigureLogging = logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning)
+                    .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error),
+            },
+            CancellationToken.None);
+        Merchant = new HttpClient { BaseAddress = Emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserFactAttribute.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        });
+    }
+
+    /// <summary>A fresh browser context (its own cookies) with one page.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        // Generous: CI runs every test project at once on two cores.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task<IPage> SignedInPageAsync(string email, string password)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/account/sign-in");
+        await page.FillAsync("input[name=Email]", email);
+        await page.FillAsync("input[name=Password]", password);
+        await page.ClickAsync("form button[type=submit]");
+        await page.WaitForURLAsync("**/account");
+        return page;
+    }
+
+    /// <summary>A merchant creates a customer in the emulated Shopify admin (the control API); returns its id.</summary>
+    public async Task<long> CreateCustomerInShopifyAsync(string shop, object customer)
+    {
+        var response = await Merchant.PostAsJsonAsync($"/_emulator/shops/{shop}/customers", customer);
+        response.EnsureSuccessStatusCode();
+        var node = await response.Content.ReadFromJsonAsync<JsonNode>();
+        return (long)node!["id"]!;
+    }
+
+    /// <summary>Changes the emulator's fault settings (<c>POST /_emulator/faults</c>); null turns every fault off.</summary>
+    public async Task SetShopifyFaultsAsync(object? faults)
+    {
+        var response = faults is null ? await Merchant.DeleteAsync("/_emulator/faults") : await Merchant.PostAsJsonAsync("/_emulator/faults", faults);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, failing after <paramref name="seconds"/>.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 40)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {seconds} s waiting until {what}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        Merchant?.Dispose();
+        if (_site is not null)
+        {
+            await _site.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on a slow machine; the temporary folder is cleaned by the OS.
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SiteCollection : ICollectionFixture<SiteFixture>
+{
+    public const string Name = "site";
+}
