@@ -6,6 +6,7 @@ using OrchardShopify.AspNetCore.Settings;
 using OrchardShopify.AspNetCore.Statistics;
 using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Testing.Hosting.Postgres;
 
 namespace OrchardShopify.AspNetCore.Tests.Postgres;
 
@@ -31,7 +32,7 @@ public sealed class AdminOperationsAcrossNodesTests
     [PostgresFact]
     public async Task On_postgres_one_job_per_store_runs_across_nodes_and_settings_and_statistics_are_shared()
     {
-        await using var database = await ScratchDatabase.CreateAsync();
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
         await RunAsync(ShopifyStorageProvider.PostgreSql, database.ConnectionString);
     }
 
