@@ -35,7 +35,13 @@ if ! dotnet build OrchardShopify.sln -c Release --nologo -v quiet; then
 fi
 
 section "Tests"
-dotnet test OrchardShopify.sln -c Release --no-build --nologo \
+dotnet test OrchardShopify.sln -c Release --no-build --nologo -p:RunBrowserTests=false \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true || status=1
+
+# The site's browser tests run alone afterwards, so Chromium and the site do not compete with the other
+# projects' timing-sensitive tests for the two cores.
+section "Browser tests"
+dotnet test tests/OrchardShopify.Web.Tests -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true || status=1
 
 # One line with the totals of every test project, from the TRX reports.
