@@ -101,7 +101,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
                 connectionString = $"Data Source={Path.Combine(root, "App_Data", "shopify-sync.db")}";
             }
 
-            builder.UseSqlite(connectionString);
+            builder.UseSqlite(connectionString).AddInterceptors(new SqliteWalInterceptor(storage.SqliteSynchronous, storage.SqliteBusyTimeout));
         }
 
         // The migrations are written by hand without a model snapshot; the model they create is covered by tests.

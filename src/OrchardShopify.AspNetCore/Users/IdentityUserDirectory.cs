@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
@@ -39,7 +40,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         return user is null ? null : await ToSyncUserAsync(users, user);
     }
 
-    /// <summary>A query on the phone number column; add an index on it for large user tables.</summary>
+    /// <summary>A query on the phone number column; index it (<see cref="ShopifyIdentityModelExtensions.HasShopifyLookupIndexes{TUser}"/>) for large user tables.</summary>
     public async Task<SyncUser?> FindByPhoneAsync(string e164Phone, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -49,8 +50,10 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             return null;
         }
 
-        var user = users.Users.Where(PhoneEquals(e164Phone)).Take(2).ToList() is [var single] ? single : null;
-        return user is null ? null : await ToSyncUserAsync(users, user);
+        // Ordered by the filtered column itself: the order does not matter (only "exactly one" is used) and it keeps the index usable.
+        var query = users.Users.Where(PhoneEquals(e164Phone)).OrderBy(PhoneOf()).Take(2);
+        var matches = query is IAsyncEnumerable<TUser> ? await query.ToListAsync(cancellationToken) : query.ToList();
+        return matches is [var single] ? await ToSyncUserAsync(users, single) : null;
     }
 
     public async Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken)
@@ -91,8 +94,27 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
                 : UserCreateResult.Failed(Describe(created));
         }
 
-        await WriteNameClaimsAsync(users, user, profile, ProfileFields.FirstName | ProfileFields.LastName);
-        return UserCreateResult.Created(await ToSyncUserAsync(users, user));
+        // A new user has no claims yet: both name claims go in one save, and the result needs no re-read.
+        var nameClaims = NewNameClaims(profile);
+        if (nameClaims.Count > 0)
+        {
+            if (!users.SupportsUserClaim)
+            {
+                throw new NotSupportedException($"The user store of {typeof(TUser).Name} does not store claims; the Shopify sync keeps names as claims when the user type has no FirstName/LastName.");
+            }
+
+            Check(await users.AddClaimsAsync(user, nameClaims));
+        }
+
+        return UserCreateResult.Created(new SyncUser(
+            await users.GetUserIdAsync(user),
+            store is IUserEmailStore<TUser> ? email : null,
+            DisplayNameProperty?.GetValue(user) as string,
+            FirstNameProperty is not null ? FirstNameProperty.GetValue(user) as string : nameClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.GivenName)?.Value,
+            LastNameProperty is not null ? LastNameProperty.GetValue(user) as string : nameClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.FamilyName)?.Value,
+            store is IUserPhoneNumberStore<TUser> ? profile.Phone : null,
+            null,
+            new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase)));
     }
 
     public async Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken)
@@ -175,6 +197,22 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         return changed;
     }
 
+    private static List<Claim> NewNameClaims(CustomerProfile profile)
+    {
+        var claims = new List<Claim>(2);
+        if (FirstNameProperty is null && !string.IsNullOrWhiteSpace(profile.FirstName))
+        {
+            claims.Add(new Claim(ShopifyUserClaims.GivenName, profile.FirstName));
+        }
+
+        if (LastNameProperty is null && !string.IsNullOrWhiteSpace(profile.LastName))
+        {
+            claims.Add(new Claim(ShopifyUserClaims.FamilyName, profile.LastName));
+        }
+
+        return claims;
+    }
+
     private static async Task WriteNameClaimsAsync(UserManager<TUser> users, TUser user, CustomerProfile profile, ProfileFields fields)
     {
         if (FirstNameProperty is null && fields.HasFlag(ProfileFields.FirstName))
@@ -201,6 +239,13 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             return;
         }
 
+        if (existing.Count == 1 && !string.IsNullOrWhiteSpace(value))
+        {
+            // One save instead of a removal and an addition.
+            Check(await users.ReplaceClaimAsync(user, existing[0], new Claim(type, value)));
+            return;
+        }
+
         if (existing.Count > 0)
         {
             Check(await users.RemoveClaimsAsync(user, existing));
@@ -218,6 +263,12 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         var holder = new PhoneHolder(phone);
         var body = Expression.Equal(Expression.Property(user, PhoneProperty!), Expression.Property(Expression.Constant(holder), nameof(PhoneHolder.Value)));
         return Expression.Lambda<Func<TUser, bool>>(body, user);
+    }
+
+    private static Expression<Func<TUser, string?>> PhoneOf()
+    {
+        var user = Expression.Parameter(typeof(TUser), "user");
+        return Expression.Lambda<Func<TUser, string?>>(Expression.Property(user, PhoneProperty!), user);
     }
 
     private static PropertyInfo? StringProperty(string name)
