@@ -21,10 +21,20 @@ public sealed class SqliteWalInterceptor : DbConnectionInterceptor
     /// <param name="synchronous">See <see cref="ShopifyStorageOptions.SqliteSynchronous"/> for what each setting risks.</param>
     /// <param name="busyTimeout">How long a statement waits for another connection's write lock; 30 s when null.</param>
     public SqliteWalInterceptor(SqliteSynchronous synchronous, TimeSpan? busyTimeout = null)
+        : this(synchronous, busyTimeout, backgroundCheckpoints: false)
+    {
+    }
+
+    /// <param name="backgroundCheckpoints">
+    /// Commits never copy the log into the database (<c>wal_autocheckpoint=0</c>); <see cref="Workers.SqliteCheckpointWorker"/> does it
+    /// in the background, so no webhook's answer waits for a checkpoint.
+    /// </param>
+    internal SqliteWalInterceptor(SqliteSynchronous synchronous, TimeSpan? busyTimeout, bool backgroundCheckpoints)
     {
         var timeout = (long)(busyTimeout ?? TimeSpan.FromSeconds(30)).TotalMilliseconds;
         var mode = synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
-        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={timeout}; PRAGMA journal_mode=WAL; PRAGMA synchronous={mode};");
+        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={timeout}; PRAGMA journal_mode=WAL; PRAGMA synchronous={mode};")
+            + (backgroundCheckpoints ? " PRAGMA wal_autocheckpoint=0;" : "");
     }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Configure(connection);

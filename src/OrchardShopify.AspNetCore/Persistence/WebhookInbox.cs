@@ -35,6 +35,7 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startGate = new();
     private Task? _writer;
+    private InsertStatement? _insert;
     private long _commits;
 
     public WebhookInbox(SyncDatabase database, WorkSignals signals, TimeProvider time, ILogger<WebhookInbox> logger)
@@ -76,6 +77,12 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         if (writer is not null)
         {
             await writer.ConfigureAwait(false);
+        }
+
+        if (_insert is not null)
+        {
+            await _insert.DisposeAsync().ConfigureAwait(false);
+            _insert = null;
         }
     }
 
@@ -148,37 +155,25 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
 
         // A fixed order (by webhook id) so two nodes inserting overlapping batches on PostgreSQL cannot deadlock.
         var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Delivery.WebhookId, StringComparer.Ordinal).ToArray();
-        await using (var db = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false))
+        var insert = _insert ??= await InsertStatement.OpenAsync(_database).ConfigureAwait(false);
+        try
         {
-            await db.Database.OpenConnectionAsync().ConfigureAwait(false);
-            var connection = db.Database.GetDbConnection();
-            await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = InsertSql;
-            var webhookId = Param(command, "webhook_id", DbType.String);
-            var store = Param(command, "store", DbType.String);
-            var topic = Param(command, "topic", DbType.String);
-            var eventId = Param(command, "event_id", DbType.String);
-            var triggeredAt = Param(command, "triggered_at", DbType.Int64);
-            var apiVersion = Param(command, "api_version", DbType.String);
-            var body = Param(command, "body", DbType.Binary);
-            var now = Param(command, "now", DbType.Int64);
+            await using var transaction = await insert.Command.Connection!.BeginTransactionAsync().ConfigureAwait(false);
+            insert.Command.Transaction = transaction;
             foreach (var i in order)
             {
-                var (delivery, receivedAt) = (rows[i].Delivery, rows[i].ReceivedAt);
-                webhookId.Value = delivery.WebhookId;
-                store.Value = delivery.Store.Handle;
-                topic.Value = delivery.Topic;
-                eventId.Value = (object?)delivery.EventId ?? DBNull.Value;
-                triggeredAt.Value = (object?)UnixTime.From(delivery.TriggeredAt) ?? DBNull.Value;
-                apiVersion.Value = (object?)delivery.ApiVersion ?? DBNull.Value;
-                body.Value = MemoryMarshal.TryGetArray(delivery.Body, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length ? whole.Array : delivery.Body.ToArray();
-                now.Value = receivedAt;
-                inserted[i] = await command.ExecuteNonQueryAsync().ConfigureAwait(false) > 0;
+                inserted[i] = await insert.ExecuteAsync(rows[i].Delivery, rows[i].ReceivedAt).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync().ConfigureAwait(false);
+            insert.Command.Transaction = null;
+        }
+        catch
+        {
+            // The connection may be unusable after a failure: the next batch opens a fresh one.
+            _insert = null;
+            await insert.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
         Interlocked.Increment(ref _commits);
@@ -201,6 +196,66 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         parameter.Value = DBNull.Value;
         command.Parameters.Add(parameter);
         return parameter;
+    }
+
+    /// <summary>The writer's own connection and prepared insert, kept from batch to batch.</summary>
+    private sealed class InsertStatement : IAsyncDisposable
+    {
+        private readonly ShopifySyncDbContext _db;
+        private readonly DbParameter _webhookId, _store, _topic, _eventId, _triggeredAt, _apiVersion, _body, _now;
+
+        private InsertStatement(ShopifySyncDbContext db, DbCommand command)
+        {
+            _db = db;
+            Command = command;
+            command.CommandText = InsertSql;
+            _webhookId = Param(command, "webhook_id", DbType.String);
+            _store = Param(command, "store", DbType.String);
+            _topic = Param(command, "topic", DbType.String);
+            _eventId = Param(command, "event_id", DbType.String);
+            _triggeredAt = Param(command, "triggered_at", DbType.Int64);
+            _apiVersion = Param(command, "api_version", DbType.String);
+            _body = Param(command, "body", DbType.Binary);
+            _now = Param(command, "now", DbType.Int64);
+        }
+
+        public DbCommand Command { get; }
+
+        public static async Task<InsertStatement> OpenAsync(SyncDatabase database)
+        {
+            var db = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                // Opened through EF so the connection gets the same settings (WAL, synchronous, busy timeout) as every other.
+                await db.Database.OpenConnectionAsync().ConfigureAwait(false);
+                return new InsertStatement(db, db.Database.GetDbConnection().CreateCommand());
+            }
+            catch
+            {
+                await db.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        /// <returns>False when the webhook id is already stored.</returns>
+        public async Task<bool> ExecuteAsync(WebhookDelivery delivery, long receivedAt)
+        {
+            _webhookId.Value = delivery.WebhookId;
+            _store.Value = delivery.Store.Handle;
+            _topic.Value = delivery.Topic;
+            _eventId.Value = (object?)delivery.EventId ?? DBNull.Value;
+            _triggeredAt.Value = (object?)UnixTime.From(delivery.TriggeredAt) ?? DBNull.Value;
+            _apiVersion.Value = (object?)delivery.ApiVersion ?? DBNull.Value;
+            _body.Value = MemoryMarshal.TryGetArray(delivery.Body, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length ? whole.Array : delivery.Body.ToArray();
+            _now.Value = receivedAt;
+            return await Command.ExecuteNonQueryAsync().ConfigureAwait(false) > 0;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Command.DisposeAsync().ConfigureAwait(false);
+            await _db.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private sealed class PendingAppend(WebhookDelivery delivery, long receivedAt)

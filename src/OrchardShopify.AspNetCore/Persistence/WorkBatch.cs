@@ -54,6 +54,9 @@ internal sealed class WorkBatch : IAsyncDisposable
                 return null;
             }
 
+            // Items have savepoints of their own, and a failed statement does not end a SQLite transaction: EF's
+            // savepoint around every save would only add two statements to each.
+            db.Database.AutoSavepointsEnabled = false;
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             return new WorkBatch(db, transaction, userBatch);
         }

@@ -176,6 +176,9 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
                 return null;
             }
 
+            // The context belongs to this batch's own scope. Items have savepoints of their own, and on SQLite a failed
+            // statement does not end the transaction: EF's savepoint around every save would only add two statements.
+            context.Database.AutoSavepointsEnabled = !context.Database.IsSqlite();
             var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
             return new IdentityUserBatch(this, scope, context, transaction);
         }

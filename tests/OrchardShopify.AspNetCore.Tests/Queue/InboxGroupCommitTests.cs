@@ -1,8 +1,10 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.Core.Webhooks;
 
 namespace OrchardShopify.AspNetCore.Tests.Queue;
 
@@ -101,6 +103,35 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
         Assert.Equal(expected, (long)(await command.ExecuteScalarAsync())!);
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string)(await command.ExecuteScalarAsync())!);
+        command.CommandText = "PRAGMA wal_autocheckpoint";
+        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Write_ahead_log_is_copied_into_the_database_in_the_background_and_emptied_at_shutdown()
+    {
+        var file = Path.Combine(_folder, "checkpoint.db");
+        var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={file}");
+        await node.StartAsync(workers: true);
+        var store = node.Stores.FindByHandle("uk")!;
+        var body = Encoding.UTF8.GetBytes("{\"id\":1,\"note\":\"" + new string('x', 100_000) + "\"}");
+        var sizeBefore = new FileInfo(file).Length;
+
+        // About 6 MB of deliveries: past the 4 MB at which the log is checkpointed.
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => node.Get<WebhookInbox>().AppendAsync(
+            new WebhookDelivery("customers/delete", store, $"wh-big-{i}", null, null, null, body), CancellationToken.None)));
+
+        await TestSite.EventuallyAsync(() => Task.FromResult(new FileInfo(file).Length > sizeBefore + 4_000_000), "the log is copied into the database file");
+        await node.StopAsync();
+        await node.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+
+        Assert.Equal(0, new FileInfo(file + "-wal") is { Exists: true } wal ? wal.Length : 0);
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key LIKE 'wh-big-%'";
+        Assert.Equal(60L, (long)(await count.ExecuteScalarAsync())!);
     }
 
     private async Task<long> ScalarAsync(string sql)
