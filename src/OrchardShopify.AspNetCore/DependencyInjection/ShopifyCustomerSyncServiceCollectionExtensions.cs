@@ -82,6 +82,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => WorkerFor<OutboundPushHandler>(sp));
         services.AddHostedService<SyncMaintenanceWorker>();
         services.AddShopifyAdminOperations(configuration);
+        services.AddHostedService<SqliteCheckpointWorker>();
         return new ShopifyCustomerSyncBuilder(engine);
     }
 
@@ -110,7 +111,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
                 connectionString = $"Data Source={Path.Combine(root, "App_Data", "shopify-sync.db")}";
             }
 
-            builder.UseSqlite(connectionString);
+            builder.UseSqlite(connectionString).AddInterceptors(new SqliteWalInterceptor(storage.SqliteSynchronous, storage.SqliteBusyTimeout, backgroundCheckpoints: true));
         }
 
         // The migrations are written by hand without a model snapshot; the model they create is covered by tests.
