@@ -1,9 +1,6 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.ShopifyApi;
 
@@ -21,9 +18,9 @@ internal static class CustomerApiEndpoints
 
         group.MapGet("/orders", async (string? store, string? status, string? page, int? first, HttpContext http, CustomerViewService views) =>
         {
-            if (!TryParseStatus(status, out var filter))
+            if (!OrderStatusFilters.TryParse(status, out var filter))
             {
-                return Results.Json(new ApiError("invalid_status", "status must be any, open, closed or cancelled."), statusCode: StatusCodes.Status400BadRequest);
+                return Results.Json(new ApiError("invalid_status", $"status must be {OrderStatusFilters.Names}."), statusCode: StatusCodes.Status400BadRequest);
             }
 
             return await AnswerAsync(() => views.GetOrdersAsync(UserId(http)!, store, filter, first ?? 10, page, http.RequestAborted));
@@ -41,17 +38,7 @@ internal static class CustomerApiEndpoints
             : await next(context);
 
     private static string? UserId(HttpContext http)
-    {
-        if (http.User.Identity?.IsAuthenticated != true)
-        {
-            return null;
-        }
-
-        var claimType = http.RequestServices.GetService(typeof(IOptions<IdentityOptions>)) is IOptions<IdentityOptions> identity
-            ? identity.Value.ClaimsIdentity.UserIdClaimType
-            : ClaimTypes.NameIdentifier;
-        return http.User.FindFirstValue(claimType);
-    }
+        => (http.RequestServices.GetService(typeof(ICurrentUserIdAccessor)) as ICurrentUserIdAccessor ?? new ClaimsCurrentUserIdAccessor()).GetUserId(http);
 
     private static async Task<IResult> AnswerAsync<T>(Func<Task<CustomerLookup<T>>> lookup)
         where T : class
@@ -72,12 +59,6 @@ internal static class CustomerApiEndpoints
             CustomerLookupStatus.NotLinked => Results.Json(new ApiError("not_linked", $"Your account is not linked to a customer of store '{result.StoreHandle}'."), statusCode: StatusCodes.Status404NotFound),
             _ => Results.Json(new ApiError("customer_gone", $"Store '{result.StoreHandle}' no longer has your customer record."), statusCode: StatusCodes.Status404NotFound),
         };
-    }
-
-    private static bool TryParseStatus(string? status, out OrderStatusFilter filter)
-    {
-        filter = OrderStatusFilter.Any;
-        return string.IsNullOrEmpty(status) || Enum.TryParse(status, ignoreCase: true, out filter);
     }
 }
 

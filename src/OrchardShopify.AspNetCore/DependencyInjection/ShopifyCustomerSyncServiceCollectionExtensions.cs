@@ -58,6 +58,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddMemoryCache();
         services.TryAddSingleton<CustomerViewCache>();
         services.TryAddSingleton<IShopifyCustomerReads, GraphQLCustomerReads>();
+        services.TryAddSingleton<ICurrentUserIdAccessor, ClaimsCurrentUserIdAccessor>();
         services.TryAddSingleton(sp => new CustomerViewService(
             sp.GetRequiredService<StoreRegistry>(),
             sp.GetRequiredService<ICustomerLinkStore>(),

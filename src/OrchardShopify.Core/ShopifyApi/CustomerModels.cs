@@ -61,6 +61,43 @@ public enum OrderStatusFilter
     Cancelled,
 }
 
+/// <summary>The status names templates and requests use for <see cref="OrderStatusFilter"/>.</summary>
+public static class OrderStatusFilters
+{
+    /// <summary>The accepted names, for error messages.</summary>
+    public const string Names = "any, open, closed or cancelled";
+
+    /// <summary>
+    /// Reads one of <see cref="Names"/> (case-insensitive; empty means any). Numbers and combinations,
+    /// which <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would accept, are refused.
+    /// </summary>
+    public static bool TryParse(string? value, out OrderStatusFilter status)
+    {
+        status = OrderStatusFilter.Any;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return true;
+        }
+
+        switch (value.Trim().ToUpperInvariant())
+        {
+            case "ANY":
+                return true;
+            case "OPEN":
+                status = OrderStatusFilter.Open;
+                return true;
+            case "CLOSED":
+                status = OrderStatusFilter.Closed;
+                return true;
+            case "CANCELLED":
+                status = OrderStatusFilter.Cancelled;
+                return true;
+            default:
+                return false;
+        }
+    }
+}
+
 public sealed record ShopifyOrderLineItem(
     string Id,
     string Title,

@@ -52,6 +52,21 @@ public sealed class CustomerApiTests(SiteFixture fixture) : IClassFixture<SiteFi
     }
 
     [Fact]
+    public async Task Order_status_that_is_a_number_or_unknown_is_refused_before_shopify_is_called()
+    {
+        var steveId = await SteveLastnameson.ArriveAsync(Site, "wh-api-status");
+        var callsBefore = Site.Shopify.Calls.Count(c => c.StartsWith("orders ", StringComparison.Ordinal));
+
+        using var numeric = await GetAsync("/!/shopify/api/customer/orders?store=uk&status=1", steveId);
+        using var unknown = await GetAsync("/!/shopify/api/customer/orders?store=uk&status=pending", steveId);
+
+        Assert.Equal(HttpStatusCode.BadRequest, numeric.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("invalid_status", JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+        Assert.Equal(callsBefore, Site.Shopify.Calls.Count(c => c.StartsWith("orders ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Cached_customer_is_read_again_after_that_customers_webhook()
     {
         var steveId = await SteveLastnameson.ArriveAsync(Site, "wh-cache-steve");

@@ -1,0 +1,87 @@
+using Fluid;
+using Fluid.Ast;
+using Fluid.Values;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.Customers;
+using OrchardShopify.Core.Configuration;
+using System.Text.Encodings.Web;
+
+namespace OrchardShopify.Liquid.Tags;
+
+/// <summary>What a tag found: the store it read and, for a signed-in and linked user, the value.</summary>
+internal sealed record TagLookup<T>(bool SignedIn, string StoreHandle, T? Value)
+    where T : class;
+
+/// <summary>
+/// Reads for one render: who is signed in (from the request, never from the template) and the customer view
+/// service that decides what they may see.
+/// </summary>
+internal sealed class CustomerReader
+{
+    private readonly string _tag;
+    private readonly IServiceProvider _services;
+    private readonly HttpContext? _http;
+
+    private CustomerReader(string tag, IServiceProvider services)
+    {
+        _tag = tag;
+        _services = services;
+        _http = services.GetService<IHttpContextAccessor>()?.HttpContext;
+    }
+
+    public static CustomerReader For(string tag, TemplateContext context, Func<TemplateContext, IServiceProvider?> servicesOf)
+    {
+        var services = servicesOf(context)
+            ?? throw new InvalidOperationException($"{tag}: the template context carries no services. Call context.SetShopifyServices(httpContext.RequestServices) before rendering, or register the tags with RegisterShopifyCustomerTags(context => …) returning the request's services.");
+        return new CustomerReader(tag, services);
+    }
+
+    public async Task<TagLookup<T>> ReadAsync<T>(string? store, Func<CustomerViewService, string, CancellationToken, Task<CustomerLookup<T>>> read)
+        where T : class
+    {
+        var views = _services.GetService<CustomerViewService>()
+            ?? throw new InvalidOperationException($"{_tag}: CustomerViewService is not registered; call services.AddShopifyCustomerSync(…).");
+        try
+        {
+            var userId = _http is null ? null : UserIds().GetUserId(_http);
+            if (userId is null)
+            {
+                // Nobody to read for, but a wrong store is still the template's error.
+                var resolved = _services.GetRequiredService<StoreRegistry>().ResolveForTemplate(store);
+                return new TagLookup<T>(SignedIn: false, resolved.Handle, null);
+            }
+
+            var lookup = await read(views, userId, _http!.RequestAborted);
+            return new TagLookup<T>(SignedIn: true, lookup.StoreHandle, lookup.Status == CustomerLookupStatus.Found ? lookup.Value : null);
+        }
+        catch (UnknownStoreException ex)
+        {
+            throw new ShopifyTagException($"{_tag}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Renders the block's body with the tag's variables in a scope of their own.</summary>
+    public static async ValueTask<Completion> RenderBodyAsync(IReadOnlyList<Statement> body, TextWriter writer, TextEncoder encoder, TemplateContext context, IEnumerable<KeyValuePair<string, FluidValue>> variables)
+    {
+        context.EnterChildScope();
+        try
+        {
+            foreach (var (name, value) in variables)
+            {
+                context.SetValue(name, value);
+            }
+
+            return await body.RenderStatementsAsync(writer, encoder, context);
+        }
+        finally
+        {
+            context.ReleaseScope();
+        }
+    }
+
+    private ICurrentUserIdAccessor UserIds()
+        => _services.GetService<ICurrentUserIdAccessor>() ?? new ClaimsCurrentUserIdAccessor(_services.GetService<IOptions<IdentityOptions>>());
+}
