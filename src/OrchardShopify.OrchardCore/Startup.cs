@@ -70,6 +70,6 @@ public sealed class Startup : StartupBase
         ArgumentNullException.ThrowIfNull(routes);
 
         // Tenant-relative: /{tenant prefix}/!/shopify/webhook/... Anonymous, no antiforgery; the HMAC authenticates.
-        routes.MapGroup("").AddEndpointFilter<NotConfiguredFilter>().MapShopifyWebhooks();
+        routes.MapShopifyWebhooks().RequireConfiguredSync();
     }
 }

@@ -8,7 +8,7 @@ namespace OrchardShopify.AspNetCore.Workers;
 /// for hosts whose service container is not run by the generic host, such as an Orchard Core tenant.
 /// Registered by <c>UseSyncRunner()</c>; services start in registration order and stop in reverse.
 /// </summary>
-public sealed class ShopifySyncRunner : IAsyncDisposable
+public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
 {
     private readonly IServiceProvider _provider;
     private readonly IReadOnlyList<ServiceDescriptor> _services;
@@ -88,6 +88,9 @@ public sealed class ShopifySyncRunner : IAsyncDisposable
         await StopAsync(CancellationToken.None);
         _gate.Dispose();
     }
+
+    /// <summary>For containers disposed synchronously; waits for the workers to stop.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private IHostedService Create(ServiceDescriptor descriptor) => descriptor switch
     {
