@@ -201,7 +201,7 @@ public sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopify
 
     private ShopifySyncSettings ToClear(ShopifySyncSettings updated)
     {
-        var snapshot = new ShopifySyncSettingsSnapshot(_protector);
+        using var snapshot = new ShopifySyncSettingsSnapshot(_protector);
         snapshot.Apply(updated);
         return snapshot.Current!;
     }

@@ -57,8 +57,19 @@ public sealed class ShopifySyncSettingsSnapshot : IOptionsChangeTokenSource<Shop
         Current = stored is null ? null : Decrypt(stored, ref failed);
         HasDecryptionError = failed;
         var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
-        previous.Cancel();
-        previous.Dispose();
+        try
+        {
+            previous.Cancel();
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            // The options monitor rebuilds the options on the signal; while they are invalid it throws here, and
+            // the readiness check reports why. The next valid save signals again.
+        }
+        finally
+        {
+            previous.Dispose();
+        }
     }
 
     public void Dispose() => _changed.Dispose();

@@ -91,6 +91,35 @@ public sealed class SyncFeatureStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task Settings_saved_on_an_unconfigured_tenant_start_its_workers_without_a_restart()
+    {
+        var (services, _) = TenantServices.Create(_appData, new Dictionary<string, string?>());
+        await using var provider = services.BuildServiceProvider();
+        var lifetime = provider.GetRequiredService<TenantSyncLifetime>();
+        var snapshot = provider.GetRequiredService<OrchardShopify.OrchardCore.Settings.ShopifySyncSettingsSnapshot>();
+        var protector = provider.GetRequiredService<OrchardShopify.OrchardCore.Settings.ShopifySecretProtector>();
+        await lifetime.EnsureStartedAsync(CancellationToken.None);
+
+        // Reloading settings that are still empty must not fail the tenant's activation.
+        snapshot.Apply(null);
+        await lifetime.EnsureStartedAsync(CancellationToken.None);
+        var runningBeforeSave = lifetime.IsRunning;
+
+        snapshot.Apply(new OrchardShopify.OrchardCore.Settings.ShopifySyncSettings
+        {
+            Stores = [new OrchardShopify.OrchardCore.Settings.ShopifyStoreSettings { Handle = "uk", ShopDomain = TenantServices.UkDomain, WebhookSecret = protector.Protect(TenantServices.UkSecret) }],
+        });
+        await lifetime.EnsureStartedAsync(CancellationToken.None);
+        var runningAfterSave = lifetime.IsRunning;
+        await lifetime.StopAsync(CancellationToken.None);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        Assert.False(runningBeforeSave);
+        Assert.True(runningAfterSave);
+        Assert.Equal(TenantServices.UkDomain, provider.GetRequiredService<Core.Configuration.StoreRegistry>().FindByHandle("uk")!.ShopDomain);
+    }
+
+    [Fact]
     public void Postgresql_storage_gets_a_schema_per_tenant_unless_the_connection_string_names_one()
     {
         var configuration = TenantServices.UkStore();
