@@ -74,7 +74,7 @@ public sealed class OrchardUserDirectory : IUserDirectory
 
             var user = new User
             {
-                UserName = email,
+                UserName = await UniqueUserNameAsync(users, email),
                 Email = email,
                 PhoneNumber = profile.Phone,
             };
@@ -149,6 +149,29 @@ public sealed class OrchardUserDirectory : IUserDirectory
             });
             Check(await users.UpdateAsync(user));
         });
+
+    /// <summary>
+    /// The email with '@' as '+' (Orchard Core's user names do not allow '@'; its own migration renames them so),
+    /// without characters the tenant does not allow, and numbered when taken.
+    /// </summary>
+    private static async Task<string> UniqueUserNameAsync(UserManager<IUser> users, string email)
+    {
+        var allowed = users.Options.User.AllowedUserNameCharacters;
+        var candidate = email.Replace('@', '+');
+        if (!string.IsNullOrEmpty(allowed))
+        {
+            candidate = new string(candidate.Where(allowed.Contains).ToArray());
+        }
+
+        var baseName = candidate.Length == 0 ? "shopify-customer" : candidate;
+        var name = baseName;
+        for (var suffix = 2; await users.FindByNameAsync(name) is not null; suffix++)
+        {
+            name = FormattableString.Invariant($"{baseName}-{suffix}");
+        }
+
+        return name;
+    }
 
     internal static SyncUser ToSyncUser(User user)
     {

@@ -53,6 +53,13 @@ internal sealed class OrchardUsersTenant : IAsyncDisposable
 
     public InMemoryOutboundQueue Pushes => (InMemoryOutboundQueue)_provider.GetRequiredService<IOutboundSyncQueue>();
 
+    public async Task<string?> UserNameAsync(string userId)
+    {
+        string? name = null;
+        await RequestAsync(async services => name = (await services.GetRequiredService<UserManager<IUser>>().FindByIdAsync(userId))?.UserName);
+        return name;
+    }
+
     public OrchardUserDirectory Directory => (OrchardUserDirectory)_provider.GetRequiredService<IUserDirectory>();
 
     public static async Task<OrchardUsersTenant> StartAsync()
@@ -70,7 +77,12 @@ internal sealed class OrchardUsersTenant : IAsyncDisposable
         services.AddTransient<IConfigureOptions<DocumentJsonSerializerOptions>, DocumentJsonSerializerOptionsConfiguration>();
 
         // Orchard Core's user services, as the Users feature registers them.
-        services.AddIdentityCore<IUser>(o => o.User.RequireUniqueEmail = true);
+        services.AddIdentityCore<IUser>(o =>
+        {
+            // Orchard Core's defaults (IdentityUserSettings): no '@' in user names.
+            o.User.RequireUniqueEmail = true;
+            o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._+";
+        });
         services.AddUsers();
         services.AddSingleton<IUserIdGenerator, GuidUserIdGenerator>();
         services.AddSingleton<ISystemRoleNameProvider, NoSystemRoles>();
@@ -117,6 +129,15 @@ internal sealed class OrchardUsersTenant : IAsyncDisposable
 
     /// <summary>One request of the tenant: a shell scope, committed (and its deferred tasks run) when it ends.</summary>
     public Task RequestAsync(Func<IServiceProvider, Task> work) => new ShellScope(Shell).UsingAsync(scope => work(scope.ServiceProvider));
+
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = _store.Configuration.ConnectionFactory.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -35,6 +35,30 @@ public sealed class OrchardUserDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task New_user_names_follow_orchard_core_rules_and_are_made_unique()
+    {
+        var first = await CreateBySyncAsync(new CustomerProfile(null, null, "ada+x@y.com", null));
+        var second = await CreateBySyncAsync(new CustomerProfile(null, null, "ada@x+y.com", null));
+
+        Assert.Equal("ada+x+y.com", await _tenant.UserNameAsync(first.Id));
+        Assert.Equal("ada+x+y.com-2", await _tenant.UserNameAsync(second.Id));
+    }
+
+    [Fact]
+    public async Task Enabling_the_feature_indexes_users_saved_before_it()
+    {
+        var user = await CreateBySyncAsync(new CustomerProfile("Fay", null, "fay@example.com", "+447700900123"));
+        await _tenant.Directory.SetShopifyIdAsync(user.Id, "uk", 9001, CancellationToken.None);
+        await _tenant.ExecuteSqlAsync("DELETE FROM ShopifyUserPhoneIndex; DELETE FROM ShopifyCustomerLinkIndex;");
+        Assert.Null(await _tenant.Directory.FindByPhoneAsync("+447700900123", CancellationToken.None));
+
+        await _tenant.RequestAsync(services => ShopifyUserMigrations.IndexExistingUsersAsync(services.GetRequiredService<YesSql.ISession>()));
+
+        Assert.Equal(user.Id, (await _tenant.Directory.FindByPhoneAsync("+447700900123", CancellationToken.None))!.Id);
+        Assert.Equal(user.Id, await _tenant.Directory.FindUserIdByCustomerAsync("uk", 9001, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Creating_a_second_user_with_the_same_email_reports_it_taken()
     {
         await CreateBySyncAsync(new CustomerProfile("Ada", null, "ada@example.com", null));
