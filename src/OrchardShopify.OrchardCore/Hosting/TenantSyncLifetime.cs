@@ -78,7 +78,7 @@ public sealed partial class TenantSyncLifetime
         [LoggerMessage(Level = LogLevel.Information, Message = "Shopify sync workers started for this tenant")]
         public static partial void Started(ILogger logger);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Shopify sync is not configured on this tenant ({Count} problems, listed in Settings › Shopify)")]
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Shopify sync is not configured on this tenant ({Count} problems, listed in Settings › Shopify)")]
         public static partial void NotConfigured(ILogger logger, int count);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Shopify sync workers could not start on this tenant; retrying within a minute")]
