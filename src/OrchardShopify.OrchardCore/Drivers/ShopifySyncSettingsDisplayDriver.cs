@@ -19,7 +19,7 @@ namespace OrchardShopify.OrchardCore.Drivers;
 /// Admin › Settings › Shopify. Secrets are write-only: the page shows whether one is stored, never its value.
 /// The engine's validator checks the result before it is saved; once saved, the settings apply without a restart.
 /// </summary>
-public sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<ShopifySyncSettings>
+internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<ShopifySyncSettings>
 {
     private readonly IAuthorizationService _authorizationService;
     private readonly IHttpContextAccessor _httpContextAccessor;

@@ -8,7 +8,7 @@ using OrchardShopify.OrchardCore.ViewModels;
 namespace OrchardShopify.OrchardCore.Drivers;
 
 /// <summary>The Shopify section of the user editor: the names sent to Shopify (editable) and the linked customers (read-only).</summary>
-public sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, ShopifyUserPart>
+internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, ShopifyUserPart>
 {
     public override IDisplayResult Edit(User user, ShopifyUserPart part, BuildEditorContext context)
     {

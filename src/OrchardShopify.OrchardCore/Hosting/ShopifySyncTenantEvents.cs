@@ -4,7 +4,7 @@ using OrchardCore.Settings;
 namespace OrchardShopify.OrchardCore.Hosting;
 
 /// <summary>Starts the tenant's sync workers when the tenant activates and stops them when it terminates.</summary>
-public sealed class ShopifySyncTenantEvents : ModularTenantEvents
+internal sealed class ShopifySyncTenantEvents : ModularTenantEvents
 {
     private readonly TenantSyncLifetime _lifetime;
     private readonly ISiteService _siteService;

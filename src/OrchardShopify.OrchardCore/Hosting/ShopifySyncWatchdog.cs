@@ -12,7 +12,7 @@ namespace OrchardShopify.OrchardCore.Hosting;
     Title = "Shopify sync watchdog",
     Schedule = "* * * * *",
     Description = "Applies saved Shopify settings and restarts the Shopify sync workers after a failure.")]
-public sealed class ShopifySyncWatchdog : IBackgroundTask
+internal sealed class ShopifySyncWatchdog : IBackgroundTask
 {
     public Task DoWorkAsync(IServiceProvider serviceProvider, CancellationToken cancellationToken)
     {

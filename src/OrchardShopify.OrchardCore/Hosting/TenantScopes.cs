@@ -6,7 +6,7 @@ namespace OrchardShopify.OrchardCore.Hosting;
 /// Runs work in a fresh scope of this tenant, so the sync's singletons (workers, engine) can use scoped
 /// Orchard Core services; the scope's YesSql session is committed when the work completes.
 /// </summary>
-public sealed class TenantScopes
+internal sealed class TenantScopes
 {
     private readonly Func<Task<ShellScope>> _createScope;
 

@@ -12,7 +12,7 @@ namespace OrchardShopify.OrchardCore.Hosting;
 /// tenant activates or valid settings are saved, stopped when the tenant terminates (released, disabled or
 /// shut down). The watchdog background task retries a start that failed (a database that was down).
 /// </summary>
-public sealed partial class TenantSyncLifetime
+internal sealed partial class TenantSyncLifetime
 {
     private readonly ShopifySyncRunner _runner;
     private readonly ShopifySyncReadiness _readiness;

@@ -10,7 +10,7 @@ namespace OrchardShopify.OrchardCore.Hosting;
 /// App_Data folder; on PostgreSQL, the configured database with a schema per tenant (<c>shopify_{tenant}</c>)
 /// unless the connection string names a <c>Search Path</c> itself.
 /// </summary>
-public sealed class TenantSyncStorage : IPostConfigureOptions<ShopifyHostOptions>
+internal sealed class TenantSyncStorage : IPostConfigureOptions<ShopifyHostOptions>
 {
     public const string DatabaseFileName = "shopify-sync.db";
 

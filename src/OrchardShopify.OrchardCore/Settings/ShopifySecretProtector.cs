@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 namespace OrchardShopify.OrchardCore.Settings;
 
 /// <summary>Encrypts the settings' secrets with the tenant's Data Protection keys.</summary>
-public sealed class ShopifySecretProtector
+internal sealed class ShopifySecretProtector
 {
     private const string Purpose = "OrchardShopify.Settings.Secrets";
 

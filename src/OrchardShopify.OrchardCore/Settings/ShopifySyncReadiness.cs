@@ -4,7 +4,7 @@ using OrchardShopify.Core.Configuration;
 namespace OrchardShopify.OrchardCore.Settings;
 
 /// <summary>Whether the tenant's sync options pass the engine's validation, and if not, why (each reason names a setting).</summary>
-public sealed class ShopifySyncReadiness
+internal sealed class ShopifySyncReadiness
 {
     private readonly IOptionsMonitor<ShopifySyncOptions> _options;
 

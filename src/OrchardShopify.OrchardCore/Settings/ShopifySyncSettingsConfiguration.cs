@@ -8,7 +8,7 @@ namespace OrchardShopify.OrchardCore.Settings;
 /// replace configured ones, saved stores replace or add stores by handle, and a blank saved secret keeps the
 /// configured one (so secrets may live in environment variables only).
 /// </summary>
-public sealed class ShopifySyncSettingsConfiguration : IConfigureOptions<ShopifySyncOptions>
+internal sealed class ShopifySyncSettingsConfiguration : IConfigureOptions<ShopifySyncOptions>
 {
     private readonly ShopifySyncSettingsSnapshot _snapshot;
 

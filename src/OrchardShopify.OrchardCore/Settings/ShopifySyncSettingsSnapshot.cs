@@ -12,7 +12,7 @@ namespace OrchardShopify.OrchardCore.Settings;
 /// without a database call; replacing it signals <see cref="IOptionsMonitor{ShopifySyncOptions}"/> to rebuild,
 /// which applies saved settings without restarting the tenant.
 /// </summary>
-public sealed class ShopifySyncSettingsSnapshot : IOptionsChangeTokenSource<ShopifySyncOptions>, IDisposable
+internal sealed class ShopifySyncSettingsSnapshot : IOptionsChangeTokenSource<ShopifySyncOptions>, IDisposable
 {
     private readonly ShopifySecretProtector _protector;
     private CancellationTokenSource _changed = new();

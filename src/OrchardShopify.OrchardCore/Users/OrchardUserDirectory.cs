@@ -15,7 +15,7 @@ namespace OrchardShopify.OrchardCore.Users;
 /// (so Orchard Core's validation and user events apply) and <see cref="ShopifyUserPart"/> for names and Shopify ids.
 /// Each call runs in its own tenant scope, committed when it returns.
 /// </summary>
-public sealed class OrchardUserDirectory : IUserDirectory
+internal sealed class OrchardUserDirectory : IUserDirectory
 {
     private readonly TenantScopes _scopes;
 

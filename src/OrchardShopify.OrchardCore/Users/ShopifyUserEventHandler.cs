@@ -14,7 +14,7 @@ namespace OrchardShopify.OrchardCore.Users;
 /// re-fires the events), and never for writes made by the sync itself (<see cref="SyncWriteScope"/>), which
 /// would echo Shopify's own change back to it.
 /// </summary>
-public sealed partial class ShopifyUserEventHandler : UserEventHandlerBase
+internal sealed partial class ShopifyUserEventHandler : UserEventHandlerBase
 {
     private readonly ILogger _logger;
 

@@ -25,7 +25,7 @@ public sealed class ShopifyUserPhoneIndex : MapIndex
     public string UserId { get; set; } = "";
 }
 
-public sealed class ShopifyUserIndexProvider : IndexProvider<User>
+internal sealed class ShopifyUserIndexProvider : IndexProvider<User>
 {
     private readonly IOptionsMonitor<ShopifySyncOptions> _options;
 

@@ -8,7 +8,7 @@ using YesSql.Sql;
 
 namespace OrchardShopify.OrchardCore.Users;
 
-public sealed class ShopifyUserMigrations : DataMigration
+internal sealed class ShopifyUserMigrations : DataMigration
 {
     public async Task<int> CreateAsync()
     {

@@ -2,7 +2,7 @@ using OrchardShopify.Core.Configuration;
 
 namespace OrchardShopify.OrchardCore.ViewModels;
 
-public class ShopifySyncSettingsViewModel
+public sealed class ShopifySyncSettingsViewModel
 {
     public bool Enabled { get; set; }
 
@@ -42,7 +42,7 @@ public class ShopifySyncSettingsViewModel
     public string? WebhookUrl { get; set; }
 }
 
-public class ShopifyStoreViewModel
+public sealed class ShopifyStoreViewModel
 {
     public string? Handle { get; set; }
 

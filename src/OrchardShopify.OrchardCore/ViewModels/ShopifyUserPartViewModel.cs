@@ -1,6 +1,6 @@
 namespace OrchardShopify.OrchardCore.ViewModels;
 
-public class ShopifyUserPartViewModel
+public sealed class ShopifyUserPartViewModel
 {
     public string? FirstName { get; set; }
 
