@@ -23,18 +23,18 @@ internal static class TenantServices
     public const string UsDomain = "us-store.myshopify.com";
     public const string UsSecret = "us-webhook-secret";
 
-    public static (ServiceCollection Services, ShellSettings Settings) Create(string appData, IDictionary<string, string?> configuration)
+    public static (ServiceCollection Services, ShellSettings Settings) Create(string appData, IDictionary<string, string?> configuration, string tenant = ShellSettings.DefaultShellName)
     {
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        return (services, AddTo(services, appData, configuration));
+        return (services, AddTo(services, appData, configuration, tenant));
     }
 
-    public static ShellSettings AddTo(IServiceCollection services, string appData, IDictionary<string, string?> configuration)
+    public static ShellSettings AddTo(IServiceCollection services, string appData, IDictionary<string, string?> configuration, string tenant = ShellSettings.DefaultShellName)
     {
         var shellConfiguration = new ShellConfiguration(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
-        var settings = new ShellSettings { Name = ShellSettings.DefaultShellName, State = TenantState.Running };
+        var settings = new ShellSettings { Name = tenant, State = TenantState.Running };
         services.AddSingleton(settings);
         services.AddSingleton<IShellConfiguration>(shellConfiguration);
         services.AddSingleton(Options.Create(new ShellOptions { ShellsApplicationDataPath = appData, ShellsContainerName = "Sites" }));
