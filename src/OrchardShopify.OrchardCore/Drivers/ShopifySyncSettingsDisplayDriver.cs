@@ -60,31 +60,7 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
 
         return Initialize<ShopifySyncSettingsViewModel>("ShopifySyncSettings_Edit", model =>
         {
-            model.Enabled = settings.Enabled;
-            model.InboundEnabled = settings.InboundEnabled;
-            model.CreateUsersFromShopify = settings.CreateUsersFromShopify;
-            model.UpdateUsersInShopify = settings.UpdateUsersInShopify;
-            model.UpdateShopifyUserJob = settings.UpdateShopifyUserJob;
-            model.MultiStore = settings.MultiStore;
-            model.MatchStrategy = settings.MatchStrategy;
-            model.RefreshLinkedUserProfile = settings.RefreshLinkedUserProfile;
-            model.RefreshEmailFromShopify = settings.RefreshEmailFromShopify;
-            model.DefaultCountryCallingCode = settings.DefaultCountryCallingCode;
-            model.ApiVersion = settings.ApiVersion;
-            model.HasWebhookSecret = !string.IsNullOrEmpty(settings.WebhookSecret);
-            model.Stores = settings.Stores.Select(store => new ShopifyStoreViewModel
-            {
-                Handle = store.Handle,
-                ShopDomain = store.ShopDomain,
-                Enabled = store.Enabled,
-                ApiVersion = store.ApiVersion,
-                HasAccessToken = !string.IsNullOrEmpty(store.AccessToken),
-                HasWebhookSecret = !string.IsNullOrEmpty(store.WebhookSecret),
-                HasPreviousWebhookSecret = !string.IsNullOrEmpty(store.PreviousWebhookSecret),
-            }).ToList();
-
-            // One blank row adds a store.
-            model.Stores.Add(new ShopifyStoreViewModel());
+            Describe(settings, model);
             model.HasDecryptionError = _snapshot.HasDecryptionError;
             model.Problems = _readiness.Problems();
             model.WebhookUrl = ShopifyEndpointRouteBuilderExtensions.Prefix + "/webhook";
@@ -117,6 +93,36 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
         }
 
         return await EditAsync(site, settings, context);
+    }
+
+    /// <summary>What the form shows: every setting, and for each secret only whether one is stored.</summary>
+    internal static void Describe(ShopifySyncSettings settings, ShopifySyncSettingsViewModel model)
+    {
+        model.Enabled = settings.Enabled;
+        model.InboundEnabled = settings.InboundEnabled;
+        model.CreateUsersFromShopify = settings.CreateUsersFromShopify;
+        model.UpdateUsersInShopify = settings.UpdateUsersInShopify;
+        model.UpdateShopifyUserJob = settings.UpdateShopifyUserJob;
+        model.MultiStore = settings.MultiStore;
+        model.MatchStrategy = settings.MatchStrategy;
+        model.RefreshLinkedUserProfile = settings.RefreshLinkedUserProfile;
+        model.RefreshEmailFromShopify = settings.RefreshEmailFromShopify;
+        model.DefaultCountryCallingCode = settings.DefaultCountryCallingCode;
+        model.ApiVersion = settings.ApiVersion;
+        model.HasWebhookSecret = !string.IsNullOrEmpty(settings.WebhookSecret);
+        model.Stores = settings.Stores.Select(store => new ShopifyStoreViewModel
+        {
+            Handle = store.Handle,
+            ShopDomain = store.ShopDomain,
+            Enabled = store.Enabled,
+            ApiVersion = store.ApiVersion,
+            HasAccessToken = !string.IsNullOrEmpty(store.AccessToken),
+            HasWebhookSecret = !string.IsNullOrEmpty(store.WebhookSecret),
+            HasPreviousWebhookSecret = !string.IsNullOrEmpty(store.PreviousWebhookSecret),
+        }).ToList();
+
+        // One blank row adds a store.
+        model.Stores.Add(new ShopifyStoreViewModel());
     }
 
     /// <summary>The settings the form asks for, secrets encrypted; blank secrets keep the stored ones.</summary>

@@ -95,6 +95,22 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public void Settings_page_shows_whether_a_secret_is_stored_never_the_secret()
+    {
+        var saved = Driver().Apply(Form(accessToken: "shpat_visible_nowhere", webhookSecret: "hook-secret-visible-nowhere"), new ShopifySyncSettings());
+        var model = new ShopifySyncSettingsViewModel();
+
+        ShopifySyncSettingsDisplayDriver.Describe(saved, model);
+        var page = System.Text.Json.JsonSerializer.Serialize(model);
+
+        Assert.True(model.Stores[0].HasAccessToken && model.Stores[0].HasWebhookSecret);
+        Assert.DoesNotContain("visible_nowhere", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("visible-nowhere", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(saved.Stores[0].AccessToken!, page, StringComparison.Ordinal);
+        Assert.Equal(2, model.Stores.Count);
+    }
+
+    [Fact]
     public void Removed_store_and_blank_row_are_not_saved()
     {
         var form = Form(webhookSecret: "secret-one");
