@@ -10,8 +10,19 @@ shift || true
 # One entry per glue project: "project [test project]".
 glue=(
   "src/OrchardShopify.Liquid/OrchardShopify.Liquid.csproj tests/OrchardShopify.Liquid.Tests/OrchardShopify.Liquid.Tests.csproj"
-  "src/OrchardShopify.OrchardCore/OrchardShopify.OrchardCore.csproj"
+  "src/OrchardShopify.OrchardCore/OrchardShopify.OrchardCore.csproj tests/OrchardShopify.OrchardCore.Tests/OrchardShopify.OrchardCore.Tests.csproj"
 )
+
+# Orchard Core packages built from source into local-packages are for one release: check against it unless told otherwise.
+if [[ " $* " != *"OrchardCoreVersion="* ]]; then
+  local_oc=$(find local-packages/ -maxdepth 1 -name 'OrchardCore.Module.Targets.*.nupkg' 2>/dev/null \
+    | sed -E 's/.*OrchardCore\.Module\.Targets\.(.+)\.nupkg$/\1/' | sort -V | tail -n 1)
+  if [ -n "$local_oc" ]; then
+    echo "Orchard Core $local_oc from local-packages"
+    set -- "$@" "-p:OrchardCoreVersion=$local_oc"
+  fi
+fi
+
 results="artifacts/test-results"
 status=0
 

@@ -1,0 +1,71 @@
+using OrchardShopify.Core.Configuration;
+
+namespace OrchardShopify.OrchardCore.ViewModels;
+
+public sealed class ShopifySyncSettingsViewModel
+{
+    public bool Enabled { get; set; }
+
+    public bool InboundEnabled { get; set; }
+
+    public bool CreateUsersFromShopify { get; set; }
+
+    public bool UpdateUsersInShopify { get; set; }
+
+    public string? UpdateShopifyUserJob { get; set; }
+
+    public bool MultiStore { get; set; }
+
+    public UserMatchStrategy MatchStrategy { get; set; }
+
+    public bool RefreshLinkedUserProfile { get; set; }
+
+    public bool RefreshEmailFromShopify { get; set; }
+
+    public string? DefaultCountryCallingCode { get; set; }
+
+    public string? ApiVersion { get; set; }
+
+    /// <summary>A new fallback webhook secret; blank keeps the stored one.</summary>
+    public string? WebhookSecret { get; set; }
+
+    public bool HasWebhookSecret { get; set; }
+
+    public List<ShopifyStoreViewModel> Stores { get; set; } = [];
+
+    public bool HasDecryptionError { get; set; }
+
+    /// <summary>Why the sync is not running, from the engine's validation; empty when it runs.</summary>
+    public IReadOnlyList<string> Problems { get; set; } = [];
+
+    /// <summary>The webhook address to give Shopify, relative to the tenant.</summary>
+    public string? WebhookUrl { get; set; }
+}
+
+public sealed class ShopifyStoreViewModel
+{
+    public string? Handle { get; set; }
+
+    public string? ShopDomain { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    public string? ApiVersion { get; set; }
+
+    /// <summary>A new access token; blank keeps the stored one.</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>A new webhook secret; blank keeps the stored one, a new one turns the stored one into the previous secret.</summary>
+    public string? WebhookSecret { get; set; }
+
+    public bool HasAccessToken { get; set; }
+
+    public bool HasWebhookSecret { get; set; }
+
+    public bool HasPreviousWebhookSecret { get; set; }
+
+    /// <summary>Unticked: stop accepting webhooks signed with the previous secret.</summary>
+    public bool KeepPreviousWebhookSecret { get; set; } = true;
+
+    public bool Remove { get; set; }
+}

@@ -1,0 +1,128 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.AspNetCore.Workers;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Webhooks;
+
+namespace OrchardShopify.AspNetCore.Tests.Runner;
+
+#pragma warning disable CA1001 // Disposed by IAsyncLifetime.DisposeAsync.
+public sealed class SyncRunnerTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "orchardshopify-tests", Guid.NewGuid().ToString("N"));
+    private ServiceProvider _provider = null!;
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Shopify:Stores:uk:ShopDomain"] = TestSite.UkDomain,
+            ["Shopify:Stores:uk:WebhookSecret"] = TestSite.UkSecret,
+            ["Shopify:Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder, "nested", "sync.db")}",
+            ["Shopify:Queue:PollInterval"] = "00:00:00.050",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddShopifyCustomerSync(configuration.GetSection("Shopify")).UseSyncRunner();
+        services.AddSingleton<IUserDirectory, NoUsers>();
+        _provider = services.BuildServiceProvider();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void Runner_takes_the_sync_background_services_off_the_generic_host()
+    {
+        var own = typeof(ShopifySyncRunner).Assembly;
+
+        Assert.DoesNotContain(_provider.GetServices<IHostedService>(), s => s.GetType().Assembly == own);
+        Assert.False(_provider.GetRequiredService<ShopifySyncRunner>().IsRunning);
+    }
+
+    [Fact]
+    public async Task Started_runner_creates_the_schema_and_works_a_stored_delivery_until_stopped()
+    {
+        var runner = _provider.GetRequiredService<ShopifySyncRunner>();
+
+        await runner.StartAsync(CancellationToken.None);
+        Assert.True(runner.IsRunning);
+        Assert.True(await AppendDeleteAsync(77, "wh-runner-1"));
+        var item = await WaitForOutcomeAsync();
+        await runner.StopAsync(CancellationToken.None);
+
+        Assert.Equal((WorkStatus.Succeeded, 77L), (item.Status, item.CustomerId));
+        Assert.False(runner.IsRunning);
+        Assert.True(File.Exists(Path.Combine(_folder, "nested", "sync.db")));
+    }
+
+    [Fact]
+    public async Task Stopped_runner_leaves_new_deliveries_waiting_and_works_them_after_a_restart()
+    {
+        var runner = _provider.GetRequiredService<ShopifySyncRunner>();
+        await runner.StartAsync(CancellationToken.None);
+        await runner.StopAsync(CancellationToken.None);
+
+        Assert.True(await AppendDeleteAsync(78, "wh-runner-2"));
+        await Task.Delay(300);
+        Assert.Equal(WorkStatus.Pending, (await SingleItemAsync()).Status);
+
+        await runner.StartAsync(CancellationToken.None);
+        var item = await WaitForOutcomeAsync();
+        await runner.DisposeAsync();
+
+        Assert.Equal(WorkStatus.Succeeded, item.Status);
+    }
+
+    private Task<bool> AppendDeleteAsync(long customerId, string webhookId)
+    {
+        var body = Encoding.UTF8.GetBytes($$"""{"id":{{customerId}}}""");
+        var headers = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+        {
+            [ShopifyWebhookHeaders.Topic] = ShopifyTopics.CustomersDelete,
+            [ShopifyWebhookHeaders.HmacSha256] = WebhookSignature.Compute(body, TestSite.UkSecret),
+            [ShopifyWebhookHeaders.ShopDomain] = TestSite.UkDomain,
+            [ShopifyWebhookHeaders.WebhookId] = webhookId,
+        };
+        var delivery = _provider.GetRequiredService<WebhookVerifier>().Verify(headers, body);
+        return _provider.GetRequiredService<WebhookInbox>().AppendAsync(delivery, CancellationToken.None);
+    }
+
+    private async Task<WorkItem> WaitForOutcomeAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var item = await SingleItemAsync();
+            if (item.Status is WorkStatus.Succeeded or WorkStatus.DeadLetter || DateTime.UtcNow > deadline)
+            {
+                return item;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<WorkItem> SingleItemAsync()
+    {
+        await using var db = await _provider.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        return await db.WorkItems.AsNoTracking().SingleAsync();
+    }
+}

@@ -1,0 +1,189 @@
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using OrchardCore;
+using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Webhooks;
+using OrchardShopify.OrchardCore.Drivers;
+using OrchardShopify.OrchardCore.Settings;
+using OrchardShopify.OrchardCore.Tests.Support;
+using OrchardShopify.OrchardCore.ViewModels;
+
+namespace OrchardShopify.OrchardCore.Tests.Settings;
+
+public sealed class SettingsTests : IDisposable
+{
+    private readonly string _appData = Path.Combine(Path.GetTempPath(), "orchardshopify-oc-tests", Guid.NewGuid().ToString("N"));
+    private readonly ServiceProvider _provider;
+
+    public SettingsTests()
+    {
+        var (services, _) = TenantServices.Create(_appData, TenantServices.UkStore());
+        services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
+        services.AddAuthorizationCore();
+        _provider = services.BuildServiceProvider();
+    }
+
+    public void Dispose() => _provider.Dispose();
+
+    [Fact]
+    public void Saved_settings_apply_to_the_running_sync_without_a_restart()
+    {
+        var stores = _provider.GetRequiredService<StoreRegistry>();
+        var verifier = _provider.GetRequiredService<WebhookVerifier>();
+        Assert.Null(stores.FindByHandle("us"));
+
+        var driver = Driver();
+        var stored = driver.Apply(new ShopifySyncSettingsViewModel
+        {
+            Enabled = true,
+            InboundEnabled = true,
+            MultiStore = true,
+            DefaultCountryCallingCode = "44",
+            Stores =
+            [
+                new ShopifyStoreViewModel { Handle = "uk", ShopDomain = TenantServices.UkDomain, Enabled = true },
+                new ShopifyStoreViewModel { Handle = "us", ShopDomain = TenantServices.UsDomain, Enabled = true, WebhookSecret = TenantServices.UsSecret },
+            ],
+        }, new ShopifySyncSettings());
+        _provider.GetRequiredService<ShopifySyncSettingsSnapshot>().Apply(stored);
+
+        Assert.True(stores.MultiStore);
+        Assert.Equal("44", stores.Options.DefaultCountryCallingCode);
+        Assert.Equal(TenantServices.UsDomain, stores.FindByHandle("us")!.ShopDomain);
+        var delivery = verifier.Verify(Headers(TenantServices.UsDomain, TenantServices.UsSecret, out var body), body);
+        Assert.Equal("us", delivery.Store.Handle);
+
+        // The uk store's secret still comes from the tenant configuration: a blank saved secret keeps it.
+        Assert.Equal("uk", verifier.Verify(Headers(TenantServices.UkDomain, TenantServices.UkSecret, out var ukBody), ukBody).Store.Handle);
+    }
+
+    [Fact]
+    public void Secrets_are_stored_encrypted_and_a_blank_field_keeps_the_stored_secret()
+    {
+        var driver = Driver();
+        var protector = _provider.GetRequiredService<ShopifySecretProtector>();
+
+        var first = driver.Apply(Form(accessToken: "shpat_first", webhookSecret: "secret-one"), new ShopifySyncSettings());
+        var second = driver.Apply(Form(accessToken: "", webhookSecret: ""), first);
+
+        var store = Assert.Single(second.Stores);
+        Assert.NotEqual("shpat_first", store.AccessToken);
+        Assert.DoesNotContain("secret-one", store.WebhookSecret, StringComparison.Ordinal);
+        Assert.Equal("shpat_first", protector.Unprotect(store.AccessToken, out _));
+        Assert.Equal("secret-one", protector.Unprotect(store.WebhookSecret, out _));
+    }
+
+    [Fact]
+    public void New_webhook_secret_keeps_the_old_one_accepted_until_it_is_dropped()
+    {
+        var driver = Driver();
+        var protector = _provider.GetRequiredService<ShopifySecretProtector>();
+        var first = driver.Apply(Form(webhookSecret: "secret-one"), new ShopifySyncSettings());
+
+        var rotated = driver.Apply(Form(webhookSecret: "secret-two"), first);
+        var dropped = driver.Apply(Form(keepPrevious: false), rotated);
+
+        Assert.Equal("secret-two", protector.Unprotect(rotated.Stores[0].WebhookSecret, out _));
+        Assert.Equal("secret-one", protector.Unprotect(rotated.Stores[0].PreviousWebhookSecret, out _));
+        Assert.Null(dropped.Stores[0].PreviousWebhookSecret);
+        Assert.Equal("secret-two", protector.Unprotect(dropped.Stores[0].WebhookSecret, out _));
+    }
+
+    [Fact]
+    public void Settings_page_shows_whether_a_secret_is_stored_never_the_secret()
+    {
+        var saved = Driver().Apply(Form(accessToken: "shpat_visible_nowhere", webhookSecret: "hook-secret-visible-nowhere"), new ShopifySyncSettings());
+        var model = new ShopifySyncSettingsViewModel();
+
+        ShopifySyncSettingsDisplayDriver.Describe(saved, model);
+        var page = System.Text.Json.JsonSerializer.Serialize(model);
+
+        Assert.True(model.Stores[0].HasAccessToken && model.Stores[0].HasWebhookSecret);
+        Assert.DoesNotContain("visible_nowhere", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("visible-nowhere", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(saved.Stores[0].AccessToken!, page, StringComparison.Ordinal);
+        Assert.Equal(2, model.Stores.Count);
+    }
+
+    [Fact]
+    public void Removed_store_and_blank_row_are_not_saved()
+    {
+        var form = Form(webhookSecret: "secret-one");
+        form.Stores.Add(new ShopifyStoreViewModel { Handle = "us", ShopDomain = TenantServices.UsDomain, Remove = true });
+        form.Stores.Add(new ShopifyStoreViewModel());
+
+        var saved = Driver().Apply(form, new ShopifySyncSettings());
+
+        Assert.Equal(["uk"], saved.Stores.Select(s => s.Handle));
+    }
+
+    [Fact]
+    public void Secret_encrypted_with_other_keys_is_reported_not_thrown()
+    {
+        var other = new ShopifySecretProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+        var snapshot = _provider.GetRequiredService<ShopifySyncSettingsSnapshot>();
+
+        snapshot.Apply(new ShopifySyncSettings { Stores = [new ShopifyStoreSettings { Handle = "uk", ShopDomain = TenantServices.UkDomain, WebhookSecret = other.Protect("x") }] });
+
+        Assert.True(snapshot.HasDecryptionError);
+        Assert.Null(snapshot.Current!.Stores[0].WebhookSecret);
+    }
+
+    [Fact]
+    public async Task Administrators_get_the_manage_permission_by_default()
+    {
+        var permissions = new Permissions();
+
+        var all = await permissions.GetPermissionsAsync();
+        var administrator = Assert.Single(permissions.GetDefaultStereotypes());
+
+        Assert.Equal([ShopifySyncPermissions.ManageShopifySync], all);
+        Assert.Equal(OrchardCoreConstants.Roles.Administrator, administrator.Name);
+        Assert.Contains(ShopifySyncPermissions.ManageShopifySync, administrator.Permissions);
+    }
+
+    private ShopifySyncSettingsDisplayDriver Driver() => new(
+        _provider.GetRequiredService<IAuthorizationService>(),
+        _provider.GetRequiredService<IHttpContextAccessor>(),
+        _provider.GetRequiredService<ShopifySecretProtector>(),
+        _provider.GetRequiredService<ShopifySyncSettingsSnapshot>(),
+        _provider.GetRequiredService<ShopifySyncReadiness>(),
+        _provider.GetServices<IConfigureOptions<ShopifySyncOptions>>(),
+        _provider.GetRequiredService<IStringLocalizer<ShopifySyncSettingsDisplayDriver>>());
+
+    private static ShopifySyncSettingsViewModel Form(string? accessToken = null, string? webhookSecret = null, bool keepPrevious = true) => new()
+    {
+        Enabled = true,
+        InboundEnabled = true,
+        DefaultCountryCallingCode = "1",
+        Stores =
+        [
+            new ShopifyStoreViewModel
+            {
+                Handle = "uk",
+                ShopDomain = TenantServices.UkDomain,
+                Enabled = true,
+                AccessToken = accessToken,
+                WebhookSecret = webhookSecret,
+                KeepPreviousWebhookSecret = keepPrevious,
+            },
+        ],
+    };
+
+    private static Dictionary<string, StringValues> Headers(string domain, string secret, out byte[] body)
+    {
+        body = Encoding.UTF8.GetBytes("""{"id":1}""");
+        return new Dictionary<string, StringValues>
+        {
+            [ShopifyWebhookHeaders.Topic] = ShopifyTopics.CustomersDelete,
+            [ShopifyWebhookHeaders.HmacSha256] = WebhookSignature.Compute(body, secret),
+            [ShopifyWebhookHeaders.ShopDomain] = domain,
+            [ShopifyWebhookHeaders.WebhookId] = Guid.NewGuid().ToString("N"),
+        };
+    }
+}
