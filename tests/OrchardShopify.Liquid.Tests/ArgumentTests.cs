@@ -28,6 +28,16 @@ public sealed class ArgumentTests
     }
 
     [Fact]
+    public void Compiled_parser_parses_the_tags_and_still_reports_bad_arguments()
+    {
+        var parser = new FluidParser().RegisterShopifyCustomerTags().Compile();
+
+        Assert.True(parser.TryParse("""{% shopify_customer_orders store: "uk", status: "open", limit: 5 %}{{ orders_count }}{% endshopify_customer_orders %}""", out _, out var error), error);
+        Assert.False(parser.TryParse("""{% shopify_customer_orders limit: 99 %}{% endshopify_customer_orders %}""", out _, out var limitError));
+        Assert.StartsWith("shopify_customer_orders: limit must be a whole number from 1 to 20 (got 99)", limitError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Block_without_its_end_tag_fails_the_parse()
     {
         var parser = new FluidParser().RegisterShopifyCustomerTags();
