@@ -187,3 +187,22 @@ public sealed class SettingsTests : IDisposable
         };
     }
 }
+
+public sealed class AdminMenuTests
+{
+    [Fact]
+    public async Task Admin_menu_links_the_shopify_settings_for_users_with_the_manage_permission()
+    {
+        using var services = new ServiceCollection().AddLogging().AddLocalization().BuildServiceProvider();
+        var builder = new global::OrchardCore.Navigation.NavigationBuilder();
+
+        await new AdminMenu(services.GetRequiredService<IStringLocalizer<AdminMenu>>()).BuildNavigationAsync("admin", builder);
+
+        var shopify = Flatten(builder.Build()).Single(i => i.Text.Value == "Shopify");
+        Assert.Equal([ShopifySyncPermissions.ManageShopifySync], shopify.Permissions);
+        Assert.Equal(("OrchardCore.Settings", "shopify"), (shopify.RouteValues["area"], shopify.RouteValues["groupId"]));
+    }
+
+    private static IEnumerable<global::OrchardCore.Navigation.MenuItem> Flatten(IEnumerable<global::OrchardCore.Navigation.MenuItem> items) =>
+        items.SelectMany(i => new[] { i }.Concat(Flatten(i.Items)));
+}
