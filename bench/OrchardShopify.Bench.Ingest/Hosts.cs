@@ -6,10 +6,20 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Users;
 
 namespace OrchardShopify.Bench.Ingest;
 
-internal sealed class BenchIdentityDb(DbContextOptions<BenchIdentityDb> options) : IdentityDbContext<IdentityUser>(options);
+/// <summary>The site's Identity tables, with the phone number index the sync's docs recommend.</summary>
+internal sealed class BenchIdentityDb(DbContextOptions<BenchIdentityDb> options) : IdentityDbContext<IdentityUser>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasShopifyLookupIndexes<IdentityUser>();
+    }
+}
 
 /// <summary>A Kestrel server on 127.0.0.1 (a free port) and its address.</summary>
 internal sealed class Server(WebApplication app) : IAsyncDisposable
@@ -39,7 +49,10 @@ internal sealed class Server(WebApplication app) : IAsyncDisposable
     /// </summary>
     public static async Task<Server> StartSiteAsync(string folder, bool workersEnabled)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder, EnvironmentName = "Production" });
+        // The databases sit beside the content root, not in it: the host watches its content root for configuration
+        // changes, and every write to a database file there would raise file events for it to sift through.
+        var contentRoot = Directory.CreateDirectory(Path.Combine(folder, "site")).FullName;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Shopify:CreateUsersFromShopify"] = "true",
@@ -53,7 +66,7 @@ internal sealed class Server(WebApplication app) : IAsyncDisposable
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
 
         var services = builder.Services;
-        services.AddDbContext<BenchIdentityDb>(o => o.UseSqlite($"Data Source={IdentityDb(folder)}"));
+        services.AddDbContext<BenchIdentityDb>(o => o.UseSqlite($"Data Source={IdentityDb(folder)}").AddInterceptors(new SqliteWalInterceptor(SqliteSynchronous.Normal)));
         services.AddIdentityCore<IdentityUser>(o => o.User.RequireUniqueEmail = true)
             .AddEntityFrameworkStores<BenchIdentityDb>();
         services.AddShopifyCustomerSync(builder.Configuration.GetSection("Shopify"))

@@ -4,7 +4,7 @@ using System.Net;
 namespace OrchardShopify.Bench.Ingest;
 
 /// <summary>Latencies in milliseconds, one per request, with the run's wall time.</summary>
-internal sealed class RunResult(double[] latenciesMs, int failures, TimeSpan elapsed)
+internal sealed class RunResult(double[] latenciesMs, int failures, TimeSpan elapsed, TimeSpan cpu = default)
 {
     private readonly double[] _sorted = [.. latenciesMs.Order()];
 
@@ -13,6 +13,11 @@ internal sealed class RunResult(double[] latenciesMs, int failures, TimeSpan ela
     public int Failures { get; } = failures;
 
     public TimeSpan Elapsed { get; } = elapsed;
+
+    /// <summary>Processor time of the whole process (load generator and server) during the run.</summary>
+    public TimeSpan Cpu { get; } = cpu;
+
+    public double CpuMicrosecondsPerRequest => Cpu.TotalMilliseconds * 1000 / Math.Max(1, Requests);
 
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 
@@ -41,6 +46,7 @@ internal static class LoadGenerator
         var latencies = new double[deliveries.Count];
         var next = -1;
         var failures = 0;
+        var cpu = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         var callers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -64,7 +70,7 @@ internal static class LoadGenerator
         }).ToArray();
         await Task.WhenAll(callers);
         clock.Stop();
-        return new RunResult(latencies, failures, clock.Elapsed);
+        return new RunResult(latencies, failures, clock.Elapsed, Environment.CpuUsage.TotalTime - cpu);
     }
 
     /// <summary>

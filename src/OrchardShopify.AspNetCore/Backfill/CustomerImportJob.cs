@@ -153,9 +153,14 @@ internal sealed class CustomerImportJob(
         }
 
         _progress.Record(result, customer.Id);
+        if (result.Outcome == InboundOutcome.Updated)
+        {
+            // Shopify has newer data than was applied: a cached customer page is out of date, as after a webhook.
+            cache.Invalidate(store.Handle, customer.Id);
+        }
+
         if (result.Outcome is InboundOutcome.Created or InboundOutcome.Linked or InboundOutcome.Updated or InboundOutcome.Skipped)
         {
-            cache.Invalidate(store.Handle, customer.Id);
             await log.AddAsync(LogRow(customer.Id, result.UserId, InboundResult.OutcomeName(result.Outcome), result.Detail), cancellationToken);
         }
     }

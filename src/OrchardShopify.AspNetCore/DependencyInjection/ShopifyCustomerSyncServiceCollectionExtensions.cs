@@ -80,6 +80,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => WorkerFor<InboundDeliveryHandler>(sp));
         services.AddSingleton<IHostedService>(sp => WorkerFor<OutboundPushHandler>(sp));
         services.AddHostedService<SyncMaintenanceWorker>();
+        services.AddHostedService<SqliteCheckpointWorker>();
         services.AddShopifyAdminOperations(configuration);
         return new ShopifyCustomerSyncBuilder(engine);
     }
@@ -109,7 +110,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
                 connectionString = $"Data Source={Path.Combine(root, "App_Data", "shopify-sync.db")}";
             }
 
-            builder.UseSqlite(connectionString);
+            builder.UseSqlite(connectionString).AddInterceptors(new SqliteWalInterceptor(storage.SqliteSynchronous, storage.SqliteBusyTimeout, backgroundCheckpoints: true));
         }
 
         // The migrations are written by hand without a model snapshot; the model they create is covered by tests.

@@ -41,6 +41,27 @@ public sealed class ShopifyStorageOptions
 
     /// <summary>Apply the schema migrations at start-up.</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>
+    /// SQLite only: <c>PRAGMA synchronous</c> for the sync database (which is always in WAL mode). <c>Full</c>
+    /// syncs the log on every commit, so a stored (acknowledged) delivery survives a power loss. <c>Normal</c>
+    /// syncs only at checkpoints: still safe when the process crashes or is killed, but a power loss or OS crash
+    /// can lose the last transactions committed before it.
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Normal;
+
+    /// <summary>SQLite only: how long a statement waits for another connection's write lock before it fails.</summary>
+    public TimeSpan SqliteBusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>SQLite's <c>synchronous</c> settings that are safe with WAL.</summary>
+public enum SqliteSynchronous
+{
+    /// <summary>Every commit is synced to disk before it returns.</summary>
+    Full,
+
+    /// <summary>Commits are synced at WAL checkpoints; a power loss may undo the last ones, a process crash cannot.</summary>
+    Normal,
 }
 
 public sealed class ShopifyQueueOptions

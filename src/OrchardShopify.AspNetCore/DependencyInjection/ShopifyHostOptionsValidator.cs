@@ -45,6 +45,16 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
             errors.Add($"{root}:Storage:ConnectionString is required when {root}:Storage:Provider is PostgreSql.");
         }
 
+        if (options.Storage.SqliteBusyTimeout < TimeSpan.Zero || options.Storage.SqliteBusyTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"{root}:Storage:SqliteBusyTimeout must be between 0 and 10 minutes (was {options.Storage.SqliteBusyTimeout}).");
+        }
+
+        if (!Enum.IsDefined(options.Storage.SqliteSynchronous))
+        {
+            errors.Add($"{root}:Storage:SqliteSynchronous must be Full or Normal.");
+        }
+
         if (options.AdminApiKey is { Length: > 0 and < 16 })
         {
             errors.Add($"{root}:AdminApiKey must be at least 16 characters when set.");

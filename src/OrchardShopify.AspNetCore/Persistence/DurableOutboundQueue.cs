@@ -12,7 +12,8 @@ internal sealed class DurableOutboundQueue(SyncDatabase database, WorkSignals si
     public async ValueTask EnqueueAsync(OutboundPush push, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(push);
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
 
         // A push waiting to start already sends the user's latest state: one is enough.
         var waiting = await db.WorkItems.AnyAsync(

@@ -9,14 +9,16 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
 {
     public async Task<CustomerLink?> FindByCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
     {
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         var row = await db.Links.AsNoTracking().FirstOrDefaultAsync(l => l.StoreHandle == storeHandle && l.CustomerId == customerId, cancellationToken);
         return row is null ? null : ToLink(row);
     }
 
     public async Task<IReadOnlyList<CustomerLink>> FindByUserAsync(string userId, CancellationToken cancellationToken)
     {
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         var rows = await db.Links.AsNoTracking().Where(l => l.UserId == userId).ToListAsync(cancellationToken);
         return rows.Select(ToLink).ToList();
     }
@@ -24,8 +26,9 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
     public async Task<LinkAttempt> TryAddAsync(CustomerLink link, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(link);
-        await using (var db = await database.OpenAsync(cancellationToken))
+        await using (var unit = await database.JoinAsync(cancellationToken))
         {
+            var db = unit.Db;
             db.Links.Add(ToRow(link));
             try
             {
@@ -47,20 +50,23 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
     public async Task UpdateAsync(CustomerLink link, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(link);
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         db.Links.Update(ToRow(link));
         await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
     {
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         return await db.Links.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 
     public async Task<IReadOnlyList<CustomerLink>> RemoveStoreAsync(string storeHandle, CancellationToken cancellationToken)
     {
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         var rows = await db.Links.AsNoTracking().Where(l => l.StoreHandle == storeHandle).ToListAsync(cancellationToken);
         await db.Links.Where(l => l.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
         return rows.Select(ToLink).ToList();

@@ -27,7 +27,8 @@ internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog
 
     public async Task AppendAsync(SyncLogRow row, CancellationToken cancellationToken)
     {
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         db.SyncLog.Add(row);
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -35,7 +36,8 @@ internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog
     /// <summary>Erases the log entries about the customer and the bodies of the deliveries that carried its data.</summary>
     public async ValueTask EraseCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
     {
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         await db.SyncLog.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
         await db.WorkItems
             .Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId && w.Status != WorkStatus.Processing)
@@ -45,7 +47,8 @@ internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog
     /// <summary>Erases the store's log entries and the bodies of its deliveries.</summary>
     public async ValueTask EraseStoreAsync(string storeHandle, CancellationToken cancellationToken)
     {
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         await db.SyncLog.Where(l => l.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
         await db.WorkItems
             .Where(w => w.StoreHandle == storeHandle && w.Status != WorkStatus.Processing)
@@ -55,7 +58,8 @@ internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         var cutoff = UnixTime.From(olderThan);
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         var log = await db.SyncLog.Where(l => l.At < cutoff).ExecuteDeleteAsync(cancellationToken);
         var items = await db.WorkItems.Where(w => w.Status == WorkStatus.Succeeded && w.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
         return log + items;

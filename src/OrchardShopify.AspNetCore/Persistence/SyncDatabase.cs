@@ -1,13 +1,36 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace OrchardShopify.AspNetCore.Persistence;
 
-/// <summary>Which SQL dialect the claim and append statements use.</summary>
+/// <summary>Which SQL dialect the claim and append statements use, and where a unit of work gets its context.</summary>
 internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> contexts, bool isPostgres)
 {
     public bool IsPostgres { get; } = isPostgres;
 
+    /// <summary>A new context of the caller's own.</summary>
     public Task<ShopifySyncDbContext> OpenAsync(CancellationToken cancellationToken) => contexts.CreateDbContextAsync(cancellationToken);
+
+    /// <summary>
+    /// The context for one store operation: the running <see cref="WorkBatch"/>'s (inside its transaction) when this
+    /// flow has one, else a new context. Either way, dispose the returned unit when done.
+    /// </summary>
+    public async ValueTask<SyncUnit> JoinAsync(CancellationToken cancellationToken)
+        => WorkBatch.Current is { } batch
+            ? new SyncUnit(batch.Db, owned: false)
+            : new SyncUnit(await contexts.CreateDbContextAsync(cancellationToken), owned: true);
+
+    /// <summary>The full path of the SQLite file, or null on PostgreSQL and for in-memory databases.</summary>
+    public static string? SqliteFile(DbContext db)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            return null;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" ? null : Path.GetFullPath(builder.DataSource);
+    }
 
     /// <summary>True when the exception is a unique-index violation (a link or a webhook id that already exists).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception)
@@ -15,9 +38,28 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         var inner = exception.InnerException;
         return inner switch
         {
-            Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19,
+            // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY; other constraint failures (a trigger, a NOT NULL) are real errors.
+            SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
             Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
             _ => false,
         };
+    }
+}
+
+/// <summary>A context lent for one operation; a batch's shared context is only cleared of tracked rows, never disposed.</summary>
+internal sealed class SyncUnit(ShopifySyncDbContext db, bool owned) : IAsyncDisposable
+{
+    public ShopifySyncDbContext Db { get; } = db;
+
+    public ValueTask DisposeAsync()
+    {
+        if (owned)
+        {
+            return Db.DisposeAsync();
+        }
+
+        // Rows an operation added or read stay out of the next operation's way (a failed insert is not retried by a later save).
+        Db.ChangeTracker.Clear();
+        return ValueTask.CompletedTask;
     }
 }

@@ -8,7 +8,9 @@ namespace OrchardShopify.AspNetCore.Persistence;
 /// <summary>
 /// Claim-with-lease over <see cref="WorkItem"/>s. A claim takes due items (pending and due, or processing
 /// with an expired lease) in one statement: <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL so nodes never
-/// take the same item, a single <c>UPDATE … RETURNING</c> on SQLite (one writer at a time). Finishing an
+/// take the same item, a single <c>UPDATE … RETURNING</c> on SQLite (one writer at a time). On SQLite the two kinds
+/// of due item are looked up apart, so each is a range of the (kind, status, next_attempt_at) index rather than a
+/// scan of every row of the kind, finished ones included. Finishing an
 /// item requires still holding its lease, so a node whose lease expired cannot overwrite the new owner.
 /// </summary>
 internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHostOptions> options, TimeProvider time)
@@ -21,6 +23,7 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
         var leaseUntil = now + (long)options.CurrentValue.Queue.LeaseDuration.TotalMilliseconds;
         var due = $"kind = {{0}} AND ((status = {(int)WorkStatus.Pending} AND next_attempt_at <= {{1}}) OR (status = {(int)WorkStatus.Processing} AND lease_expires_at <= {{1}}))";
         const int processing = (int)WorkStatus.Processing;
+        const int pending = (int)WorkStatus.Pending;
         var sql = database.IsPostgres
             ? $$"""
               UPDATE {{Table}} AS w SET status = {{processing}}, lease_owner = {2}, lease_expires_at = {3}, attempts = w.attempts + 1
@@ -30,7 +33,16 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
               """
             : $$"""
               UPDATE {{Table}} SET status = {{processing}}, lease_owner = {2}, lease_expires_at = {3}, attempts = attempts + 1
-              WHERE id IN (SELECT id FROM {{Table}} WHERE {{due}} ORDER BY next_attempt_at, id LIMIT {4})
+              WHERE id IN (
+                SELECT id FROM (
+                  SELECT id, next_attempt_at FROM (
+                    SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{pending}} AND next_attempt_at <= {1}
+                    ORDER BY next_attempt_at, id LIMIT {4})
+                  UNION ALL
+                  SELECT id, next_attempt_at FROM (
+                    SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{processing}} AND lease_expires_at <= {1}
+                    ORDER BY next_attempt_at, id LIMIT {4}))
+                ORDER BY next_attempt_at, id LIMIT {4})
               RETURNING *
               """;
 
@@ -42,7 +54,8 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
     public async Task<bool> CompleteAsync(WorkItem item, string owner, string outcome, long? customerId, string? userId, CancellationToken cancellationToken)
     {
         var now = UnixTime.From(time.GetUtcNow());
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         var updated = await db.WorkItems
             .Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Status == WorkStatus.Processing)
             .ExecuteUpdateAsync(
@@ -70,7 +83,9 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
         var status = deadLetter ? WorkStatus.DeadLetter : WorkStatus.Pending;
         error = error.Length > 2000 ? error[..2000] : error;
 
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+
+        var db = unit.Db;
         var updated = await db.WorkItems
             .Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Status == WorkStatus.Processing)
             .ExecuteUpdateAsync(
@@ -87,7 +102,8 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
     /// <summary>Gives an item back untouched (shutdown in the middle of it): the attempt does not count.</summary>
     public async Task ReleaseAsync(WorkItem item, string owner, CancellationToken cancellationToken)
     {
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         await db.WorkItems
             .Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Status == WorkStatus.Processing)
             .ExecuteUpdateAsync(
@@ -103,7 +119,8 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
     public async Task<bool> ReplayAsync(long id, CancellationToken cancellationToken)
     {
         var now = UnixTime.From(time.GetUtcNow());
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var db = unit.Db;
         var updated = await db.WorkItems
             .Where(w => w.Id == id && w.Status != WorkStatus.Processing)
             .ExecuteUpdateAsync(

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
 
@@ -15,9 +18,10 @@ namespace OrchardShopify.AspNetCore.Users;
 /// has them, else <c>given_name</c>/<c>family_name</c> claims. Each call runs in its own scope because the
 /// engine is a singleton and a UserManager is scoped.
 /// </summary>
-public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : IUserDirectory
+public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : IUserDirectory, IBatchUserDirectory
     where TUser : class, new()
 {
+    private static readonly ConcurrentDictionary<Type, PropertyInfo?> ContextProperties = new();
     private static readonly PropertyInfo? FirstNameProperty = StringProperty("FirstName");
     private static readonly PropertyInfo? LastNameProperty = StringProperty("LastName");
     private static readonly PropertyInfo? PhoneProperty = StringProperty("PhoneNumber");
@@ -25,7 +29,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
 
     public async Task<SyncUser?> FindByIdAsync(string userId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = Scope();
         var users = Manager(scope);
         var user = await users.FindByIdAsync(userId);
         return user is null ? null : await ToSyncUserAsync(users, user);
@@ -33,24 +37,26 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
 
     public async Task<SyncUser?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = Scope();
         var users = Manager(scope);
         var user = await users.FindByEmailAsync(email);
         return user is null ? null : await ToSyncUserAsync(users, user);
     }
 
-    /// <summary>A query on the phone number column; add an index on it for large user tables.</summary>
+    /// <summary>A query on the phone number column; index it (<see cref="ShopifyIdentityModelExtensions.HasShopifyLookupIndexes{TUser}"/>) for large user tables.</summary>
     public async Task<SyncUser?> FindByPhoneAsync(string e164Phone, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = Scope();
         var users = Manager(scope);
         if (!users.SupportsQueryableUsers || PhoneProperty is null)
         {
             return null;
         }
 
-        var user = users.Users.Where(PhoneEquals(e164Phone)).Take(2).ToList() is [var single] ? single : null;
-        return user is null ? null : await ToSyncUserAsync(users, user);
+        // Ordered by the filtered column itself: the order does not matter (only "exactly one" is used) and it keeps the index usable.
+        var query = users.Users.Where(PhoneEquals(e164Phone)).OrderBy(PhoneOf()).Take(2);
+        var matches = query is IAsyncEnumerable<TUser> ? await query.ToListAsync(cancellationToken) : query.ToList();
+        return matches is [var single] ? await ToSyncUserAsync(users, single) : null;
     }
 
     public async Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken)
@@ -61,11 +67,13 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             return UserCreateResult.Failed("A user needs an email.");
         }
 
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = Scope();
         var users = Manager(scope);
         var store = scope.ServiceProvider.GetRequiredService<IUserStore<TUser>>();
         var email = profile.Email.Trim();
-        if (await users.FindByEmailAsync(email) is not null)
+
+        // With unique emails required, CreateAsync's own validation finds the holder; otherwise look first.
+        if (!users.Options.User.RequireUniqueEmail && await users.FindByEmailAsync(email) is not null)
         {
             return UserCreateResult.Taken();
         }
@@ -91,14 +99,33 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
                 : UserCreateResult.Failed(Describe(created));
         }
 
-        await WriteNameClaimsAsync(users, user, profile, ProfileFields.FirstName | ProfileFields.LastName);
-        return UserCreateResult.Created(await ToSyncUserAsync(users, user));
+        // A new user has no claims yet: both name claims go in one save, and the result needs no re-read.
+        var nameClaims = NewNameClaims(profile);
+        if (nameClaims.Count > 0)
+        {
+            if (!users.SupportsUserClaim)
+            {
+                throw new NotSupportedException($"The user store of {typeof(TUser).Name} does not store claims; the Shopify sync keeps names as claims when the user type has no FirstName/LastName.");
+            }
+
+            await ChangeClaimsAsync(scope.ServiceProvider, users, user, [], nameClaims, cancellationToken);
+        }
+
+        return UserCreateResult.Created(new SyncUser(
+            await users.GetUserIdAsync(user),
+            store is IUserEmailStore<TUser> ? email : null,
+            DisplayNameProperty?.GetValue(user) as string,
+            FirstNameProperty is not null ? FirstNameProperty.GetValue(user) as string : nameClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.GivenName)?.Value,
+            LastNameProperty is not null ? LastNameProperty.GetValue(user) as string : nameClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.FamilyName)?.Value,
+            store is IUserPhoneNumberStore<TUser> ? profile.Phone : null,
+            null,
+            new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase)));
     }
 
     public async Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = Scope();
         var users = Manager(scope);
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"User {userId} does not exist.");
         if (fields.HasFlag(ProfileFields.Email) && profile.Email is not null)
@@ -116,18 +143,51 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             Check(await users.UpdateAsync(user));
         }
 
-        await WriteNameClaimsAsync(users, user, profile, fields);
+        await WriteNameClaimsAsync(scope.ServiceProvider, users, user, profile, fields, cancellationToken);
     }
 
     public async Task SetShopifyIdAsync(string userId, string? storeHandle, long? customerId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = Scope();
         var users = Manager(scope);
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"User {userId} does not exist.");
-        await ReplaceClaimAsync(users, user, ShopifyUserClaims.ShopifyIdFor(storeHandle), customerId?.ToString(CultureInfo.InvariantCulture));
+        await ReplaceClaimAsync(scope.ServiceProvider, users, user, ShopifyUserClaims.ShopifyIdFor(storeHandle), customerId?.ToString(CultureInfo.InvariantCulture), cancellationToken);
     }
 
-    private static UserManager<TUser> Manager(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<UserManager<TUser>>();
+    private static UserManager<TUser> Manager(UserScope scope) => scope.ServiceProvider.GetRequiredService<UserManager<TUser>>();
+
+    /// <summary>The running batch's scope (its UserManager and DbContext, inside its transaction), else a scope of this call's own.</summary>
+    private UserScope Scope() => WorkBatch.Current?.Users is IdentityUserBatch batch && ReferenceEquals(batch.Directory, this)
+        ? new UserScope(batch.Scope, owned: false)
+        : new UserScope(scopes.CreateAsyncScope(), owned: true);
+
+    async Task<IUserWriteBatch?> IBatchUserDirectory.BeginBatchAsync(string syncDatabaseFile, CancellationToken cancellationToken)
+    {
+        var scope = scopes.CreateAsyncScope();
+        try
+        {
+            // Only an EF Core store exposes the context whose transaction the batch needs.
+            var store = scope.ServiceProvider.GetRequiredService<IUserStore<TUser>>();
+            if (ContextOf(store) is not DbContext context
+                || !context.Database.IsRelational()
+                || string.Equals(SyncDatabase.SqliteFile(context), syncDatabaseFile, StringComparison.Ordinal))
+            {
+                await scope.DisposeAsync();
+                return null;
+            }
+
+            // The context belongs to this batch's own scope. Items have savepoints of their own, and on SQLite a failed
+            // statement does not end the transaction: EF's savepoint around every save would only add two statements.
+            context.Database.AutoSavepointsEnabled = !context.Database.IsSqlite();
+            var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+            return new IdentityUserBatch(this, scope, context, transaction);
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
+    }
 
     private static async Task<SyncUser> ToSyncUserAsync(UserManager<TUser> users, TUser user)
     {
@@ -175,20 +235,36 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         return changed;
     }
 
-    private static async Task WriteNameClaimsAsync(UserManager<TUser> users, TUser user, CustomerProfile profile, ProfileFields fields)
+    private static List<Claim> NewNameClaims(CustomerProfile profile)
+    {
+        var claims = new List<Claim>(2);
+        if (FirstNameProperty is null && !string.IsNullOrWhiteSpace(profile.FirstName))
+        {
+            claims.Add(new Claim(ShopifyUserClaims.GivenName, profile.FirstName));
+        }
+
+        if (LastNameProperty is null && !string.IsNullOrWhiteSpace(profile.LastName))
+        {
+            claims.Add(new Claim(ShopifyUserClaims.FamilyName, profile.LastName));
+        }
+
+        return claims;
+    }
+
+    private static async Task WriteNameClaimsAsync(IServiceProvider services, UserManager<TUser> users, TUser user, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken)
     {
         if (FirstNameProperty is null && fields.HasFlag(ProfileFields.FirstName))
         {
-            await ReplaceClaimAsync(users, user, ShopifyUserClaims.GivenName, profile.FirstName);
+            await ReplaceClaimAsync(services, users, user, ShopifyUserClaims.GivenName, profile.FirstName, cancellationToken);
         }
 
         if (LastNameProperty is null && fields.HasFlag(ProfileFields.LastName))
         {
-            await ReplaceClaimAsync(users, user, ShopifyUserClaims.FamilyName, profile.LastName);
+            await ReplaceClaimAsync(services, users, user, ShopifyUserClaims.FamilyName, profile.LastName, cancellationToken);
         }
     }
 
-    private static async Task ReplaceClaimAsync(UserManager<TUser> users, TUser user, string type, string? value)
+    private static async Task ReplaceClaimAsync(IServiceProvider services, UserManager<TUser> users, TUser user, string type, string? value, CancellationToken cancellationToken)
     {
         if (!users.SupportsUserClaim)
         {
@@ -201,16 +277,50 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             return;
         }
 
-        if (existing.Count > 0)
+        await ChangeClaimsAsync(services, users, user, existing, string.IsNullOrWhiteSpace(value) ? [] : [new Claim(type, value)], cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes and adds claims in one save. With an EF Core store the change goes to the store and its context
+    /// directly: UserManager would also re-validate the user name and email (two queries) and rewrite the user
+    /// row, for claims only the sync writes. Other stores go through UserManager.
+    /// </summary>
+    private static async Task ChangeClaimsAsync(IServiceProvider services, UserManager<TUser> users, TUser user, List<Claim> remove, List<Claim> add, CancellationToken cancellationToken)
+    {
+        var store = services.GetRequiredService<IUserStore<TUser>>();
+        if (store is IUserClaimStore<TUser> claims && ContextOf(store) is { } context)
         {
-            Check(await users.RemoveClaimsAsync(user, existing));
+            if (remove.Count > 0)
+            {
+                await claims.RemoveClaimsAsync(user, remove, cancellationToken);
+            }
+
+            if (add.Count > 0)
+            {
+                await claims.AddClaimsAsync(user, add, cancellationToken);
+            }
+
+            await context.SaveChangesAsync(cancellationToken);
+            return;
         }
 
-        if (!string.IsNullOrWhiteSpace(value))
+        if (remove.Count > 0)
         {
-            Check(await users.AddClaimAsync(user, new Claim(type, value)));
+            Check(await users.RemoveClaimsAsync(user, remove));
+        }
+
+        if (add.Count > 0)
+        {
+            Check(await users.AddClaimsAsync(user, add));
         }
     }
+
+    /// <summary>The DbContext of an EF Core Identity store (its public <c>Context</c>), or null for other stores.</summary>
+    private static DbContext? ContextOf(IUserStore<TUser> store)
+        => ContextProperties.GetOrAdd(
+            store.GetType(),
+            type => type.GetProperty("Context", BindingFlags.Public | BindingFlags.Instance) is { } property && typeof(DbContext).IsAssignableFrom(property.PropertyType) ? property : null)
+            ?.GetValue(store) as DbContext;
 
     private static Expression<Func<TUser, bool>> PhoneEquals(string phone)
     {
@@ -218,6 +328,12 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         var holder = new PhoneHolder(phone);
         var body = Expression.Equal(Expression.Property(user, PhoneProperty!), Expression.Property(Expression.Constant(holder), nameof(PhoneHolder.Value)));
         return Expression.Lambda<Func<TUser, bool>>(body, user);
+    }
+
+    private static Expression<Func<TUser, string?>> PhoneOf()
+    {
+        var user = Expression.Parameter(typeof(TUser), "user");
+        return Expression.Lambda<Func<TUser, string?>>(Expression.Property(user, PhoneProperty!), user);
     }
 
     private static PropertyInfo? StringProperty(string name)
@@ -238,4 +354,12 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
 
     // A member access (not a constant) so the query provider sends the phone as a parameter.
     private sealed record PhoneHolder(string Value);
+
+    /// <summary>A scope lent for one call: a batch's scope is kept for its next call.</summary>
+    private readonly struct UserScope(AsyncServiceScope scope, bool owned) : IAsyncDisposable
+    {
+        public IServiceProvider ServiceProvider => scope.ServiceProvider;
+
+        public ValueTask DisposeAsync() => owned ? scope.DisposeAsync() : ValueTask.CompletedTask;
+    }
 }

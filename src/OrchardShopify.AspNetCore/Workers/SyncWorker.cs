@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Diagnostics;
 using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.Core.Ports;
 
 namespace OrchardShopify.AspNetCore.Workers;
 
@@ -14,6 +15,8 @@ namespace OrchardShopify.AspNetCore.Workers;
 internal sealed partial class SyncWorker(
     IWorkItemHandler handler,
     WorkQueue queue,
+    SyncDatabase database,
+    IUserDirectory users,
     WorkSignals signals,
     EfSyncLog syncLog,
     ShopifySyncMetrics metrics,
@@ -21,6 +24,9 @@ internal sealed partial class SyncWorker(
     TimeProvider time,
     ILogger<SyncWorker> logger) : BackgroundService
 {
+    /// <summary>Longest a batch transaction stays open: other writers (webhook appends, the site's user saves) wait for it.</summary>
+    internal static readonly TimeSpan MaxTransactionTime = TimeSpan.FromMilliseconds(100);
+
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{handler.Kind}/{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -60,70 +66,201 @@ internal sealed partial class SyncWorker(
         }
     }
 
-    /// <summary>Claims one batch and works it.</summary>
+    /// <summary>Claims one batch and works it: inbound items in one transaction where possible, else one by one.</summary>
     /// <returns>How many items were claimed.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var items = await queue.ClaimAsync(handler.Kind, Owner, options.CurrentValue.Queue.BatchSize, cancellationToken);
-        foreach (var item in items)
+        var next = 0;
+        while (next < items.Count)
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                await queue.ReleaseAsync(item, Owner, CancellationToken.None);
-                continue;
-            }
-
-            await ProcessAsync(item, cancellationToken);
+            var batch = handler.Kind == WorkKind.InboundDelivery ? await TryBeginBatchAsync() : null;
+            next = batch is null
+                ? await ProcessOneByOneAsync(items, next, cancellationToken)
+                : await ProcessInTransactionAsync(batch, items, next, cancellationToken);
         }
 
         return items.Count;
     }
 
-    private async Task ProcessAsync(WorkItem item, CancellationToken cancellationToken)
+    private async Task<WorkBatch?> TryBeginBatchAsync()
+    {
+        try
+        {
+            return await WorkBatch.TryBeginAsync(database, users, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // The items are already claimed: they are worked one by one instead.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.BatchNotStarted(logger, ex, handler.Kind);
+            return null;
+        }
+    }
+
+    private async Task<int> ProcessOneByOneAsync(IReadOnlyList<WorkItem> items, int start, CancellationToken cancellationToken)
+    {
+        for (var i = start; i < items.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await queue.ReleaseAsync(items[i], Owner, CancellationToken.None);
+                continue;
+            }
+
+            Report(await ProcessAsync(items[i], cancellationToken));
+        }
+
+        return items.Count;
+    }
+
+    /// <summary>
+    /// Works items from <paramref name="start"/> in <paramref name="batch"/>'s transaction until they run out or the
+    /// transaction has been open for <see cref="MaxTransactionTime"/>, then commits.
+    /// </summary>
+    /// <returns>The index of the first item not worked.</returns>
+    private async Task<int> ProcessInTransactionAsync(WorkBatch batch, IReadOnlyList<WorkItem> items, int start, CancellationToken cancellationToken)
+    {
+        var reports = new List<ItemReport>();
+        var began = time.GetTimestamp();
+        var next = start;
+        await using (batch)
+        {
+            batch.Enter();
+            try
+            {
+                while (next < items.Count)
+                {
+                    var item = items[next++];
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        await queue.ReleaseAsync(item, Owner, CancellationToken.None);
+                        continue;
+                    }
+
+                    await batch.BeginItemAsync(CancellationToken.None);
+                    var report = await ProcessAsync(item, cancellationToken, succeeded => batch.EndItemAsync(succeeded));
+                    reports.Add(report);
+                    if (time.GetElapsedTime(began) >= MaxTransactionTime)
+                    {
+                        break;
+                    }
+                }
+
+                await batch.CommitAsync(CancellationToken.None);
+            }
+#pragma warning disable CA1031 // Nothing of this run was stored: every item worked in it is failed (retried) outside the transaction.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                WorkBatch.Leave();
+                Log.BatchFailed(logger, ex, handler.Kind, next - start);
+                for (var i = start; i < next; i++)
+                {
+                    Report(await FailAsync(items[i], ex, permanent: false));
+                }
+
+                return next;
+            }
+            finally
+            {
+                WorkBatch.Leave();
+            }
+        }
+
+        // Counted and logged only once the transaction holding them has committed.
+        foreach (var report in reports)
+        {
+            Report(report);
+        }
+
+        return next;
+    }
+
+    /// <summary>Works one item and records its outcome on it (in the running batch, if any).</summary>
+    /// <param name="endItem">Keeps or undoes the item's own writes before its outcome is recorded (batches only).</param>
+    private async Task<ItemReport> ProcessAsync(WorkItem item, CancellationToken cancellationToken, Func<bool, Task>? endItem = null)
     {
         try
         {
             var result = await handler.HandleAsync(item, cancellationToken);
-            if (await queue.CompleteAsync(item, Owner, result.Outcome, result.CustomerId, result.UserId, CancellationToken.None))
+            var kept = await queue.CompleteAsync(item, Owner, result.Outcome, result.CustomerId, result.UserId, CancellationToken.None);
+            if (endItem is not null)
             {
-                metrics.Processed(handler.Kind, item.StoreHandle, item.Topic, result.Outcome, time.GetUtcNow() - UnixTime.To(item.ReceivedAt));
+                await endItem(true);
             }
-            else
-            {
-                Log.LeaseLost(logger, handler.Kind, item.Id);
-            }
+
+            return new ItemReport(item, kept ? result : null, LeaseLost: !kept);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            if (endItem is not null)
+            {
+                await endItem(false);
+            }
+
             await queue.ReleaseAsync(item, Owner, CancellationToken.None);
+            return new ItemReport(item, null);
         }
 #pragma warning disable CA1031 // Every failure is recorded on the item and retried or dead-lettered.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            if (endItem is not null)
+            {
+                await endItem(false);
+            }
+
             var permanent = handler.IsPermanent(ex);
-            var error = $"{ex.GetType().Name}: {ex.Message}";
-            var status = await queue.FailAsync(item, Owner, error, permanent, CancellationToken.None);
-            var deadLettered = status == WorkStatus.DeadLetter;
-            metrics.Failed(handler.Kind, item.StoreHandle, item.Topic, deadLettered);
-            Log.ItemFailed(logger, handler.Kind, item.Id, item.StoreHandle, item.Topic, item.Attempts, deadLettered, ex.GetType().Name);
-            await syncLog.AppendAsync(
-                new SyncLogRow
-                {
-                    At = UnixTime.From(time.GetUtcNow()),
-                    Direction = handler.Kind == WorkKind.InboundDelivery ? "inbound" : "outbound",
-                    StoreHandle = item.StoreHandle,
-                    Topic = item.Topic,
-                    CustomerId = item.CustomerId,
-                    UserId = item.UserId,
-                    Outcome = deadLettered ? "deadlettered" : "failed",
-                    Detail = error.Length > 2000 ? error[..2000] : error,
-                    WebhookId = item.DedupKey,
-                    Attempt = item.Attempts,
-                },
-                CancellationToken.None);
+            return await FailAsync(item, ex, permanent);
         }
     }
+
+    private async Task<ItemReport> FailAsync(WorkItem item, Exception ex, bool permanent)
+    {
+        // A wrapper's message ("see the inner exception") says nothing: the innermost cause is kept too.
+        var cause = ex.GetBaseException();
+        var error = ReferenceEquals(cause, ex) ? $"{ex.GetType().Name}: {ex.Message}" : $"{ex.GetType().Name}: {ex.Message} ({cause.GetType().Name}: {cause.Message})";
+        var status = await queue.FailAsync(item, Owner, error, permanent, CancellationToken.None);
+        var deadLettered = status == WorkStatus.DeadLetter;
+        await syncLog.AppendAsync(
+            new SyncLogRow
+            {
+                At = UnixTime.From(time.GetUtcNow()),
+                Direction = handler.Kind == WorkKind.InboundDelivery ? "inbound" : "outbound",
+                StoreHandle = item.StoreHandle,
+                Topic = item.Topic,
+                CustomerId = item.CustomerId,
+                UserId = item.UserId,
+                Outcome = deadLettered ? "deadlettered" : "failed",
+                Detail = error.Length > 2000 ? error[..2000] : error,
+                WebhookId = item.DedupKey,
+                Attempt = item.Attempts,
+            },
+            CancellationToken.None);
+        return new ItemReport(item, null, Failure: ex.GetType().Name, DeadLettered: deadLettered);
+    }
+
+    private void Report(ItemReport report)
+    {
+        var item = report.Item;
+        if (report.Result is { } result)
+        {
+            metrics.Processed(handler.Kind, item.StoreHandle, item.Topic, result.Outcome, time.GetUtcNow() - UnixTime.To(item.ReceivedAt));
+        }
+        else if (report.LeaseLost)
+        {
+            Log.LeaseLost(logger, handler.Kind, item.Id);
+        }
+        else if (report.Failure is { } failure)
+        {
+            metrics.Failed(handler.Kind, item.StoreHandle, item.Topic, report.DeadLettered);
+            Log.ItemFailed(logger, handler.Kind, item.Id, item.StoreHandle, item.Topic, item.Attempts, report.DeadLettered, failure);
+        }
+    }
+
+    /// <summary>What became of one item, reported (metrics, logs) once it is stored.</summary>
+    private sealed record ItemReport(WorkItem Item, WorkResult? Result, bool LeaseLost = false, string? Failure = null, bool DeadLettered = false);
 
     private static partial class Log
     {
@@ -132,6 +269,12 @@ internal sealed partial class SyncWorker(
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Shopify {Kind} worker could not claim work; trying again")]
         public static partial void ClaimFailed(ILogger logger, Exception exception, WorkKind kind);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify {Kind} items could not be worked in one transaction; working them one by one")]
+        public static partial void BatchNotStarted(ILogger logger, Exception exception, WorkKind kind);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Shopify {Kind} transaction of {Count} items failed; none of them was stored and each will be retried")]
+        public static partial void BatchFailed(ILogger logger, Exception exception, WorkKind kind, int count);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify {Kind} item {ItemId}: the lease expired before it finished; another worker owns it now")]
         public static partial void LeaseLost(ILogger logger, WorkKind kind, long itemId);

@@ -46,11 +46,19 @@ public sealed class SettingsApiTests
         using var newSecret = await site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", SteveLastnameson.CreatePayload, "wh-new-secret", secret: RotatedSecret);
         using var get = await SendAsync(site, HttpMethod.Get);
         var getText = await get.Content.ReadAsStringAsync();
+        var others = new List<string>();
+        foreach (var path in new[] { "deliveries", "links?store=uk", "statistics/deliveries", "import?store=uk", "reconcile?store=uk" })
+        {
+            using var other = new HttpRequestMessage(HttpMethod.Get, $"/!/shopify/admin/api/{path}");
+            other.Headers.Add("X-Api-Key", TestSite.AdminKey);
+            using var answer = await site.Http.SendAsync(other);
+            others.Add(await answer.Content.ReadAsStringAsync());
+        }
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, oldSecret.StatusCode);
         Assert.Equal(HttpStatusCode.OK, newSecret.StatusCode);
-        foreach (var text in new[] { putText, getText })
+        foreach (var text in others.Append(putText).Append(getText))
         {
             Assert.DoesNotContain(RotatedSecret, text, StringComparison.Ordinal);
             Assert.DoesNotContain(TestSite.UkSecret, text, StringComparison.Ordinal);

@@ -14,12 +14,20 @@ using Microsoft.Extensions.Logging;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Users;
 using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Core.Webhooks;
 
 namespace OrchardShopify.AspNetCore.Tests.Support;
 
-internal sealed class TestIdentityDb(DbContextOptions<TestIdentityDb> options) : IdentityDbContext<IdentityUser>(options);
+internal sealed class TestIdentityDb(DbContextOptions<TestIdentityDb> options) : IdentityDbContext<IdentityUser>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasShopifyLookupIndexes<IdentityUser>();
+    }
+}
 
 /// <summary>
 /// A real site on Kestrel (127.0.0.1, a free port) with Identity users and the sync on its own SQLite files
@@ -75,7 +83,7 @@ internal sealed class TestSite : IAsyncDisposable
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error);
 
         var services = builder.Services;
-        services.AddDbContext<TestIdentityDb>(o => o.UseSqlite($"Data Source={Path.Combine(folder, "identity.db")}"));
+        services.AddDbContext<TestIdentityDb>(o => o.UseSqlite($"Data Source={IdentityFile(folder)}").AddInterceptors(new SqliteWalInterceptor(SqliteSynchronous.Normal)));
         services.AddIdentityCore<IdentityUser>(o => o.User.RequireUniqueEmail = true)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<TestIdentityDb>();
@@ -108,6 +116,10 @@ internal sealed class TestSite : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestSite(app, folder, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
     }
+
+    public string SyncDatabaseFile => Path.Combine(_folder, "sync.db");
+
+    public string IdentityDatabaseFile => IdentityFile(_folder);
 
     public static byte[] Payload(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Payloads", name));
 
@@ -156,6 +168,8 @@ internal sealed class TestSite : IAsyncDisposable
             await Task.Delay(25);
         }
     }
+
+    private static string IdentityFile(string folder) => Path.Combine(folder, "identity.db");
 
     public async ValueTask DisposeAsync()
     {

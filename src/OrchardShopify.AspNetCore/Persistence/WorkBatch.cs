@@ -1,0 +1,140 @@
+using Microsoft.EntityFrameworkCore.Storage;
+using OrchardShopify.Core.Ports;
+
+namespace OrchardShopify.AspNetCore.Persistence;
+
+/// <summary>
+/// One transaction in the sync database, and one in the user directory's database, around a run of claimed
+/// inbound items, so that storing a batch costs one commit in each instead of several per item. Each item
+/// runs inside savepoints: a failing item's writes are rolled back alone, and it is retried or dead-lettered
+/// alone. The user directory's transaction commits first, so a crash between the two commits leaves users
+/// whose items are still claimed: they are applied again after the lease, find the user, and link it.
+/// Used on SQLite only when the user directory can join (<see cref="IBatchUserDirectory"/>) and keeps its
+/// users in another file; otherwise items are stored one by one as before.
+/// </summary>
+internal sealed class WorkBatch : IAsyncDisposable
+{
+    private const string ItemSavepoint = "shopify_item";
+    private static readonly AsyncLocal<WorkBatch?> Ambient = new();
+
+    private readonly IDbContextTransaction _transaction;
+    private bool _committed;
+
+    private WorkBatch(ShopifySyncDbContext db, IDbContextTransaction transaction, IUserWriteBatch users)
+    {
+        Db = db;
+        _transaction = transaction;
+        Users = users;
+    }
+
+    /// <summary>The batch the current flow works in, if any.</summary>
+    public static WorkBatch? Current => Ambient.Value;
+
+    public ShopifySyncDbContext Db { get; }
+
+    public IUserWriteBatch Users { get; }
+
+    /// <returns>Null when batching is not possible here: the caller stores items one by one.</returns>
+    public static async Task<WorkBatch?> TryBeginAsync(SyncDatabase database, IUserDirectory users, CancellationToken cancellationToken)
+    {
+        if (database.IsPostgres || users is not IBatchUserDirectory batchable)
+        {
+            return null;
+        }
+
+        var db = await database.OpenAsync(cancellationToken);
+        IUserWriteBatch? userBatch = null;
+        try
+        {
+            var file = SyncDatabase.SqliteFile(db);
+            userBatch = file is null ? null : await batchable.BeginBatchAsync(file, cancellationToken);
+            if (userBatch is null)
+            {
+                await db.DisposeAsync();
+                return null;
+            }
+
+            // Items have savepoints of their own, and a failed statement does not end a SQLite transaction: EF's
+            // savepoint around every save would only add two statements to each.
+            db.Database.AutoSavepointsEnabled = false;
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            return new WorkBatch(db, transaction, userBatch);
+        }
+        catch
+        {
+            if (userBatch is not null)
+            {
+                await userBatch.DisposeAsync();
+            }
+
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Makes this batch the one the calling method (and what it calls) works in, until <see cref="Leave"/>.</summary>
+    public void Enter() => Ambient.Value = this;
+
+    public static void Leave() => Ambient.Value = null;
+
+    public async Task BeginItemAsync(CancellationToken cancellationToken)
+    {
+        await _transaction.CreateSavepointAsync(ItemSavepoint, cancellationToken);
+        await Users.BeginItemAsync(cancellationToken);
+    }
+
+    /// <summary>Keeps (<paramref name="succeeded"/>) or undoes the item's writes in both databases.</summary>
+    public async Task EndItemAsync(bool succeeded)
+    {
+        if (!succeeded)
+        {
+            await _transaction.RollbackToSavepointAsync(ItemSavepoint, CancellationToken.None);
+        }
+
+        await _transaction.ReleaseSavepointAsync(ItemSavepoint, CancellationToken.None);
+        Db.ChangeTracker.Clear();
+        await Users.EndItemAsync(succeeded, CancellationToken.None);
+    }
+
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await Users.CommitAsync(cancellationToken);
+        await _transaction.CommitAsync(cancellationToken);
+        _committed = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_committed)
+            {
+                await _transaction.RollbackAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await _transaction.DisposeAsync();
+            await Users.DisposeAsync();
+            await Db.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A user directory whose writes can join a <see cref="WorkBatch"/>.</summary>
+internal interface IBatchUserDirectory
+{
+    /// <param name="syncDatabaseFile">The sync's SQLite file: a directory keeping users in the same file must decline.</param>
+    /// <returns>Null when the directory cannot join (then items are stored one by one).</returns>
+    Task<IUserWriteBatch?> BeginBatchAsync(string syncDatabaseFile, CancellationToken cancellationToken);
+}
+
+/// <summary>The user directory's side of a <see cref="WorkBatch"/>: its own transaction and item savepoints.</summary>
+internal interface IUserWriteBatch : IAsyncDisposable
+{
+    Task BeginItemAsync(CancellationToken cancellationToken);
+
+    Task EndItemAsync(bool succeeded, CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+}

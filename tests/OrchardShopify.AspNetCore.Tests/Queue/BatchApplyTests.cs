@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.AspNetCore.Users;
+using OrchardShopify.AspNetCore.Workers;
+
+namespace OrchardShopify.AspNetCore.Tests.Queue;
+
+/// <summary>
+/// Deliveries claimed together are applied in one transaction per database (Identity and the sync), each item
+/// inside savepoints. The worker is driven by hand: the site's own workers are off.
+/// </summary>
+#pragma warning disable CA1001 // Disposed by IAsyncLifetime.DisposeAsync.
+public sealed class BatchApplyTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private const long FirstCustomer = 6_100_000_000;
+    private static readonly string SteveJson = Encoding.UTF8.GetString(TestSite.Payload("customers-create-steve-lastnameson.json"));
+    private TestSite _site = null!;
+
+    public async Task InitializeAsync() => _site = await TestSite.StartAsync(s => s["Shopify:Queue:WorkersEnabled"] = "false");
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    [Fact]
+    public async Task Deliveries_claimed_together_all_create_linked_users()
+    {
+        await DeliverAsync(0, 8);
+
+        Assert.Equal(8, await RunWorkerOnceAsync());
+
+        var items = await _site.WorkItemsAsync();
+        Assert.All(items, i => Assert.Equal((WorkStatus.Succeeded, "created", 1), (i.Status, i.Outcome, i.Attempts)));
+        for (var n = 0; n < 8; n++)
+        {
+            var (user, claims) = await UserAsync(n);
+            Assert.NotNull(user);
+            Assert.Equal(Phone(n), user.PhoneNumber);
+            Assert.Contains(claims, c => c.Type == ShopifyUserClaims.ShopifyId && c.Value == (FirstCustomer + n).ToString(CultureInfo.InvariantCulture));
+            Assert.Contains(claims, c => c.Type == ShopifyUserClaims.GivenName && c.Value == "Steve");
+        }
+
+        await using var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Equal(8, await db.Links.CountAsync());
+        Assert.Equal(8, await db.SyncLog.CountAsync(l => l.Outcome == "created"));
+    }
+
+    [Fact]
+    public async Task An_item_failing_mid_batch_is_undone_in_both_databases_and_retried_alone()
+    {
+        // Customer 3's link cannot be stored: by then its user has been created, and must be rolled back.
+        await ExecuteAsync(_site.SyncDatabaseFile, $"""
+            CREATE TRIGGER refuse_link BEFORE INSERT ON shopify_customer_links WHEN NEW.customer_id = {FirstCustomer + 3}
+            BEGIN SELECT RAISE(ABORT, 'link store unavailable'); END;
+            """);
+        await DeliverAsync(0, 6);
+
+        Assert.Equal(6, await RunWorkerOnceAsync());
+
+        var failed = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId(3)));
+        Assert.Equal((WorkStatus.Pending, 1), (failed.Status, failed.Attempts));
+        Assert.Contains("link store unavailable", failed.LastError, StringComparison.Ordinal);
+        Assert.Null((await UserAsync(3)).User);
+        foreach (var n in new[] { 0, 1, 2, 4, 5 })
+        {
+            Assert.Equal(WorkStatus.Succeeded, Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId(n))).Status);
+            Assert.NotNull((await UserAsync(n)).User);
+        }
+
+        await using (var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal(5, await db.Links.CountAsync());
+            Assert.Single(await db.SyncLog.Where(l => l.WebhookId == WebhookId(3) && l.Outcome == "failed").ToListAsync());
+        }
+
+        // Once the store works again, the retry creates the user afresh: nothing of the failed attempt was kept.
+        await ExecuteAsync(_site.SyncDatabaseFile, "DROP TRIGGER refuse_link;");
+        await TestSite.EventuallyAsync(async () => await RunWorkerOnceAsync() == 1, "the retry is due");
+        var retried = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId(3)));
+        Assert.Equal((WorkStatus.Succeeded, "created", 2), (retried.Status, retried.Outcome, retried.Attempts));
+        Assert.NotNull((await UserAsync(3)).User);
+    }
+
+    [Fact]
+    public async Task A_malformed_delivery_in_a_batch_is_dead_lettered_alone()
+    {
+        await DeliverAsync(0, 2);
+        using (var response = await _site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Encoding.UTF8.GetBytes("""{"id":"not-a-number","email":"x@example.com"}"""), "wh-batch-malformed"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await DeliverAsync(2, 2);
+
+        Assert.Equal(5, await RunWorkerOnceAsync());
+
+        var malformed = Assert.Single(await _site.ItemsWithWebhookIdAsync("wh-batch-malformed"));
+        Assert.Equal((WorkStatus.DeadLetter, 1), (malformed.Status, malformed.Attempts));
+        for (var n = 0; n < 4; n++)
+        {
+            Assert.Equal(WorkStatus.Succeeded, Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId(n))).Status);
+            Assert.NotNull((await UserAsync(n)).User);
+        }
+    }
+
+    private async Task<int> RunWorkerOnceAsync()
+    {
+        var worker = ActivatorUtilities.CreateInstance<SyncWorker>(_site.Services, _site.Services.GetRequiredService<InboundDeliveryHandler>());
+        return await worker.RunOnceAsync(CancellationToken.None);
+    }
+
+    private async Task DeliverAsync(int first, int count)
+    {
+        for (var n = first; n < first + count; n++)
+        {
+            var body = SteveJson
+                .Replace("1073339470", (FirstCustomer + n).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("steve.lastnameson@example.com", Email(n), StringComparison.Ordinal)
+                .Replace("+15142546011", Phone(n), StringComparison.Ordinal);
+            using var response = await _site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Encoding.UTF8.GetBytes(body), WebhookId(n));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    private Task<(IdentityUser? User, IList<System.Security.Claims.Claim> Claims)> UserAsync(int n) => _site.WithUsersAsync(async users =>
+    {
+        var user = await users.FindByEmailAsync(Email(n));
+        return (user, user is null ? [] : await users.GetClaimsAsync(user));
+    });
+
+    private static string WebhookId(int n) => $"wh-batch-{n}";
+
+    private static string Email(int n) => $"batch-customer-{n}@example.com";
+
+    private static string Phone(int n) => "+1514555" + (1000 + n).ToString(CultureInfo.InvariantCulture);
+
+    private static async Task ExecuteAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}

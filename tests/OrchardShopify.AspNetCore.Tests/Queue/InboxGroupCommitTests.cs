@@ -1,0 +1,154 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.Core.Webhooks;
+
+namespace OrchardShopify.AspNetCore.Tests.Queue;
+
+#pragma warning disable CA1001 // Disposed by IAsyncLifetime.DisposeAsync.
+public sealed class InboxGroupCommitTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "orchardshopify-tests", Guid.NewGuid().ToString("N"));
+    private SyncNode _node = null!;
+
+    private string DatabaseFile => Path.Combine(_folder, "sync.db");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        _node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={DatabaseFile}");
+        await _node.StartAsync(workers: false);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_are_each_stored_once_in_shared_transactions()
+    {
+        // 300 distinct deliveries, and Shopify retrying 100 of them at the same time.
+        var appends = Enumerable.Range(0, 300).Select(i => (Id: $"wh-group-{i}", Task: _node.AppendDeleteAsync(7_000_000_000 + i, $"wh-group-{i}")))
+            .Concat(Enumerable.Range(0, 100).Select(i => (Id: $"wh-group-{i}", Task: _node.AppendDeleteAsync(7_000_000_000 + i, $"wh-group-{i}"))))
+            .ToList();
+
+        await Task.WhenAll(appends.Select(a => a.Task));
+
+        // Exactly one of the two appends of a webhook id stored it; the other saw the duplicate.
+        foreach (var group in appends.GroupBy(a => a.Id))
+        {
+            Assert.Equal(1, group.Count(a => a.Task.Result));
+        }
+
+        Assert.Equal(300, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE kind = 1"));
+        Assert.Equal(300, await ScalarAsync("SELECT COUNT(DISTINCT dedup_key) FROM shopify_work_items WHERE kind = 1"));
+        Assert.InRange(_node.Get<WebhookInbox>().Commits, 1, 399);
+    }
+
+    [Fact]
+    public async Task A_delivery_that_cannot_be_stored_fails_alone_and_the_others_are_stored()
+    {
+        await ExecuteAsync("""
+            CREATE TRIGGER refuse_poison BEFORE INSERT ON shopify_work_items WHEN NEW.dedup_key = 'wh-poison'
+            BEGIN SELECT RAISE(ABORT, 'poisoned row'); END;
+            """);
+        var good = Enumerable.Range(0, 50).Select(i => _node.AppendDeleteAsync(7_100_000_000 + i, $"wh-neighbour-{i}")).ToList();
+        var poison = _node.AppendDeleteAsync(7_100_000_999, "wh-poison");
+        good.AddRange(Enumerable.Range(50, 50).Select(i => _node.AppendDeleteAsync(7_100_000_000 + i, $"wh-neighbour-{i}")));
+
+        var failure = await Assert.ThrowsAsync<SqliteException>(() => poison);
+
+        Assert.Contains("poisoned row", failure.Message, StringComparison.Ordinal);
+        Assert.All(await Task.WhenAll(good), Assert.True);
+        Assert.Equal(100, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key LIKE 'wh-neighbour-%'"));
+        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-poison'"));
+    }
+
+    [Fact]
+    public async Task A_stored_delivery_is_committed_when_its_append_completes()
+    {
+        var stored = await _node.AppendDeleteAsync(7_200_000_000, "wh-visible");
+
+        // A separate connection (as another process would open) sees the row once the append has returned.
+        Assert.True(stored);
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-visible'"));
+    }
+
+    [Theory]
+    [InlineData(null, 1)]
+    [InlineData("Full", 2)]
+    [InlineData("Normal", 1)]
+    public async Task Sync_database_runs_in_wal_with_the_configured_synchronous_setting(string? setting, long expected)
+    {
+        await using var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={Path.Combine(_folder, $"pragma-{setting}.db")}", configure: s =>
+        {
+            if (setting is not null)
+            {
+                s["Shopify:Storage:SqliteSynchronous"] = setting;
+            }
+        });
+        await node.StartAsync(workers: false);
+
+        await using var db = await node.Get<SyncDatabase>().OpenAsync(CancellationToken.None);
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        Assert.Equal(expected, (long)(await command.ExecuteScalarAsync())!);
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string)(await command.ExecuteScalarAsync())!);
+        command.CommandText = "PRAGMA wal_autocheckpoint";
+        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Write_ahead_log_is_copied_into_the_database_in_the_background_and_emptied_at_shutdown()
+    {
+        var file = Path.Combine(_folder, "checkpoint.db");
+        var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={file}");
+        await node.StartAsync(workers: true);
+        var store = node.Stores.FindByHandle("uk")!;
+        var body = Encoding.UTF8.GetBytes("{\"id\":1,\"note\":\"" + new string('x', 100_000) + "\"}");
+        var sizeBefore = new FileInfo(file).Length;
+
+        // About 6 MB of deliveries: past the 4 MB at which the log is checkpointed.
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => node.Get<WebhookInbox>().AppendAsync(
+            new WebhookDelivery("customers/delete", store, $"wh-big-{i}", null, null, null, body), CancellationToken.None)));
+
+        await TestSite.EventuallyAsync(() => Task.FromResult(new FileInfo(file).Length > sizeBefore + 4_000_000), "the log is copied into the database file");
+        await node.StopAsync();
+        await node.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+
+        Assert.Equal(0, new FileInfo(file + "-wal") is { Exists: true } wal ? wal.Length : 0);
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key LIKE 'wh-big-%'";
+        Assert.Equal(60L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
