@@ -65,7 +65,6 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddMemoryCache();
         services.TryAddSingleton<CustomerViewCache>();
         services.TryAddSingleton<IShopifyCustomerReads, GraphQLCustomerReads>();
-        services.TryAddSingleton<ICurrentUserIdAccessor, ClaimsCurrentUserIdAccessor>();
         services.TryAddSingleton(sp => new CustomerViewService(
             sp.GetRequiredService<StoreRegistry>(),
             sp.GetRequiredService<ICustomerLinkStore>(),
@@ -81,8 +80,8 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => WorkerFor<InboundDeliveryHandler>(sp));
         services.AddSingleton<IHostedService>(sp => WorkerFor<OutboundPushHandler>(sp));
         services.AddHostedService<SyncMaintenanceWorker>();
-        services.AddShopifyAdminOperations(configuration);
         services.AddHostedService<SqliteCheckpointWorker>();
+        services.AddShopifyAdminOperations(configuration);
         return new ShopifyCustomerSyncBuilder(engine);
     }
 

@@ -82,14 +82,20 @@ public sealed class RunningSite : IAsyncDisposable
 
         output.WriteLine();
         output.WriteLine("Try:");
-        output.WriteLine($"  1. {new Uri(BaseUrl, "/account/sign-in")} as ada@example.com: your orders and addresses in each store.");
-        output.WriteLine($"  2. {new Uri(BaseUrl, "/account")}: change your name; the customer changes in Shopify, and Shopify's webhook about it is recognised as an echo.");
-        output.WriteLine($"  3. Sign in as the administrator: {new Uri(BaseUrl, "/admin")} for settings, customers, the sync log and dead letters.");
         if (Emulator is not null)
         {
+            output.WriteLine($"  1. {new Uri(BaseUrl, "/account/sign-in")} as ada@example.com: your orders and addresses in each store.");
+            output.WriteLine($"  2. {new Uri(BaseUrl, "/account")}: change your name; the customer changes in Shopify, and Shopify's webhook about it changes nothing (no echo).");
+            output.WriteLine($"  3. Sign in as the administrator: {new Uri(BaseUrl, "/admin")} for settings, customers, the sync log, dead letters and reconciliation.");
             output.WriteLine($"  4. {new Uri(BaseUrl, "/admin/sync")}: import each store's generated customers (Sync now) and watch the progress.");
             output.WriteLine("  5. Create a customer as a merchant would, and watch it appear under Admin > Customers:");
             output.WriteLine($"     curl -X POST {new Uri(Emulator.BaseUrl, $"_emulator/shops/{DemoShopify.UkDomain}/customers")} -H 'Content-Type: application/json' -d '{{\"first_name\":\"Alan\",\"last_name\":\"Turing\",\"email\":\"alan@example.com\"}}'");
+        }
+        else
+        {
+            output.WriteLine($"  1. Sign in as the administrator: {new Uri(BaseUrl, "/admin/settings")}, then Test connection and Register webhooks for each store (Shopify calls only https: set Site:PublicUrl).");
+            output.WriteLine($"  2. {new Uri(BaseUrl, "/admin/sync")}: import each store's customers (Sync now).");
+            output.WriteLine($"  3. {new Uri(BaseUrl, "/account/register")}: a new account is created as a customer in every store; /account shows its orders and addresses.");
         }
 
         output.WriteLine();
