@@ -83,7 +83,8 @@ internal sealed partial class SyncJobRunner(SyncDatabase database, TimeProvider 
     };
 
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stopping = new();
+    // Replaced at each start so a runner stopped and started again (a tenant reloading) runs jobs again.
+    private CancellationTokenSource _stopping = new();
 
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -185,7 +186,15 @@ internal sealed partial class SyncJobRunner(SyncDatabase database, TimeProvider 
     /// <summary>Waits until the job, if it runs on this node, has finished and stored its outcome.</summary>
     public Task WaitAsync(string id) => _running.TryGetValue(id, out var run) && run.Completion is { } task ? task : Task.CompletedTask;
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            Interlocked.Exchange(ref _stopping, new CancellationTokenSource()).Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

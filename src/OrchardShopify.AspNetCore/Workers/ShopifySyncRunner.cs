@@ -47,7 +47,7 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
             }
             catch
             {
-                await StopAllAsync(started, CancellationToken.None);
+                await StopAllAsync(_provider, started, CancellationToken.None);
                 throw;
             }
 
@@ -68,7 +68,7 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
             if (_running is { } running)
             {
                 _running = null;
-                await StopAllAsync(running, cancellationToken);
+                await StopAllAsync(_provider, running, cancellationToken);
             }
         }
         finally
@@ -100,12 +100,16 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
         _ => throw new InvalidOperationException($"The hosted service registration {descriptor} cannot be created."),
     };
 
-    private static async Task StopAllAsync(List<IHostedService> services, CancellationToken cancellationToken)
+    private static async Task StopAllAsync(IServiceProvider provider, List<IHostedService> services, CancellationToken cancellationToken)
     {
         for (var i = services.Count - 1; i >= 0; i--)
         {
-            await services[i].StopAsync(cancellationToken);
-            if (services[i] is IDisposable disposable)
+            var service = services[i];
+            await service.StopAsync(cancellationToken);
+
+            // Instances created for this start are disposed here; a service the container also hands out
+            // (a singleton such as the job runner) belongs to the container and may be started again.
+            if (service is IDisposable disposable && !ReferenceEquals(provider.GetService(service.GetType()), service))
             {
                 disposable.Dispose();
             }
