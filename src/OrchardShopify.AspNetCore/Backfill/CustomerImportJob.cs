@@ -3,7 +3,9 @@ using System.Threading.Channels;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Workers;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Core.Sync;
 
@@ -12,7 +14,10 @@ namespace OrchardShopify.AspNetCore.Backfill;
 /// <summary>
 /// Streams a store's customers from Shopify and applies each with the inbound rules of webhooks
 /// (<see cref="InboundCustomerSync.ApplyCustomerStateAsync"/>). Memory is bounded whatever the store's size: the
-/// export is read row by row into a small channel that a few appliers drain, and only counters are kept.
+/// export is read row by row into a small channel that appliers drain, and only counters are kept. Where the host
+/// stores a run of work in one transaction (<see cref="WorkBatch"/>: SQLite with a user store that can join), one
+/// applier stores the customers a batch per transaction, each in its own savepoint; otherwise
+/// <see cref="ShopifyBackfillOptions.Parallelism"/> appliers store them one by one.
 /// </summary>
 internal sealed class CustomerImportJob(
     ShopifyStore store,
@@ -23,6 +28,7 @@ internal sealed class CustomerImportJob(
     InboundCustomerSync inbound,
     CustomerViewCache cache,
     SyncDatabase database,
+    IUserDirectory users,
     ShopifyBackfillOptions options,
     TimeProvider time) : ISyncJob
 {
@@ -30,6 +36,9 @@ internal sealed class CustomerImportJob(
 
     /// <summary>Sync log topic of the changes an import made.</summary>
     public const string LogTopic = "import/customers";
+
+    /// <summary>Most customers stored in one transaction.</summary>
+    private const int MaxBatch = 200;
 
     private readonly ImportProgress _progress = new();
 
@@ -62,17 +71,42 @@ internal sealed class CustomerImportJob(
             },
             CancellationToken.None);
 
-        var appliers = Enumerable.Range(0, Math.Clamp(options.Parallelism, 1, 32)).Select(_ => Task.Run(
+        async Task StopWhenFailingAsync()
+        {
+            if (_progress.ConsecutiveFailures >= options.MaxConsecutiveFailures && fatal is null)
+            {
+                fatal = new InvalidOperationException($"Stopped after {_progress.ConsecutiveFailures} customers in a row failed; see the failures for the cause.");
+                await pipeline.CancelAsync();
+            }
+        }
+
+        // SQLite has one writer: a second applier would only wait for the first one's transaction.
+        var batched = !database.IsPostgres && users is IBatchUserDirectory;
+        var appliers = Enumerable.Range(0, batched ? 1 : Math.Clamp(options.Parallelism, 1, 32)).Select(_ => Task.Run(
             async () =>
             {
+                if (batched)
+                {
+                    var chunk = new List<ShopifyCustomer>(MaxBatch);
+                    while (await channel.Reader.WaitToReadAsync(pipeline.Token))
+                    {
+                        while (chunk.Count < MaxBatch && channel.Reader.TryRead(out var customer))
+                        {
+                            chunk.Add(customer);
+                        }
+
+                        await ApplyChunkAsync(chunk, log, pipeline.Token);
+                        chunk.Clear();
+                        await StopWhenFailingAsync();
+                    }
+
+                    return;
+                }
+
                 await foreach (var customer in channel.Reader.ReadAllAsync(pipeline.Token))
                 {
                     await ApplyAsync(customer, log, pipeline.Token);
-                    if (_progress.ConsecutiveFailures >= options.MaxConsecutiveFailures && fatal is null)
-                    {
-                        fatal = new InvalidOperationException($"Stopped after {_progress.ConsecutiveFailures} customers in a row failed; see the failures for the cause.");
-                        await pipeline.CancelAsync();
-                    }
+                    await StopWhenFailingAsync();
                 }
             },
             CancellationToken.None)).ToArray();
@@ -132,6 +166,99 @@ internal sealed class CustomerImportJob(
         }
     }
 
+    /// <summary>
+    /// Stores the customers in transactions of the host's <see cref="WorkBatch"/> (each at most
+    /// <see cref="SyncWorker.MaxTransactionTime"/> long, so webhooks are not held up), and counts them once committed.
+    /// A transaction that cannot commit is stored again customer by customer.
+    /// </summary>
+    private async Task ApplyChunkAsync(List<ShopifyCustomer> chunk, SyncLogBatch log, CancellationToken cancellationToken)
+    {
+        var next = 0;
+        while (next < chunk.Count)
+        {
+            WorkBatch? batch;
+            try
+            {
+                batch = await WorkBatch.TryBeginAsync(database, users, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                batch = null;
+            }
+
+            if (batch is null)
+            {
+                for (; next < chunk.Count; next++)
+                {
+                    await ApplyAsync(chunk[next], log, cancellationToken);
+                }
+
+                return;
+            }
+
+            var start = next;
+            var outcomes = new List<(ShopifyCustomer Customer, InboundResult? Result, Exception? Error)>();
+            var committed = false;
+            var began = time.GetTimestamp();
+            await using (batch)
+            {
+                batch.Enter();
+                try
+                {
+                    while (next < chunk.Count && (next == start || time.GetElapsedTime(began) < SyncWorker.MaxTransactionTime))
+                    {
+                        var customer = chunk[next++];
+                        await batch.BeginItemAsync(CancellationToken.None);
+                        try
+                        {
+                            var result = await inbound.ApplyCustomerStateAsync(store, customer, force: false, cancellationToken);
+                            await batch.EndItemAsync(succeeded: true);
+                            outcomes.Add((customer, result, null));
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                        {
+                            await batch.EndItemAsync(succeeded: false);
+                            outcomes.Add((customer, null, ex));
+                        }
+                    }
+
+                    await batch.CommitAsync(CancellationToken.None);
+                    committed = true;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Nothing of this transaction was stored: its customers are applied again below, one by one.
+                }
+                finally
+                {
+                    WorkBatch.Leave();
+                }
+            }
+
+            if (!committed)
+            {
+                for (var i = start; i < next; i++)
+                {
+                    await ApplyAsync(chunk[i], log, cancellationToken);
+                }
+
+                continue;
+            }
+
+            foreach (var (customer, result, error) in outcomes)
+            {
+                if (error is not null)
+                {
+                    await RecordFailureAsync(customer, error, log, cancellationToken);
+                }
+                else
+                {
+                    await RecordAsync(customer, result!, log, cancellationToken);
+                }
+            }
+        }
+    }
+
     private async Task ApplyAsync(ShopifyCustomer customer, SyncLogBatch log, CancellationToken cancellationToken)
     {
         InboundResult result;
@@ -147,11 +274,21 @@ internal sealed class CustomerImportJob(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _progress.RecordFailure(ex, customer.Id);
-            await log.AddAsync(LogRow(customer.Id, null, "failed", $"{ex.GetType().Name}: {ex.Message}"), cancellationToken);
+            await RecordFailureAsync(customer, ex, log, cancellationToken);
             return;
         }
 
+        await RecordAsync(customer, result, log, cancellationToken);
+    }
+
+    private async Task RecordFailureAsync(ShopifyCustomer customer, Exception error, SyncLogBatch log, CancellationToken cancellationToken)
+    {
+        _progress.RecordFailure(error, customer.Id);
+        await log.AddAsync(LogRow(customer.Id, null, "failed", $"{error.GetType().Name}: {error.Message}"), cancellationToken);
+    }
+
+    private async Task RecordAsync(ShopifyCustomer customer, InboundResult result, SyncLogBatch log, CancellationToken cancellationToken)
+    {
         _progress.Record(result, customer.Id);
         if (result.Outcome == InboundOutcome.Updated)
         {

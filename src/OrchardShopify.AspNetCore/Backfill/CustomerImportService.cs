@@ -6,6 +6,7 @@ using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Core.Sync;
 
@@ -67,6 +68,7 @@ public sealed class CustomerImportService
             _services.GetRequiredService<InboundCustomerSync>(),
             _services.GetRequiredService<CustomerViewCache>(),
             _services.GetRequiredService<SyncDatabase>(),
+            _services.GetRequiredService<IUserDirectory>(),
             _options.CurrentValue,
             _services.GetRequiredService<TimeProvider>());
         string id;

@@ -100,6 +100,11 @@ internal sealed partial class SyncJobRunner(SyncDatabase database, TimeProvider 
         ArgumentNullException.ThrowIfNull(job);
         var now = UnixTime.From(time.GetUtcNow());
         await MarkStaleAsync(storeHandle, cancellationToken);
+        if (await LatestAsync(storeHandle, null, cancellationToken) is { Status: SyncJobStatus.Running } running)
+        {
+            // The unique index below still decides a race between two nodes; this spares the usual case a failed insert.
+            throw new SyncJobConflictException(storeHandle, running.Id, running.Kind);
+        }
 
         var id = Guid.NewGuid().ToString("N");
         await using (var db = await database.OpenAsync(cancellationToken))
@@ -122,8 +127,8 @@ internal sealed partial class SyncJobRunner(SyncDatabase database, TimeProvider 
             }
             catch (DbUpdateException ex) when (SyncDatabase.IsUniqueViolation(ex))
             {
-                var running = await LatestAsync(storeHandle, null, cancellationToken);
-                throw new SyncJobConflictException(storeHandle, running?.Id ?? "unknown", running?.Kind ?? "sync");
+                var winner = await LatestAsync(storeHandle, null, cancellationToken);
+                throw new SyncJobConflictException(storeHandle, winner?.Id ?? "unknown", winner?.Kind ?? "sync");
             }
         }
 

@@ -35,8 +35,9 @@ internal sealed partial class ShopifySettingsStore(SyncDatabase database, IDataP
                 return current;
             }
 
-            // Options are first built before the hosted services run; a synchronous read here is a one-off.
-            var loaded = TryRead(() => ReadAsync(CancellationToken.None).GetAwaiter().GetResult());
+            // Options are first built before the hosted services run; a synchronous read here is a one-off. Before
+            // the table's migration has run (the first start), configuration alone applies until the loader reads.
+            var loaded = TryRead(() => TableExists() ? ReadAsync(CancellationToken.None).GetAwaiter().GetResult() : null);
             lock (_gate)
             {
                 return _current ??= loaded ?? SettingsSnapshot.Empty;
@@ -193,7 +194,13 @@ internal sealed partial class ShopifySettingsStore(SyncDatabase database, IDataP
         return new SettingsSnapshot(values, unreadable, revision);
     }
 
-    private SettingsSnapshot? TryRead(Func<SettingsSnapshot> read)
+    private bool TableExists()
+    {
+        using var db = database.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return db.Database.GetAppliedMigrations().Contains(Persistence.Migrations.JobsAndSettings.Id, StringComparer.Ordinal);
+    }
+
+    private SettingsSnapshot? TryRead(Func<SettingsSnapshot?> read)
     {
         try
         {

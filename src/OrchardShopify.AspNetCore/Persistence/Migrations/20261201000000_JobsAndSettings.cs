@@ -7,9 +7,11 @@ namespace OrchardShopify.AspNetCore.Persistence.Migrations;
 
 /// <summary>Background jobs (import, reconciliation) with their progress, and settings saved by administrators.</summary>
 [DbContext(typeof(ShopifySyncDbContext))]
-[Migration("20261201000000_JobsAndSettings")]
+[Migration(Id)]
 internal sealed class JobsAndSettings : Migration
 {
+    public const string Id = "20261201000000_JobsAndSettings";
+
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         var postgres = migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL";
