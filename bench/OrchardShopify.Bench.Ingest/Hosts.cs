@@ -44,16 +44,17 @@ internal sealed class Server(WebApplication app) : IAsyncDisposable
     }
 
     /// <summary>
-    /// A site as docs/aspnetcore.md sets one up: Identity users on SQLite (identity.db), the sync on SQLite
-    /// (sync.db) in <paramref name="folder"/>, and the webhook endpoints. Workers on or off.
+    /// A site as docs/aspnetcore.md sets one up: Identity users and the sync on <paramref name="storage"/> (SQLite files
+    /// identity.db and sync.db, or one PostgreSQL database), and the webhook endpoints. Workers on or off;
+    /// <paramref name="settings"/> adds or overrides configuration.
     /// </summary>
-    public static async Task<Server> StartSiteAsync(string folder, bool workersEnabled)
+    public static async Task<Server> StartSiteAsync(BenchStorage storage, bool workersEnabled, IDictionary<string, string?>? settings = null)
     {
         // The databases sit beside the content root, not in it: the host watches its content root for configuration
         // changes, and every write to a database file there would raise file events for it to sift through.
-        var contentRoot = Directory.CreateDirectory(Path.Combine(folder, "site")).FullName;
+        var contentRoot = Directory.CreateDirectory(Path.Combine(storage.Folder, "site")).FullName;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Shopify:CreateUsersFromShopify"] = "true",
             ["Shopify:UpdateUsersInShopify"] = "false",
@@ -61,22 +62,45 @@ internal sealed class Server(WebApplication app) : IAsyncDisposable
             ["Shopify:Stores:uk:WebhookSecret"] = Deliveries.Secret,
             ["Shopify:Stores:uk:AccessToken"] = "shpat_bench_token",
             ["Shopify:Queue:WorkersEnabled"] = workersEnabled ? "true" : "false",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
 
         var services = builder.Services;
-        services.AddDbContext<BenchIdentityDb>(o => o.UseSqlite($"Data Source={IdentityDb(folder)}").AddInterceptors(new SqliteWalInterceptor(SqliteSynchronous.Normal)));
+        var sync = services.AddShopifyCustomerSync(builder.Configuration.GetSection("Shopify")).UseIdentityUsers<IdentityUser>();
+        if (storage.Postgres is { } postgres)
+        {
+            services.AddDbContext<BenchIdentityDb>(o => o.UseNpgsql(postgres));
+            sync.UsePostgreSql(postgres);
+        }
+        else
+        {
+            services.AddDbContext<BenchIdentityDb>(o => o.UseSqlite($"Data Source={IdentityDb(storage.Folder)}").AddInterceptors(new SqliteWalInterceptor(SqliteSynchronous.Normal)));
+            sync.UseSqlite($"Data Source={SyncDb(storage.Folder)}");
+        }
+
         services.AddIdentityCore<IdentityUser>(o => o.User.RequireUniqueEmail = true)
             .AddEntityFrameworkStores<BenchIdentityDb>();
-        services.AddShopifyCustomerSync(builder.Configuration.GetSection("Shopify"))
-            .UseSqlite($"Data Source={SyncDb(folder)}")
-            .UseIdentityUsers<IdentityUser>();
 
         var app = builder.Build();
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<BenchIdentityDb>().Database.EnsureCreatedAsync();
+            // On PostgreSQL both contexts share one database: the Identity tables are created from its model script.
+            var identity = scope.ServiceProvider.GetRequiredService<BenchIdentityDb>().Database;
+            if (storage.Postgres is null)
+            {
+                await identity.EnsureCreatedAsync();
+            }
+            else if (!await TableExistsAsync(identity, "AspNetUsers"))
+            {
+                await identity.ExecuteSqlRawAsync(identity.GenerateCreateScript());
+            }
         }
 
         app.MapShopifyWebhooks();
@@ -84,7 +108,25 @@ internal sealed class Server(WebApplication app) : IAsyncDisposable
         return new Server(app);
     }
 
+    public IServiceProvider Services => app.Services;
+
     public static string SyncDb(string folder) => Path.Combine(folder, "sync.db");
+
+    private static async Task<bool> TableExistsAsync(Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database, string table)
+    {
+        var connection = database.GetDbConnection();
+        await database.OpenConnectionAsync();
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT COUNT(*) FROM information_schema.tables WHERE table_name = '{table}'";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0;
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
+    }
 
     public static string IdentityDb(string folder) => Path.Combine(folder, "identity.db");
 
@@ -92,35 +134,5 @@ internal sealed class Server(WebApplication app) : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
-    }
-}
-
-/// <summary>Counts read straight from the SQLite files, outside the site.</summary>
-internal static class Sqlite
-{
-    public static async Task<long> ScalarAsync(string file, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
-    }
-
-    public static async Task<List<(string Key, long Count)>> GroupsAsync(string file, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var groups = new List<(string, long)>();
-        while (await reader.ReadAsync())
-        {
-            groups.Add((reader.IsDBNull(0) ? "(null)" : Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!, reader.GetInt64(1)));
-        }
-
-        return groups;
     }
 }

@@ -3,10 +3,15 @@
 //   ingest  webhook intake (verify + store in the inbox, workers off) against a bare Kestrel endpoint that only
 //           reads the body, then a fixed-rate run at 1,000 requests/s against the site.
 //   apply   10,000 stored customers/create deliveries applied by the site's workers (users created and linked)
-//           against the engine alone (InboundCustomerSync over the in-memory ports of tests/OrchardShopify.Testing).
+//           against the engine alone (InboundCustomerSync over the in-memory ports of tests/OrchardShopify.Testing);
+//           on SQLite files, or on a scratch PostgreSQL database (apply-postgres).
+//   import  100,000 customers exported from the Shopify emulator (bulk operation, JSONL) and applied with the inbound
+//           rules in the host's batch transactions: time and peak memory.
 //
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- ingest [deliveries] [connections]
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- apply [deliveries]
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- apply-postgres [deliveries]   (ORCHARDSHOPIFY_TEST_POSTGRES set)
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers]            (emulator built in Release)
 using System.Globalization;
 using System.Runtime;
 using OrchardShopify.Bench.Ingest;
@@ -23,9 +28,22 @@ switch (mode)
         await IngestBenchmark.RunAsync(Arg(1, 20_000), Arg(2, 32), timeout.Token);
         return 0;
     case "apply":
-        await ApplyBenchmark.RunAsync(Arg(1, 10_000), timeout.Token);
+        await ApplyBenchmark.RunAsync(Arg(1, 10_000), null, timeout.Token);
+        return 0;
+    case "apply-postgres":
+        var postgres = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            Console.Error.WriteLine("apply-postgres needs ORCHARDSHOPIFY_TEST_POSTGRES: a PostgreSQL login allowed to create databases (bash scripts/postgres.sh prints one).");
+            return 2;
+        }
+
+        await ApplyBenchmark.RunAsync(Arg(1, 10_000), postgres, timeout.Token);
+        return 0;
+    case "import":
+        await ImportBenchmark.RunAsync(Arg(1, 100_000), timeout.Token);
         return 0;
     default:
-        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | apply [deliveries]");
+        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | apply [deliveries] | apply-postgres [deliveries] | import [customers]");
         return 2;
 }

@@ -15,6 +15,20 @@ internal static class Report
 
     public static string Verdict(bool met) => met ? "met" : "NOT met";
 
+    /// <summary>The folder holding OrchardShopify.sln, found upwards from the program's folder.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "OrchardShopify.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("OrchardShopify.sln was not found above " + AppContext.BaseDirectory);
+    }
+
     public static string TempFolder(string name)
     {
         var folder = Path.Combine(Path.GetTempPath(), "orchardshopify-bench", $"{name}-{Guid.NewGuid():N}");

@@ -108,3 +108,39 @@ Console.WriteLine(Line("THROTTLED responses after the first second", $"{throttle
 Console.WriteLine(Line("emulator bucket at the end", $"{serverBucket.CurrentlyAvailable:0} of {serverBucket.MaximumAvailable}"));
 
 static string Line(string label, string value) => $"{label,-46} {value}";
+
+// Figures and the cumulative-points curve for bench/run.sh's report, when BENCH_RESULTS_DIR is set.
+var resultsFolder = Environment.GetEnvironmentVariable("BENCH_RESULTS_DIR");
+if (!string.IsNullOrWhiteSpace(resultsFolder))
+{
+    var cumulative = 0d;
+    var curve = new List<double[]>();
+    curve.Add([0d, 0d]);
+    foreach (var sample in served.OrderBy(s => s.At))
+    {
+        cumulative += Points(sample);
+        curve.Add([sample.At.TotalSeconds, cumulative]);
+    }
+
+    var afterEmpty = empty is null ? [] : served.Where(s => s.At > empty.At).ToList();
+    var afterWindow = afterEmpty.Count > 0 ? (afterEmpty[^1].At - empty!.At).TotalSeconds : 0;
+    var figures = new Dictionary<string, double>
+    {
+        ["updates"] = customers.Count,
+        ["applied"] = applied,
+        ["failures"] = failures,
+        ["seconds"] = total.TotalSeconds,
+        ["points"] = points,
+        ["restore_rate"] = limits.RestoreRate,
+        ["bucket"] = limits.BucketSize,
+        ["utilization_whole"] = points / total.TotalSeconds / limits.RestoreRate,
+        ["utilization_less_bucket"] = (points - limits.BucketSize) / total.TotalSeconds / limits.RestoreRate,
+        ["utilization_after_empty"] = afterWindow > 0 ? afterEmpty.Sum(Points) / afterWindow / limits.RestoreRate : double.NaN,
+        ["throttled"] = throttledTotal,
+        ["throttled_after_warmup"] = throttledAfterWarmUp,
+        ["http_429"] = rateLimited,
+    };
+    Directory.CreateDirectory(resultsFolder);
+    var document = new Dictionary<string, object> { ["figures"] = figures, ["series"] = new Dictionary<string, double[][]> { ["points"] = [.. curve] } };
+    File.WriteAllText(Path.Combine(resultsFolder, "outbound.json"), System.Text.Json.JsonSerializer.Serialize(document));
+}

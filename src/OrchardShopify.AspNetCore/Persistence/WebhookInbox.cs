@@ -95,7 +95,11 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
 
         lock (_startGate)
         {
-            _writer ??= Task.Run(WriteLoopAsync);
+            // The writer outlives the request (or batch) that starts it: it must not inherit that flow's ambient state.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _writer ??= Task.Run(WriteLoopAsync);
+            }
         }
     }
 

@@ -1,0 +1,204 @@
+namespace OrchardShopify.Bench.Report;
+
+internal readonly record struct Rgb(byte R, byte G, byte B)
+{
+    public static readonly Rgb White = new(255, 255, 255);
+    public static readonly Rgb Black = new(30, 30, 30);
+    public static readonly Rgb Grid = new(225, 225, 225);
+    public static readonly Rgb Axis = new(120, 120, 120);
+    public static readonly Rgb Red = new(200, 40, 40);
+}
+
+/// <summary>An RGB raster with filled rectangles, lines and text in a built-in 5×7 pixel font.</summary>
+internal sealed class Canvas
+{
+    private readonly byte[] _pixels;
+
+    public Canvas(int width, int height)
+    {
+        Width = width;
+        Height = height;
+        _pixels = new byte[width * height * 3];
+        Fill(0, 0, width, height, Rgb.White);
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public void Save(string path) => Png.Write(path, Width, Height, _pixels);
+
+    public void Set(int x, int y, Rgb color)
+    {
+        if (x < 0 || y < 0 || x >= Width || y >= Height)
+        {
+            return;
+        }
+
+        var i = ((y * Width) + x) * 3;
+        _pixels[i] = color.R;
+        _pixels[i + 1] = color.G;
+        _pixels[i + 2] = color.B;
+    }
+
+    public void Fill(int x, int y, int width, int height, Rgb color)
+    {
+        for (var row = Math.Max(0, y); row < Math.Min(Height, y + height); row++)
+        {
+            for (var column = Math.Max(0, x); column < Math.Min(Width, x + width); column++)
+            {
+                Set(column, row, color);
+            }
+        }
+    }
+
+    /// <summary>A line <paramref name="thickness"/> pixels wide (Bresenham, thickened by a square brush); dashed when <paramref name="dash"/> &gt; 0.</summary>
+    public void Line(int x0, int y0, int x1, int y1, Rgb color, int thickness = 1, int dash = 0)
+    {
+        int dx = Math.Abs(x1 - x0), sx = x0 < x1 ? 1 : -1, dy = -Math.Abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
+        var error = dx + dy;
+        var step = 0;
+        while (true)
+        {
+            if (dash == 0 || (step / dash) % 2 == 0)
+            {
+                Fill(x0 - (thickness / 2), y0 - (thickness / 2), thickness, thickness, color);
+            }
+
+            step++;
+            if (x0 == x1 && y0 == y1)
+            {
+                return;
+            }
+
+            var twice = 2 * error;
+            if (twice >= dy)
+            {
+                error += dy;
+                x0 += sx;
+            }
+
+            if (twice <= dx)
+            {
+                error += dx;
+                y0 += sy;
+            }
+        }
+    }
+
+    public static int TextWidth(string text, int scale) => text.Length * 6 * scale;
+
+    /// <summary>Text with its top-left corner at (x, y); letters are drawn in capitals.</summary>
+    public void Text(int x, int y, string text, Rgb color, int scale = 2)
+    {
+        foreach (var c in text)
+        {
+            if (Font.Glyphs.TryGetValue(char.ToUpperInvariant(c), out var rows))
+            {
+                for (var row = 0; row < 7; row++)
+                {
+                    for (var column = 0; column < 5; column++)
+                    {
+                        if ((rows[row] & (1 << (4 - column))) != 0)
+                        {
+                            Fill(x + (column * scale), y + (row * scale), scale, scale, color);
+                        }
+                    }
+                }
+            }
+
+            x += 6 * scale;
+        }
+    }
+
+    /// <summary>Text drawn bottom to top (for a vertical axis title), its top-left corner at (x, y).</summary>
+    public void TextUp(int x, int y, string text, Rgb color, int scale = 2)
+    {
+        var length = TextWidth(text, scale);
+        var offset = 0;
+        foreach (var c in text)
+        {
+            if (Font.Glyphs.TryGetValue(char.ToUpperInvariant(c), out var rows))
+            {
+                for (var row = 0; row < 7; row++)
+                {
+                    for (var column = 0; column < 5; column++)
+                    {
+                        if ((rows[row] & (1 << (4 - column))) != 0)
+                        {
+                            Fill(x + (row * scale), y + length - offset - ((column + 1) * scale), scale, scale, color);
+                        }
+                    }
+                }
+            }
+
+            offset += 6 * scale;
+        }
+    }
+}
+
+/// <summary>A 5×7 pixel font: seven rows per glyph, the five low bits of each row from left to right.</summary>
+internal static class Font
+{
+    public static readonly Dictionary<char, byte[]> Glyphs = new()
+    {
+        [' '] = [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
+        ['0'] = [0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E],
+        ['1'] = [0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E],
+        ['2'] = [0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F],
+        ['3'] = [0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E],
+        ['4'] = [0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02],
+        ['5'] = [0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E],
+        ['6'] = [0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E],
+        ['7'] = [0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08],
+        ['8'] = [0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E],
+        ['9'] = [0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C],
+        ['A'] = [0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11],
+        ['B'] = [0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E],
+        ['C'] = [0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E],
+        ['D'] = [0x1C, 0x12, 0x11, 0x11, 0x11, 0x12, 0x1C],
+        ['E'] = [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F],
+        ['F'] = [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10],
+        ['G'] = [0x0E, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0F],
+        ['H'] = [0x11, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11],
+        ['I'] = [0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E],
+        ['J'] = [0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0C],
+        ['K'] = [0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11],
+        ['L'] = [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F],
+        ['M'] = [0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11],
+        ['N'] = [0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11],
+        ['O'] = [0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
+        ['P'] = [0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10],
+        ['Q'] = [0x0E, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0D],
+        ['R'] = [0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11],
+        ['S'] = [0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E],
+        ['T'] = [0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04],
+        ['U'] = [0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
+        ['V'] = [0x11, 0x11, 0x11, 0x11, 0x11, 0x0A, 0x04],
+        ['W'] = [0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0A],
+        ['X'] = [0x11, 0x11, 0x0A, 0x04, 0x0A, 0x11, 0x11],
+        ['Y'] = [0x11, 0x11, 0x11, 0x0A, 0x04, 0x04, 0x04],
+        ['Z'] = [0x1F, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1F],
+        ['.'] = [0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C],
+        [','] = [0x00, 0x00, 0x00, 0x00, 0x0C, 0x04, 0x08],
+        [':'] = [0x00, 0x0C, 0x0C, 0x00, 0x0C, 0x0C, 0x00],
+        ['/'] = [0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x00],
+        ['%'] = [0x18, 0x19, 0x02, 0x04, 0x08, 0x13, 0x03],
+        ['('] = [0x02, 0x04, 0x08, 0x08, 0x08, 0x04, 0x02],
+        [')'] = [0x08, 0x04, 0x02, 0x02, 0x02, 0x04, 0x08],
+        ['-'] = [0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00],
+        ['+'] = [0x00, 0x04, 0x04, 0x1F, 0x04, 0x04, 0x00],
+        ['='] = [0x00, 0x00, 0x1F, 0x00, 0x1F, 0x00, 0x00],
+        ['<'] = [0x02, 0x04, 0x08, 0x10, 0x08, 0x04, 0x02],
+        ['>'] = [0x08, 0x04, 0x02, 0x01, 0x02, 0x04, 0x08],
+        ['_'] = [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1F],
+        ['\''] = [0x0C, 0x04, 0x08, 0x00, 0x00, 0x00, 0x00],
+        ['!'] = [0x04, 0x04, 0x04, 0x04, 0x00, 0x00, 0x04],
+        ['?'] = [0x0E, 0x11, 0x01, 0x02, 0x04, 0x00, 0x04],
+        ['#'] = [0x0A, 0x0A, 0x1F, 0x0A, 0x1F, 0x0A, 0x0A],
+        ['&'] = [0x0C, 0x12, 0x14, 0x08, 0x15, 0x12, 0x0D],
+        ['*'] = [0x00, 0x04, 0x15, 0x0E, 0x15, 0x04, 0x00],
+        ['µ'] = [0x00, 0x00, 0x11, 0x11, 0x13, 0x1D, 0x10],
+        ['≥'] = [0x08, 0x04, 0x02, 0x04, 0x08, 0x00, 0x1F],
+    };
+}

@@ -1,0 +1,333 @@
+// Writes docs/benchmarks.md and its charts (docs/benchmarks/*.png) from the results bench/run.sh collected:
+// {name}.json (figures and series, written by each benchmark), {name}.txt (its console output) and {name}.skipped
+// (why it did not run).
+//
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Report -- <results folder> <repository root>
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using OrchardShopify.Bench.Report;
+
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: <results folder> <repository root>");
+    return 2;
+}
+
+var results = args[0];
+var root = args[1];
+var charts = Path.Combine(root, "docs", "benchmarks");
+Directory.CreateDirectory(charts);
+var runs = new Runs(results);
+var md = new StringBuilder();
+void L(string line = "") => md.Append(line).Append('\n');
+string N(double v, int d = 0) => v.ToString("N" + d.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+string Verdict(bool met) => met ? "met" : "**not met**";
+
+L("# Benchmarks");
+L();
+L("This page is written by `bash bench/run.sh` (from the repository root), which builds and runs every benchmark");
+L("under `bench/` and then writes this file and its charts (`docs/benchmarks/*.png`) from their results; rerun it");
+L("rather than editing the figures by hand. The benchmarks are console programs run on demand: they are not part of");
+L("`OrchardShopify.sln` and do not run in CI. Each one can also be run on its own (commands below).");
+L();
+L("```sh");
+L("bash bench/run.sh                 # all benchmarks, then this page (about 15-25 minutes on 2 cores)");
+L("BENCH_IMPORT_CUSTOMERS=20000 BENCH_POSTGRES_DELIVERIES=1000 bash bench/run.sh   # smaller runs");
+L("```");
+L();
+L("The PostgreSQL run needs a server: `run.sh` starts the local one with `bash scripts/postgres.sh` (the same as the");
+L("tests) and skips that run, saying why, when it cannot.");
+L();
+L("## Machine");
+L();
+L("| | |");
+L("|---|---|");
+L($"| processors | {Environment.ProcessorCount} (`nproc`), {Machine.CpuModel()} |");
+L($"| memory | {Machine.Memory()} |");
+L($"| operating system | {Machine.OperatingSystem()}, kernel {Machine.Kernel()}, {RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()} |");
+L($"| .NET | runtime {Environment.Version} (SDK {Environment.GetEnvironmentVariable("BENCH_DOTNET_SDK") ?? "?"}), server GC in the ingest and apply benchmarks |");
+L($"| run | {Environment.GetEnvironmentVariable("BENCH_STARTED") ?? "?"} to {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, commit {Environment.GetEnvironmentVariable("BENCH_COMMIT") ?? "?"} |");
+L($"| load average (1 min) | {Environment.GetEnvironmentVariable("BENCH_LOAD_START") ?? "?"} at the start, {Machine.LoadAverage()} at the end |");
+L();
+L("The load average counts every process on the machine, other people's builds and tests included: above the");
+L("processor count, the benchmarks shared their 2 processors and every figure below is lower (and noisier) than on an");
+L("idle machine. Ratios against a baseline measured in the same run (ingest against bare Kestrel, apply against the");
+L("engine alone) are the figures to compare across runs.");
+L();
+
+// Summary
+var ingest = runs.Figures("ingest");
+var applySqlite = runs.Figures("apply-sqlite");
+var applyPostgres = runs.Figures("apply-postgres");
+var import = runs.Figures("import");
+var outbound = runs.Figures("outbound");
+L("## Summary");
+L();
+L("| target | measured | |");
+L("|---|---|---|");
+if (ingest is not null)
+{
+    L($"| webhook ingest ≥ 0.5 × bare Kestrel (requests/s, same run) | {ingest["ratio"]:0.000} ({N(ingest["site_rps"])} vs {N(ingest["bare_rps"])}) | {Verdict(ingest["ratio"] >= 0.5)} |");
+    L($"| p99 < 10 ms at 1,000 requests/s | {ingest["paced_p99_ms"]:0.0} ms | {Verdict(ingest["paced_p99_ms"] < 10)} |");
+}
+
+if (applySqlite is not null)
+{
+    L($"| inbound apply ≥ 3,000 customers/s on SQLite | {N(applySqlite["site_rate"])} customers/s | {Verdict(applySqlite["site_rate"] >= 3000 && applySqlite["complete"] == 1)} |");
+}
+
+if (applyPostgres is not null)
+{
+    L($"| inbound apply on PostgreSQL (no target) | {N(applyPostgres["site_rate"])} customers/s | |");
+}
+
+if (import is not null)
+{
+    L($"| bulk import of {N(import["customers"])} customers < 20 s | {import["seconds"]:0.0} s{(import["complete"] == 1 ? "" : $" (stopped at the time limit after {N(import["applied"])})")} | {Verdict(import["complete"] == 1 && import["seconds"] < 20)} |");
+    L($"| bulk import peak memory < 200 MB | {N(import["peak_working_set_mb"])} MB (peak working set) | {Verdict(import["peak_working_set_mb"] < 200)} |");
+}
+
+if (outbound is not null)
+{
+    L($"| outbound: ≥ 0.95 of Shopify's rate limit after warm-up, no THROTTLED after warm-up | {outbound["utilization_after_empty"]:0.000}, {outbound["throttled_after_warmup"]:0} THROTTLED | {Verdict(outbound["utilization_after_empty"] >= 0.95 && outbound["throttled_after_warmup"] == 0)} |");
+}
+
+L();
+foreach (var skipped in runs.Skipped())
+{
+    L($"Not run: **{skipped.Name}**: {skipped.Reason}");
+    L();
+}
+
+// Ingest
+L("## Webhook ingest");
+L();
+L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- ingest [deliveries] [connections]`");
+L();
+L("The ASP.NET Core host as a site sets it up (Identity users on SQLite, `AddShopifyCustomerSync(...).UseSqlite(cs)");
+L(".UseIdentityUsers<IdentityUser>()`, `MapShopifyWebhooks()`), on temporary SQLite files, on Kestrel at");
+L("`127.0.0.1`, workers off so only verification and the inbox append are measured. Every delivery is Shopify's");
+L("example `customers/create` payload (1,861 bytes) with its own customer id, email and phone, signed with the store's");
+L("secret, with the full set of Shopify headers and a unique `X-Shopify-Webhook-Id`; bodies and signatures are made");
+L("before any timing. The baseline is a bare Kestrel endpoint on the same URL that reads the body and answers 200.");
+L("Both get the same `HttpClient` load: 32 loopback connections, 2,000 warm-up deliveries, then 20,000 measured; the");
+L("site then gets an open-loop run of 10,000 deliveries sent at 1,000 requests/s whatever the answers, and a second site");
+L("with `Storage:SqliteSynchronous=Full` the same closed-loop run. The load generator, the baseline and the site share");
+L("one process; \"CPU per request\" is that process's processor time divided by the requests.");
+L();
+if (ingest is not null)
+{
+    Charts.Bars(Path.Combine(charts, "ingest-throughput.png"), "WEBHOOK INGEST, REQUESTS/S (32 CONNECTIONS)", "REQUESTS/S",
+    [
+        new Bar("BARE KESTREL", ingest["bare_rps"], N(ingest["bare_rps"]), Charts.Grey),
+        new Bar("SITE (NORMAL)", ingest["site_rps"], $"{N(ingest["site_rps"])} ({ingest["ratio"]:0.00}X)", Charts.Blue),
+        new Bar("SITE (FULL)", ingest["full_rps"], $"{N(ingest["full_rps"])} ({ingest["full_ratio"]:0.00}X)", Charts.Purple),
+    ],
+    (ingest["bare_rps"] * 0.5, "TARGET 0.5X BARE"));
+    Charts.Bars(Path.Combine(charts, "ingest-latency.png"), "WEBHOOK LATENCY, MS", "MILLISECONDS",
+    [
+        new Bar("BARE P50", ingest["bare_p50_ms"], $"{ingest["bare_p50_ms"]:0.00}", Charts.Grey),
+        new Bar("BARE P99", ingest["bare_p99_ms"], $"{ingest["bare_p99_ms"]:0.00}", Charts.Grey),
+        new Bar("SITE P50", ingest["site_p50_ms"], $"{ingest["site_p50_ms"]:0.00}", Charts.Blue),
+        new Bar("SITE P99", ingest["site_p99_ms"], $"{ingest["site_p99_ms"]:0.00}", Charts.Blue),
+        new Bar("1,000/S P50", ingest["paced_p50_ms"], $"{ingest["paced_p50_ms"]:0.00}", Charts.Green),
+        new Bar("1,000/S P99", ingest["paced_p99_ms"], $"{ingest["paced_p99_ms"]:0.00}", Charts.Green),
+    ],
+    (10, "TARGET P99 10 MS AT 1,000/S"));
+    L("![Webhook ingest throughput](benchmarks/ingest-throughput.png)");
+    L();
+    L("![Webhook ingest latency](benchmarks/ingest-latency.png)");
+    L();
+    L("| | requests/s | p50 | p99 | CPU per request |");
+    L("|---|---|---|---|---|");
+    L($"| bare Kestrel | {N(ingest["bare_rps"])} | {ingest["bare_p50_ms"]:0.00} ms | {ingest["bare_p99_ms"]:0.00} ms | {N(ingest["bare_cpu_us"])} µs |");
+    L($"| site, `SqliteSynchronous=Normal` (default) | {N(ingest["site_rps"])} | {ingest["site_p50_ms"]:0.00} ms | {ingest["site_p99_ms"]:0.00} ms | {N(ingest["site_cpu_us"])} µs |");
+    L($"| site, `SqliteSynchronous=Full` | {N(ingest["full_rps"])} | {ingest["full_p50_ms"]:0.00} ms | {ingest["full_p99_ms"]:0.00} ms | |");
+    L($"| site at 1,000 requests/s (open loop) | | {ingest["paced_p50_ms"]:0.00} ms | {ingest["paced_p99_ms"]:0.00} ms (max {ingest["paced_max_ms"]:0.0} ms) | |");
+    L();
+    L($"Every delivery was answered 200 and stored exactly once: {(ingest["stored_all"] == 1 ? "yes" : "**NO**")} (rows and distinct webhook ids counted in the SQLite file).");
+    L();
+}
+
+L(runs.Output("ingest"));
+
+// Apply
+L("## Inbound apply");
+L();
+L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- apply [deliveries]` (SQLite files) and");
+L("`-- apply-postgres [deliveries]` (a scratch database on the server named by `ORCHARDSHOPIFY_TEST_POSTGRES`, dropped");
+L("afterwards; Identity users in the same database). `run.sh` stores 10,000 deliveries for SQLite and 3,000 for");
+L("PostgreSQL (`BENCH_POSTGRES_DELIVERIES`), where items are applied one by one, each with its own commits.");
+L("Either run stops after 10 minutes and says so.");
+L();
+L("The `customers/create` deliveries (new customer each) are stored through the site with workers off; the site is");
+L("stopped and a second host on the same data starts with workers on and default queue settings. The time runs from");
+L("that host's start until every inbox row is succeeded or dead-lettered; users, `shopify_id` claims, links and log");
+L("rows are counted at the end. Each new customer is an Identity user created without a password, its name claims,");
+L("a `shopify_id` claim, a link row, a sync log row and the item marked succeeded. The baseline is the engine alone");
+L("(`InboundCustomerSync` over the in-memory ports of `tests/OrchardShopify.Testing`) applying the same deliveries one");
+L("after another; it slows down as users accumulate, because the in-memory directory scans every user for the phone");
+L("lookup.");
+L();
+if (applySqlite is not null || applyPostgres is not null)
+{
+    var bars = new List<Bar>();
+    var engine = applySqlite ?? applyPostgres!;
+    bars.Add(new Bar("ENGINE ALONE", engine["engine_rate"], N(engine["engine_rate"]), Charts.Grey));
+    if (applySqlite is not null)
+    {
+        bars.Add(new Bar("SITE, SQLITE", applySqlite["site_rate"], N(applySqlite["site_rate"]), Charts.Blue));
+    }
+
+    if (applyPostgres is not null)
+    {
+        bars.Add(new Bar("SITE, POSTGRESQL", applyPostgres["site_rate"], N(applyPostgres["site_rate"]), Charts.Orange));
+    }
+
+    Charts.Bars(Path.Combine(charts, "apply-rate.png"), "INBOUND APPLY, NEW CUSTOMERS/S", "CUSTOMERS/S", bars, (3000, "TARGET 3,000/S (SQLITE)"));
+    L("![Inbound apply rate](benchmarks/apply-rate.png)");
+    L();
+    L("| | customers/s | CPU per customer | users / claims / links | ratio to the engine alone |");
+    L("|---|---|---|---|---|");
+    foreach (var (name, figures) in new[] { ("SQLite", applySqlite), ("PostgreSQL", applyPostgres) })
+    {
+        if (figures is not null)
+        {
+            L($"| {name} | {N(figures["site_rate"])}{(figures["complete"] == 1 ? "" : " (stopped at the time limit)")} | {N(figures["cpu_us_per_customer"])} µs | {N(figures["users"])} / {N(figures["claims"])} / {N(figures["links"])} | {figures["site_rate"] / figures["engine_rate"]:0.000} |");
+        }
+    }
+
+    L();
+}
+
+L(runs.Output("apply-sqlite"));
+L(runs.Output("apply-postgres"));
+
+// Import
+L("## Bulk import");
+L();
+L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers]` (build the emulator first:");
+L("`dotnet build -c Release tools/OrchardShopify.Emulator`).");
+L();
+L("The Shopify emulator runs in its own process with 100,000 seeded customers, so its data is not counted in the");
+L("importer's memory. The importer is the site's host (Identity on SQLite, sync on SQLite, workers off): it exports");
+L("every customer with `BulkCustomerExport` (a bulk operation, polled, then the JSONL file streamed row by row) and");
+L("applies each one with the inbound rules (`InboundCustomerSync`, as a `customers/update` delivery: match by email");
+L("or phone, else create the user; link; log) inside the host's batch transactions, 500 customers each. The time runs");
+L("from starting the bulk operation to the last commit; memory is the process's peak working set (the OS's figure,");
+L("start-up included). The run stops after 10 minutes of importing and says so.");
+L();
+if (import is not null)
+{
+    Charts.Bars(Path.Combine(charts, "import-time.png"), $"BULK IMPORT OF {N(import["customers"])} CUSTOMERS, SECONDS", "SECONDS",
+        [new Bar("IMPORT", import["seconds"], $"{import["seconds"]:0.0} S{(import["complete"] == 1 ? "" : " (STOPPED)")}", Charts.Blue)], (20, "TARGET 20 S"));
+    Charts.Bars(Path.Combine(charts, "import-memory.png"), "BULK IMPORT, PEAK MEMORY (MB)", "MB",
+    [
+        new Bar("PEAK WORKING SET", import["peak_working_set_mb"], N(import["peak_working_set_mb"]), Charts.Blue),
+        new Bar("MANAGED HEAP", import["peak_managed_mb"], N(import["peak_managed_mb"]), Charts.Green),
+    ],
+    (200, "TARGET 200 MB"));
+    L("![Bulk import time](benchmarks/import-time.png)");
+    L();
+    L("![Bulk import memory](benchmarks/import-memory.png)");
+    L();
+}
+
+L(runs.Output("import"));
+
+// Outbound
+L("## Outbound pushes against Shopify's rate limit");
+L();
+L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Outbound [-- <updates> <parallel callers>]`");
+L();
+L("1,000 customer updates (a `lastName` change each) through the real GraphQL Admin client,");
+L("`IShopifyCustomerApi.UpdateCustomerAsync`, against the in-process emulator with the Standard plan's cost bucket:");
+L("2,000 points, restored at 100 points/s. Sixteen parallel callers share the client's process-wide throttle bucket, so");
+L("the client's throttle, not the callers, sets the pace. A handler reads every response's `extensions.cost`; the");
+L("emulator's customers are checked at the end. Utilization is achieved points/s over the restore rate; \"after the");
+L("bucket first emptied\" is the steady state (the first 2,000 points come from the full bucket).");
+L();
+if (outbound is not null && runs.Series("outbound", "points") is { } curve)
+{
+    var seconds = outbound["seconds"];
+    Charts.Lines(Path.Combine(charts, "outbound-points.png"), "OUTBOUND: SHOPIFY COST POINTS CONSUMED OVER TIME", "SECONDS", "POINTS",
+    [
+        new Series("PLAN LIMIT (2,000 + 100/S)", [(0, outbound["bucket"]), (seconds, outbound["bucket"] + (outbound["restore_rate"] * seconds))], Rgb.Red, Dashed: true),
+        new Series("CONSUMED (ACTUALQUERYCOST)", [.. curve.Select(p => (p[0], p[1]))], Charts.Blue),
+    ]);
+    L("![Outbound points over time](benchmarks/outbound-points.png)");
+    L();
+    L("| updates applied | time | points | utilization (after the bucket emptied) | THROTTLED | HTTP 429 |");
+    L("|---|---|---|---|---|---|");
+    L($"| {N(outbound["applied"])} of {N(outbound["updates"])} | {outbound["seconds"]:0.0} s | {N(outbound["points"])} | {outbound["utilization_after_empty"]:0.000} | {outbound["throttled"]:0} | {outbound["http_429"]:0} |");
+    L();
+}
+
+L(runs.Output("outbound"));
+
+L("## What the figures say");
+L();
+L(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Notes.md")).TrimEnd());
+L();
+
+File.WriteAllText(Path.Combine(root, "docs", "benchmarks.md"), md.ToString());
+Console.WriteLine($"wrote docs/benchmarks.md and {Directory.GetFiles(charts, "*.png").Length} charts");
+return 0;
+
+/// <summary>The results folder: figures, series, console output and skip reasons by benchmark name.</summary>
+internal sealed class Runs(string folder)
+{
+    public Dictionary<string, double>? Figures(string name)
+    {
+        var document = Load(name);
+        return document?.RootElement.GetProperty("figures").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble() : double.NaN);
+    }
+
+    public List<double[]>? Series(string name, string series)
+    {
+        var document = Load(name);
+        return document is not null && document.RootElement.TryGetProperty("series", out var all) && all.TryGetProperty(series, out var points)
+            ? [.. points.EnumerateArray().Select(p => p.EnumerateArray().Select(v => v.GetDouble()).ToArray())]
+            : null;
+    }
+
+    public string Output(string name)
+    {
+        var file = Path.Combine(folder, name + ".txt");
+        return File.Exists(file)
+            ? $"Output of the run (`{name}`):\n\n```text\n{File.ReadAllText(file).TrimEnd()}\n```\n"
+            : "";
+    }
+
+    public IEnumerable<(string Name, string Reason)> Skipped() => Directory.GetFiles(folder, "*.skipped")
+        .Order(StringComparer.Ordinal)
+        .Select(f => (Path.GetFileNameWithoutExtension(f), File.ReadAllText(f).Trim()));
+
+    private JsonDocument? Load(string name)
+    {
+        var file = Path.Combine(folder, name + ".json");
+        return File.Exists(file) ? JsonDocument.Parse(File.ReadAllText(file)) : null;
+    }
+}
+
+internal static class Machine
+{
+    public static string CpuModel() => ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+
+    public static string Memory()
+    {
+        var line = ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        return line is null ? "?" : $"{long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024d / 1024d:0.0} GiB";
+    }
+
+    public static string OperatingSystem() => ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"') ?? RuntimeInformation.OSDescription;
+
+    public static string Kernel() => ReadLines("/proc/sys/kernel/osrelease").FirstOrDefault() ?? "?";
+
+    public static string LoadAverage() => ReadLines("/proc/loadavg").FirstOrDefault()?.Split(' ')[0] ?? "?";
+
+    private static string[] ReadLines(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
+}

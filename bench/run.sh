@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every benchmark under bench/ and writes docs/benchmarks.md with the figures, the machine and PNG charts
+# (docs/benchmarks/*.png). From the repository root: bash bench/run.sh
+# BENCH_IMPORT_CUSTOMERS (default 100000) sets the size of the bulk import.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+results="$(mktemp -d "${TMPDIR:-/tmp}/orchardshopify-bench-results.XXXXXX")"
+trap 'rm -rf "$results"' EXIT
+export BENCH_RESULTS_DIR="$results"
+export BENCH_STARTED="$(date -u '+%Y-%m-%d %H:%M')"
+export BENCH_LOAD_START="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
+export BENCH_DOTNET_SDK="$(dotnet --version)"
+export BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' with local changes')"
+
+echo "== building (Release)"
+for project in bench/OrchardShopify.Bench.Ingest bench/OrchardShopify.Bench.Outbound bench/OrchardShopify.Bench.Report tools/OrchardShopify.Emulator; do
+  dotnet build -c Release --nologo -v quiet "$project" >/dev/null
+done
+
+# run NAME COMMAND...: the console output goes to the screen and to NAME.txt; a failure is recorded, not fatal.
+run() {
+  local name="$1"; shift
+  echo "== $name"
+  if ! "$@" 2>&1 | tee "$results/$name.txt"; then
+    echo "the run failed (exit code ${PIPESTATUS[0]}); see its output below" > "$results/$name.skipped"
+  fi
+}
+
+ingest=(dotnet bench/OrchardShopify.Bench.Ingest/bin/Release/net10.0/OrchardShopify.Bench.Ingest.dll)
+run ingest "${ingest[@]}" ingest
+run apply-sqlite "${ingest[@]}" apply
+if [ -z "${ORCHARDSHOPIFY_TEST_POSTGRES:-}" ]; then
+  ORCHARDSHOPIFY_TEST_POSTGRES="$(bash scripts/postgres.sh 2>"$results/postgres.log" | tail -n 1)" || ORCHARDSHOPIFY_TEST_POSTGRES=""
+fi
+if [ -n "$ORCHARDSHOPIFY_TEST_POSTGRES" ]; then
+  ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run apply-postgres "${ingest[@]}" apply-postgres "${BENCH_POSTGRES_DELIVERIES:-3000}"
+else
+  echo "no PostgreSQL server: scripts/postgres.sh failed ($(tail -n 1 "$results/postgres.log" 2>/dev/null)) and ORCHARDSHOPIFY_TEST_POSTGRES is not set" > "$results/apply-postgres.skipped"
+fi
+run import "${ingest[@]}" import "${BENCH_IMPORT_CUSTOMERS:-100000}"
+run outbound dotnet bench/OrchardShopify.Bench.Outbound/bin/Release/net10.0/OrchardShopify.Bench.Outbound.dll
+
+echo "== report"
+dotnet bench/OrchardShopify.Bench.Report/bin/Release/net10.0/OrchardShopify.Bench.Report.dll "$results" "$root"
