@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -9,12 +11,22 @@ using Microsoft.Extensions.Logging;
 using OrchardShopify.AspNetCore.Backfill;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Users;
 using OrchardShopify.Core.Configuration;
-using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Emulator;
 
 namespace OrchardShopify.Bench.Backfill;
+
+/// <summary>The site's users: ASP.NET Core Identity on SQLite, with the phone index the sync recommends.</summary>
+internal sealed class BenchIdentityDb(DbContextOptions<BenchIdentityDb> options) : IdentityDbContext<IdentityUser>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasShopifyLookupIndexes<IdentityUser>();
+    }
+}
 
 internal sealed record RunFigures(long Processed, double Seconds, long Created, long Linked, long Unchanged, long Failed);
 
@@ -43,8 +55,12 @@ internal static class Runs
         Directory.CreateDirectory(folder);
         try
         {
-            var users = new IndexedUserDirectory();
-            await using var provider = Services(emulator, folder, users);
+            await using var provider = Services(emulator, folder);
+            await using (var scope = provider.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<BenchIdentityDb>().Database.EnsureCreatedAsync();
+            }
+
             foreach (var hosted in provider.GetServices<IHostedService>())
             {
                 await hosted.StartAsync(CancellationToken.None);
@@ -73,7 +89,7 @@ internal static class Runs
             {
                 var first = await ImportAsync(provider);
                 var second = await ImportAsync(provider);
-                result = new Measurement(first, second, PeakMb(), LiveMb(), users.Count, await CountLinksAsync(folder));
+                result = new Measurement(first, second, PeakMb(), LiveMb(), await CountAsync(folder, "identity.db", "AspNetUsers"), await CountAsync(folder, "sync.db", "shopify_customer_links"));
             }
 
             foreach (var hosted in provider.GetServices<IHostedService>().Reverse())
@@ -107,7 +123,7 @@ internal static class Runs
         return new RunFigures(p.Processed, elapsed, p.Created, p.Linked, p.Unchanged, p.Failed);
     }
 
-    private static ServiceProvider Services(Uri emulator, string folder, IndexedUserDirectory users)
+    private static ServiceProvider Services(Uri emulator, string folder)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -122,8 +138,9 @@ internal static class Runs
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddConsole().SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddShopifyCustomerSync(configuration.GetSection("Shopify"));
-        services.AddSingleton<IUserDirectory>(users);
+        services.AddDbContext<BenchIdentityDb>(o => o.UseSqlite($"Data Source={Path.Combine(folder, "identity.db")}"));
+        services.AddIdentityCore<IdentityUser>(o => o.User.RequireUniqueEmail = true).AddEntityFrameworkStores<BenchIdentityDb>();
+        services.AddShopifyCustomerSync(configuration.GetSection("Shopify")).UseIdentityUsers<IdentityUser>();
         services.Configure<ShopifyAdminClientOptions>(o =>
         {
             o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(250);
@@ -132,12 +149,12 @@ internal static class Runs
         return services.BuildServiceProvider();
     }
 
-    private static async Task<long> CountLinksAsync(string folder)
+    private static async Task<long> CountAsync(string folder, string file, string table)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "sync.db")}");
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, file)}");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM shopify_customer_links";
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

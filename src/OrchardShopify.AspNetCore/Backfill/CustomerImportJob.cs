@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.AspNetCore.Persistence;
@@ -173,6 +174,20 @@ internal sealed class CustomerImportJob(
     /// </summary>
     private async Task ApplyChunkAsync(List<ShopifyCustomer> chunk, SyncLogBatch log, CancellationToken cancellationToken)
     {
+        // Customers already applied at this updatedAt will most likely change nothing: they are applied without a
+        // savepoint of their own, and should one fail after all, the transaction is dropped and its customers are applied
+        // one by one. This only chooses how a customer is stored; the inbound rules decide what happens to it.
+        var ids = chunk.Select(c => c.Id).ToList();
+        Dictionary<long, long?> applied;
+        await using (var db = await database.OpenAsync(cancellationToken))
+        {
+            applied = await db.Links.AsNoTracking()
+                .Where(l => l.StoreHandle == store.Handle && ids.Contains(l.CustomerId))
+                .ToDictionaryAsync(l => l.CustomerId, l => l.AppliedUpdatedAt, cancellationToken);
+        }
+
+        bool Current(ShopifyCustomer c) => applied.TryGetValue(c.Id, out var at) && at >= UnixTime.From(c.UpdatedAt);
+
         var next = 0;
         while (next < chunk.Count)
         {
@@ -208,6 +223,13 @@ internal sealed class CustomerImportJob(
                     while (next < chunk.Count && (next == start || time.GetElapsedTime(began) < SyncWorker.MaxTransactionTime))
                     {
                         var customer = chunk[next++];
+                        if (Current(customer))
+                        {
+                            // A failure here ends the transaction uncommitted (caught below).
+                            outcomes.Add((customer, await inbound.ApplyCustomerStateAsync(store, customer, force: false, cancellationToken), null));
+                            continue;
+                        }
+
                         await batch.BeginItemAsync(CancellationToken.None);
                         try
                         {
@@ -225,7 +247,7 @@ internal sealed class CustomerImportJob(
                     await batch.CommitAsync(CancellationToken.None);
                     committed = true;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     // Nothing of this transaction was stored: its customers are applied again below, one by one.
                 }

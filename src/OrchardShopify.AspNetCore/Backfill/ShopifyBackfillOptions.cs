@@ -3,7 +3,10 @@ namespace OrchardShopify.AspNetCore.Backfill;
 /// <summary>The <c>Shopify:Backfill</c> section: how the import and the reconciliation run.</summary>
 public sealed class ShopifyBackfillOptions
 {
-    /// <summary>Customers applied at once by an import (each customer is still applied one at a time).</summary>
+    /// <summary>
+    /// Customers applied at once by an import that stores them one by one (PostgreSQL, or a user store that cannot
+    /// join a transaction). Where customers are stored a transaction at a time, one applier does it: SQLite has one writer.
+    /// </summary>
     public int Parallelism { get; set; } = 4;
 
     /// <summary>An import stops when this many customers in a row failed (the database or user store is down).</summary>

@@ -110,6 +110,24 @@ public sealed class CustomerImportTests
     }
 
     [Fact]
+    public async Task A_customer_the_user_store_refuses_is_counted_as_failed_and_the_others_are_stored()
+    {
+        await using var env = await EmulatorSite.StartAsync(30);
+        // Shopify takes the apostrophe; Identity's default user names do not.
+        var (refused, errors, _) = env.Shop.Create(new Dictionary<string, object?> { ["firstName"] = "Dara", ["email"] = "dara.o'brien@example.com" });
+        Assert.Empty(errors);
+        var done = await env.WaitForJobAsync($"/import/{(await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString()}");
+
+        var progress = done.GetProperty("progress");
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal((30L, 1L), (progress.GetProperty("created").GetInt64(), progress.GetProperty("failed").GetInt64()));
+        var failure = Assert.Single(progress.GetProperty("failures").EnumerateArray());
+        Assert.Equal([refused!.Id], failure.GetProperty("exampleCustomerIds").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal(30, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+        Assert.Equal(30, await CountAsync(env, db => db.Links.CountAsync()));
+    }
+
+    [Fact]
     public async Task A_second_import_is_refused_while_one_runs_and_a_canceled_import_says_so()
     {
         await using var env = await EmulatorSite.StartAsync(20);
