@@ -11,7 +11,8 @@ export BENCH_RESULTS_DIR="$results"
 export BENCH_STARTED="$(date -u '+%Y-%m-%d %H:%M')"
 export BENCH_LOAD_START="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
 export BENCH_DOTNET_SDK="$(dotnet --version)"
-export BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' with local changes')"
+# The page and charts this script writes do not count as local changes.
+export BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet -- . ':(exclude)docs/benchmarks.md' ':(exclude)docs/benchmarks' 2>/dev/null || echo ' with local changes')"
 
 echo "== building (Release)"
 for project in bench/OrchardShopify.Bench.Ingest bench/OrchardShopify.Bench.Outbound bench/OrchardShopify.Bench.Report tools/OrchardShopify.Emulator; do
