@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.ShopifyApi.Tests.Support;
@@ -208,6 +209,27 @@ public sealed class RateLimitAndFaultTests
         Assert.DoesNotContain(TestShopify.Token, error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(TestShopify.Token, shopify.Store.ToString(), StringComparison.Ordinal);
         Assert.Equal(TestShopify.Token, stub.Sent[0].AccessToken);
+    }
+
+    [Fact]
+    public async Task One_attempt_sends_once_and_gives_up_on_a_server_error()
+    {
+        var stub = new ShopifyStub((_, _) => ShopifyStub.Json("""{"errors":"Internal error"}""", HttpStatusCode.InternalServerError));
+        using var shopify = new TestShopify(stub, configure: o => o.MaxAttempts = 1);
+
+        var error = await Assert.ThrowsAsync<ShopifyApiException>(() => shopify.Customers.GetCustomerAsync(shopify.Store, 1, CancellationToken.None));
+
+        Assert.True(error.IsTransient);
+        Assert.Single(stub.Sent);
+    }
+
+    [Fact]
+    public void Zero_attempts_is_refused_with_the_setting_named()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() =>
+            new ShopifyAdminResilience(Options.Create(new ShopifyAdminClientOptions { MaxAttempts = 0 }), TimeProvider.System));
+
+        Assert.Contains("Shopify:AdminClient:MaxAttempts", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

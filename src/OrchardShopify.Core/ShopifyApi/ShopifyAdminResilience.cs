@@ -17,11 +17,21 @@ public sealed class ShopifyAdminResilience
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         var settings = options.Value;
+        if (settings.MaxAttempts < 1)
+        {
+            throw new OptionsValidationException(nameof(ShopifyAdminClientOptions), typeof(ShopifyAdminClientOptions),
+                [$"Shopify:AdminClient:MaxAttempts must be at least 1 (it is {settings.MaxAttempts})."]);
+        }
+
         Options = settings;
-        Pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+
+        // One attempt means no retry strategy at all: Polly refuses a retry strategy with no retries.
+        if (settings.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, settings.MaxAttempts - 1),
+                MaxRetryAttempts = settings.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = settings.BaseDelay,
@@ -33,9 +43,10 @@ public sealed class ShopifyAdminResilience
                     ShopifyTransientFailure { RetryAfter: { } retryAfter } => Min(retryAfter, settings.MaxDelay),
                     _ => (TimeSpan?)null,
                 }),
-            })
-            .AddTimeout(settings.AttemptTimeout)
-            .Build();
+            });
+        }
+
+        Pipeline = builder.AddTimeout(settings.AttemptTimeout).Build();
     }
 
     internal ShopifyAdminClientOptions Options { get; }
