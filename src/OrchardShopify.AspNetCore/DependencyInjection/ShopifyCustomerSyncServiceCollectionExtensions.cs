@@ -32,6 +32,12 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
+        // Before the engine's single-process default: on PostgreSQL the per-customer lock spans every node.
+        services.TryAddSingleton<ISyncLock>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue.Storage;
+            return storage.Provider == ShopifyStorageProvider.PostgreSql ? new PostgresSyncLock(storage.ConnectionString!) : new InProcessSyncLock();
+        });
         var engine = services.AddShopifySyncEngine();
         services.AddOptions<ShopifySyncOptions>().Bind(configuration).ValidateOnStart();
         services.AddOptions<ShopifyHostOptions>().Bind(configuration).ValidateOnStart();

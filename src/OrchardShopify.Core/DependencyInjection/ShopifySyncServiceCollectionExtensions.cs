@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.Sync;
 using OrchardShopify.Core.Webhooks;
 
@@ -12,7 +13,8 @@ public static class ShopifySyncServiceCollectionExtensions
     /// <summary>
     /// Registers the engine: options validation, store registry, webhook verifier, inbound sync, outbound
     /// scheduler and the user update job. The host supplies the ports (<c>IUserDirectory</c>,
-    /// <c>ICustomerLinkStore</c>, <c>IOutboundSyncQueue</c>, <c>ISyncLog</c>, <c>IShopifyCustomerApi</c>).
+    /// <c>ICustomerLinkStore</c>, <c>IOutboundSyncQueue</c>, <c>ISyncLog</c>, <c>IShopifyCustomerApi</c>), and
+    /// <c>ISyncLock</c> when several processes share the storage (the default lock covers one process).
     /// </summary>
     public static ShopifySyncBuilder AddShopifySyncEngine(this IServiceCollection services)
     {
@@ -23,6 +25,7 @@ public static class ShopifySyncServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StoreRegistry>();
         services.TryAddSingleton<WebhookVerifier>();
+        services.TryAddSingleton<ISyncLock, InProcessSyncLock>();
         services.TryAddSingleton<InboundCustomerSync>();
         services.TryAddSingleton<OutboundPushScheduler>();
         services.TryAddTransient<DefaultShopifyUserUpdateJob>();

@@ -12,8 +12,9 @@ namespace OrchardShopify.Core.Sync;
 /// </summary>
 public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
 {
-    private static readonly KeyedAsyncLock UserLocks = new();
+    private static readonly InProcessSyncLock ProcessUserLocks = new();
 
+    /// <summary>A job whose per-user lock covers this process only (one node).</summary>
     public DefaultShopifyUserUpdateJob(
         StoreRegistry stores,
         IUserDirectory users,
@@ -22,7 +23,23 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
         ISyncLog log,
         TimeProvider time,
         ILogger<DefaultShopifyUserUpdateJob> logger)
+        : this(stores, users, links, shopify, log, time, logger, ProcessUserLocks)
     {
+    }
+
+    /// <param name="userLocks">Held while one user is pushed to one store, so two pushes never both create its customer; must span every node that shares the storage.</param>
+    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
+    public DefaultShopifyUserUpdateJob(
+        StoreRegistry stores,
+        IUserDirectory users,
+        ICustomerLinkStore links,
+        IShopifyCustomerApi shopify,
+        ISyncLog log,
+        TimeProvider time,
+        ILogger<DefaultShopifyUserUpdateJob> logger,
+        ISyncLock userLocks)
+    {
+        UserLocks = userLocks ?? throw new ArgumentNullException(nameof(userLocks));
         Stores = stores;
         Users = users;
         Links = links;
@@ -46,6 +63,9 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
 
     protected ILogger Logger { get; }
 
+    /// <summary>The per-user lock <see cref="RunAsync"/> holds around a push.</summary>
+    protected ISyncLock UserLocks { get; }
+
     public async Task<OutboundResult> RunAsync(OutboundPush push, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(push);
@@ -57,7 +77,7 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
         }
         else
         {
-            using var held = await UserLocks.AcquireAsync($"{store.Handle}\n{push.UserId}", cancellationToken);
+            await using var held = await UserLocks.AcquireAsync(SyncLockKeys.UserPush(store.Handle, push.UserId), cancellationToken);
             result = await PushAsync(push, store, cancellationToken);
         }
 

@@ -20,8 +20,9 @@ public sealed partial class InboundCustomerSync
     private readonly ISyncLog _log;
     private readonly TimeProvider _time;
     private readonly ILogger<InboundCustomerSync> _logger;
-    private readonly KeyedAsyncLock _customerLocks = new();
+    private readonly ISyncLock _customerLocks;
 
+    /// <summary>An engine whose per-customer lock covers this process only (one node).</summary>
     public InboundCustomerSync(
         StoreRegistry stores,
         IUserDirectory users,
@@ -29,6 +30,20 @@ public sealed partial class InboundCustomerSync
         ISyncLog log,
         TimeProvider time,
         ILogger<InboundCustomerSync> logger)
+        : this(stores, users, links, log, time, logger, new InProcessSyncLock())
+    {
+    }
+
+    /// <param name="customerLocks">Held for every change of one customer; must span every node that shares the storage.</param>
+    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
+    public InboundCustomerSync(
+        StoreRegistry stores,
+        IUserDirectory users,
+        ICustomerLinkStore links,
+        ISyncLog log,
+        TimeProvider time,
+        ILogger<InboundCustomerSync> logger,
+        ISyncLock customerLocks)
     {
         _stores = stores;
         _users = users;
@@ -36,6 +51,7 @@ public sealed partial class InboundCustomerSync
         _log = log;
         _time = time;
         _logger = logger;
+        _customerLocks = customerLocks ?? throw new ArgumentNullException(nameof(customerLocks));
     }
 
     /// <exception cref="CustomerPayloadException">The payload cannot be applied (a permanent failure).</exception>
@@ -92,7 +108,7 @@ public sealed partial class InboundCustomerSync
     private async Task<InboundResult> ApplyCustomerAsync(WebhookDelivery delivery, CustomerPayload customer, ShopifySyncOptions options, CancellationToken cancellationToken, bool force = false)
     {
         var store = delivery.Store;
-        using var held = await _customerLocks.AcquireAsync($"{store.Handle}\n{customer.Id}", cancellationToken);
+        await using var held = await _customerLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, customer.Id), cancellationToken);
         var incoming = customer.Profile with { Phone = PhoneNumbers.NormalizeOrNull(customer.Phone, options.DefaultCountryCallingCode) };
 
         var link = await _links.FindByCustomerAsync(store.Handle, customer.Id, cancellationToken);
@@ -304,7 +320,7 @@ public sealed partial class InboundCustomerSync
     public async Task<InboundResult> UnlinkAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        using var held = await _customerLocks.AcquireAsync($"{store.Handle}\n{customerId}", cancellationToken);
+        await using var held = await _customerLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, customerId), cancellationToken);
         var link = await _links.FindByCustomerAsync(store.Handle, customerId, cancellationToken);
         if (link is null)
         {
