@@ -22,14 +22,19 @@ internal sealed class BenchIdentityDb(DbContextOptions<BenchIdentityDb> options)
 }
 
 /// <summary>A Kestrel server on 127.0.0.1 (a free port) and its address.</summary>
-internal sealed class Server(WebApplication app) : IAsyncDisposable
+internal sealed class Server(WebApplication app, string? ownFolder = null) : IAsyncDisposable
 {
     public Uri Address { get; } = new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>Transactions the site's inbox has committed so far (rows stored per commit shows how well appends are grouped).</summary>
+    public long InboxCommits => app.Services.GetRequiredService<OrchardShopify.AspNetCore.Persistence.WebhookInbox>().Commits;
 
     /// <summary>The baseline: the same URL, reads the whole body and answers 200; no verification, no storage.</summary>
     public static async Task<Server> StartBareAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        // An empty content root of its own: the host watches its content root, and the working directory may hold the sites' databases.
+        var contentRoot = Report.TempFolder("bare");
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Production" });
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
@@ -40,7 +45,7 @@ internal sealed class Server(WebApplication app) : IAsyncDisposable
             return Results.Ok();
         });
         await app.StartAsync();
-        return new Server(app);
+        return new Server(app, contentRoot);
     }
 
     /// <summary>
@@ -134,5 +139,9 @@ internal sealed class Server(WebApplication app) : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        if (ownFolder is not null)
+        {
+            Report.Delete(ownFolder);
+        }
     }
 }

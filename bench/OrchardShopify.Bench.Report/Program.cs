@@ -112,9 +112,13 @@ L("`127.0.0.1`, workers off so only verification and the inbox append are measur
 L("example `customers/create` payload (1,861 bytes) with its own customer id, email and phone, signed with the store's");
 L("secret, with the full set of Shopify headers and a unique `X-Shopify-Webhook-Id`; bodies and signatures are made");
 L("before any timing. The baseline is a bare Kestrel endpoint on the same URL that reads the body and answers 200.");
-L("Both get the same `HttpClient` load: 32 loopback connections, 2,000 warm-up deliveries, then 20,000 measured; the");
-L("site then gets an open-loop run of 10,000 deliveries sent at 1,000 requests/s whatever the answers, and a second site");
-L("with `Storage:SqliteSynchronous=Full` the same closed-loop run. The load generator, the baseline and the site share");
+L("The bare endpoint, the site and a second site with `Storage:SqliteSynchronous=Full` run side by side in one process");
+L("and get the same `HttpClient` load over 32 loopback connections: three warm-up rounds of 10,000 deliveries each (the");
+L("site runs far more code than the bare endpoint, and the runtime optimizes code only once it has run a while), then");
+L("five measured rounds of 20,000, each server in turn, so a disturbance of the shared machine falls on one round");
+L("rather than on one server. The round with the median ratio is reported; the output lists every round. The site");
+L("then gets an open-loop run of 10,000 deliveries sent at 1,000 requests/s whatever the answers. The load generator,");
+L("the baseline and the sites share");
 L("one process; \"CPU per request\" is that process's processor time divided by the requests.");
 L();
 if (ingest is not null)
