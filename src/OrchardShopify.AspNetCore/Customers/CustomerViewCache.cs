@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
@@ -9,14 +8,20 @@ namespace OrchardShopify.AspNetCore.Customers;
 /// Per-customer cache of Shopify reads. Every key carries the customer's generation; a webhook or push for
 /// the customer bumps it, which retires all of that customer's entries (view, addresses, every orders page) at once.
 /// </summary>
+/// <remarks>
+/// Generations are cache entries themselves, kept for three cache durations after the customer's last change: by
+/// then every entry made under an older generation has expired (an entry lives one duration, and a read that was
+/// loading across a change stores its entry at most one duration after it), so the count starts again from 0 without
+/// a stale entry to meet. Memory holds generations only for customers changed recently, not for every customer ever
+/// seen. They are never removed to make room (<see cref="CacheItemPriority.NeverRemove"/>), which would bring back a
+/// retired entry.
+/// </remarks>
 internal sealed class CustomerViewCache(IMemoryCache cache, IOptionsMonitor<ShopifyHostOptions> options)
 {
-    private readonly ConcurrentDictionary<(string Store, long CustomerId), long> _generations = new();
-
     public async Task<T> GetOrLoadAsync<T>(string store, long customerId, string part, Func<CancellationToken, Task<T>> load, CancellationToken cancellationToken)
     {
-        var generation = _generations.GetValueOrDefault((store.ToUpperInvariant(), customerId));
-        var key = $"shopify:{store.ToUpperInvariant()}:{customerId}:{generation}:{part}";
+        var customer = CustomerKey(store, customerId);
+        var key = $"{customer}:{Generation(customer)}:{part}";
         if (cache.TryGetValue(key, out T? cached) && cached is not null)
         {
             return cached;
@@ -31,5 +36,22 @@ internal sealed class CustomerViewCache(IMemoryCache cache, IOptionsMonitor<Shop
         return value;
     }
 
-    public void Invalidate(string store, long customerId) => _generations.AddOrUpdate((store.ToUpperInvariant(), customerId), 1, (_, g) => g + 1);
+    public void Invalidate(string store, long customerId)
+    {
+        var customer = CustomerKey(store, customerId);
+        var generationKey = GenerationKey(customer);
+        var next = Generation(customer) + 1;
+        using var entry = cache.CreateEntry(generationKey);
+        entry.Value = next;
+        entry.Priority = CacheItemPriority.NeverRemove;
+        entry.AbsoluteExpirationRelativeToNow = GenerationLifetime(options.CurrentValue.CustomerCacheDuration);
+    }
+
+    internal static TimeSpan GenerationLifetime(TimeSpan cacheDuration) => cacheDuration * 3;
+
+    private long Generation(string customer) => cache.TryGetValue(GenerationKey(customer), out long generation) ? generation : 0;
+
+    private static string CustomerKey(string store, long customerId) => $"shopify:{store.ToUpperInvariant()}:{customerId}";
+
+    private static string GenerationKey(string customer) => customer + ":generation";
 }

@@ -40,6 +40,11 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
             errors.Add($"{root}:SyncLogRetention must be at least 2 days (was {options.SyncLogRetention}).");
         }
 
+        if (options.CustomerCacheDuration <= TimeSpan.Zero || options.CustomerCacheDuration > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{root}:CustomerCacheDuration must be positive and at most one day (was {options.CustomerCacheDuration}).");
+        }
+
         if (options.Storage.Provider == ShopifyStorageProvider.PostgreSql && string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
         {
             errors.Add($"{root}:Storage:ConnectionString is required when {root}:Storage:Provider is PostgreSql.");

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.DependencyInjection;
+
+namespace OrchardShopify.AspNetCore.Tests.Configuration;
+
+/// <summary>The host's own settings are checked when the host starts, each fault named by its configuration key.</summary>
+public sealed class HostOptionsValidationTests
+{
+    [Fact]
+    public void The_defaults_are_valid()
+    {
+        Assert.Empty(Errors([]));
+    }
+
+    [Theory]
+    [InlineData("CustomerCacheDuration", "00:00:00", "Shopify:CustomerCacheDuration must be positive")]
+    [InlineData("CustomerCacheDuration", "-00:01:00", "Shopify:CustomerCacheDuration must be positive")]
+    [InlineData("CustomerCacheDuration", "2.00:00:00", "Shopify:CustomerCacheDuration must be positive and at most one day")]
+    [InlineData("Queue:MaxAttempts", "0", "Shopify:Queue:MaxAttempts must be between 1 and 100 (was 0)")]
+    [InlineData("Queue:BatchSize", "501", "Shopify:Queue:BatchSize must be between 1 and 500 (was 501)")]
+    [InlineData("Queue:LeaseDuration", "00:00:00.500", "Shopify:Queue:LeaseDuration must be at least one second")]
+    [InlineData("SyncLogRetention", "1.00:00:00", "Shopify:SyncLogRetention must be at least 2 days")]
+    [InlineData("Storage:Provider", "PostgreSql", "Shopify:Storage:ConnectionString is required when Shopify:Storage:Provider is PostgreSql")]
+    [InlineData("AdminApiKey", "short", "Shopify:AdminApiKey must be at least 16 characters when set")]
+    public void A_bad_value_is_refused_with_its_key_named(string key, string value, string expected)
+    {
+        var errors = Errors(new Dictionary<string, string?> { [$"Shopify:{key}"] = value });
+
+        Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+        Assert.Single(errors);
+    }
+
+    [Fact]
+    public void Every_fault_is_reported_at_once()
+    {
+        var errors = Errors(new Dictionary<string, string?>
+        {
+            ["Shopify:CustomerCacheDuration"] = "00:00:00",
+            ["Shopify:Queue:MaxAttempts"] = "0",
+        });
+
+        Assert.Equal(2, errors.Count);
+    }
+
+    private static List<string> Errors(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddOptions<ShopifyHostOptions>().Bind(configuration.GetSection("Shopify"));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<ShopifyHostOptions>>().Value;
+        var result = new ShopifyHostOptionsValidator().Validate(Options.DefaultName, options);
+        return result.Failed ? [.. result.Failures] : [];
+    }
+}
