@@ -12,6 +12,9 @@ public sealed class PostgresSyncLockTests
 {
     private static readonly string Key = SyncLockKeys.Customer("uk", 7000000048);
 
+    /// <summary>Granted advisory locks on the 64-bit key $1 (PostgreSQL splits it into classid and objid).</summary>
+    private const string HeldLocks = "FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1";
+
     [PostgresFact]
     public async Task A_key_held_on_one_node_keeps_the_other_node_waiting_until_it_is_released()
     {
@@ -55,8 +58,7 @@ public sealed class PostgresSyncLockTests
         {
             await admin.OpenAsync();
             await using var kill = new NpgsqlCommand(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1",
-                admin);
+                $"SELECT pg_terminate_backend(pid) {HeldLocks}", admin);
             kill.Parameters.Add(new NpgsqlParameter { Value = PostgresSyncLock.KeyOf(Key) });
             Assert.Equal(true, await kill.ExecuteScalarAsync());
         }
@@ -99,8 +101,7 @@ public sealed class PostgresSyncLockTests
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var count = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1", connection);
+        await using var count = new NpgsqlCommand($"SELECT count(*) {HeldLocks}", connection);
         count.Parameters.Add(new NpgsqlParameter { Value = key });
         return (long)(await count.ExecuteScalarAsync())!;
     }
