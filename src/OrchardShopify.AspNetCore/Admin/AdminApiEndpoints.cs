@@ -181,19 +181,24 @@ internal sealed record AdminDeliveryRow(
     DateTimeOffset? ProcessedAt,
     DateTimeOffset? NextAttemptAt)
 {
-    public static AdminDeliveryRow From(WorkItem item) => new(
-        item.Id,
-        item.Kind == WorkKind.InboundDelivery ? "inbound" : "outbound",
-        item.Status.ToString().ToLowerInvariant(),
-        item.StoreHandle,
-        item.Topic,
-        item.DedupKey,
-        item.CustomerId,
-        item.UserId,
-        item.Attempts,
-        item.Outcome,
-        item.LastError,
-        UnixTime.To(item.ReceivedAt),
-        UnixTime.To(item.ProcessedAt),
-        item.Status == WorkStatus.Pending ? UnixTime.To(item.NextAttemptAt) : null);
+    /// <summary>The admin record of the item (<see cref="ShopifySyncAdmin.ToRecord"/>) with kind and status as lower-case words.</summary>
+    public static AdminDeliveryRow From(WorkItem item)
+    {
+        var record = ShopifySyncAdmin.ToRecord(item);
+        return new(
+            record.Id,
+            record.Direction.ToString().ToLowerInvariant(),
+            record.Status.ToString().ToLowerInvariant(),
+            record.Store,
+            record.Topic,
+            record.WebhookId,
+            record.CustomerId,
+            record.UserId,
+            record.Attempts,
+            record.Outcome,
+            record.LastError,
+            record.ReceivedAt,
+            record.ProcessedAt,
+            record.NextAttemptAt);
+    }
 }

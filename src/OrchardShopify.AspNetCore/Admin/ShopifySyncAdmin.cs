@@ -181,7 +181,7 @@ public sealed class ShopifySyncAdmin
         _ => SyncDeliveryStatus.DeadLetter,
     };
 
-    private static SyncDeliveryRecord ToRecord(WorkItem item) => new(
+    internal static SyncDeliveryRecord ToRecord(WorkItem item) => new(
         item.Id,
         item.Kind == WorkKind.InboundDelivery ? SyncDirection.Inbound : SyncDirection.Outbound,
         FromStored(item.Status),
