@@ -81,7 +81,7 @@ public sealed class ShopifyQueueOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Items claimed at once by a worker.</summary>
-    public int BatchSize { get; set; } = 20;
+    public int BatchSize { get; set; } = 100;
 
     /// <summary>Run the inbox and outbound workers on this node.</summary>
     public bool WorkersEnabled { get; set; } = true;

@@ -5,8 +5,28 @@ using OrchardShopify.Core.Ports;
 namespace OrchardShopify.AspNetCore.Persistence;
 
 /// <summary><see cref="ICustomerLinkStore"/> with (store, customer) as key and a unique index on (store, user).</summary>
-internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLinkStore
+internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLinkStore, IBulkCustomerLinkStore
 {
+    public async Task<IReadOnlySet<long>> FindLinkedAsync(string storeHandle, IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(customerIds);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var ids = customerIds.ToArray();
+        var linked = await unit.Db.Links.AsNoTracking()
+            .Where(l => l.StoreHandle == storeHandle && ids.Contains(l.CustomerId))
+            .Select(l => l.CustomerId)
+            .ToListAsync(cancellationToken);
+        return linked.ToHashSet();
+    }
+
+    public async Task AddNewAsync(IReadOnlyList<CustomerLink> links, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(links);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        unit.Db.Links.AddRange(links.Select(ToRow));
+        await unit.Db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task<CustomerLink?> FindByCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
     {
         await using var unit = await database.JoinAsync(cancellationToken);

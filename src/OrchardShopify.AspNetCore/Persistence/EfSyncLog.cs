@@ -4,26 +4,34 @@ using OrchardShopify.Core.Ports;
 namespace OrchardShopify.AspNetCore.Persistence;
 
 /// <summary><see cref="ISyncLog"/> in the sync database; pruned after <c>Shopify:SyncLogRetention</c> by the maintenance worker.</summary>
-internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog
+internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog, IBulkSyncLog
 {
     public async ValueTask RecordAsync(SyncLogEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await AppendAsync(
-            new SyncLogRow
-            {
-                At = UnixTime.From(entry.At),
-                Direction = entry.Direction == SyncDirection.Inbound ? "inbound" : "outbound",
-                StoreHandle = entry.StoreHandle,
-                Topic = entry.Topic,
-                CustomerId = entry.CustomerId,
-                UserId = entry.UserId,
-                Outcome = entry.Outcome,
-                Detail = entry.Detail,
-                WebhookId = entry.WebhookId,
-            },
-            cancellationToken);
+        await AppendAsync(ToRow(entry), cancellationToken);
     }
+
+    public async ValueTask RecordManyAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        await using var unit = await database.JoinAsync(cancellationToken);
+        unit.Db.SyncLog.AddRange(entries.Select(ToRow));
+        await unit.Db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static SyncLogRow ToRow(SyncLogEntry entry) => new()
+    {
+        At = UnixTime.From(entry.At),
+        Direction = entry.Direction == SyncDirection.Inbound ? "inbound" : "outbound",
+        StoreHandle = entry.StoreHandle,
+        Topic = entry.Topic,
+        CustomerId = entry.CustomerId,
+        UserId = entry.UserId,
+        Outcome = entry.Outcome,
+        Detail = entry.Detail,
+        WebhookId = entry.WebhookId,
+    };
 
     public async Task AppendAsync(SyncLogRow row, CancellationToken cancellationToken)
     {

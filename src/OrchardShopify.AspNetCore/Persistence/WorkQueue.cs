@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
 
@@ -70,6 +71,63 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
                     .SetProperty(w => w.LastError, (string?)null),
                 cancellationToken);
         return updated == 1;
+    }
+
+    /// <summary>
+    /// <see cref="CompleteAsync"/> for many items with one prepared statement (in the running batch, if any).
+    /// </summary>
+    /// <returns>Per item, false when its lease was lost.</returns>
+    public async Task<bool[]> CompleteManyAsync(IReadOnlyList<(WorkItem Item, string Outcome, long? CustomerId, string? UserId)> done, string owner, CancellationToken cancellationToken)
+    {
+        var kept = new bool[done.Count];
+        if (done.Count == 0)
+        {
+            return kept;
+        }
+
+        var now = UnixTime.From(time.GetUtcNow());
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var connection = unit.Db.Database.GetDbConnection();
+        await unit.Db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = unit.Db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = $"""
+                UPDATE {Table} SET status = {(int)WorkStatus.Succeeded}, outcome = @outcome, customer_id = COALESCE(@customer_id, customer_id),
+                  user_id = COALESCE(@user_id, user_id), processed_at = @now, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
+                WHERE id = @id AND lease_owner = @owner AND status = {(int)WorkStatus.Processing}
+                """;
+            var id = Parameter(command, "@id", null);
+            var outcome = Parameter(command, "@outcome", null);
+            var customerId = Parameter(command, "@customer_id", null);
+            var userId = Parameter(command, "@user_id", null);
+            Parameter(command, "@owner", owner);
+            Parameter(command, "@now", now);
+            for (var i = 0; i < done.Count; i++)
+            {
+                id.Value = done[i].Item.Id;
+                outcome.Value = done[i].Outcome;
+                customerId.Value = (object?)done[i].CustomerId ?? DBNull.Value;
+                userId.Value = (object?)done[i].UserId ?? DBNull.Value;
+                kept[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            }
+        }
+        finally
+        {
+            await unit.Db.Database.CloseConnectionAsync();
+        }
+
+        return kept;
+    }
+
+    private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     /// <summary>Schedules a retry with jittered exponential backoff, or dead-letters the item when it is permanent or out of attempts.</summary>

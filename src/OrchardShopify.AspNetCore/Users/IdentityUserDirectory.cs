@@ -18,7 +18,7 @@ namespace OrchardShopify.AspNetCore.Users;
 /// has them, else <c>given_name</c>/<c>family_name</c> claims. Each call runs in its own scope because the
 /// engine is a singleton and a UserManager is scoped.
 /// </summary>
-public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : IUserDirectory, IBatchUserDirectory
+public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : IUserDirectory, IBatchUserDirectory, IBulkUserDirectory
     where TUser : class, new()
 {
     private static readonly ConcurrentDictionary<Type, PropertyInfo?> ContextProperties = new();
@@ -26,6 +26,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
     private static readonly PropertyInfo? LastNameProperty = StringProperty("LastName");
     private static readonly PropertyInfo? PhoneProperty = StringProperty("PhoneNumber");
     private static readonly PropertyInfo? DisplayNameProperty = StringProperty("DisplayName");
+    private static readonly PropertyInfo? NormalizedEmailProperty = StringProperty("NormalizedEmail");
 
     public async Task<SyncUser?> FindByIdAsync(string userId, CancellationToken cancellationToken)
     {
@@ -152,6 +153,143 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         var users = Manager(scope);
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"User {userId} does not exist.");
         await ReplaceClaimAsync(scope.ServiceProvider, users, user, ShopifyUserClaims.ShopifyIdFor(storeHandle), customerId?.ToString(CultureInfo.InvariantCulture), cancellationToken);
+    }
+
+    /// <summary>
+    /// Two queries over the user table (normalized email, phone number). Needs a queryable store and a user type with
+    /// <c>NormalizedEmail</c> and <c>PhoneNumber</c> properties, as Identity's <c>IdentityUser</c> has; otherwise null.
+    /// </summary>
+    async Task<TakenContacts?> IBulkUserDirectory.FindTakenAsync(IReadOnlyCollection<string> emails, IReadOnlyCollection<string> phones, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(emails);
+        ArgumentNullException.ThrowIfNull(phones);
+        await using var scope = Scope();
+        var users = Manager(scope);
+        if (!users.SupportsQueryableUsers || NormalizedEmailProperty is null || PhoneProperty is null)
+        {
+            return null;
+        }
+
+        var byNormalized = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var email in emails)
+        {
+            var normalized = users.NormalizeEmail(email.Trim());
+            if (!byNormalized.TryGetValue(normalized, out var given))
+            {
+                byNormalized[normalized] = given = [];
+            }
+
+            given.Add(email);
+        }
+
+        var takenEmails = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var normalized in await ValuesInAsync(users.Users, NormalizedEmailProperty, byNormalized.Keys, cancellationToken))
+        {
+            takenEmails.UnionWith(byNormalized.GetValueOrDefault(normalized) ?? []);
+        }
+
+        var takenPhones = (await ValuesInAsync(users.Users, PhoneProperty, phones, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        return new TakenContacts(takenEmails, takenPhones);
+    }
+
+    /// <summary>
+    /// Each user goes through <see cref="UserManager{TUser}.CreateAsync(TUser)"/> (the host's validators, normalization,
+    /// security stamp) with the EF Core store's automatic save turned off, gets its name and Shopify id claims, and
+    /// all of them are saved in one <c>SaveChanges</c>. Needs an EF Core store (its <c>AutoSaveChanges</c> and
+    /// <c>Context</c>) with claims; otherwise null.
+    /// </summary>
+    async Task<IReadOnlyList<SyncUser?>?> IBulkUserDirectory.CreateLinkedAsync(IReadOnlyList<NewLinkedUser> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        await using var scope = Scope();
+        var users = Manager(scope);
+        var store = scope.ServiceProvider.GetRequiredService<IUserStore<TUser>>();
+        var autoSave = store.GetType().GetProperty("AutoSaveChanges", BindingFlags.Public | BindingFlags.Instance);
+        if (ContextOf(store) is not { } context || store is not IUserClaimStore<TUser> claims || store is not IUserEmailStore<TUser> emails
+            || autoSave is not { CanRead: true, CanWrite: true } || autoSave.PropertyType != typeof(bool))
+        {
+            return null;
+        }
+
+        var created = new SyncUser?[entries.Count];
+        var autoSaved = (bool)autoSave.GetValue(store)!;
+        autoSave.SetValue(store, false);
+        try
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var (profile, storeHandle, customerId) = entries[i];
+                if (string.IsNullOrWhiteSpace(profile.Email))
+                {
+                    continue;
+                }
+
+                var email = profile.Email.Trim();
+                var user = new TUser();
+                await store.SetUserNameAsync(user, email, cancellationToken);
+                await emails.SetEmailAsync(user, email, cancellationToken);
+                if (profile.Phone is not null && store is IUserPhoneNumberStore<TUser> phones)
+                {
+                    await phones.SetPhoneNumberAsync(user, profile.Phone, cancellationToken);
+                }
+
+                SetNameProperties(user, profile, ProfileFields.FirstName | ProfileFields.LastName);
+
+                // Validates, normalizes and adds the user to the context; the store does not save.
+                if (!(await users.CreateAsync(user)).Succeeded)
+                {
+                    continue;
+                }
+
+                var userClaims = NewNameClaims(profile);
+                userClaims.Add(new Claim(ShopifyUserClaims.ShopifyIdFor(storeHandle), customerId.ToString(CultureInfo.InvariantCulture)));
+                await claims.AddClaimsAsync(user, userClaims, cancellationToken);
+                created[i] = new SyncUser(
+                    await users.GetUserIdAsync(user),
+                    email,
+                    DisplayNameProperty?.GetValue(user) as string,
+                    FirstNameProperty is not null ? FirstNameProperty.GetValue(user) as string : userClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.GivenName)?.Value,
+                    LastNameProperty is not null ? LastNameProperty.GetValue(user) as string : userClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.FamilyName)?.Value,
+                    store is IUserPhoneNumberStore<TUser> ? profile.Phone : null,
+                    storeHandle is null ? customerId : null,
+                    storeHandle is null ? new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase) : new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase) { [storeHandle] = customerId });
+            }
+
+            try
+            {
+                await context.SaveChangesAsync(cancellationToken);
+            }
+            finally
+            {
+                // Saved or not, nothing of this call stays tracked: a failed save must not be retried by a later one.
+                context.ChangeTracker.Clear();
+            }
+        }
+        finally
+        {
+            autoSave.SetValue(store, autoSaved);
+        }
+
+        return created;
+    }
+
+    /// <summary>The values of <paramref name="property"/> among <paramref name="values"/>, found by one query.</summary>
+    private static async Task<List<string>> ValuesInAsync(IQueryable<TUser> users, PropertyInfo property, IEnumerable<string> values, CancellationToken cancellationToken)
+    {
+        var holder = new ValuesHolder(values.Distinct(StringComparer.Ordinal).ToList());
+        if (holder.Values.Count == 0)
+        {
+            return [];
+        }
+
+        var user = Expression.Parameter(typeof(TUser), "user");
+        var column = Expression.Property(user, property);
+        var contains = Expression.Call(
+            typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)],
+            Expression.Property(Expression.Constant(holder), nameof(ValuesHolder.Values)), column);
+        var query = users.Where(Expression.Lambda<Func<TUser, bool>>(contains, user)).Select(Expression.Lambda<Func<TUser, string>>(column, user));
+        var found = query is IAsyncEnumerable<string> ? await query.ToListAsync(cancellationToken) : query.ToList();
+        return found.Where(v => v is not null).ToList();
     }
 
     private static UserManager<TUser> Manager(UserScope scope) => scope.ServiceProvider.GetRequiredService<UserManager<TUser>>();
@@ -354,6 +492,8 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
 
     // A member access (not a constant) so the query provider sends the phone as a parameter.
     private sealed record PhoneHolder(string Value);
+
+    private sealed record ValuesHolder(List<string> Values);
 
     /// <summary>A scope lent for one call: a batch's scope is kept for its next call.</summary>
     private readonly struct UserScope(AsyncServiceScope scope, bool owned) : IAsyncDisposable

@@ -13,6 +13,13 @@ internal interface IWorkItemHandler
     bool IsPermanent(Exception exception);
 }
 
+/// <summary>A handler that can work some of a claimed run at once, in one transaction, before the rest is worked item by item.</summary>
+internal interface IBulkWorkItemHandler
+{
+    /// <returns>Per item, its result when it was worked here, or null when it is left to <see cref="IWorkItemHandler.HandleAsync"/>.</returns>
+    Task<IReadOnlyList<WorkResult?>> HandleBulkAsync(IReadOnlyList<WorkItem> items, CancellationToken cancellationToken);
+}
+
 internal sealed record WorkResult(string Outcome, long? CustomerId, string? UserId, string? StoreHandle = null);
 
 internal sealed class PermanentWorkException(string message) : Exception(message)

@@ -8,8 +8,8 @@ using OrchardShopify.Core.Webhooks;
 
 namespace OrchardShopify.AspNetCore.Workers;
 
-/// <summary>Applies one stored delivery with the engine and drops the customer's cached Shopify data.</summary>
-internal sealed class InboundDeliveryHandler(StoreRegistry stores, InboundCustomerSync inbound, CustomerViewCache cache) : IWorkItemHandler
+/// <summary>Applies stored deliveries with the engine and drops the customers' cached Shopify data.</summary>
+internal sealed class InboundDeliveryHandler(StoreRegistry stores, InboundCustomerSync inbound, CustomerViewCache cache) : IWorkItemHandler, IBulkWorkItemHandler
 {
     public WorkKind Kind => WorkKind.InboundDelivery;
 
@@ -27,6 +27,36 @@ internal sealed class InboundDeliveryHandler(StoreRegistry stores, InboundCustom
         }
 
         return new WorkResult(InboundResult.OutcomeName(result.Outcome), result.CustomerId, result.UserId);
+    }
+
+    /// <summary>The run's deliveries of customers new to the site, applied at once (<see cref="InboundCustomerSync.ApplyNewCustomersAsync"/>).</summary>
+    public async Task<IReadOnlyList<WorkResult?>> HandleBulkAsync(IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    {
+        var results = new WorkResult?[items.Count];
+        var deliveries = new List<WebhookDelivery>(items.Count);
+        var indexes = new List<int>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            // Items whose store or body is gone fail one by one, with their reason.
+            var item = items[i];
+            if (stores.FindByHandle(item.StoreHandle) is { } store && item.Body is { } body)
+            {
+                deliveries.Add(new WebhookDelivery(item.Topic, store, item.DedupKey ?? $"item-{item.Id}", item.EventId, UnixTime.To(item.TriggeredAt), item.ApiVersion, body));
+                indexes.Add(i);
+            }
+        }
+
+        var applied = await inbound.ApplyNewCustomersAsync(deliveries, cancellationToken);
+        for (var j = 0; j < applied.Count; j++)
+        {
+            if (applied[j] is { CustomerId: { } customerId } result)
+            {
+                cache.Invalidate(deliveries[j].Store.Handle, customerId);
+                results[indexes[j]] = new WorkResult(InboundResult.OutcomeName(result.Outcome), customerId, result.UserId);
+            }
+        }
+
+        return results;
     }
 
     public bool IsPermanent(Exception exception) => exception is CustomerPayloadException or PermanentWorkException or ShopifyUserErrorException;

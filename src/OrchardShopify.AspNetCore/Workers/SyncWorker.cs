@@ -70,7 +70,8 @@ internal sealed partial class SyncWorker(
     /// <returns>How many items were claimed.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var items = await queue.ClaimAsync(handler.Kind, Owner, options.CurrentValue.Queue.BatchSize, cancellationToken);
+        var claimed = await queue.ClaimAsync(handler.Kind, Owner, options.CurrentValue.Queue.BatchSize, cancellationToken);
+        var items = handler is IBulkWorkItemHandler bulk && claimed.Count > 1 ? await ProcessInBulkAsync(bulk, claimed, cancellationToken) : claimed;
         var next = 0;
         while (next < items.Count)
         {
@@ -80,7 +81,76 @@ internal sealed partial class SyncWorker(
                 : await ProcessInTransactionAsync(batch, items, next, cancellationToken);
         }
 
-        return items.Count;
+        return claimed.Count;
+    }
+
+    /// <summary>
+    /// Works what the handler can do at once (new customers) in one transaction, and records those items' outcomes in
+    /// it. When anything of it fails nothing of it is stored, and every item is worked one by one instead.
+    /// </summary>
+    /// <returns>The items left to work one by one, in their order.</returns>
+    private async Task<IReadOnlyList<WorkItem>> ProcessInBulkAsync(IBulkWorkItemHandler bulk, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested || await TryBeginBatchAsync() is not { } batch)
+        {
+            return items;
+        }
+
+        var reports = new List<ItemReport>();
+        var rest = new List<WorkItem>(items.Count);
+        await using (batch)
+        {
+            batch.Enter();
+            try
+            {
+                var results = await bulk.HandleBulkAsync(items, cancellationToken);
+                var done = new List<(WorkItem Item, WorkResult Result)>(items.Count);
+                for (var i = 0; i < items.Count; i++)
+                {
+                    if (results[i] is { } result)
+                    {
+                        done.Add((items[i], result));
+                    }
+                    else
+                    {
+                        rest.Add(items[i]);
+                    }
+                }
+
+                var kept = await queue.CompleteManyAsync([.. done.Select(d => (d.Item, d.Result.Outcome, d.Result.CustomerId, d.Result.UserId))], Owner, CancellationToken.None);
+                for (var i = 0; i < done.Count; i++)
+                {
+                    reports.Add(new ItemReport(done[i].Item, kept[i] ? done[i].Result : null, LeaseLost: !kept[i]));
+                }
+
+                if (reports.Count > 0)
+                {
+                    await batch.CommitAsync(CancellationToken.None);
+                }
+            }
+#pragma warning disable CA1031 // Nothing of the bulk step was stored (the batch rolls back): every item is worked one by one.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    Log.BulkFailed(logger, ex, handler.Kind, items.Count);
+                }
+
+                return items;
+            }
+            finally
+            {
+                WorkBatch.Leave();
+            }
+        }
+
+        foreach (var report in reports)
+        {
+            Report(report);
+        }
+
+        return rest;
     }
 
     private async Task<WorkBatch?> TryBeginBatchAsync()
@@ -272,6 +342,9 @@ internal sealed partial class SyncWorker(
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify {Kind} items could not be worked in one transaction; working them one by one")]
         public static partial void BatchNotStarted(ILogger logger, Exception exception, WorkKind kind);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify {Kind} items could not be worked at once ({Count} claimed); working them one by one")]
+        public static partial void BulkFailed(ILogger logger, Exception exception, WorkKind kind, int count);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Shopify {Kind} transaction of {Count} items failed; none of them was stored and each will be retried")]
         public static partial void BatchFailed(ILogger logger, Exception exception, WorkKind kind, int count);

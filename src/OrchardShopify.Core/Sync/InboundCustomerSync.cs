@@ -105,6 +105,205 @@ public sealed partial class InboundCustomerSync
         return await ApplyCustomerAsync(state, payload, options, cancellationToken, force);
     }
 
+    /// <summary>
+    /// Applies at once the deliveries of a run that bring customers new to the site: customer topics whose customer is
+    /// not linked, matches no user and gets one created (what <see cref="ApplyAsync"/> reports as <c>created</c>), when the
+    /// ports can work in bulk (<see cref="IBulkUserDirectory"/>, <see cref="IBulkCustomerLinkStore"/>). Each applied one is
+    /// linked, has its Shopify id stored and is recorded in the sync log exactly as <see cref="ApplyAsync"/> would do it.
+    /// Only customers that no other delivery of the run names (by id, email or phone) are taken, so applying the rest
+    /// afterwards, one by one in their order, gives what applying the whole run in order would.
+    /// </summary>
+    /// <returns>Per delivery, its result, or null when it was not applied here: apply those with <see cref="ApplyAsync"/>.</returns>
+    public async Task<IReadOnlyList<InboundResult?>> ApplyNewCustomersAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        var results = new InboundResult?[deliveries.Count];
+        var options = _stores.Options;
+        if (_users is not IBulkUserDirectory bulkUsers || _links is not IBulkCustomerLinkStore bulkLinks
+            || !options.Enabled || !options.InboundEnabled || !options.CreateUsersFromShopify)
+        {
+            return results;
+        }
+
+        var candidates = NewCustomerCandidates(deliveries, options);
+        if (candidates.Count == 0)
+        {
+            return results;
+        }
+
+        // The same locks ApplyAsync takes, in one order so two bulk runs cannot wait on each other; checked after taking them.
+        var held = new List<IAsyncDisposable>(candidates.Count);
+        try
+        {
+            foreach (var key in candidates.Select(c => SyncLockKeys.Customer(c.Delivery.Store.Handle, c.Customer.Id)).Order(StringComparer.Ordinal))
+            {
+                held.Add(await _customerLocks.AcquireAsync(key, cancellationToken));
+            }
+
+            var linked = new HashSet<(string, long)>();
+            foreach (var store in candidates.GroupBy(c => c.Delivery.Store.Handle, StringComparer.Ordinal))
+            {
+                foreach (var id in await bulkLinks.FindLinkedAsync(store.Key, store.Select(c => c.Customer.Id).ToList(), cancellationToken))
+                {
+                    linked.Add((store.Key, id));
+                }
+            }
+
+            candidates.RemoveAll(c => linked.Contains((c.Delivery.Store.Handle, c.Customer.Id)));
+            var matchPhones = options.MatchStrategy == UserMatchStrategy.EmailOrPhone;
+            var taken = candidates.Count == 0 ? null : await bulkUsers.FindTakenAsync(
+                candidates.Select(c => c.Email).ToList(),
+                matchPhones ? candidates.Where(c => c.Incoming.Phone is not null).Select(c => c.Incoming.Phone!).ToList() : [],
+                cancellationToken);
+            if (taken is null)
+            {
+                return results;
+            }
+
+            // A taken email is linked or skipped by the one-by-one rules (they depend on the strategy); a taken phone is matched.
+            candidates.RemoveAll(c => taken.Emails.Contains(c.Email) || (matchPhones && c.Incoming.Phone is { } phone && taken.Phones.Contains(phone)));
+            if (candidates.Count == 0)
+            {
+                return results;
+            }
+
+            IReadOnlyList<SyncUser?>? created;
+            using (SyncWriteScope.Begin())
+            {
+                created = await bulkUsers.CreateLinkedAsync(
+                    candidates.Select(c => new NewLinkedUser(c.Incoming, _stores.MultiStore ? c.Delivery.Store.Handle : null, c.Customer.Id)).ToList(),
+                    cancellationToken);
+            }
+
+            if (created is null || created.Count != candidates.Count)
+            {
+                return results;
+            }
+
+            var now = _time.GetUtcNow();
+            var links = new List<CustomerLink>(candidates.Count);
+            var entries = new List<SyncLogEntry>(candidates.Count);
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                if (created[i] is not { } user)
+                {
+                    continue;
+                }
+
+                var (index, delivery, customer, incoming, _) = candidates[i];
+                links.Add(new CustomerLink(delivery.Store.Handle, customer.Id, user.Id, now, customer.UpdatedAt, delivery.TriggeredAt, incoming));
+                results[index] = new InboundResult(InboundOutcome.Created, user.Id, customer.Id);
+                entries.Add(new SyncLogEntry(now, SyncDirection.Inbound, delivery.Store.Handle, delivery.Topic, customer.Id, user.Id, InboundResult.OutcomeName(InboundOutcome.Created), null, delivery.WebhookId));
+            }
+
+            if (links.Count > 0)
+            {
+                await bulkLinks.AddNewAsync(links, cancellationToken);
+                await RecordAllAsync(entries, cancellationToken);
+            }
+
+            foreach (var entry in entries)
+            {
+                Log.Applied(_logger, entry.Topic, entry.StoreHandle, entry.CustomerId, InboundOutcome.Created);
+            }
+
+            return results;
+        }
+        finally
+        {
+            foreach (var lockHeld in held)
+            {
+                await lockHeld.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The run's customer deliveries that could bring a new customer: parseable, with an email, and naming a customer,
+    /// email and phone that no other delivery of the run names. Deliveries that fail to parse are left to
+    /// <see cref="ApplyAsync"/>, which reports why; a <c>shop/redact</c> keeps its store's deliveries out.
+    /// </summary>
+    private static List<NewCustomerCandidate> NewCustomerCandidates(IReadOnlyList<WebhookDelivery> deliveries, ShopifySyncOptions options)
+    {
+        var parsed = new List<NewCustomerCandidate>();
+        var customers = new Dictionary<(string, long), int>();
+        var emails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var phones = new Dictionary<string, int>(StringComparer.Ordinal);
+        var redactedStores = new HashSet<string>(StringComparer.Ordinal);
+        static void Count<TKey>(Dictionary<TKey, int> counts, TKey key)
+            where TKey : notnull
+            => counts[key] = counts.GetValueOrDefault(key) + 1;
+
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            var delivery = deliveries[i];
+            var store = delivery.Store.Handle;
+            try
+            {
+                switch (delivery.Topic)
+                {
+                    case ShopifyTopics.CustomersCreate or ShopifyTopics.CustomersUpdate or ShopifyTopics.CustomersEnable or ShopifyTopics.CustomersDisable:
+                        var customer = CustomerPayloadParser.ParseCustomer(delivery.Body);
+                        var incoming = customer.Profile with { Phone = PhoneNumbers.NormalizeOrNull(customer.Phone, options.DefaultCountryCallingCode) };
+                        var email = incoming.Email?.Trim();
+                        Count(customers, (store, customer.Id));
+                        if (!string.IsNullOrEmpty(email))
+                        {
+                            Count(emails, email);
+                        }
+
+                        if (incoming.Phone is not null)
+                        {
+                            Count(phones, incoming.Phone);
+                        }
+
+                        if (!string.IsNullOrEmpty(email))
+                        {
+                            parsed.Add(new NewCustomerCandidate(i, delivery, customer, incoming, email));
+                        }
+
+                        break;
+                    case ShopifyTopics.CustomersDelete:
+                        Count(customers, (store, CustomerPayloadParser.ParseDelete(delivery.Body).Id));
+                        break;
+                    case ShopifyTopics.CustomersRedact or ShopifyTopics.CustomersDataRequest:
+                        Count(customers, (store, CustomerPayloadParser.ParsePrivacyRequest(delivery.Body).CustomerId));
+                        break;
+                    case ShopifyTopics.ShopRedact:
+                        redactedStores.Add(store);
+                        break;
+                }
+            }
+            catch (CustomerPayloadException)
+            {
+                // Applied one by one, which records the precise error.
+            }
+        }
+
+        return parsed
+            .Where(c => customers[(c.Delivery.Store.Handle, c.Customer.Id)] == 1
+                && emails[c.Email] == 1
+                && (c.Incoming.Phone is null || phones[c.Incoming.Phone] == 1)
+                && !redactedStores.Contains(c.Delivery.Store.Handle))
+            .ToList();
+    }
+
+    private async Task RecordAllAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken cancellationToken)
+    {
+        if (_log is IBulkSyncLog bulk)
+        {
+            await bulk.RecordManyAsync(entries, cancellationToken);
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            await _log.RecordAsync(entry, cancellationToken);
+        }
+    }
+
+    private sealed record NewCustomerCandidate(int Index, WebhookDelivery Delivery, CustomerPayload Customer, CustomerProfile Incoming, string Email);
+
     private async Task<InboundResult> ApplyCustomerAsync(WebhookDelivery delivery, CustomerPayload customer, ShopifySyncOptions options, CancellationToken cancellationToken, bool force = false)
     {
         var store = delivery.Store;

@@ -52,6 +52,38 @@ public sealed class BatchApplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task New_customers_are_created_together_beside_a_known_email_and_a_customer_delivered_twice()
+    {
+        // Customer 2's email belongs to a user already; customer 4 is delivered twice. The others are new to the site.
+        await _site.WithUsersAsync(async users => (await users.CreateAsync(new IdentityUser { UserName = Email(2), Email = Email(2) })).Succeeded);
+        await DeliverAsync(0, 6);
+        await DeliverAsync(4, 1, "-again");
+
+        Assert.Equal(7, await RunWorkerOnceAsync());
+
+        foreach (var (webhookId, outcome) in new[] { (0, "created"), (1, "created"), (2, "linked"), (3, "created"), (4, "created"), (5, "created") }.Select(p => (WebhookId(p.Item1), p.Item2)).Append((WebhookId(4) + "-again", "unchanged")))
+        {
+            var item = Assert.Single(await _site.ItemsWithWebhookIdAsync(webhookId));
+            Assert.Equal((WorkStatus.Succeeded, outcome, 1), (item.Status, item.Outcome, item.Attempts));
+        }
+
+        for (var n = 0; n < 6; n++)
+        {
+            var (user, claims) = await UserAsync(n);
+            Assert.NotNull(user);
+            Assert.Equal((FirstCustomer + n).ToString(CultureInfo.InvariantCulture), Assert.Single(claims, c => c.Type == ShopifyUserClaims.ShopifyId).Value);
+            // The existing user (2) keeps what it had and gets Shopify's values for its blanks.
+            Assert.Equal(Phone(n), user.PhoneNumber);
+            Assert.Equal("Steve", Assert.Single(claims, c => c.Type == ShopifyUserClaims.GivenName).Value);
+        }
+
+        Assert.Equal(6, await _site.WithUsersAsync(users => Task.FromResult(users.Users.Count())));
+        await using var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Equal(6, await db.Links.CountAsync());
+        Assert.Equal(7, await db.SyncLog.CountAsync());
+    }
+
+    [Fact]
     public async Task An_item_failing_mid_batch_is_undone_in_both_databases_and_retried_alone()
     {
         // Customer 3's link cannot be stored: by then its user has been created, and must be rolled back.
@@ -115,7 +147,7 @@ public sealed class BatchApplyTests : IAsyncLifetime
         return await worker.RunOnceAsync(CancellationToken.None);
     }
 
-    private async Task DeliverAsync(int first, int count)
+    private async Task DeliverAsync(int first, int count, string webhookSuffix = "")
     {
         for (var n = first; n < first + count; n++)
         {
@@ -123,7 +155,7 @@ public sealed class BatchApplyTests : IAsyncLifetime
                 .Replace("1073339470", (FirstCustomer + n).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("steve.lastnameson@example.com", Email(n), StringComparison.Ordinal)
                 .Replace("+15142546011", Phone(n), StringComparison.Ordinal);
-            using var response = await _site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Encoding.UTF8.GetBytes(body), WebhookId(n));
+            using var response = await _site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Encoding.UTF8.GetBytes(body), WebhookId(n) + webhookSuffix);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
     }
