@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -53,28 +55,11 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
 
     /// <returns>False when the lease was lost (another node now owns the item).</returns>
     public async Task<bool> CompleteAsync(WorkItem item, string owner, string outcome, long? customerId, string? userId, CancellationToken cancellationToken)
-    {
-        var now = UnixTime.From(time.GetUtcNow());
-        await using var unit = await database.JoinAsync(cancellationToken);
-        var db = unit.Db;
-        var updated = await db.WorkItems
-            .Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Status == WorkStatus.Processing)
-            .ExecuteUpdateAsync(
-                set => set
-                    .SetProperty(w => w.Status, WorkStatus.Succeeded)
-                    .SetProperty(w => w.Outcome, outcome)
-                    .SetProperty(w => w.CustomerId, w => customerId ?? w.CustomerId)
-                    .SetProperty(w => w.UserId, w => userId ?? w.UserId)
-                    .SetProperty(w => w.ProcessedAt, now)
-                    .SetProperty(w => w.LeaseOwner, (string?)null)
-                    .SetProperty(w => w.LeaseExpiresAt, (long?)null)
-                    .SetProperty(w => w.LastError, (string?)null),
-                cancellationToken);
-        return updated == 1;
-    }
+        => (await CompleteManyAsync([(item, outcome, customerId, userId)], owner, cancellationToken))[0];
 
     /// <summary>
-    /// <see cref="CompleteAsync"/> for many items with one prepared statement (in the running batch, if any).
+    /// Marks items succeeded with their outcome, one prepared statement for all of them (in the running batch, if any).
+    /// An item whose lease this owner no longer holds is left alone.
     /// </summary>
     /// <returns>Per item, false when its lease was lost.</returns>
     public async Task<bool[]> CompleteManyAsync(IReadOnlyList<(WorkItem Item, string Outcome, long? CustomerId, string? UserId)> done, string owner, CancellationToken cancellationToken)
@@ -98,12 +83,12 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
                   user_id = COALESCE(@user_id, user_id), processed_at = @now, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
                 WHERE id = @id AND lease_owner = @owner AND status = {(int)WorkStatus.Processing}
                 """;
-            var id = Parameter(command, "@id", null);
-            var outcome = Parameter(command, "@outcome", null);
-            var customerId = Parameter(command, "@customer_id", null);
-            var userId = Parameter(command, "@user_id", null);
-            Parameter(command, "@owner", owner);
-            Parameter(command, "@now", now);
+            var id = Parameter(command, "@id", DbType.Int64, null);
+            var outcome = Parameter(command, "@outcome", DbType.String, null);
+            var customerId = Parameter(command, "@customer_id", DbType.Int64, null);
+            var userId = Parameter(command, "@user_id", DbType.String, null);
+            Parameter(command, "@owner", DbType.String, owner);
+            Parameter(command, "@now", DbType.Int64, now);
             for (var i = 0; i < done.Count; i++)
             {
                 id.Value = done[i].Item.Id;
@@ -121,10 +106,11 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
         return kept;
     }
 
-    private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name, object? value)
+    private static DbParameter Parameter(DbCommand command, string name, DbType type, object? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
+        parameter.DbType = type;
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
         return parameter;

@@ -79,19 +79,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             return UserCreateResult.Taken();
         }
 
-        var user = new TUser();
-        await store.SetUserNameAsync(user, email, cancellationToken);
-        if (store is IUserEmailStore<TUser> emails)
-        {
-            await emails.SetEmailAsync(user, email, cancellationToken);
-        }
-
-        if (profile.Phone is not null && store is IUserPhoneNumberStore<TUser> phones)
-        {
-            await phones.SetPhoneNumberAsync(user, profile.Phone, cancellationToken);
-        }
-
-        SetNameProperties(user, profile, ProfileFields.FirstName | ProfileFields.LastName);
+        var user = await NewUserAsync(store, email, profile, cancellationToken);
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
         {
@@ -112,16 +100,41 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             await ChangeClaimsAsync(scope.ServiceProvider, users, user, [], nameClaims, cancellationToken);
         }
 
-        return UserCreateResult.Created(new SyncUser(
+        return UserCreateResult.Created(await CreatedUserAsync(users, store, user, email, profile, nameClaims, null, null));
+    }
+
+    /// <summary>A new, unsaved user with the profile's email (also its user name), phone and name properties.</summary>
+    private static async Task<TUser> NewUserAsync(IUserStore<TUser> store, string email, CustomerProfile profile, CancellationToken cancellationToken)
+    {
+        var user = new TUser();
+        await store.SetUserNameAsync(user, email, cancellationToken);
+        if (store is IUserEmailStore<TUser> emails)
+        {
+            await emails.SetEmailAsync(user, email, cancellationToken);
+        }
+
+        if (profile.Phone is not null && store is IUserPhoneNumberStore<TUser> phones)
+        {
+            await phones.SetPhoneNumberAsync(user, profile.Phone, cancellationToken);
+        }
+
+        SetNameProperties(user, profile, ProfileFields.FirstName | ProfileFields.LastName);
+        return user;
+    }
+
+    /// <summary>What the sync knows of a user it has just created, without reading it back.</summary>
+    private static async Task<SyncUser> CreatedUserAsync(UserManager<TUser> users, IUserStore<TUser> store, TUser user, string email, CustomerProfile profile, List<Claim> claims, string? storeHandle, long? customerId)
+        => new(
             await users.GetUserIdAsync(user),
             store is IUserEmailStore<TUser> ? email : null,
             DisplayNameProperty?.GetValue(user) as string,
-            FirstNameProperty is not null ? FirstNameProperty.GetValue(user) as string : nameClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.GivenName)?.Value,
-            LastNameProperty is not null ? LastNameProperty.GetValue(user) as string : nameClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.FamilyName)?.Value,
+            FirstNameProperty is not null ? FirstNameProperty.GetValue(user) as string : claims.FirstOrDefault(c => c.Type == ShopifyUserClaims.GivenName)?.Value,
+            LastNameProperty is not null ? LastNameProperty.GetValue(user) as string : claims.FirstOrDefault(c => c.Type == ShopifyUserClaims.FamilyName)?.Value,
             store is IUserPhoneNumberStore<TUser> ? profile.Phone : null,
-            null,
-            new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase)));
-    }
+            storeHandle is null ? customerId : null,
+            storeHandle is not null && customerId is { } id
+                ? new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase) { [storeHandle] = id }
+                : new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase));
 
     public async Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken)
     {
@@ -205,7 +218,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         var users = Manager(scope);
         var store = scope.ServiceProvider.GetRequiredService<IUserStore<TUser>>();
         var autoSave = store.GetType().GetProperty("AutoSaveChanges", BindingFlags.Public | BindingFlags.Instance);
-        if (ContextOf(store) is not { } context || store is not IUserClaimStore<TUser> claims || store is not IUserEmailStore<TUser> emails
+        if (ContextOf(store) is not { } context || store is not IUserClaimStore<TUser> claims || store is not IUserEmailStore<TUser>
             || autoSave is not { CanRead: true, CanWrite: true } || autoSave.PropertyType != typeof(bool))
         {
             return null;
@@ -225,15 +238,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
                 }
 
                 var email = profile.Email.Trim();
-                var user = new TUser();
-                await store.SetUserNameAsync(user, email, cancellationToken);
-                await emails.SetEmailAsync(user, email, cancellationToken);
-                if (profile.Phone is not null && store is IUserPhoneNumberStore<TUser> phones)
-                {
-                    await phones.SetPhoneNumberAsync(user, profile.Phone, cancellationToken);
-                }
-
-                SetNameProperties(user, profile, ProfileFields.FirstName | ProfileFields.LastName);
+                var user = await NewUserAsync(store, email, profile, cancellationToken);
 
                 // Validates, normalizes and adds the user to the context; the store does not save.
                 if (!(await users.CreateAsync(user)).Succeeded)
@@ -244,15 +249,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
                 var userClaims = NewNameClaims(profile);
                 userClaims.Add(new Claim(ShopifyUserClaims.ShopifyIdFor(storeHandle), customerId.ToString(CultureInfo.InvariantCulture)));
                 await claims.AddClaimsAsync(user, userClaims, cancellationToken);
-                created[i] = new SyncUser(
-                    await users.GetUserIdAsync(user),
-                    email,
-                    DisplayNameProperty?.GetValue(user) as string,
-                    FirstNameProperty is not null ? FirstNameProperty.GetValue(user) as string : userClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.GivenName)?.Value,
-                    LastNameProperty is not null ? LastNameProperty.GetValue(user) as string : userClaims.FirstOrDefault(c => c.Type == ShopifyUserClaims.FamilyName)?.Value,
-                    store is IUserPhoneNumberStore<TUser> ? profile.Phone : null,
-                    storeHandle is null ? customerId : null,
-                    storeHandle is null ? new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase) : new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase) { [storeHandle] = customerId });
+                created[i] = await CreatedUserAsync(users, store, user, email, profile, userClaims, storeHandle, customerId);
             }
 
             try
