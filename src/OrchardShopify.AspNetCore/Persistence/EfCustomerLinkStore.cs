@@ -24,7 +24,7 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
         ArgumentNullException.ThrowIfNull(links);
         await using var unit = await database.JoinAsync(cancellationToken);
         unit.Db.Links.AddRange(links.Select(ToRow));
-        await unit.Db.SaveChangesAsync(cancellationToken);
+        await AddedRowWriter.SaveAsync(unit.Db, cancellationToken);
     }
 
     public async Task<CustomerLink?> FindByCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog, IBulkSyncLog
         ArgumentNullException.ThrowIfNull(entries);
         await using var unit = await database.JoinAsync(cancellationToken);
         unit.Db.SyncLog.AddRange(entries.Select(ToRow));
-        await unit.Db.SaveChangesAsync(cancellationToken);
+        await AddedRowWriter.SaveAsync(unit.Db, cancellationToken);
     }
 
     private static SyncLogRow ToRow(SyncLogEntry entry) => new()

@@ -208,7 +208,8 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
     /// <summary>
     /// Each user goes through <see cref="UserManager{TUser}.CreateAsync(TUser)"/> (the host's validators, normalization,
     /// security stamp) with the EF Core store's automatic save turned off, gets its name and Shopify id claims, and
-    /// all of them are saved in one <c>SaveChanges</c>. Needs an EF Core store (its <c>AutoSaveChanges</c> and
+    /// all of them are saved together: one prepared INSERT per table (<see cref="AddedRowWriter"/>), or one
+    /// <c>SaveChanges</c> when the context has interceptors or mappings that writer leaves to EF Core. Needs an EF Core store (its <c>AutoSaveChanges</c> and
     /// <c>Context</c>) with claims; otherwise null.
     /// </summary>
     async Task<IReadOnlyList<SyncUser?>?> IBulkUserDirectory.CreateLinkedAsync(IReadOnlyList<NewLinkedUser> entries, CancellationToken cancellationToken)
@@ -254,7 +255,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
 
             try
             {
-                await context.SaveChangesAsync(cancellationToken);
+                await AddedRowWriter.SaveAsync(context, cancellationToken);
             }
             finally
             {

@@ -1,0 +1,320 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace OrchardShopify.AspNetCore.Persistence;
+
+/// <summary>
+/// Saves a context whose only changes are new rows: one INSERT statement per table, prepared once and run for every
+/// row (sent as one <see cref="DbBatch"/> where the provider has batches), instead of SaveChanges' per-entity command
+/// pipeline. The rows are the ones SaveChanges would write – every mapped column from the entry's current value
+/// through the column's type mapping, store-generated columns left to the database when they hold no value – and
+/// the written entries are detached: nothing is read back. Principal tables are written before their dependents,
+/// inside the context's transaction (behind a savepoint when it uses them) or a transaction of its own.
+/// <para>
+/// Anything it cannot write exactly as SaveChanges would goes to SaveChanges unchanged: a modified or deleted entry,
+/// an owned, complex, inherited, table-sharing or self-referencing entity type, a SaveChanges or command interceptor,
+/// or a context type that overrides SaveChanges.
+/// </para>
+/// </summary>
+internal static class AddedRowWriter
+{
+    private static readonly ConcurrentDictionary<IEntityType, TableShape?> Shapes = new();
+    private static readonly ConcurrentDictionary<Type, bool> OverridesSaveChanges = new();
+    private const string Savepoint = "shopify_added_rows";
+
+    /// <summary>Saves the context's changes; returns the number of rows written (as SaveChanges does).</summary>
+    public static async Task<int> SaveAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var plan = Plan(context);
+        if (plan is null)
+        {
+            return await context.SaveChangesAsync(cancellationToken);
+        }
+
+        var database = context.Database;
+        await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var owned = database.CurrentTransaction is null ? await database.BeginTransactionAsync(cancellationToken) : null;
+            var transaction = owned ?? database.CurrentTransaction!;
+            var savepoint = owned is null && database.AutoSavepointsEnabled && transaction.SupportsSavepoints;
+            if (savepoint)
+            {
+                await transaction.CreateSavepointAsync(Savepoint, cancellationToken);
+            }
+
+            try
+            {
+                try
+                {
+                    await WriteAsync(context, transaction.GetDbTransaction(), plan, cancellationToken);
+                }
+                catch (DbException ex)
+                {
+                    throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", ex);
+                }
+
+                if (owned is not null)
+                {
+                    await owned.CommitAsync(cancellationToken);
+                }
+                else if (savepoint)
+                {
+                    await transaction.ReleaseSavepointAsync(Savepoint, cancellationToken);
+                }
+            }
+            catch when (savepoint)
+            {
+                await transaction.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
+                throw;
+            }
+            finally
+            {
+                if (owned is not null)
+                {
+                    await owned.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
+
+        var written = 0;
+        foreach (var group in plan)
+        {
+            foreach (var entry in group.Entries)
+            {
+                entry.State = EntityState.Detached;
+                written++;
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>The added entries by table, principals first; null when SaveChanges must do the work.</summary>
+    private static List<TableRows>? Plan(DbContext context)
+    {
+        if (!context.Database.IsRelational()
+            || OverridesSaveChanges.GetOrAdd(context.GetType(), HasSaveChangesOverride)
+            || context.GetService<IInterceptors>() is not { } interceptors
+            || interceptors.Aggregate<ISaveChangesInterceptor>() is not null
+            || interceptors.Aggregate<IDbCommandInterceptor>() is not null)
+        {
+            return null;
+        }
+
+        var byType = new Dictionary<IEntityType, TableRows>();
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Unchanged or EntityState.Detached:
+                    continue;
+                case EntityState.Added:
+                    break;
+                default:
+                    return null;
+            }
+
+            var type = entry.Metadata;
+            if (!byType.TryGetValue(type, out var rows))
+            {
+                if (Shapes.GetOrAdd(type, ShapeOf) is not { } shape)
+                {
+                    return null;
+                }
+
+                byType[type] = rows = new TableRows(shape, []);
+            }
+
+            rows.Entries.Add(entry);
+        }
+
+        if (byType.Count == 0)
+        {
+            return null;
+        }
+
+        // Principals before dependents; a cycle between tables is left to SaveChanges.
+        var ordered = new List<TableRows>(byType.Count);
+        var pending = byType.Values.ToList();
+        while (pending.Count > 0)
+        {
+            var ready = pending.FirstOrDefault(rows => !rows.Shape.Principals.Any(p => pending.Any(other => !ReferenceEquals(other, rows) && other.Shape.EntityType == p)));
+            if (ready is null)
+            {
+                return null;
+            }
+
+            ordered.Add(ready);
+            pending.Remove(ready);
+        }
+
+        return ordered;
+    }
+
+    private static async Task WriteAsync(DbContext context, DbTransaction transaction, List<TableRows> plan, CancellationToken cancellationToken)
+    {
+        var connection = context.Database.GetDbConnection();
+        var timeout = context.Database.GetCommandTimeout();
+        var sql = context.GetService<ISqlGenerationHelper>();
+        await using var parameters = connection.CreateCommand();
+        foreach (var (shape, entries) in plan)
+        {
+            // Rows leaving different store-generated columns to the database need different statements.
+            foreach (var statement in entries.GroupBy(shape.ColumnsOf))
+            {
+                var columns = shape.Columns.Where((_, i) => (statement.Key & (1UL << i)) != 0).ToList();
+                var text = shape.InsertSql(sql, columns);
+                if (connection.CanCreateBatch)
+                {
+                    await using var batch = connection.CreateBatch();
+                    batch.Transaction = transaction;
+                    if (timeout is { } batchTimeout)
+                    {
+                        batch.Timeout = batchTimeout;
+                    }
+
+                    foreach (var entry in statement)
+                    {
+                        var command = batch.CreateBatchCommand();
+                        command.CommandText = text;
+                        Bind(command.Parameters, parameters, sql, columns, entry);
+                        batch.BatchCommands.Add(command);
+                    }
+
+                    await batch.ExecuteNonQueryAsync(cancellationToken);
+                    foreach (var command in batch.BatchCommands)
+                    {
+                        ExpectOneRow(command.RecordsAffected, shape);
+                    }
+                }
+                else
+                {
+                    await using var command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = text;
+                    if (timeout is { } commandTimeout)
+                    {
+                        command.CommandTimeout = commandTimeout;
+                    }
+
+                    foreach (var entry in statement)
+                    {
+                        command.Parameters.Clear();
+                        Bind(command.Parameters, parameters, sql, columns, entry);
+                        ExpectOneRow(await command.ExecuteNonQueryAsync(cancellationToken), shape);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Bind(DbParameterCollection target, DbCommand factory, ISqlGenerationHelper sql, List<Column> columns, EntityEntry entry)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var column = columns[i];
+            target.Add(column.Mapping.CreateParameter(factory, sql.GenerateParameterName(ParameterName(i)), entry.Property(column.Property).CurrentValue, column.Property.IsNullable));
+        }
+    }
+
+    private static void ExpectOneRow(int affected, TableShape shape)
+    {
+        if (affected != 1)
+        {
+            throw new DbUpdateException($"An insert into {shape.Table} affected {affected} rows instead of 1.");
+        }
+    }
+
+    private static string ParameterName(int index) => "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool HasSaveChangesOverride(Type contextType)
+        => contextType.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Any(m => m.Name is nameof(DbContext.SaveChanges) or nameof(DbContext.SaveChangesAsync) && m.GetBaseDefinition().DeclaringType == typeof(DbContext) && m.DeclaringType != typeof(DbContext));
+
+    /// <summary>How an entity type's rows are inserted, or null when only SaveChanges can write it.</summary>
+    private static TableShape? ShapeOf(IEntityType type)
+    {
+        if (type.IsOwned() || type.BaseType is not null || type.GetDirectlyDerivedTypes().Any() || type.GetComplexProperties().Any()
+            || type.GetNavigations().Any(n => n.TargetEntityType.IsOwned())
+            || type.GetForeignKeys().Any(fk => fk.PrincipalEntityType == type)
+            || type.GetTableMappings().ToList() is not [var mapping]
+            || mapping.Table.EntityTypeMappings.Count() != 1)
+        {
+            return null;
+        }
+
+        var columns = mapping.ColumnMappings
+            .Select(c => new Column(c.Property, c.Column.Name, c.TypeMapping, c.Property.ValueGenerated.HasFlag(ValueGenerated.OnAdd)))
+            .ToList();
+        if (columns.Count is 0 or > 64 || columns.Count != type.GetProperties().Count())
+        {
+            return null;
+        }
+
+        var table = mapping.Table;
+        return new TableShape(type, table.Name, table.Schema, columns, type.GetForeignKeys().Select(fk => fk.PrincipalEntityType).Distinct().ToList());
+    }
+
+    private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping, bool StoreGenerated);
+
+    private sealed record TableRows(TableShape Shape, List<EntityEntry> Entries);
+
+    private sealed class TableShape(IEntityType entityType, string table, string? schema, List<Column> columns, List<IEntityType> principals)
+    {
+        private readonly ConcurrentDictionary<(ISqlGenerationHelper, ulong), string> _statements = new();
+
+        public IEntityType EntityType { get; } = entityType;
+
+        public string Table { get; } = table;
+
+        public List<Column> Columns { get; } = columns;
+
+        public List<IEntityType> Principals { get; } = principals;
+
+        /// <summary>The columns the row writes, as bits: a store-generated column is left out while it holds a temporary value or its sentinel.</summary>
+        public ulong ColumnsOf(EntityEntry entry)
+        {
+            var bits = 0UL;
+            for (var i = 0; i < Columns.Count; i++)
+            {
+                var column = Columns[i];
+                if (column.StoreGenerated)
+                {
+                    var property = entry.Property(column.Property);
+                    if (property.IsTemporary || Equals(property.CurrentValue, column.Property.Sentinel))
+                    {
+                        continue;
+                    }
+                }
+
+                bits |= 1UL << i;
+            }
+
+            return bits;
+        }
+
+        public string InsertSql(ISqlGenerationHelper sql, List<Column> written)
+        {
+            var key = written.Aggregate(0UL, (bits, c) => bits | (1UL << Columns.IndexOf(c)));
+            return _statements.GetOrAdd((sql, key), _ =>
+            {
+                var names = string.Join(", ", written.Select(c => sql.DelimitIdentifier(c.Name)));
+                var values = string.Join(", ", written.Select((_, i) => sql.GenerateParameterNamePlaceholder(ParameterName(i))));
+                var target = sql.DelimitIdentifier(Table, schema);
+                return written.Count == 0 ? $"INSERT INTO {target} DEFAULT VALUES" : $"INSERT INTO {target} ({names}) VALUES ({values})";
+            });
+        }
+    }
+}

@@ -1,0 +1,262 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.Testing.Hosting.Postgres;
+
+namespace OrchardShopify.AspNetCore.Tests.Persistence;
+
+/// <summary>
+/// New rows written by <see cref="AddedRowWriter"/> are the rows SaveChanges writes (a host's own user type with a
+/// converted enum, a nullable date, a column with a database default and a shadow column; Identity claims with
+/// their generated ids), and whatever it cannot write goes to SaveChanges.
+/// </summary>
+public sealed class AddedRowWriterTests
+{
+    [Fact]
+    public async Task New_users_and_claims_are_the_rows_SaveChanges_writes_and_are_no_longer_tracked()
+    {
+        await using var expected = await MemberDatabase.SqliteAsync();
+        await using var actual = await MemberDatabase.SqliteAsync();
+
+        await using (var db = expected.Context())
+        {
+            AddMembers(db);
+            Assert.Equal(7, await db.SaveChangesAsync());
+        }
+
+        await using (var db = actual.Context())
+        {
+            AddMembers(db);
+            Assert.Equal(7, await AddedRowWriter.SaveAsync(db, CancellationToken.None));
+
+            // Written and forgotten: SaveChanges would have kept them as unchanged entries.
+            Assert.Empty(db.ChangeTracker.Entries());
+        }
+
+        var users = await actual.RowsAsync(UsersQuery);
+        Assert.Equal(await expected.RowsAsync(UsersQuery), users);
+        Assert.Equal(await expected.RowsAsync(ClaimsQuery), await actual.RowsAsync(ClaimsQuery));
+
+        // The database default applies where the value was left unset, the enum is stored by name, the shadow column is written.
+        Assert.Contains(users, row => row.StartsWith("m-1|ada@example.com|ADA@EXAMPLE.COM|Gold|", StringComparison.Ordinal) && row.EndsWith("|10|import", StringComparison.Ordinal));
+        Assert.Contains(users, row => row.StartsWith("m-2|grace@example.com|GRACE@EXAMPLE.COM|Basic|<null>|", StringComparison.Ordinal) && row.EndsWith("|250|<null>", StringComparison.Ordinal));
+        Assert.Equal(["m-1|given_name|Ada", "m-1|shopify_id|7000000001", "m-2|shopify_id|7000000002", "m-3|shopify_id|7000000003"], await actual.RowsAsync(ClaimsQuery));
+    }
+
+    [PostgresFact]
+    public async Task On_PostgreSQL_the_rows_are_sent_as_one_batch_and_are_the_rows_SaveChanges_writes()
+    {
+        await using var expectedDatabase = await ScratchPostgresDatabase.CreateAsync();
+        await using var actualDatabase = await ScratchPostgresDatabase.CreateAsync();
+        await using var expected = await MemberDatabase.PostgresAsync(expectedDatabase.ConnectionString);
+        await using var actual = await MemberDatabase.PostgresAsync(actualDatabase.ConnectionString);
+
+        await using (var db = expected.Context())
+        {
+            AddMembers(db);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = actual.Context())
+        {
+            Assert.True(db.Database.GetDbConnection().CanCreateBatch);
+            AddMembers(db);
+            Assert.Equal(7, await AddedRowWriter.SaveAsync(db, CancellationToken.None));
+            Assert.Empty(db.ChangeTracker.Entries());
+        }
+
+        Assert.Equal(3, (await actual.RowsAsync(UsersQuery)).Count);
+        Assert.Equal(await expected.RowsAsync(UsersQuery), await actual.RowsAsync(UsersQuery));
+        Assert.Equal(await expected.RowsAsync(ClaimsQuery), await actual.RowsAsync(ClaimsQuery));
+    }
+
+    [Fact]
+    public async Task A_context_with_a_SaveChanges_interceptor_is_saved_by_SaveChanges()
+    {
+        var interceptor = new CountingSaveInterceptor();
+        await using var database = await MemberDatabase.SqliteAsync(interceptor);
+        await using (var db = database.Context())
+        {
+            AddMembers(db);
+            Assert.Equal(7, await AddedRowWriter.SaveAsync(db, CancellationToken.None));
+            Assert.Equal(1, interceptor.Saves);
+            Assert.All(db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        }
+
+        Assert.Equal(3, (await database.RowsAsync(UsersQuery)).Count);
+    }
+
+    [Fact]
+    public async Task A_pending_modification_sends_the_whole_save_to_SaveChanges()
+    {
+        await using var database = await MemberDatabase.SqliteAsync();
+        await using (var db = database.Context())
+        {
+            db.Users.Add(NewMember("m-9", "linus@example.com"));
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = database.Context())
+        {
+            var existing = await db.Users.SingleAsync(u => u.Id == "m-9");
+            existing.Email = "linus@example.org";
+            AddMembers(db);
+            Assert.Equal(8, await AddedRowWriter.SaveAsync(db, CancellationToken.None));
+        }
+
+        var users = await database.RowsAsync(UsersQuery);
+        Assert.Equal(4, users.Count);
+        Assert.Contains(users, row => row.StartsWith("m-9|linus@example.org|", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_refused_row_fails_the_save_as_SaveChanges_does_and_leaves_none_of_its_rows_in_the_open_transaction()
+    {
+        await using var database = await MemberDatabase.SqliteAsync();
+        await using (var db = database.Context())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Users.Add(NewMember("m-0", "first@example.com"));
+            await AddedRowWriter.SaveAsync(db, CancellationToken.None);
+
+            // m-1 to m-3 go in before the duplicate user name of m-4 is refused.
+            AddMembers(db);
+            db.Users.Add(NewMember("m-4", "ada@example.com"));
+            var failure = await Assert.ThrowsAsync<DbUpdateException>(() => AddedRowWriter.SaveAsync(db, CancellationToken.None));
+            Assert.True(SyncDatabase.IsUniqueViolation(failure));
+
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(["m-0|first@example.com|FIRST@EXAMPLE.COM|Basic|<null>|<null>|10|<null>"], await database.RowsAsync(UsersQuery));
+        Assert.Empty(await database.RowsAsync(ClaimsQuery));
+    }
+
+    private const string UsersQuery = """
+        SELECT "Id", "Email", "NormalizedEmail", "Tier", "JoinedAt", "PhoneNumber", "Points", "Source"
+        FROM "AspNetUsers" ORDER BY "Id"
+        """;
+
+    // Claim ids are the database's: compared by what they hold.
+    private const string ClaimsQuery = """SELECT "UserId", "ClaimType", "ClaimValue" FROM "AspNetUserClaims" ORDER BY "UserId", "ClaimType" """;
+
+    private static void AddMembers(MemberContext db)
+    {
+        var ada = NewMember("m-1", "ada@example.com");
+        ada.Tier = MemberTier.Gold;
+        ada.JoinedAt = new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero);
+        ada.PhoneNumber = "+447700900123";
+        var grace = NewMember("m-2", "grace@example.com");
+        grace.Points = 250;
+        var alan = NewMember("m-3", "alan@example.com");
+        db.Users.AddRange(ada, grace, alan);
+        db.Entry(ada).Property("Source").CurrentValue = "import";
+        db.UserClaims.AddRange(
+            new IdentityUserClaim<string> { UserId = "m-1", ClaimType = "shopify_id", ClaimValue = "7000000001" },
+            new IdentityUserClaim<string> { UserId = "m-1", ClaimType = "given_name", ClaimValue = "Ada" },
+            new IdentityUserClaim<string> { UserId = "m-2", ClaimType = "shopify_id", ClaimValue = "7000000002" },
+            new IdentityUserClaim<string> { UserId = "m-3", ClaimType = "shopify_id", ClaimValue = "7000000003" });
+    }
+
+    private static Member NewMember(string id, string email) => new()
+    {
+        Id = id,
+        UserName = email,
+        NormalizedUserName = email.ToUpperInvariant(),
+        Email = email,
+        NormalizedEmail = email.ToUpperInvariant(),
+        SecurityStamp = "STAMP-" + id,
+        ConcurrencyStamp = "CONCURRENCY-" + id,
+    };
+
+    public enum MemberTier
+    {
+        Basic,
+        Gold,
+    }
+
+    public sealed class Member : IdentityUser
+    {
+        public MemberTier Tier { get; set; }
+
+        public DateTimeOffset? JoinedAt { get; set; }
+
+        public int Points { get; set; }
+    }
+
+    public sealed class MemberContext(DbContextOptions<MemberContext> options) : IdentityDbContext<Member>(options)
+    {
+        protected override void OnModelCreating(ModelBuilder builder)
+        {
+            base.OnModelCreating(builder);
+            builder.Entity<Member>(member =>
+            {
+                member.Property(m => m.Tier).HasConversion<string>().HasMaxLength(16);
+                member.Property(m => m.Points).HasDefaultValue(10);
+                member.Property<string>("Source").HasMaxLength(32);
+            });
+        }
+    }
+
+    private sealed class CountingSaveInterceptor : SaveChangesInterceptor
+    {
+        public int Saves { get; private set; }
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Saves++;
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    /// <summary>One database with the member model, and a way to read its rows back as text.</summary>
+    private sealed class MemberDatabase(DbConnection connection, DbContextOptions<MemberContext> options) : IAsyncDisposable
+    {
+        public static async Task<MemberDatabase> SqliteAsync(params IInterceptor[] interceptors)
+        {
+            var connection = new SqliteConnection("Data Source=:memory:");
+            await connection.OpenAsync();
+            return await CreateAsync(connection, new DbContextOptionsBuilder<MemberContext>().UseSqlite(connection).AddInterceptors(interceptors).Options);
+        }
+
+        public static async Task<MemberDatabase> PostgresAsync(string connectionString)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            return await CreateAsync(connection, new DbContextOptionsBuilder<MemberContext>().UseNpgsql(connection).Options);
+        }
+
+        private static async Task<MemberDatabase> CreateAsync(DbConnection connection, DbContextOptions<MemberContext> options)
+        {
+            await using (var db = new MemberContext(options))
+            {
+                await db.Database.EnsureCreatedAsync();
+            }
+
+            return new MemberDatabase(connection, options);
+        }
+
+        public MemberContext Context() => new(options);
+
+        public async Task<List<string>> RowsAsync(string query)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = query;
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "<null>" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+            }
+
+            return rows;
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+}
