@@ -27,6 +27,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
     private static readonly PropertyInfo? PhoneProperty = StringProperty("PhoneNumber");
     private static readonly PropertyInfo? DisplayNameProperty = StringProperty("DisplayName");
     private static readonly PropertyInfo? NormalizedEmailProperty = StringProperty("NormalizedEmail");
+    private static readonly PropertyInfo? NormalizedUserNameProperty = StringProperty("NormalizedUserName");
 
     public async Task<SyncUser?> FindByIdAsync(string userId, CancellationToken cancellationToken)
     {
@@ -230,6 +231,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         autoSave.SetValue(store, false);
         try
         {
+            using var absent = await AssumeAbsentAsync(users, entries, cancellationToken);
             for (var i = 0; i < entries.Count; i++)
             {
                 var (profile, storeHandle, customerId) = entries[i];
@@ -269,6 +271,27 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         }
 
         return created;
+    }
+
+    /// <summary>
+    /// With the sync's own user manager, the user names and emails of <paramref name="entries"/> that no user has
+    /// (two queries) are answered to its validators without a query each; null otherwise, or when personal data is
+    /// stored protected (the columns would not hold the plain values).
+    /// </summary>
+    private static async Task<IDisposable?> AssumeAbsentAsync(UserManager<TUser> users, IReadOnlyList<NewLinkedUser> entries, CancellationToken cancellationToken)
+    {
+        if (users is not ShopifySyncingUserManager<TUser> syncing || users.Options.Stores.ProtectPersonalData || !users.SupportsQueryableUsers
+            || NormalizedUserNameProperty is null || NormalizedEmailProperty is null)
+        {
+            return null;
+        }
+
+        var emails = entries.Where(e => !string.IsNullOrWhiteSpace(e.Profile.Email)).Select(e => e.Profile.Email!.Trim()).ToList();
+        var names = emails.Select(e => users.NormalizeName(e)!).ToHashSet(StringComparer.Ordinal);
+        var normalizedEmails = emails.Select(e => users.NormalizeEmail(e)!).ToHashSet(StringComparer.Ordinal);
+        names.ExceptWith(await ValuesInAsync(users.Users, NormalizedUserNameProperty, names, cancellationToken));
+        normalizedEmails.ExceptWith(await ValuesInAsync(users.Users, NormalizedEmailProperty, normalizedEmails, cancellationToken));
+        return syncing.AssumeAbsent(names, normalizedEmails);
     }
 
     /// <summary>The values of <paramref name="property"/> among <paramref name="values"/>, found by one query.</summary>

@@ -16,6 +16,8 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
     where TUser : class
 {
     private readonly OutboundPushScheduler _scheduler;
+    private HashSet<string>? _absentNames;
+    private HashSet<string>? _absentEmails;
 
     public ShopifySyncingUserManager(
         IUserStore<TUser> store,
@@ -41,6 +43,29 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A user name known to belong to nobody (<see cref="AssumeAbsent"/>) is answered without a query, once;
+    /// everything else is looked up as usual.
+    /// </summary>
+    public override Task<TUser?> FindByNameAsync(string userName)
+        => userName is not null && _absentNames?.Remove(NormalizeName(userName)) == true ? Task.FromResult<TUser?>(null) : base.FindByNameAsync(userName!);
+
+    /// <inheritdoc cref="FindByNameAsync"/>
+    public override Task<TUser?> FindByEmailAsync(string email)
+        => email is not null && _absentEmails?.Remove(NormalizeEmail(email)) == true ? Task.FromResult<TUser?>(null) : base.FindByEmailAsync(email!);
+
+    /// <summary>
+    /// Until the returned handle is disposed, the user validators' uniqueness look-ups of these normalized names and
+    /// emails – found by one query to belong to no user – are answered without a query, each once. For creating
+    /// many users together; a name or email asked again goes to the store.
+    /// </summary>
+    internal IDisposable AssumeAbsent(IEnumerable<string> normalizedNames, IEnumerable<string> normalizedEmails)
+    {
+        _absentNames = new HashSet<string>(normalizedNames, StringComparer.Ordinal);
+        _absentEmails = new HashSet<string>(normalizedEmails, StringComparer.Ordinal);
+        return new AbsentScope(this);
     }
 
     protected override async Task<IdentityResult> UpdateUserAsync(TUser user)
@@ -70,6 +95,15 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
 #pragma warning restore CA1031
         {
             Log.ScheduleFailed(Logger, ex);
+        }
+    }
+
+    private sealed class AbsentScope(ShopifySyncingUserManager<TUser> manager) : IDisposable
+    {
+        public void Dispose()
+        {
+            manager._absentNames = null;
+            manager._absentEmails = null;
         }
     }
 

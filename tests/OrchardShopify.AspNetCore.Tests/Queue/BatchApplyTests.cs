@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
@@ -81,6 +84,34 @@ public sealed class BatchApplyTests : IAsyncLifetime
         await using var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
         Assert.Equal(6, await db.Links.CountAsync());
         Assert.Equal(7, await db.SyncLog.CountAsync());
+    }
+
+    [Fact]
+    public async Task The_user_names_and_emails_of_new_customers_are_checked_by_one_query_each_and_a_taken_user_name_still_refuses_its_customer()
+    {
+        // Customer 3's email is another user's user name: Identity refuses the user, and the item fails as it would alone.
+        await _site.WithUsersAsync(async users => (await users.CreateAsync(new IdentityUser { UserName = Email(3), Email = "someone-else@example.com" })).Succeeded);
+        await DeliverAsync(0, 8);
+
+        using var commands = new IdentityCommands(_site.IdentityDatabaseFile);
+        Assert.Equal(8, await RunWorkerOnceAsync());
+
+        var refused = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId(3)));
+        Assert.Equal((WorkStatus.Pending, 1), (refused.Status, refused.Attempts));
+        Assert.Contains("the email is taken but no user has it", refused.LastError, StringComparison.Ordinal);
+        foreach (var n in new[] { 0, 1, 2, 4, 5, 6, 7 })
+        {
+            Assert.Equal((WorkStatus.Succeeded, "created"), Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId(n))) is var item ? (item.Status, item.Outcome) : default);
+            Assert.NotNull((await UserAsync(n)).User);
+        }
+
+        Assert.Equal(8, await _site.WithUsersAsync(users => Task.FromResult(users.Users.Count())));
+
+        // One look-up of a single user name: Identity's validator asking about customer 3's, the one name found taken by
+        // the batch's query (the seven others are answered from it). A failed bulk step would have sent all eight one by
+        // one, each asking again. Customer 3's own attempt then goes through CreateAsync alone: one more.
+        Assert.Equal(2, commands.Count(sql => sql.Contains("\"NormalizedUserName\" = @", StringComparison.Ordinal)));
+        Assert.Equal(1, commands.Count(sql => sql.Contains("\"NormalizedUserName\" IN (", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -171,6 +202,58 @@ public sealed class BatchApplyTests : IAsyncLifetime
     private static string Email(int n) => $"batch-customer-{n}@example.com";
 
     private static string Phone(int n) => "+1514555" + (1000 + n).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The SQL of the commands EF Core runs on one Identity database while it is alive.</summary>
+    private sealed class IdentityCommands : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly string _file;
+        private readonly ConcurrentQueue<string> _sql = new();
+        private readonly List<IDisposable> _subscriptions = [];
+
+        public IdentityCommands(string file)
+        {
+            _file = file;
+            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+        }
+
+        public int Count(Func<string, bool> predicate) => _sql.Count(predicate);
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == DbLoggerCategory.Name)
+            {
+                lock (_subscriptions)
+                {
+                    _subscriptions.Add(value.Subscribe(this));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data
+                && data.Context?.Database.GetConnectionString()?.Contains(_file, StringComparison.Ordinal) == true)
+            {
+                _sql.Enqueue(data.Command.CommandText);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            lock (_subscriptions)
+            {
+                _subscriptions.ForEach(s => s.Dispose());
+            }
+        }
+    }
 
     private static async Task ExecuteAsync(string file, string sql)
     {
