@@ -4,7 +4,7 @@ using System.Net;
 namespace OrchardShopify.Bench.Ingest;
 
 /// <summary>Latencies in milliseconds, one per request, with the run's wall time.</summary>
-internal sealed class RunResult(double[] latenciesMs, int failures, TimeSpan elapsed, TimeSpan cpu = default)
+internal sealed class RunResult(double[] latenciesMs, int failures, TimeSpan elapsed, TimeSpan cpu = default, long jitMethods = 0)
 {
     private readonly double[] _sorted = [.. latenciesMs.Order()];
 
@@ -16,6 +16,9 @@ internal sealed class RunResult(double[] latenciesMs, int failures, TimeSpan ela
 
     /// <summary>Processor time of the whole process (load generator and server) during the run.</summary>
     public TimeSpan Cpu { get; } = cpu;
+
+    /// <summary>Methods the JIT compiled in the process during the run (first compilations and recompilations of hot code).</summary>
+    public long JitMethods { get; } = jitMethods;
 
     public double CpuMicrosecondsPerRequest => Cpu.TotalMilliseconds * 1000 / Math.Max(1, Requests);
 
@@ -47,6 +50,7 @@ internal static class LoadGenerator
         var next = -1;
         var failures = 0;
         var cpu = Environment.CpuUsage.TotalTime;
+        var jit = System.Runtime.JitInfo.GetCompiledMethodCount();
         var clock = Stopwatch.StartNew();
         var callers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -70,7 +74,7 @@ internal static class LoadGenerator
         }).ToArray();
         await Task.WhenAll(callers);
         clock.Stop();
-        return new RunResult(latencies, failures, clock.Elapsed, Environment.CpuUsage.TotalTime - cpu);
+        return new RunResult(latencies, failures, clock.Elapsed, Environment.CpuUsage.TotalTime - cpu, System.Runtime.JitInfo.GetCompiledMethodCount() - jit);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ internal static class Report
     public static string Ms(double value) => $"{value.ToString("0.00", CultureInfo.InvariantCulture)} ms";
 
     public static string Run(RunResult run) =>
-        $"{N(run.RequestsPerSecond)} requests/s, p50 {Ms(run.Percentile(50))}, p99 {Ms(run.Percentile(99))} ({N(run.Requests)} in {run.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s, {run.Failures} not 200){(run.Cpu > TimeSpan.Zero ? $", {N(run.CpuMicrosecondsPerRequest)} us CPU per request" : "")}";
+        $"{N(run.RequestsPerSecond)} requests/s, p50 {Ms(run.Percentile(50))}, p99 {Ms(run.Percentile(99))} ({N(run.Requests)} in {run.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s, {run.Failures} not 200){(run.Cpu > TimeSpan.Zero ? $", {N(run.CpuMicrosecondsPerRequest)} us CPU per request" : "")}{(run.JitMethods > 0 ? $", {N(run.JitMethods)} JIT compilations" : "")}";
 
     public static string Verdict(bool met) => met ? "met" : "NOT met";
 

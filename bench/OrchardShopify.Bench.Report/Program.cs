@@ -75,7 +75,7 @@ if (ingest is not null)
 
 if (applySqlite is not null)
 {
-    L($"| inbound apply ≥ 3,000 customers/s on SQLite | {N(applySqlite["site_rate"])} customers/s | {Verdict(applySqlite["site_rate"] >= 3000 && applySqlite["complete"] == 1)} |");
+    L($"| inbound apply ≥ 3,000 customers/s on SQLite (after warm-up rounds) | {N(applySqlite["site_rate"])} customers/s (first round in the process: {N(applySqlite["first_round_rate"])}/s) | {Verdict(applySqlite["site_rate"] >= 3000 && applySqlite["complete"] == 1)} |");
 }
 
 if (applyPostgres is not null)
@@ -169,7 +169,12 @@ L();
 L("The `customers/create` deliveries (new customer each) are stored through the site with workers off; the site is");
 L("stopped and a second host on the same data starts with workers on and default queue settings. The time runs from");
 L("that host's start until every inbox row is succeeded or dead-lettered; users, `shopify_id` claims, links and log");
-L("rows are counted at the end. Each new customer is an Identity user created without a password, its name claims,");
+L("rows are counted at the end. Before the measured round, the same steps run on other customers and databases of");
+L("their own in the same process (warm-up rounds, until one in which the JIT compiled fewer than 500 methods; at most");
+L("6 on SQLite, 1 on PostgreSQL): a process's first rounds run code the runtime compiles quickly, then instruments and");
+L("recompiles optimized on the same two cores, which on SQLite costs more than the work itself; the measured round is");
+L("what a site does once that is over. Each round prints its JIT compilations, and the first round's rate is kept in");
+L("the summary. Each new customer is an Identity user created without a password, its name claims,");
 L("a `shopify_id` claim, a link row, a sync log row and the item marked succeeded. The baseline is the engine alone");
 L("(`InboundCustomerSync` over the in-memory ports of `tests/OrchardShopify.Testing`) applying the same deliveries one");
 L("after another; it slows down as users accumulate, because the in-memory directory scans every user for the phone");
@@ -193,13 +198,13 @@ if (applySqlite is not null || applyPostgres is not null)
     Charts.Bars(Path.Combine(charts, "apply-rate.png"), "INBOUND APPLY, NEW CUSTOMERS/S", "CUSTOMERS/S", bars, (3000, "TARGET 3,000/S (SQLITE)"));
     L("![Inbound apply rate](benchmarks/apply-rate.png)");
     L();
-    L("| | customers/s | CPU per customer | users / claims / links | ratio to the engine alone |");
-    L("|---|---|---|---|---|");
+    L("| | customers/s | CPU per customer | first warm-up round | users / claims / links | ratio to the engine alone |");
+    L("|---|---|---|---|---|---|");
     foreach (var (name, figures) in new[] { ("SQLite", applySqlite), ("PostgreSQL", applyPostgres) })
     {
         if (figures is not null)
         {
-            L($"| {name} | {N(figures["site_rate"])}{(figures["complete"] == 1 ? "" : " (stopped at the time limit)")} | {N(figures["cpu_us_per_customer"])} µs | {N(figures["users"])} / {N(figures["claims"])} / {N(figures["links"])} | {figures["site_rate"] / figures["engine_rate"]:0.000} |");
+            L($"| {name} | {N(figures["site_rate"])}{(figures["complete"] == 1 ? "" : " (stopped at the time limit)")} | {N(figures["cpu_us_per_customer"])} µs | {N(figures["first_round_rate"])}/s, {N(figures["first_round_cpu_us_per_customer"])} µs | {N(figures["users"])} / {N(figures["claims"])} / {N(figures["links"])} | {figures["site_rate"] / figures["engine_rate"]:0.000} |");
         }
     }
 
