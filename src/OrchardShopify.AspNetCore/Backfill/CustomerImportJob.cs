@@ -188,6 +188,10 @@ internal sealed class CustomerImportJob(
 
         bool Current(ShopifyCustomer c) => applied.TryGetValue(c.Id, out var at) && at >= UnixTime.From(c.UpdatedAt);
 
+        // Customers new to the site are created and linked together at the start of the first transaction; the results
+        // hold only while that transaction's writes do.
+        var created = new InboundResult?[chunk.Count];
+        var createdTogether = false;
         var next = 0;
         while (next < chunk.Count)
         {
@@ -220,9 +224,22 @@ internal sealed class CustomerImportJob(
                 batch.Enter();
                 try
                 {
+                    if (!createdTogether)
+                    {
+                        createdTogether = true;
+                        await CreateTogetherAsync(chunk, next, Current, created, cancellationToken);
+                    }
+
                     while (next < chunk.Count && (next == start || time.GetElapsedTime(began) < SyncWorker.MaxTransactionTime))
                     {
+                        var index = next;
                         var customer = chunk[next++];
+                        if (created[index] is { } together)
+                        {
+                            outcomes.Add((customer, together, null));
+                            continue;
+                        }
+
                         if (Current(customer))
                         {
                             // A failure here ends the transaction uncommitted (caught below).
@@ -259,6 +276,8 @@ internal sealed class CustomerImportJob(
 
             if (!committed)
             {
+                // Whatever was created together went with the transaction.
+                Array.Clear(created);
                 for (var i = start; i < next; i++)
                 {
                     await ApplyAsync(chunk[i], log, cancellationToken);
@@ -278,6 +297,25 @@ internal sealed class CustomerImportJob(
                     await RecordAsync(customer, result!, log, cancellationToken);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="created"/> for the customers from <paramref name="from"/> on that the inbound rules create a
+    /// user for and that can be created together (<see cref="InboundCustomerSync.ApplyNewCustomerStatesAsync"/>).
+    /// </summary>
+    private async Task CreateTogetherAsync(List<ShopifyCustomer> chunk, int from, Func<ShopifyCustomer, bool> current, InboundResult?[] created, CancellationToken cancellationToken)
+    {
+        var indexes = Enumerable.Range(from, chunk.Count - from).Where(i => !current(chunk[i])).ToList();
+        if (indexes.Count == 0)
+        {
+            return;
+        }
+
+        var results = await inbound.ApplyNewCustomerStatesAsync(store, indexes.Select(i => chunk[i]).ToList(), cancellationToken);
+        for (var i = 0; i < indexes.Count; i++)
+        {
+            created[indexes[i]] = results[i];
         }
     }
 

@@ -95,13 +95,7 @@ public sealed partial class InboundCustomerSync
             return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: "Inbound sync is turned off.") { Reason = InboundSkipReasons.InboundOff };
         }
 
-        var profile = customer.Profile;
-        var payload = new CustomerPayload(
-            customer.Id, ShopifyGid.Customer(customer.Id), profile.Email, profile.FirstName, profile.LastName, profile.Phone,
-            null, null, null, null, null, null, customer.UpdatedAt, [], null);
-
-        // No Triggered-At: ties on updated_at are decided by whether the state differs from the synced one.
-        var state = new WebhookDelivery(ShopifyTopics.CustomersUpdate, store, $"state-{customer.Id}", null, null, null, ReadOnlyMemory<byte>.Empty);
+        var (state, payload) = StateOf(store, customer);
         return await ApplyCustomerAsync(state, payload, options, cancellationToken, force);
     }
 
@@ -118,17 +112,69 @@ public sealed partial class InboundCustomerSync
     {
         ArgumentNullException.ThrowIfNull(deliveries);
         var results = new InboundResult?[deliveries.Count];
-        var options = _stores.Options;
-        if (_users is not IBulkUserDirectory bulkUsers || _links is not IBulkCustomerLinkStore bulkLinks
-            || !options.Enabled || !options.InboundEnabled || !options.CreateUsersFromShopify)
+        if (!CanApplyInBulk)
         {
             return results;
         }
 
-        var candidates = NewCustomerCandidates(deliveries, options);
-        if (candidates.Count == 0)
+        await ApplyNewAsync(NewCustomerCandidates(deliveries, _stores.Options), results, record: true, cancellationToken);
+        return results;
+    }
+
+    /// <summary>
+    /// <see cref="ApplyNewCustomersAsync"/> for customers read from Shopify (an import): the customers of the list that
+    /// <see cref="ApplyCustomerStateAsync"/> would create a user for are created, linked and have their Shopify id stored
+    /// at once; nothing is written to the sync log (the caller records outcomes, as it does for
+    /// <see cref="ApplyCustomerStateAsync"/>). Only customers that no other customer of the list names by id, email or
+    /// phone are taken.
+    /// </summary>
+    /// <returns>Per customer, its result, or null when it was not applied here: apply those with <see cref="ApplyCustomerStateAsync"/>.</returns>
+    public async Task<IReadOnlyList<InboundResult?>> ApplyNewCustomerStatesAsync(ShopifyStore store, IReadOnlyList<ShopifyCustomer> customers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(customers);
+        var results = new InboundResult?[customers.Count];
+        if (!CanApplyInBulk)
         {
             return results;
+        }
+
+        var options = _stores.Options;
+        var candidates = new List<NewCustomerCandidate>(customers.Count);
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var state = StateOf(store, customers[i]);
+            var incoming = state.Payload.Profile with { Phone = PhoneNumbers.NormalizeOrNull(state.Payload.Phone, options.DefaultCountryCallingCode) };
+            candidates.Add(new NewCustomerCandidate(i, state.Delivery, state.Payload, incoming, incoming.Email?.Trim() ?? ""));
+        }
+
+        await ApplyNewAsync(Unshared(candidates), results, record: false, cancellationToken);
+        return results;
+    }
+
+    private bool CanApplyInBulk
+        => _users is IBulkUserDirectory && _links is IBulkCustomerLinkStore
+            && _stores.Options is { Enabled: true, InboundEnabled: true, CreateUsersFromShopify: true };
+
+    /// <summary>The delivery and payload through which a customer read from Shopify is applied.</summary>
+    private static (WebhookDelivery Delivery, CustomerPayload Payload) StateOf(ShopifyStore store, ShopifyCustomer customer)
+    {
+        var profile = customer.Profile;
+        var payload = new CustomerPayload(
+            customer.Id, ShopifyGid.Customer(customer.Id), profile.Email, profile.FirstName, profile.LastName, profile.Phone,
+            null, null, null, null, null, null, customer.UpdatedAt, [], null);
+
+        // No Triggered-At: ties on updated_at are decided by whether the state differs from the synced one.
+        return (new WebhookDelivery(ShopifyTopics.CustomersUpdate, store, $"state-{customer.Id}", null, null, null, ReadOnlyMemory<byte>.Empty), payload);
+    }
+
+    /// <summary>Creates, links and (when <paramref name="record"/>) logs the candidates that are still new once their locks are held; fills their results.</summary>
+    private async Task ApplyNewAsync(List<NewCustomerCandidate> candidates, InboundResult?[] results, bool record, CancellationToken cancellationToken)
+    {
+        var options = _stores.Options;
+        if (candidates.Count == 0 || _users is not IBulkUserDirectory bulkUsers || _links is not IBulkCustomerLinkStore bulkLinks)
+        {
+            return;
         }
 
         // The same locks ApplyAsync takes, in one order so two bulk runs cannot wait on each other; checked after taking them.
@@ -157,14 +203,14 @@ public sealed partial class InboundCustomerSync
                 cancellationToken);
             if (taken is null)
             {
-                return results;
+                return;
             }
 
             // A taken email is linked or skipped by the one-by-one rules (they depend on the strategy); a taken phone is matched.
             candidates.RemoveAll(c => taken.Emails.Contains(c.Email) || (matchPhones && c.Incoming.Phone is { } phone && taken.Phones.Contains(phone)));
             if (candidates.Count == 0)
             {
-                return results;
+                return;
             }
 
             IReadOnlyList<SyncUser?>? created;
@@ -177,7 +223,7 @@ public sealed partial class InboundCustomerSync
 
             if (created is null || created.Count != candidates.Count)
             {
-                return results;
+                return;
             }
 
             var now = _time.GetUtcNow();
@@ -199,7 +245,10 @@ public sealed partial class InboundCustomerSync
             if (links.Count > 0)
             {
                 await bulkLinks.AddNewAsync(links, cancellationToken);
-                await RecordAllAsync(entries, cancellationToken);
+                if (record)
+                {
+                    await RecordAllAsync(entries, cancellationToken);
+                }
             }
 
             foreach (var entry in entries)
@@ -207,7 +256,7 @@ public sealed partial class InboundCustomerSync
                 Log.Applied(_logger, entry.Topic, entry.StoreHandle, entry.CustomerId, InboundOutcome.Created);
             }
 
-            return results;
+            return;
         }
         finally
         {
@@ -230,9 +279,6 @@ public sealed partial class InboundCustomerSync
         var emails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var phones = new Dictionary<string, int>(StringComparer.Ordinal);
         var redactedStores = new HashSet<string>(StringComparer.Ordinal);
-        static void Count<TKey>(Dictionary<TKey, int> counts, TKey key)
-            where TKey : notnull
-            => counts[key] = counts.GetValueOrDefault(key) + 1;
 
         for (var i = 0; i < deliveries.Count; i++)
         {
@@ -280,13 +326,47 @@ public sealed partial class InboundCustomerSync
             }
         }
 
-        return parsed
-            .Where(c => customers[(c.Delivery.Store.Handle, c.Customer.Id)] == 1
-                && emails[c.Email] == 1
-                && (c.Incoming.Phone is null || phones[c.Incoming.Phone] == 1)
-                && !redactedStores.Contains(c.Delivery.Store.Handle))
-            .ToList();
+        return Unshared(parsed, customers, emails, phones).Where(c => !redactedStores.Contains(c.Delivery.Store.Handle)).ToList();
     }
+
+    /// <summary>The candidates with an email whose customer, email and phone no other candidate names.</summary>
+    private static List<NewCustomerCandidate> Unshared(List<NewCustomerCandidate> candidates)
+    {
+        var customers = new Dictionary<(string, long), int>();
+        var emails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var phones = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var c in candidates)
+        {
+            Count(customers, (c.Delivery.Store.Handle, c.Customer.Id));
+            if (c.Email.Length > 0)
+            {
+                Count(emails, c.Email);
+            }
+
+            if (c.Incoming.Phone is not null)
+            {
+                Count(phones, c.Incoming.Phone);
+            }
+        }
+
+        return Unshared(candidates, customers, emails, phones);
+    }
+
+    /// <summary>
+    /// The candidates with an email whose customer, email and phone are named once in the counts (of everything the
+    /// run holds): applying them first cannot change what the others' rules see.
+    /// </summary>
+    private static List<NewCustomerCandidate> Unshared(List<NewCustomerCandidate> candidates, Dictionary<(string, long), int> customers, Dictionary<string, int> emails, Dictionary<string, int> phones)
+        => candidates
+            .Where(c => c.Email.Length > 0
+                && customers[(c.Delivery.Store.Handle, c.Customer.Id)] == 1
+                && emails[c.Email] == 1
+                && (c.Incoming.Phone is null || phones[c.Incoming.Phone] == 1))
+            .ToList();
+
+    private static void Count<TKey>(Dictionary<TKey, int> counts, TKey key)
+        where TKey : notnull
+        => counts[key] = counts.GetValueOrDefault(key) + 1;
 
     private async Task RecordAllAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken cancellationToken)
     {

@@ -1,12 +1,9 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
@@ -202,58 +199,6 @@ public sealed class BatchApplyTests : IAsyncLifetime
     private static string Email(int n) => $"batch-customer-{n}@example.com";
 
     private static string Phone(int n) => "+1514555" + (1000 + n).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The SQL of the commands EF Core runs on one Identity database while it is alive.</summary>
-    private sealed class IdentityCommands : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
-    {
-        private readonly string _file;
-        private readonly ConcurrentQueue<string> _sql = new();
-        private readonly List<IDisposable> _subscriptions = [];
-
-        public IdentityCommands(string file)
-        {
-            _file = file;
-            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
-        }
-
-        public int Count(Func<string, bool> predicate) => _sql.Count(predicate);
-
-        public void OnNext(DiagnosticListener value)
-        {
-            if (value.Name == DbLoggerCategory.Name)
-            {
-                lock (_subscriptions)
-                {
-                    _subscriptions.Add(value.Subscribe(this));
-                }
-            }
-        }
-
-        public void OnNext(KeyValuePair<string, object?> value)
-        {
-            if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data
-                && data.Context?.Database.GetConnectionString()?.Contains(_file, StringComparison.Ordinal) == true)
-            {
-                _sql.Enqueue(data.Command.CommandText);
-            }
-        }
-
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void Dispose()
-        {
-            lock (_subscriptions)
-            {
-                _subscriptions.ForEach(s => s.Dispose());
-            }
-        }
-    }
 
     private static async Task ExecuteAsync(string file, string sql)
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Core.Sync;
 using OrchardShopify.Core.Webhooks;
 using OrchardShopify.Testing;
@@ -153,6 +154,67 @@ public sealed class BulkApplyTests
         Assert.Equal((null, Id(1)), (usUser.ShopifyId, usUser.ShopifyIds["us"]));
         Assert.Equal(["uk", "us"], harness.Links.All.Select(l => l.StoreHandle).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task Customers_read_from_Shopify_are_created_together_without_log_rows_and_end_as_applied_one_by_one()
+    {
+        using var bulkSite = SyncHarness.SingleStore();
+        using var orderedSite = SyncHarness.SingleStore();
+        foreach (var site in new[] { bulkSite, orderedSite })
+        {
+            await site.Users.AddByHostAsync("taken@example.com");
+        }
+
+        var updatedAt = DateTimeOffset.Parse("2025-07-01T14:37:24-04:00", CultureInfo.InvariantCulture);
+        ShopifyCustomer Customer(int n, string? email = null, string? phone = "") => new(Id(n), new CustomerProfile("Steve", "Lastnameson", email ?? Email(n), phone == "" ? Phone(n) : phone), updatedAt);
+        List<ShopifyCustomer> customers =
+        [
+            Customer(0),
+            Customer(1, email: "taken@example.com"),
+            Customer(2),
+            Customer(3, email: Email(2).ToUpperInvariant()),
+            Customer(4, phone: null),
+            Customer(5, email: " "),
+            Customer(6),
+        ];
+
+        var (engine, users) = BulkEngine(bulkSite);
+        var store = bulkSite.Stores.FindByHandle("uk")!;
+        var bulk = await engine.ApplyNewCustomerStatesAsync(store, customers, CancellationToken.None);
+
+        // Created together: 0, 4 and 6. Left: 1 (email taken: linked), 2 and 3 (one email: 3 finds 2's user linked), 5 (no email).
+        Assert.Equal([0, 4, 6], Enumerable.Range(0, customers.Count).Where(i => bulk[i] is not null));
+        Assert.All(bulk.Where(r => r is not null), r => Assert.Equal(InboundOutcome.Created, r!.Outcome));
+        Assert.Equal(1, users.BulkCreates);
+        Assert.Empty(bulkSite.Log.Entries);
+        var link = Assert.Single(bulkSite.Links.All, l => l.CustomerId == Id(0));
+        Assert.Equal((updatedAt, (DateTimeOffset?)null), (link.AppliedUpdatedAt, link.AppliedTriggeredAt));
+        Assert.Equal(Id(0), Assert.Single(bulkSite.Users.All, u => u.Email == Email(0)).ShopifyId);
+
+        var outcomes = new List<string>();
+        for (var i = 0; i < customers.Count; i++)
+        {
+            outcomes.Add(InboundResult.OutcomeName((bulk[i] ?? await StateOutcomeAsync(engine, store, customers[i])).Outcome));
+        }
+
+        var inOrder = new List<string>();
+        foreach (var customer in customers)
+        {
+            inOrder.Add(InboundResult.OutcomeName((await StateOutcomeAsync(orderedSite.Inbound, orderedSite.Stores.FindByHandle("uk")!, customer)).Outcome));
+        }
+
+        Assert.Equal(string.Join(" ", inOrder), string.Join(" ", outcomes));
+        Assert.Equal("created linked created skipped created skipped created", string.Join(" ", outcomes));
+        Assert.Equal(State(orderedSite), State(bulkSite));
+        Assert.Empty(orderedSite.Log.Entries);
+
+        // Applied again, every customer is linked: nothing is created together.
+        Assert.All(await engine.ApplyNewCustomerStatesAsync(store, customers, CancellationToken.None), Assert.Null);
+        Assert.Equal(1, users.BulkCreates);
+    }
+
+    private static Task<InboundResult> StateOutcomeAsync(InboundCustomerSync engine, OrchardShopify.Core.Configuration.ShopifyStore store, ShopifyCustomer customer)
+        => engine.ApplyCustomerStateAsync(store, customer, force: false, CancellationToken.None);
 
     private static async Task<string?> OutcomeAsync(InboundCustomerSync engine, WebhookDelivery delivery)
     {
