@@ -16,11 +16,12 @@ namespace OrchardShopify.Bench.Ingest;
 /// Bulk import: every customer of the Shopify emulator (run as a separate process, so its data is not this process's
 /// memory) exported with a bulk operation and streamed as JSONL (<see cref="BulkCustomerExport"/>), then applied with the
 /// inbound rules (<see cref="InboundCustomerSync"/>, as a customers/update delivery) to Identity users on SQLite, in the
-/// host's batch transactions (<see cref="WorkBatch"/>, the inbound worker's), 500 customers each.
+/// host's batch transactions (<see cref="WorkBatch"/>, the inbound worker's), 200 customers each (as the import service), the new ones among
+/// them together (<see cref="InboundCustomerSync.ApplyNewCustomersAsync"/>) as the worker applies a batch.
 /// </summary>
 internal static class ImportBenchmark
 {
-    private const int Chunk = 500;
+    private const int Chunk = 200;
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
 
     public static async Task RunAsync(int customers, CancellationToken cancellationToken)
@@ -134,12 +135,22 @@ internal static class ImportBenchmark
         batch.Enter();
         try
         {
-            foreach (var customer in customers)
+            // As the inbound worker does: the customers new to the site together, then the others one by one.
+            var deliveries = customers.Select(c => Delivery(store, c)).ToList();
+            var together = await inbound.ApplyNewCustomersAsync(deliveries, cancellationToken);
+            for (var i = 0; i < deliveries.Count; i++)
             {
+                if (together[i] is { } created)
+                {
+                    var createdName = InboundResult.OutcomeName(created.Outcome);
+                    outcomes[createdName] = outcomes.GetValueOrDefault(createdName) + 1;
+                    continue;
+                }
+
                 await batch.BeginItemAsync(cancellationToken);
                 try
                 {
-                    var result = await inbound.ApplyAsync(Delivery(store, customer), cancellationToken);
+                    var result = await inbound.ApplyAsync(deliveries[i], cancellationToken);
                     await batch.EndItemAsync(true);
                     var name = InboundResult.OutcomeName(result.Outcome);
                     outcomes[name] = outcomes.GetValueOrDefault(name) + 1;

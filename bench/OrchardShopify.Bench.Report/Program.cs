@@ -224,7 +224,8 @@ L("The Shopify emulator runs in its own process with 100,000 seeded customers, s
 L("importer's memory. The importer is the site's host (Identity on SQLite, sync on SQLite, workers off): it exports");
 L("every customer with `BulkCustomerExport` (a bulk operation, polled, then the JSONL file streamed row by row) and");
 L("applies each one with the inbound rules (`InboundCustomerSync`, as a `customers/update` delivery: match by email");
-L("or phone, else create the user; link; log) inside the host's batch transactions, 500 customers each. The time runs");
+L("or phone, else create the user; link; log) inside the host's batch transactions, 200 customers each, the ones new");
+L("to the site together as the inbound worker applies a batch (`ApplyNewCustomersAsync`). The time runs");
 L("from starting the bulk operation to the last commit; memory is the process's peak working set (the OS's figure,");
 L("start-up included). The run stops after 10 minutes of importing and says so.");
 L();
