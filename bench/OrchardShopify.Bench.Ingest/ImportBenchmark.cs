@@ -142,8 +142,7 @@ internal static class ImportBenchmark
             {
                 if (together[i] is { } created)
                 {
-                    var createdName = InboundResult.OutcomeName(created.Outcome);
-                    outcomes[createdName] = outcomes.GetValueOrDefault(createdName) + 1;
+                    Count(outcomes, created);
                     continue;
                 }
 
@@ -152,8 +151,7 @@ internal static class ImportBenchmark
                 {
                     var result = await inbound.ApplyAsync(deliveries[i], cancellationToken);
                     await batch.EndItemAsync(true);
-                    var name = InboundResult.OutcomeName(result.Outcome);
-                    outcomes[name] = outcomes.GetValueOrDefault(name) + 1;
+                    Count(outcomes, result);
                 }
 #pragma warning disable CA1031 // A failed customer is counted; its writes are undone and the others go on.
                 catch (Exception)
@@ -172,6 +170,12 @@ internal static class ImportBenchmark
         }
 
         return failures;
+    }
+
+    private static void Count(Dictionary<string, int> outcomes, InboundResult result)
+    {
+        var name = InboundResult.OutcomeName(result.Outcome);
+        outcomes[name] = outcomes.GetValueOrDefault(name) + 1;
     }
 
     /// <summary>The exported customer as the customers/update payload the inbound rules read.</summary>

@@ -181,7 +181,7 @@ internal static class AddedRowWriter
             foreach (var statement in entries.GroupBy(shape.ColumnsOf))
             {
                 var columns = shape.Columns.Where((_, i) => (statement.Key & (1UL << i)) != 0).ToList();
-                var text = shape.InsertSql(sql, columns);
+                var text = shape.InsertSql(sql, statement.Key, columns);
                 if (connection.CanCreateBatch)
                 {
                     await using var batch = connection.CreateBatch();
@@ -311,9 +311,9 @@ internal static class AddedRowWriter
             return bits;
         }
 
-        public string InsertSql(ISqlGenerationHelper sql, List<Column> written)
+        /// <param name="key">The written columns as bits (<see cref="ColumnsOf"/>); <paramref name="written"/> are those columns.</param>
+        public string InsertSql(ISqlGenerationHelper sql, ulong key, List<Column> written)
         {
-            var key = written.Aggregate(0UL, (bits, c) => bits | (1UL << Columns.IndexOf(c)));
             return _statements.GetOrAdd((sql, key), _ =>
             {
                 var names = string.Join(", ", written.Select(c => sql.DelimitIdentifier(c.Name)));
