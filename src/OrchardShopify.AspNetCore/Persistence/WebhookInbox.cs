@@ -34,6 +34,7 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     private readonly ILogger<WebhookInbox> _logger;
     private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startGate = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private Task? _writer;
     private InsertStatement? _insert;
     private long _commits;
@@ -44,6 +45,17 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         _signals = signals;
         _time = time;
         _logger = logger;
+    }
+
+    /// <summary>
+    /// Holds the writer back between two transactions until the returned handle is disposed. The checkpoint worker
+    /// restarts the SQLite log under it, so neither waits for the other's lock in SQLite's busy handler, which sleeps
+    /// in steps of milliseconds.
+    /// </summary>
+    public async Task<IDisposable> HoldWritesAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new GateRelease(_writeGate);
     }
 
     /// <summary>How many transactions the writer has committed (for tests and metrics of batching).</summary>
@@ -115,7 +127,15 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
                 batch.Add(append);
             }
 
-            await WriteBatchAsync(batch).ConfigureAwait(false);
+            await _writeGate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await WriteBatchAsync(batch).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
         }
     }
 
@@ -259,6 +279,19 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         {
             await Command.DisposeAsync().ConfigureAwait(false);
             await _db.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private sealed class GateRelease(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
         }
     }
 

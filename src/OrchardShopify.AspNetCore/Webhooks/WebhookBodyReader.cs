@@ -21,6 +21,24 @@ internal static class WebhookBodyReader
             limit.MaxRequestBodySize = maxBytes + 1L;
         }
 
+        if (request.ContentLength is { } length)
+        {
+            // The declared length (within the limit) is all the server lets the body have: read it in place.
+            var exact = new byte[length];
+            int read;
+            try
+            {
+                read = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return null;
+            }
+
+            // A body that ends early is verified as it came (its signature or JSON then fails), as the unsized path does.
+            return read == exact.Length ? exact : exact[..read];
+        }
+
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 16 * 1024, maxBytes + 1L));
         try
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrchardShopify.AspNetCore.Diagnostics;
 using OrchardShopify.AspNetCore.Persistence;
@@ -21,39 +22,50 @@ internal static partial class WebhookEndpoints
     public static RouteGroupBuilder MapWebhookEndpoints(this IEndpointRouteBuilder endpoints, string prefix)
     {
         var group = endpoints.MapGroup(prefix + "/webhook").AllowAnonymous().DisableAntiforgery().WithTags("Shopify webhooks");
-        group.MapPost("/customer/create", (HttpContext http, WebhookIntake intake) => intake.ReceiveAsync(http, ShopifyTopics.CustomersCreate));
-        group.MapPost("/customer/update", (HttpContext http, WebhookIntake intake) => intake.ReceiveAsync(http, ShopifyTopics.CustomersUpdate));
-        group.MapPost("/customer/delete", (HttpContext http, WebhookIntake intake) => intake.ReceiveAsync(http, ShopifyTopics.CustomersDelete));
-        group.MapPost("/compliance", (HttpContext http, WebhookIntake intake) => intake.ReceiveAsync(http, null, ComplianceTopics));
-        group.MapPost("/", (HttpContext http, WebhookIntake intake) => intake.ReceiveAsync(http, null));
+
+        // Plain request delegates over the application's singleton: an accepted webhook needs no request scope, no
+        // parameter binding and no result object, only the answer's status code.
+        var services = endpoints.ServiceProvider;
+        WebhookIntake? intake = null;
+        WebhookIntake Intake() => intake ??= services.GetRequiredService<WebhookIntake>();
+        group.MapPost("/customer/create", http => Intake().ReceiveAsync(http, ShopifyTopics.CustomersCreate));
+        group.MapPost("/customer/update", http => Intake().ReceiveAsync(http, ShopifyTopics.CustomersUpdate));
+        group.MapPost("/customer/delete", http => Intake().ReceiveAsync(http, ShopifyTopics.CustomersDelete));
+        group.MapPost("/compliance", http => Intake().ReceiveAsync(http, null, ComplianceTopics));
+        group.MapPost("/", http => Intake().ReceiveAsync(http, null));
         return group;
     }
 }
 
 internal sealed partial class WebhookIntake(StoreRegistry stores, WebhookVerifier verifier, WebhookInbox inbox, ShopifySyncMetrics metrics, ILogger<WebhookIntake> logger)
 {
-    public async Task<IResult> ReceiveAsync(HttpContext http, string? expectedTopic, IReadOnlyCollection<string>? allowedTopics = null)
+    /// <summary>Receives one delivery and writes the answer: 200 once stored (or already stored), else the refusal as JSON.</summary>
+    public async Task ReceiveAsync(HttpContext http, string? expectedTopic, IReadOnlyCollection<string>? allowedTopics = null)
     {
         var request = http.Request;
         var body = await WebhookBodyReader.ReadAsync(request, stores.Options.MaxWebhookBodyBytes, http.RequestAborted);
         if (body is null)
         {
-            return Refuse(new WebhookVerificationException(WebhookFailureReason.BodyTooLarge, $"The body is larger than {stores.Options.MaxWebhookBodyBytes} bytes."));
+            await RefuseAsync(http, new WebhookVerificationException(WebhookFailureReason.BodyTooLarge, $"The body is larger than {stores.Options.MaxWebhookBodyBytes} bytes."));
+            return;
         }
 
         WebhookDelivery delivery;
         try
         {
-            delivery = verifier.Verify(request.Headers, body, expectedTopic);
+            var headers = request.Headers;
+            delivery = verifier.Verify(name => headers[name], body, expectedTopic);
         }
         catch (WebhookVerificationException ex)
         {
-            return Refuse(ex);
+            await RefuseAsync(http, ex);
+            return;
         }
 
         if (allowedTopics is not null && !allowedTopics.Contains(delivery.Topic))
         {
-            return Refuse(new WebhookVerificationException(WebhookFailureReason.TopicMismatch, $"This URL receives {string.Join(", ", allowedTopics)}, not '{delivery.Topic}'."));
+            await RefuseAsync(http, new WebhookVerificationException(WebhookFailureReason.TopicMismatch, $"This URL receives {string.Join(", ", allowedTopics)}, not '{delivery.Topic}'."));
+            return;
         }
 
         // The request's own token is not used: once verified, a delivery is stored even if Shopify hangs up.
@@ -68,14 +80,15 @@ internal sealed partial class WebhookIntake(StoreRegistry stores, WebhookVerifie
             Log.Duplicate(logger, delivery.Topic, delivery.Store.Handle, delivery.WebhookId);
         }
 
-        return Results.Ok();
+        http.Response.StatusCode = StatusCodes.Status200OK;
     }
 
-    private IResult Refuse(WebhookVerificationException refusal)
+    private Task RefuseAsync(HttpContext http, WebhookVerificationException refusal)
     {
         metrics.Rejected(refusal.Reason.ToString());
         Log.Refused(logger, refusal.Reason, refusal.StatusCode);
-        return Results.Json(new WebhookRefusal(refusal.Reason.ToString(), refusal.Message), statusCode: refusal.StatusCode);
+        http.Response.StatusCode = refusal.StatusCode;
+        return http.Response.WriteAsJsonAsync(new WebhookRefusal(refusal.Reason.ToString(), refusal.Message), http.RequestAborted);
     }
 
     private static partial class Log

@@ -32,7 +32,11 @@ public static class WebhookSignature
         }
 
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
+        var maxKeyBytes = Encoding.UTF8.GetMaxByteCount(secret.Length);
+        Span<byte> key = maxKeyBytes <= 512 ? stackalloc byte[maxKeyBytes] : new byte[maxKeyBytes];
+        key = key[..Encoding.UTF8.GetBytes(secret, key)];
+        HMACSHA256.HashData(key, body, expected);
+        CryptographicOperations.ZeroMemory(key);
         return CryptographicOperations.FixedTimeEquals(expected, given[..written]);
     }
 }

@@ -20,6 +20,7 @@ public sealed class WebhookVerifier
         _stores = stores;
     }
 
+    /// <param name="headers">The request's headers; names are matched case-insensitively, repeated names are joined.</param>
     /// <param name="expectedTopic">The topic the URL stands for (<c>/customer/create</c> → <c>customers/create</c>), or null for the all-topics URL.</param>
     /// <exception cref="WebhookVerificationException">The delivery must not be stored.</exception>
     public WebhookDelivery Verify(IEnumerable<KeyValuePair<string, StringValues>> headers, ReadOnlyMemory<byte> body, string? expectedTopic = null)
@@ -31,17 +32,29 @@ public sealed class WebhookVerifier
             lookup[name] = lookup.TryGetValue(name, out var existing) ? StringValues.Concat(existing, values) : values;
         }
 
+        return Verify(name => lookup.GetValueOrDefault(name), body, expectedTopic);
+    }
+
+    /// <param name="header">
+    /// Every value of the named request header (the name matched case-insensitively), empty when the request has none;
+    /// an ASP.NET Core request's <c>Headers[name]</c> answers exactly that, without copying the headers.
+    /// </param>
+    /// <param name="expectedTopic">The topic the URL stands for (<c>/customer/create</c> → <c>customers/create</c>), or null for the all-topics URL.</param>
+    /// <exception cref="WebhookVerificationException">The delivery must not be stored.</exception>
+    public WebhookDelivery Verify(Func<string, StringValues> header, ReadOnlyMemory<byte> body, string? expectedTopic = null)
+    {
+        ArgumentNullException.ThrowIfNull(header);
         var maxBytes = _stores.Options.MaxWebhookBodyBytes;
         if (body.Length > maxBytes)
         {
             throw Fail(WebhookFailureReason.BodyTooLarge, $"The body has {body.Length} bytes; the limit is {maxBytes}.");
         }
 
-        var shopDomain = Single(lookup, ShopifyWebhookHeaders.ShopDomain, required: true)!;
+        var shopDomain = Single(header, ShopifyWebhookHeaders.ShopDomain, required: true)!;
         var store = _stores.FindByShopDomain(shopDomain)
             ?? throw Fail(WebhookFailureReason.UnknownShop, $"No enabled store is configured for shop '{Printable(shopDomain)}'.");
 
-        var signature = Single(lookup, ShopifyWebhookHeaders.HmacSha256, required: false);
+        var signature = Single(header, ShopifyWebhookHeaders.HmacSha256, required: false);
         if (string.IsNullOrWhiteSpace(signature))
         {
             throw Fail(WebhookFailureReason.MissingSignature, $"The {ShopifyWebhookHeaders.HmacSha256} header is missing.");
@@ -53,11 +66,11 @@ public sealed class WebhookVerifier
             throw Fail(WebhookFailureReason.InvalidSignature, $"The {ShopifyWebhookHeaders.HmacSha256} header does not match the body for store '{store.Handle}'.");
         }
 
-        var topic = Single(lookup, ShopifyWebhookHeaders.Topic, required: true)!.Trim();
-        var webhookId = Single(lookup, ShopifyWebhookHeaders.WebhookId, required: true)!.Trim();
-        var eventId = Single(lookup, ShopifyWebhookHeaders.EventId, required: false)?.Trim();
-        var apiVersion = Single(lookup, ShopifyWebhookHeaders.ApiVersion, required: false)?.Trim();
-        var triggeredAtText = Single(lookup, ShopifyWebhookHeaders.TriggeredAt, required: false);
+        var topic = Single(header, ShopifyWebhookHeaders.Topic, required: true)!.Trim();
+        var webhookId = Single(header, ShopifyWebhookHeaders.WebhookId, required: true)!.Trim();
+        var eventId = Single(header, ShopifyWebhookHeaders.EventId, required: false)?.Trim();
+        var apiVersion = Single(header, ShopifyWebhookHeaders.ApiVersion, required: false)?.Trim();
+        var triggeredAtText = Single(header, ShopifyWebhookHeaders.TriggeredAt, required: false);
         DateTimeOffset? triggeredAt = null;
         if (!string.IsNullOrWhiteSpace(triggeredAtText))
         {
@@ -87,9 +100,10 @@ public sealed class WebhookVerifier
         return new WebhookDelivery(topic.ToLowerInvariant(), store, webhookId, eventId, triggeredAt, apiVersion, body);
     }
 
-    private static string? Single(Dictionary<string, StringValues> headers, string name, bool required)
+    private static string? Single(Func<string, StringValues> header, string name, bool required)
     {
-        if (!headers.TryGetValue(name, out var values) || values.Count == 0 || string.IsNullOrWhiteSpace(values[0]))
+        var values = header(name);
+        if (values.Count == 0 || string.IsNullOrWhiteSpace(values[0]))
         {
             if (required)
             {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.AspNetCore.Workers;
 using OrchardShopify.Core.Webhooks;
 
 namespace OrchardShopify.AspNetCore.Tests.Queue;
@@ -134,9 +135,76 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
         Assert.Equal(60L, (long)(await count.ExecuteScalarAsync())!);
     }
 
-    private async Task<long> ScalarAsync(string sql)
+    [Fact]
+    public async Task Under_a_steady_stream_of_deliveries_a_checkpoint_starts_the_log_over_and_nothing_is_lost()
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
+        var file = Path.Combine(_folder, "stream.db");
+        await using var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={file}");
+        await node.StartAsync(workers: false);
+        var checkpoints = node.HostedServices.OfType<SqliteCheckpointWorker>().Single();
+        checkpoints.RestartThreshold = 1024 * 1024;
+        var store = node.Stores.FindByHandle("uk")!;
+        var inbox = node.Get<WebhookInbox>();
+        var body = Encoding.UTF8.GetBytes("{\"id\":1,\"note\":\"" + new string('x', 2_000) + "\"}");
+
+        // Three writers appending without a pause: the log never holds only copied pages when a transaction begins,
+        // so without a restart SQLite goes on appending to the log file whatever passive checkpoints copy.
+        var appended = 0;
+        var next = -1;
+        var stopAt = int.MaxValue;
+        var writer = Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < Volatile.Read(ref stopAt); i = Interlocked.Increment(ref next))
+            {
+                Assert.True(await inbox.AppendAsync(new WebhookDelivery("customers/delete", store, $"wh-stream-{i}", null, null, null, body), CancellationToken.None));
+                Interlocked.Increment(ref appended);
+            }
+        })));
+
+        var log = new FileInfo(file + "-wal");
+        await TestSite.EventuallyAsync(() => Task.FromResult(Length(log) >= 4 * 1024 * 1024), "the log passes 4 MB");
+        await checkpoints.CheckpointAsync(CancellationToken.None);
+        var afterCheckpoint = Length(log);
+
+        // 20 more deliveries (about 150 pages, 0.6 MB), then the writer stops. The log started over at the first commit
+        // after the checkpoint, so they were written over its first pages: the file did not grow.
+        Volatile.Write(ref stopAt, Volatile.Read(ref next) + 20);
+        await writer;
+        Assert.Equal(1, checkpoints.Restarts);
+        Assert.Equal(afterCheckpoint, Length(log));
+        Assert.Equal(appended, await ScalarAsync(file, "SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key LIKE 'wh-stream-%' AND length(body) = " + body.Length));
+    }
+
+    [Fact]
+    public async Task Held_writes_wait_and_are_stored_when_released()
+    {
+        var inbox = _node.Get<WebhookInbox>();
+        Assert.True(await _node.AppendDeleteAsync(7_300_000_000, "wh-before-hold"));
+
+        Task<bool> held;
+        using (await inbox.HoldWritesAsync(CancellationToken.None))
+        {
+            held = _node.AppendDeleteAsync(7_300_000_001, "wh-during-hold");
+            await Task.Delay(300);
+            Assert.False(held.IsCompleted);
+            Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-during-hold'"));
+        }
+
+        Assert.True(await held.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-during-hold'"));
+    }
+
+    private Task<long> ScalarAsync(string sql) => ScalarAsync(DatabaseFile, sql);
+
+    private static long Length(FileInfo file)
+    {
+        file.Refresh();
+        return file.Exists ? file.Length : 0;
+    }
+
+    private static async Task<long> ScalarAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

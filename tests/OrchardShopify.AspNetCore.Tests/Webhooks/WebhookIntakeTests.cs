@@ -87,7 +87,10 @@ public sealed class WebhookIntakeTests(SiteFixture fixture) : IClassFixture<Site
         using var response = await Site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Steve, "wh-bad-hmac", secret: "not-the-secret");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("InvalidSignature", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var refusal = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("InvalidSignature", refusal.RootElement.GetProperty("reason").GetString());
+        Assert.Contains("X-Shopify-Hmac-Sha256", refusal.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty(await Site.ItemsWithWebhookIdAsync("wh-bad-hmac"));
     }
 

@@ -163,6 +163,38 @@ public sealed class WebhookVerificationTests
     }
 
     [Fact]
+    public void The_header_lookup_form_verifies_like_the_header_list_and_asks_only_for_the_headers_it_needs()
+    {
+        using var harness = SyncHarness.SingleStore();
+        var headers = ValidHeaders();
+        headers["X-Unrelated"] = "ignored";
+        var lookup = new Dictionary<string, StringValues>(headers, StringComparer.OrdinalIgnoreCase);
+        var asked = new List<string>();
+        StringValues Header(string name)
+        {
+            asked.Add(name);
+            return lookup.GetValueOrDefault(name);
+        }
+
+        var fromList = harness.Verifier.Verify(headers, Body, "customers/create");
+        var fromLookup = harness.Verifier.Verify(Header, Body, "customers/create");
+
+        Assert.Equal(
+            (fromList.Topic, fromList.Store.Handle, fromList.WebhookId, fromList.EventId, fromList.TriggeredAt, fromList.ApiVersion),
+            (fromLookup.Topic, fromLookup.Store.Handle, fromLookup.WebhookId, fromLookup.EventId, fromLookup.TriggeredAt, fromLookup.ApiVersion));
+        Assert.DoesNotContain("X-Unrelated", asked);
+        Assert.Contains("X-Shopify-Hmac-Sha256", asked);
+
+        // A header line sent twice reaches the lookup as two values; a header the request lacks as none.
+        lookup["X-Shopify-Webhook-Id"] = new StringValues(["a", "b"]);
+        Assert.Equal(WebhookFailureReason.DuplicatedHeader, Refusal(() => harness.Verifier.Verify(Header, Body)).Reason);
+        lookup.Remove("X-Shopify-Webhook-Id");
+        var missing = Refusal(() => harness.Verifier.Verify(Header, Body));
+        Assert.Equal(WebhookFailureReason.MissingHeaders, missing.Reason);
+        Assert.Contains("X-Shopify-Webhook-Id", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unparseable_triggered_at_is_refused()
     {
         using var harness = SyncHarness.SingleStore();
