@@ -14,7 +14,7 @@ internal static class IngestBenchmark
 {
     private const int WarmUpRounds = 3;
     private const int WarmUp = 10_000;
-    private const int Rounds = 5;
+    private const int Rounds = 9;
     private const double Rate = 1_000;
     private const int RateSeconds = 10;
 

@@ -115,8 +115,9 @@ L("before any timing. The baseline is a bare Kestrel endpoint on the same URL th
 L("The bare endpoint, the site and a second site with `Storage:SqliteSynchronous=Full` run side by side in one process");
 L("and get the same `HttpClient` load over 32 loopback connections: three warm-up rounds of 10,000 deliveries each (the");
 L("site runs far more code than the bare endpoint, and the runtime optimizes code only once it has run a while), then");
-L("five measured rounds of 20,000, each server in turn, so a disturbance of the shared machine falls on one round");
-L("rather than on one server. The round with the median ratio is reported; the output lists every round. The site");
+L("nine measured rounds of 20,000, each server in turn, so a disturbance of the shared machine falls on one round");
+L("rather than on one server (the bare endpoint's own rate varies by a third from round to round on this machine).");
+L("The round with the median ratio is reported; the output lists every round. The site");
 L("then gets an open-loop run of 10,000 deliveries sent at 1,000 requests/s whatever the answers. The load generator,");
 L("the baseline and the sites share");
 L("one process; \"CPU per request\" is that process's processor time divided by the requests.");
