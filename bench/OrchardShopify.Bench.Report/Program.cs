@@ -117,6 +117,9 @@ L("and get the same `HttpClient` load over 32 loopback connections: three warm-u
 L("site runs far more code than the bare endpoint, and the runtime optimizes code only once it has run a while), then");
 L("nine measured rounds of 20,000, each server in turn, so a disturbance of the shared machine falls on one round");
 L("rather than on one server (the bare endpoint's own rate varies by a third from round to round on this machine).");
+L("A pause of 0.75 s separates two servers' rounds, so the checkpoint a site runs after its round (copying the last");
+L("of that round's log into the database file) does not land on the next server's round; checkpoints during a site's");
+L("own round count against it, the one after it in no round.");
 L("The round with the median ratio is reported; the output lists every round. The site");
 L("then gets an open-loop run of 10,000 deliveries sent at 1,000 requests/s whatever the answers. The load generator,");
 L("the baseline and the sites share");
