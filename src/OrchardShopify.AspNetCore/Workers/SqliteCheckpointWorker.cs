@@ -36,6 +36,7 @@ internal sealed partial class SqliteCheckpointWorker(SyncDatabase database, Webh
     private long _restarts;
     private long _restartedAt = -1;
     private DateTimeOffset _nextRestart = DateTimeOffset.MinValue;
+    private long _pageSize;
 
     /// <summary>How often the log file's size is looked at.</summary>
     internal TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(250);
@@ -184,8 +185,12 @@ internal sealed partial class SqliteCheckpointWorker(SyncDatabase database, Webh
 
         try
         {
-            command.CommandText = "PRAGMA page_size";
-            var pageSize = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            if (_pageSize == 0)
+            {
+                // Fixed once the database exists: asked once, not at every look.
+                command.CommandText = "PRAGMA page_size";
+                _pageSize = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            }
 
             // One row: busy (1 when a lock or a reader stopped it short), frames in the log, frames copied so far.
             command.CommandText = $"PRAGMA wal_checkpoint({mode})";
@@ -197,7 +202,7 @@ internal sealed partial class SqliteCheckpointWorker(SyncDatabase database, Webh
 
             var busy = reader.GetInt64(0) != 0;
             var frames = reader.IsDBNull(1) ? 0 : Math.Max(0, reader.GetInt64(1));
-            return new CheckpointResult(busy, frames * pageSize);
+            return new CheckpointResult(busy, frames * _pageSize);
         }
         finally
         {
