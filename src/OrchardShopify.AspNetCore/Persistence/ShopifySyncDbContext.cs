@@ -11,6 +11,15 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
     public const string LinksTable = "shopify_customer_links";
     public const string SyncLogTable = "shopify_sync_log";
 
+    /// <summary>Work items by store and customer, for rows whose customer is known (see <see cref="KnownCustomerFilter"/>).</summary>
+    internal const string WorkItemsCustomerIndex = "ix_shopify_work_items_customer";
+
+    /// <summary>
+    /// The customer index's filter: a delivery's customer is recorded when it is worked, so webhook appends (customer
+    /// still unknown) add nothing to that index. Look-ups by one customer id use it on SQLite and PostgreSQL alike.
+    /// </summary>
+    internal const string KnownCustomerFilter = "customer_id IS NOT NULL";
+
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();
 
     public DbSet<CustomerLinkRow> Links => Set<CustomerLinkRow>();
@@ -49,7 +58,7 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
             item.Property(x => x.ProcessedAt).HasColumnName("processed_at");
             item.HasIndex(x => new { x.Kind, x.DedupKey }).IsUnique().HasDatabaseName("ix_shopify_work_items_dedup");
             item.HasIndex(x => new { x.Kind, x.Status, x.NextAttemptAt }).HasDatabaseName("ix_shopify_work_items_due");
-            item.HasIndex(x => new { x.StoreHandle, x.CustomerId }).HasDatabaseName("ix_shopify_work_items_customer");
+            item.HasIndex(x => new { x.StoreHandle, x.CustomerId }).HasDatabaseName(WorkItemsCustomerIndex).HasFilter(KnownCustomerFilter);
         });
 
         modelBuilder.Entity<CustomerLinkRow>(link =>

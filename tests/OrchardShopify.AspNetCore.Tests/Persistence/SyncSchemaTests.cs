@@ -1,0 +1,172 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Persistence.Migrations;
+using OrchardShopify.Testing.Hosting.Postgres;
+
+namespace OrchardShopify.AspNetCore.Tests.Persistence;
+
+/// <summary>
+/// Upgrading a sync database made by the earlier migrations: the work items' customer index becomes partial
+/// (rows with a known customer only, so webhook appends add nothing to it), the rows are kept, and erasing a
+/// customer's delivery bodies still finds them through that index.
+/// </summary>
+public sealed class SyncSchemaTests
+{
+    private const long Customer = 7_000_000_042;
+
+    [Fact]
+    public async Task Upgrading_a_SQLite_database_makes_the_customer_index_partial_keeps_the_rows_and_redaction_uses_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("orchardshopify-schema-").FullName;
+        try
+        {
+            var options = new DbContextOptionsBuilder<ShopifySyncDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "sync.db")};Pooling=False").Options;
+            await UpgradeWithRowsAsync(options);
+
+            await using var db = new ShopifySyncDbContext(options);
+            var definition = await ScalarAsync(db, $"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = '{ShopifySyncDbContext.WorkItemsCustomerIndex}'");
+            Assert.EndsWith("WHERE customer_id IS NOT NULL", (string)definition!, StringComparison.Ordinal);
+
+            // The filter the customer erasure runs (EfSyncLog.EraseCustomerAsync), as EF sends it, with its parameters.
+            var plan = await SqlitePlanAsync(db, ErasureFilter(db).ToQueryString());
+            Assert.Contains($"USING INDEX {ShopifySyncDbContext.WorkItemsCustomerIndex}", plan, StringComparison.Ordinal);
+
+            await AssertErasureAsync(options, isPostgres: false);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [PostgresFact]
+    public async Task Upgrading_a_PostgreSQL_database_makes_the_customer_index_partial_keeps_the_rows_and_redaction_can_use_it()
+    {
+        await using var scratch = await ScratchPostgresDatabase.CreateAsync();
+        var options = new DbContextOptionsBuilder<ShopifySyncDbContext>().UseNpgsql(scratch.ConnectionString).Options;
+        await UpgradeWithRowsAsync(options);
+
+        await using var db = new ShopifySyncDbContext(options);
+        var definition = await ScalarAsync(db, $"SELECT indexdef FROM pg_indexes WHERE indexname = '{ShopifySyncDbContext.WorkItemsCustomerIndex}'");
+        Assert.EndsWith("WHERE (customer_id IS NOT NULL)", (string)definition!, StringComparison.Ordinal);
+
+        // Three rows make a sequential scan cheaper; with scans ruled out the planner must be able to take the partial index.
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
+        var storeHandle = "uk";
+        var customerId = Customer;
+        var plan = string.Join('\n', await db.Database.SqlQueryRaw<string>(
+            $"EXPLAIN SELECT id FROM {ShopifySyncDbContext.WorkItemsTable} WHERE store = {{0}} AND customer_id = {{1}} AND status <> {(int)WorkStatus.Processing}", storeHandle, customerId).ToListAsync());
+        Assert.Contains(ShopifySyncDbContext.WorkItemsCustomerIndex, plan, StringComparison.Ordinal);
+
+        await AssertErasureAsync(options, isPostgres: true);
+    }
+
+    /// <summary>Migrates to the schema before the change, stores three work items, then migrates to the latest.</summary>
+    private static async Task UpgradeWithRowsAsync(DbContextOptions<ShopifySyncDbContext> options)
+    {
+        await using (var db = new ShopifySyncDbContext(options))
+        {
+            await db.GetService<IMigrator>().MigrateAsync(JobsAndSettings.Id);
+            Assert.DoesNotContain(PartialWorkItemsCustomerIndex.Id, await db.Database.GetAppliedMigrationsAsync());
+
+            // A worked delivery with its customer, a pending one (customer unknown yet), and another customer's.
+            db.WorkItems.AddRange(
+                Item("w-worked", WorkStatus.Succeeded, Customer),
+                Item("w-pending", WorkStatus.Pending, customerId: null),
+                Item("w-other", WorkStatus.Succeeded, Customer + 1));
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = new ShopifySyncDbContext(options))
+        {
+            await db.Database.MigrateAsync();
+            Assert.Contains(PartialWorkItemsCustomerIndex.Id, await db.Database.GetAppliedMigrationsAsync());
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            Assert.Equal(["w-other", "w-pending", "w-worked"], await db.WorkItems.OrderBy(w => w.DedupKey).Select(w => w.DedupKey!).ToListAsync());
+        }
+    }
+
+    /// <summary>The customer's worked delivery loses its body; the pending one and the other customer's keep theirs.</summary>
+    private static async Task AssertErasureAsync(DbContextOptions<ShopifySyncDbContext> options, bool isPostgres)
+    {
+        var log = new EfSyncLog(new SyncDatabase(new Contexts(options), isPostgres));
+        await log.EraseCustomerAsync("uk", Customer, CancellationToken.None);
+
+        await using var db = new ShopifySyncDbContext(options);
+        var bodies = await db.WorkItems.OrderBy(w => w.DedupKey).Select(w => new { w.DedupKey, HasBody = w.Body != null }).ToListAsync();
+        Assert.Equal(
+            [new { DedupKey = (string?)"w-other", HasBody = true }, new { DedupKey = (string?)"w-pending", HasBody = true }, new { DedupKey = (string?)"w-worked", HasBody = false }],
+            bodies);
+    }
+
+    private static IQueryable<WorkItem> ErasureFilter(ShopifySyncDbContext db)
+    {
+        var storeHandle = "uk";
+        var customerId = Customer;
+        return db.WorkItems.Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId && w.Status != WorkStatus.Processing);
+    }
+
+    private static WorkItem Item(string webhookId, WorkStatus status, long? customerId) => new()
+    {
+        Kind = WorkKind.InboundDelivery,
+        DedupKey = webhookId,
+        StoreHandle = "uk",
+        Topic = "customers/update",
+        Body = """{"id":7000000042,"email":"ada@example.com"}"""u8.ToArray(),
+        CustomerId = customerId,
+        Status = status,
+        NextAttemptAt = 1_763_800_000_000,
+        ReceivedAt = 1_763_800_000_000,
+    };
+
+    private static async Task<object?> ScalarAsync(DbContext db, string sql)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>
+    /// EXPLAIN QUERY PLAN of a query in the form <c>ToQueryString</c> gives on SQLite: <c>.param set @name value</c>
+    /// lines, then the statement.
+    /// </summary>
+    private static async Task<string> SqlitePlanAsync(DbContext db, string queryString)
+    {
+        var lines = queryString.Split('\n', StringSplitOptions.TrimEntries);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param set ", StringComparison.Ordinal)));
+        foreach (var line in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
+        {
+            var parts = line[".param set ".Length..].Split(' ', 2);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = parts[0];
+            parameter.Value = parts[1].StartsWith('\'') ? parts[1].Trim('\'') : long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            command.Parameters.Add(parameter);
+        }
+
+        Assert.NotEmpty(command.Parameters);
+        var plan = new List<string>();
+        await using DbDataReader reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return string.Join('\n', plan);
+    }
+
+    private sealed class Contexts(DbContextOptions<ShopifySyncDbContext> options) : IDbContextFactory<ShopifySyncDbContext>
+    {
+        public ShopifySyncDbContext CreateDbContext() => new(options);
+    }
+}
