@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -75,11 +76,12 @@ public sealed class SyncSchemaTests
             await db.GetService<IMigrator>().MigrateAsync(JobsAndSettings.Id);
             Assert.DoesNotContain(PartialWorkItemsCustomerIndex.Id, await db.Database.GetAppliedMigrationsAsync());
 
-            // A worked delivery with its customer, a pending one (customer unknown yet), and another customer's.
+            // A worked delivery of the customer, a pending one of another customer (not yet worked, so its customer
+            // is not recorded), and a worked one of a third.
             db.WorkItems.AddRange(
-                Item("w-worked", WorkStatus.Succeeded, Customer),
-                Item("w-pending", WorkStatus.Pending, customerId: null),
-                Item("w-other", WorkStatus.Succeeded, Customer + 1));
+                Item("w-worked", WorkStatus.Succeeded, Customer, Customer),
+                Item("w-pending", WorkStatus.Pending, customerId: null, Customer + 2),
+                Item("w-other", WorkStatus.Succeeded, Customer + 1, Customer + 1));
             await db.SaveChangesAsync();
         }
 
@@ -92,7 +94,7 @@ public sealed class SyncSchemaTests
         }
     }
 
-    /// <summary>The customer's worked delivery loses its body; the pending one and the other customer's keep theirs.</summary>
+    /// <summary>The customer's worked delivery loses its body; the other customers' deliveries keep theirs.</summary>
     private static async Task AssertErasureAsync(DbContextOptions<ShopifySyncDbContext> options, bool isPostgres)
     {
         var log = new EfSyncLog(new SyncDatabase(new Contexts(options), isPostgres));
@@ -112,13 +114,13 @@ public sealed class SyncSchemaTests
         return db.WorkItems.Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId && w.Status != WorkStatus.Processing);
     }
 
-    private static WorkItem Item(string webhookId, WorkStatus status, long? customerId) => new()
+    private static WorkItem Item(string webhookId, WorkStatus status, long? customerId, long customerInBody) => new()
     {
         Kind = WorkKind.InboundDelivery,
         DedupKey = webhookId,
         StoreHandle = "uk",
         Topic = "customers/update",
-        Body = """{"id":7000000042,"email":"ada@example.com"}"""u8.ToArray(),
+        Body = Encoding.UTF8.GetBytes($$"""{"id":{{customerInBody}},"email":"customer{{customerInBody}}@example.com"}"""),
         CustomerId = customerId,
         Status = status,
         NextAttemptAt = 1_763_800_000_000,
