@@ -47,10 +47,12 @@ internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog, IBulkSyncLog
         await using var unit = await database.JoinAsync(cancellationToken);
         var db = unit.Db;
         await db.SyncLog.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
-        await db.WorkItems
-            .Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId && w.Status != WorkStatus.Processing)
-            .ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
+        await CustomerDeliveries(db, storeHandle, customerId).ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
     }
+
+    /// <summary>The store's work items recorded for the customer, except those being worked right now (read through the partial customer index).</summary>
+    internal static IQueryable<WorkItem> CustomerDeliveries(ShopifySyncDbContext db, string storeHandle, long customerId)
+        => db.WorkItems.Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId && w.Status != WorkStatus.Processing);
 
     /// <summary>Erases the store's log entries and the bodies of its deliveries.</summary>
     public async ValueTask EraseStoreAsync(string storeHandle, CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ public sealed class SyncSchemaTests
             Assert.EndsWith("WHERE customer_id IS NOT NULL", (string)definition!, StringComparison.Ordinal);
 
             // The filter the customer erasure runs (EfSyncLog.EraseCustomerAsync), as EF sends it, with its parameters.
-            var plan = await SqlitePlanAsync(db, ErasureFilter(db).ToQueryString());
+            var plan = await SqlitePlanAsync(db, EfSyncLog.CustomerDeliveries(db, "uk", Customer).ToQueryString());
             Assert.Contains($"USING INDEX {ShopifySyncDbContext.WorkItemsCustomerIndex}", plan, StringComparison.Ordinal);
 
             await AssertErasureAsync(options, isPostgres: false);
@@ -105,13 +105,6 @@ public sealed class SyncSchemaTests
         Assert.Equal(
             [new { DedupKey = (string?)"w-other", HasBody = true }, new { DedupKey = (string?)"w-pending", HasBody = true }, new { DedupKey = (string?)"w-worked", HasBody = false }],
             bodies);
-    }
-
-    private static IQueryable<WorkItem> ErasureFilter(ShopifySyncDbContext db)
-    {
-        var storeHandle = "uk";
-        var customerId = Customer;
-        return db.WorkItems.Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId && w.Status != WorkStatus.Processing);
     }
 
     private static WorkItem Item(string webhookId, WorkStatus status, long? customerId, long customerInBody) => new()
