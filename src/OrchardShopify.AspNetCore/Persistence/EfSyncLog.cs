@@ -1,10 +1,14 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Sync;
 
 namespace OrchardShopify.AspNetCore.Persistence;
 
 /// <summary><see cref="ISyncLog"/> in the sync database; pruned after <c>Shopify:SyncLogRetention</c> by the maintenance worker.</summary>
-internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog, IBulkSyncLog
+internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyncLog, IBulkSyncLog
 {
     public async ValueTask RecordAsync(SyncLogEntry entry, CancellationToken cancellationToken)
     {
@@ -41,28 +45,103 @@ internal sealed class EfSyncLog(SyncDatabase database) : ISyncLog, IBulkSyncLog
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Erases the log entries about the customer and the bodies of the deliveries that carried its data.</summary>
+    /// <summary>
+    /// Erases what the sync stored about the customer: the log entries about it and the bodies of the deliveries that
+    /// carried its data. Deliveries not yet attributed to the customer (waiting, being worked, failed, dead-lettered)
+    /// are found by reading their bodies and attributed first; those not finished are closed as <c>redacted</c>, since
+    /// applying them later would bring the erased data back.
+    /// </summary>
     public async ValueTask EraseCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
     {
         await using var unit = await database.JoinAsync(cancellationToken);
         var db = unit.Db;
+
+        // All or nothing (a retry of the redaction starts again); inside the worker's batch, its transaction.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var found = await FindUnattributedAsync(db, storeHandle, customerId, cancellationToken);
+        foreach (var chunk in found.Chunk(500))
+        {
+            var ids = chunk.Select(f => f.Id).ToArray();
+            await db.WorkItems.Where(w => ids.Contains(w.Id) && w.CustomerId == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(w => w.CustomerId, customerId), cancellationToken);
+
+            // The log rows of their failed attempts, written without the customer (before failures recorded it).
+            var webhookIds = chunk.Select(f => f.WebhookId).OfType<string>().ToArray();
+            await db.SyncLog.Where(l => l.StoreHandle == storeHandle && l.CustomerId == null && webhookIds.Contains(l.WebhookId))
+                .ExecuteDeleteAsync(cancellationToken);
+        }
+
         await db.SyncLog.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
-        await CustomerDeliveries(db, storeHandle, customerId).ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
+        await CloseUnfinished(CustomerDeliveries(db, storeHandle, customerId), cancellationToken);
+        await CustomerDeliveries(db, storeHandle, customerId).Where(w => w.Body != null).ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
-    /// <summary>The store's work items recorded for the customer, except those being worked right now (read through the partial customer index).</summary>
+    /// <summary>The store's work items recorded for the customer (read through the partial customer index).</summary>
     internal static IQueryable<WorkItem> CustomerDeliveries(ShopifySyncDbContext db, string storeHandle, long customerId)
-        => db.WorkItems.Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId && w.Status != WorkStatus.Processing);
+        => db.WorkItems.Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId);
 
-    /// <summary>Erases the store's log entries and the bodies of its deliveries.</summary>
+    /// <summary>
+    /// The store's unfinished deliveries with a body and no customer recorded. A delivery gets its customer when it is
+    /// worked or fails, so only these (and deliveries stored before failures recorded it) can carry a customer's data
+    /// unattributed. Read through the (kind, status, next attempt) index, not by scanning finished deliveries.
+    /// </summary>
+    internal static IQueryable<WorkItem> UnattributedDeliveries(ShopifySyncDbContext db, string storeHandle)
+        => db.WorkItems.Where(w => w.Kind == WorkKind.InboundDelivery
+            && (w.Status == WorkStatus.Pending || w.Status == WorkStatus.Processing || w.Status == WorkStatus.DeadLetter)
+            && w.StoreHandle == storeHandle && w.CustomerId == null && w.Body != null);
+
+    /// <summary>Those of <see cref="UnattributedDeliveries"/> whose body names the customer (only bodies containing the id's digits are parsed).</summary>
+    private static async Task<List<(long Id, string? WebhookId)>> FindUnattributedAsync(ShopifySyncDbContext db, string storeHandle, long customerId, CancellationToken cancellationToken)
+    {
+        var digits = Encoding.ASCII.GetBytes(customerId.ToString(CultureInfo.InvariantCulture));
+        var found = new List<(long, string?)>();
+        var rows = UnattributedDeliveries(db, storeHandle).AsNoTracking()
+            .Select(w => new { w.Id, w.Topic, w.DedupKey, w.Body })
+            .AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            if (row.Body is { } body && body.AsSpan().IndexOf(digits) >= 0 && CustomerPayloadParser.FindCustomerId(row.Topic, body) == customerId)
+            {
+                found.Add((row.Id, row.DedupKey));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Closes the deliveries waiting for a retry or dead-lettered as <c>redacted</c> (the items being worked finish on
+    /// their own; with their body gone a retry closes them the same way).
+    /// </summary>
+    private async Task CloseUnfinished(IQueryable<WorkItem> items, CancellationToken cancellationToken)
+    {
+        var now = UnixTime.From(time.GetUtcNow());
+        await items.Where(w => w.Kind == WorkKind.InboundDelivery && (w.Status == WorkStatus.Pending || w.Status == WorkStatus.DeadLetter))
+            .ExecuteUpdateAsync(
+                set => set
+                    .SetProperty(w => w.Status, WorkStatus.Succeeded)
+                    .SetProperty(w => w.Outcome, RedactedOutcome)
+                    .SetProperty(w => w.ProcessedAt, now)
+                    .SetProperty(w => w.LastError, (string?)null),
+                cancellationToken);
+    }
+
+    /// <summary>The outcome of a delivery closed unworked because its data was erased.</summary>
+    internal static readonly string RedactedOutcome = InboundResult.OutcomeName(InboundOutcome.Redacted);
+
+    /// <summary>Erases the store's log entries and the bodies of its deliveries; its unfinished deliveries are closed as <c>redacted</c>.</summary>
     public async ValueTask EraseStoreAsync(string storeHandle, CancellationToken cancellationToken)
     {
         await using var unit = await database.JoinAsync(cancellationToken);
         var db = unit.Db;
         await db.SyncLog.Where(l => l.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
-        await db.WorkItems
-            .Where(w => w.StoreHandle == storeHandle && w.Status != WorkStatus.Processing)
-            .ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
+        var items = db.WorkItems.Where(w => w.StoreHandle == storeHandle);
+        await CloseUnfinished(items, cancellationToken);
+        await items.Where(w => w.Body != null).ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
     }
 
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
     internal const string WorkItemsCustomerIndex = "ix_shopify_work_items_customer";
 
     /// <summary>
-    /// The customer index's filter: a delivery's customer is recorded when it is worked, so webhook appends (customer
+    /// The customer index's filter: a delivery's customer is recorded when it is worked (or fails), so webhook appends (customer
     /// still unknown) add nothing to that index. Look-ups by one customer id use it on SQLite and PostgreSQL alike.
     /// </summary>
     internal const string KnownCustomerFilter = "customer_id IS NOT NULL";

@@ -117,8 +117,9 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
     }
 
     /// <summary>Schedules a retry with jittered exponential backoff, or dead-letters the item when it is permanent or out of attempts.</summary>
+    /// <param name="customerId">The customer the item is about, when known: recorded unless one already is, so a customer's erasure finds the body.</param>
     /// <returns>The status the item is left in, or null when the lease was lost.</returns>
-    public async Task<WorkStatus?> FailAsync(WorkItem item, string owner, string error, bool permanent, CancellationToken cancellationToken)
+    public async Task<WorkStatus?> FailAsync(WorkItem item, string owner, string error, bool permanent, CancellationToken cancellationToken, long? customerId = null)
     {
         var queue = options.CurrentValue.Queue;
         var now = time.GetUtcNow();
@@ -137,6 +138,7 @@ internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHo
                     .SetProperty(w => w.Status, status)
                     .SetProperty(w => w.NextAttemptAt, next)
                     .SetProperty(w => w.LastError, error)
+                    .SetProperty(w => w.CustomerId, w => w.CustomerId ?? customerId)
                     .SetProperty(w => w.LeaseOwner, (string?)null)
                     .SetProperty(w => w.LeaseExpiresAt, (long?)null),
                 cancellationToken);

@@ -11,6 +11,9 @@ internal interface IWorkItemHandler
 
     /// <summary>True for errors that fail again however often they are retried.</summary>
     bool IsPermanent(Exception exception);
+
+    /// <summary>The Shopify customer an item is about, read without working it (for an item that failed); null when unknown.</summary>
+    long? CustomerOf(WorkItem item);
 }
 
 /// <summary>A handler that can work some of a claimed run at once, in one transaction, before the rest is worked item by item.</summary>

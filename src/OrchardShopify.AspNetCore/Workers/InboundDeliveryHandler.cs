@@ -17,16 +17,24 @@ internal sealed class InboundDeliveryHandler(StoreRegistry stores, InboundCustom
     {
         var store = stores.FindByHandle(item.StoreHandle)
             ?? throw new PermanentWorkException($"Store '{item.StoreHandle}' is no longer configured or is disabled.");
-        var body = item.Body ?? throw new PermanentWorkException("The delivery's body was erased.");
+        if (item.Body is not { } body)
+        {
+            // Only an erasure (customers/redact, shop/redact) removes a body: the data it carried must not come back.
+            return new WorkResult(EfSyncLog.RedactedOutcome, item.CustomerId, item.UserId);
+        }
+
         var delivery = new WebhookDelivery(item.Topic, store, item.DedupKey ?? $"item-{item.Id}", item.EventId, UnixTime.To(item.TriggeredAt), item.ApiVersion, body);
 
         var result = await inbound.ApplyAsync(delivery, cancellationToken);
-        if (result.CustomerId is { } customerId)
+
+        // Topics the sync ignores (orders/…) still name a customer: recorded, so its erasure finds them, and its cached data goes.
+        var customerId = result.CustomerId ?? CustomerPayloadParser.FindCustomerId(item.Topic, body);
+        if (customerId is { } id)
         {
-            cache.Invalidate(store.Handle, customerId);
+            cache.Invalidate(store.Handle, id);
         }
 
-        return new WorkResult(InboundResult.OutcomeName(result.Outcome), result.CustomerId, result.UserId);
+        return new WorkResult(InboundResult.OutcomeName(result.Outcome), customerId, result.UserId);
     }
 
     /// <summary>The run's deliveries of customers new to the site, applied at once (<see cref="InboundCustomerSync.ApplyNewCustomersAsync"/>).</summary>
@@ -60,4 +68,6 @@ internal sealed class InboundDeliveryHandler(StoreRegistry stores, InboundCustom
     }
 
     public bool IsPermanent(Exception exception) => exception is CustomerPayloadException or PermanentWorkException or ShopifyUserErrorException;
+
+    public long? CustomerOf(WorkItem item) => item.Body is { } body ? CustomerPayloadParser.FindCustomerId(item.Topic, body) : null;
 }

@@ -27,4 +27,7 @@ internal sealed class OutboundPushHandler(IServiceScopeFactory scopes, TimeProvi
     }
 
     public bool IsPermanent(Exception exception) => exception is PermanentWorkException or ShopifyApiException { IsTransient: false };
+
+    /// <summary>A push names a user; its customer is only known once it has been worked.</summary>
+    public long? CustomerOf(WorkItem item) => item.CustomerId;
 }

@@ -291,7 +291,8 @@ internal sealed partial class SyncWorker(
         // A wrapper's message ("see the inner exception") says nothing: the innermost cause is kept too.
         var cause = ex.GetBaseException();
         var error = ReferenceEquals(cause, ex) ? $"{ex.GetType().Name}: {ex.Message}" : $"{ex.GetType().Name}: {ex.Message} ({cause.GetType().Name}: {cause.Message})";
-        var status = await queue.FailAsync(item, Owner, error, permanent, CancellationToken.None);
+        var customerId = item.CustomerId ?? handler.CustomerOf(item);
+        var status = await queue.FailAsync(item, Owner, error, permanent, CancellationToken.None, customerId);
         var deadLettered = status == WorkStatus.DeadLetter;
         await syncLog.AppendAsync(
             new SyncLogRow
@@ -300,7 +301,7 @@ internal sealed partial class SyncWorker(
                 Direction = handler.Kind == WorkKind.InboundDelivery ? "inbound" : "outbound",
                 StoreHandle = item.StoreHandle,
                 Topic = item.Topic,
-                CustomerId = item.CustomerId,
+                CustomerId = customerId,
                 UserId = item.UserId,
                 Outcome = deadLettered ? "deadlettered" : "failed",
                 Detail = error.Length > 2000 ? error[..2000] : error,

@@ -94,6 +94,76 @@ public static class CustomerPayloadParser
         return new ShopRedactPayload(OptionalId(document.RootElement, "shop_id"), String(document.RootElement, "shop_domain"));
     }
 
+    /// <summary>
+    /// The customer a delivery of any topic is about, read leniently: for the customer topics (<c>customers/create</c>,
+    /// <c>customers_marketing_consent/update</c>, …) the root <c>id</c>, otherwise <c>customer.id</c> (orders, the
+    /// compliance topics, …); a root <c>customer_id</c> when neither is there. Null when the body names no customer or
+    /// is not a JSON object; never throws, so it can attribute deliveries that failed to parse.
+    /// </summary>
+    public static long? FindCustomerId(string topic, ReadOnlySpan<byte> json)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var rootIsCustomer = topic.StartsWith("customers", StringComparison.Ordinal)
+            && topic is not (Webhooks.ShopifyTopics.CustomersRedact or Webhooks.ShopifyTopics.CustomersDataRequest);
+        long? rootId = null, nested = null, named = null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var property = reader.ValueTextEquals("id"u8) ? 1 : reader.ValueTextEquals("customer_id"u8) ? 2 : reader.ValueTextEquals("customer"u8) ? 3 : 0;
+                reader.Read();
+                if (property == 1)
+                {
+                    rootId ??= ReadId(ref reader);
+                }
+                else if (property == 2)
+                {
+                    named ??= ReadId(ref reader);
+                }
+                else if (property == 3 && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isId = reader.ValueTextEquals("id"u8);
+                        reader.Read();
+                        if (isId)
+                        {
+                            nested ??= ReadId(ref reader);
+                        }
+
+                        reader.Skip();
+                    }
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        return rootIsCustomer ? rootId ?? named : nested ?? named;
+    }
+
+    private static long? ReadId(ref Utf8JsonReader reader)
+    {
+        long id = 0;
+        var ok = reader.TokenType switch
+        {
+            JsonTokenType.Number => reader.TryGetInt64(out id),
+            JsonTokenType.String => long.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out id),
+            _ => false,
+        };
+        return ok && id > 0 ? id : null;
+    }
+
     private static JsonDocument Open(ReadOnlyMemory<byte> json)
     {
         JsonDocument document;

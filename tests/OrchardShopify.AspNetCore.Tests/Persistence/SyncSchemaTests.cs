@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -6,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Persistence.Migrations;
+using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.Testing.Hosting.Postgres;
 
 namespace OrchardShopify.AspNetCore.Tests.Persistence;
@@ -33,7 +33,7 @@ public sealed class SyncSchemaTests
             Assert.EndsWith("WHERE customer_id IS NOT NULL", (string)definition!, StringComparison.Ordinal);
 
             // The filter the customer erasure runs (EfSyncLog.EraseCustomerAsync), as EF sends it, with its parameters.
-            var plan = await SqlitePlanAsync(db, EfSyncLog.CustomerDeliveries(db, "uk", Customer).ToQueryString());
+            var plan = await SyncDatabases.SqlitePlanAsync(db, EfSyncLog.CustomerDeliveries(db, "uk", Customer).ToQueryString());
             Assert.Contains($"USING INDEX {ShopifySyncDbContext.WorkItemsCustomerIndex}", plan, StringComparison.Ordinal);
 
             await AssertErasureAsync(options, isPostgres: false);
@@ -62,7 +62,7 @@ public sealed class SyncSchemaTests
         var storeHandle = "uk";
         var customerId = Customer;
         var plan = string.Join('\n', await db.Database.SqlQueryRaw<string>(
-            $"EXPLAIN SELECT id FROM {ShopifySyncDbContext.WorkItemsTable} WHERE store = {{0}} AND customer_id = {{1}} AND status <> {(int)WorkStatus.Processing}", storeHandle, customerId).ToListAsync());
+            $"EXPLAIN SELECT id FROM {ShopifySyncDbContext.WorkItemsTable} WHERE store = {{0}} AND customer_id = {{1}}", storeHandle, customerId).ToListAsync());
         Assert.Contains(ShopifySyncDbContext.WorkItemsCustomerIndex, plan, StringComparison.Ordinal);
 
         await AssertErasureAsync(options, isPostgres: true);
@@ -97,7 +97,7 @@ public sealed class SyncSchemaTests
     /// <summary>The customer's worked delivery loses its body; the other customers' deliveries keep theirs.</summary>
     private static async Task AssertErasureAsync(DbContextOptions<ShopifySyncDbContext> options, bool isPostgres)
     {
-        var log = new EfSyncLog(new SyncDatabase(new Contexts(options), isPostgres));
+        var log = new EfSyncLog(SyncDatabases.Over(options, isPostgres), TimeProvider.System);
         await log.EraseCustomerAsync("uk", Customer, CancellationToken.None);
 
         await using var db = new ShopifySyncDbContext(options);
@@ -127,41 +127,5 @@ public sealed class SyncSchemaTests
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteScalarAsync();
-    }
-
-    /// <summary>
-    /// EXPLAIN QUERY PLAN of a query in the form <c>ToQueryString</c> gives on SQLite: <c>.param set @name value</c>
-    /// lines, then the statement.
-    /// </summary>
-    private static async Task<string> SqlitePlanAsync(DbContext db, string queryString)
-    {
-        var lines = queryString.Split('\n', StringSplitOptions.TrimEntries);
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param set ", StringComparison.Ordinal)));
-        foreach (var line in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
-        {
-            var parts = line[".param set ".Length..].Split(' ', 2);
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = parts[0];
-            parameter.Value = parts[1].StartsWith('\'') ? parts[1].Trim('\'') : long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-            command.Parameters.Add(parameter);
-        }
-
-        Assert.NotEmpty(command.Parameters);
-        var plan = new List<string>();
-        await using DbDataReader reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            plan.Add(reader.GetString(3));
-        }
-
-        return string.Join('\n', plan);
-    }
-
-    private sealed class Contexts(DbContextOptions<ShopifySyncDbContext> options) : IDbContextFactory<ShopifySyncDbContext>
-    {
-        public ShopifySyncDbContext CreateDbContext() => new(options);
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
@@ -115,7 +114,7 @@ public sealed class BatchApplyTests : IAsyncLifetime
     public async Task An_item_failing_mid_batch_is_undone_in_both_databases_and_retried_alone()
     {
         // Customer 3's link cannot be stored: by then its user has been created, and must be rolled back.
-        await ExecuteAsync(_site.SyncDatabaseFile, $"""
+        await _site.ExecuteSyncSqlAsync($"""
             CREATE TRIGGER refuse_link BEFORE INSERT ON shopify_customer_links WHEN NEW.customer_id = {FirstCustomer + 3}
             BEGIN SELECT RAISE(ABORT, 'link store unavailable'); END;
             """);
@@ -140,7 +139,7 @@ public sealed class BatchApplyTests : IAsyncLifetime
         }
 
         // Once the store works again, the retry creates the user afresh: nothing of the failed attempt was kept.
-        await ExecuteAsync(_site.SyncDatabaseFile, "DROP TRIGGER refuse_link;");
+        await _site.ExecuteSyncSqlAsync("DROP TRIGGER refuse_link;");
         await TestSite.EventuallyAsync(async () => await RunWorkerOnceAsync() == 1, "the retry is due");
         var retried = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId(3)));
         Assert.Equal((WorkStatus.Succeeded, "created", 2), (retried.Status, retried.Outcome, retried.Attempts));
@@ -199,13 +198,4 @@ public sealed class BatchApplyTests : IAsyncLifetime
     private static string Email(int n) => $"batch-customer-{n}@example.com";
 
     private static string Phone(int n) => "+1514555" + (1000 + n).ToString(CultureInfo.InvariantCulture);
-
-    private static async Task ExecuteAsync(string file, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
 }

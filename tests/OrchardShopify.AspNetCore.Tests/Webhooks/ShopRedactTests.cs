@@ -14,9 +14,15 @@ public sealed class ShopRedactTests(SiteFixture fixture) : IClassFixture<SiteFix
     private TestSite Site => fixture.Site;
 
     [Fact]
-    public async Task Shop_redact_erases_the_stores_links_log_and_bodies_and_keeps_the_user()
+    public async Task Shop_redact_erases_the_stores_links_log_and_bodies_closes_its_dead_letters_and_keeps_the_user()
     {
         var steveId = await SteveLastnameson.ArriveAsync(Site, "wh-redact-shop-steve");
+        using (var malformed = await Site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Encoding.UTF8.GetBytes("""{"email":"nobody@example.com","first_name":"No","last_name":"Id"}"""), "wh-redact-shop-dead"))
+        {
+            Assert.Equal(HttpStatusCode.OK, malformed.StatusCode);
+        }
+
+        await TestSite.EventuallyAsync(async () => (await Site.ItemsWithWebhookIdAsync("wh-redact-shop-dead")).Single().Status == WorkStatus.DeadLetter, "the malformed delivery is dead-lettered");
         var body = Encoding.UTF8.GetBytes("""{"shop_id":954889,"shop_domain":"uk-demo.myshopify.com"}""");
 
         using var response = await Site.PostWebhookAsync("/!/shopify/webhook/compliance", "shop/redact", body, "wh-shop-redact");
@@ -30,5 +36,9 @@ public sealed class ShopRedactTests(SiteFixture fixture) : IClassFixture<SiteFix
         Assert.Empty(await db.Links.Where(l => l.StoreHandle == "uk").ToListAsync());
         Assert.Empty(await db.SyncLog.Where(l => l.StoreHandle == "uk" && l.CustomerId != null).ToListAsync());
         Assert.Null(Assert.Single(await Site.ItemsWithWebhookIdAsync("wh-redact-shop-steve")).Body);
+
+        // The store's dead letter, which no customer can be found for, is erased and closed too.
+        var dead = Assert.Single(await Site.ItemsWithWebhookIdAsync("wh-redact-shop-dead"));
+        Assert.Equal((WorkStatus.Succeeded, "redacted", (byte[]?)null, (string?)null), (dead.Status, dead.Outcome, dead.Body, dead.LastError));
     }
 }

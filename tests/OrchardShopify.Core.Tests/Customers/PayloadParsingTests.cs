@@ -94,4 +94,33 @@ public sealed class PayloadParsingTests
         Assert.Equal("uk-demo.myshopify.com", redact.ShopDomain);
         Assert.Equal([299938L, 280263L, 220458L], redact.Orders);
     }
+
+    [Theory]
+    [InlineData("customers/create", "customers-create-steve-lastnameson.json", 1073339470L)]
+    [InlineData("customers/delete", "customers-delete.json", 1073339470L)]
+    [InlineData("customers/redact", "customers-redact.json", 1073339470L)]
+    [InlineData("orders/create", "orders-create-steve-lastnameson.json", 1073339470L)]
+    [InlineData("shop/redact", "shop-redact.json", null)]
+    public void The_customer_a_delivery_is_about_is_found_whatever_its_topic(string topic, string payload, long? expected)
+    {
+        // An order's own id, its line items' ids and its address's customer_id are not taken for the customer.
+        Assert.Equal(expected, CustomerPayloadParser.FindCustomerId(topic, SyncHarness.Payload(payload)));
+    }
+
+    [Theory]
+    [InlineData("customers/update", """{"id":"1073339470","email":null}""", 1073339470L)]
+    [InlineData("customers_marketing_consent/update", """{"id":1073339470,"phone":"+15142546011","sms_marketing_consent":{"state":"subscribed"}}""", 1073339470L)]
+    [InlineData("customers_email_marketing_consent/update", """{"customer_id":1073339470,"email_address":"steve.lastnameson@example.com"}""", 1073339470L)]
+    [InlineData("orders/updated", """{"id":5678901234567,"customer":null}""", null)]
+    [InlineData("orders/updated", """{"id":5678901234567,"customer":{"email":"x@example.com"},"customer_id":1073339470}""", 1073339470L)]
+    [InlineData("customers/update", """{"id":"abc","email":"steve.lastnameson@example.com"}""", null)]
+    [InlineData("customers/update", """{"id":-4}""", null)]
+    [InlineData("customers/update", """{"id":1073339470,"email":""", null)]
+    [InlineData("customers/update", """[{"id":1073339470}]""", null)]
+    [InlineData("customers/update", "not json", null)]
+    [InlineData("customers/update", "", null)]
+    public void Finding_the_customer_is_lenient_and_never_throws(string topic, string json, long? expected)
+    {
+        Assert.Equal(expected, CustomerPayloadParser.FindCustomerId(topic, Encoding.UTF8.GetBytes(json)));
+    }
 }

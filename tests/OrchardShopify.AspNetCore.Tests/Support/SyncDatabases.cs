@@ -1,0 +1,47 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using OrchardShopify.AspNetCore.Persistence;
+
+namespace OrchardShopify.AspNetCore.Tests.Support;
+
+/// <summary>The sync database's services over a scratch database, without a host.</summary>
+internal static class SyncDatabases
+{
+    public static SyncDatabase Over(DbContextOptions<ShopifySyncDbContext> options, bool isPostgres) => new(new Contexts(options), isPostgres);
+
+    /// <summary>
+    /// EXPLAIN QUERY PLAN of a query in the form <c>ToQueryString</c> gives on SQLite: <c>.param set @name value</c>
+    /// lines, then the statement.
+    /// </summary>
+    public static async Task<string> SqlitePlanAsync(DbContext db, string queryString)
+    {
+        var lines = queryString.Split('\n', StringSplitOptions.TrimEntries);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param set ", StringComparison.Ordinal)));
+        foreach (var line in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
+        {
+            var parts = line[".param set ".Length..].Split(' ', 2);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = parts[0];
+            parameter.Value = parts[1].StartsWith('\'') ? parts[1].Trim('\'') : long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            command.Parameters.Add(parameter);
+        }
+
+        Assert.NotEmpty(command.Parameters);
+        var plan = new List<string>();
+        await using DbDataReader reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return string.Join('\n', plan);
+    }
+
+    private sealed class Contexts(DbContextOptions<ShopifySyncDbContext> options) : IDbContextFactory<ShopifySyncDbContext>
+    {
+        public ShopifySyncDbContext CreateDbContext() => new(options);
+    }
+}
