@@ -7,6 +7,7 @@ public sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Store, long Customer), CustomerLink> _byCustomer = [];
     private readonly Dictionary<(string Store, string User), CustomerLink> _byUser = [];
+    private readonly Dictionary<(string Store, long Customer), DateTimeOffset> _deleted = [];
 
     public IReadOnlyList<CustomerLink> All
     {
@@ -67,6 +68,11 @@ public sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
         lock (_gate)
         {
             var removed = _byCustomer.Values.Where(l => l.StoreHandle == storeHandle).ToList();
+            foreach (var key in _deleted.Keys.Where(k => k.Store == storeHandle).ToList())
+            {
+                _deleted.Remove(key);
+            }
+
             foreach (var link in removed)
             {
                 _byCustomer.Remove((link.StoreHandle, link.CustomerId));
@@ -88,6 +94,24 @@ public sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
 
             _byUser.Remove((storeHandle, link.UserId));
             return Task.FromResult(true);
+        }
+    }
+
+    public Task MarkDeletedAsync(string storeHandle, long customerId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _deleted.TryAdd((storeHandle, customerId), deletedAt);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<DateTimeOffset?> FindDeletedAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_deleted.TryGetValue((storeHandle, customerId), out var at) ? at : (DateTimeOffset?)null);
         }
     }
 }

@@ -12,9 +12,11 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
         ArgumentNullException.ThrowIfNull(customerIds);
         await using var unit = await database.JoinAsync(cancellationToken);
         var ids = customerIds.ToArray();
-        var linked = await unit.Db.Links.AsNoTracking()
+        var db = unit.Db;
+        var linked = await db.Links.AsNoTracking()
             .Where(l => l.StoreHandle == storeHandle && ids.Contains(l.CustomerId))
             .Select(l => l.CustomerId)
+            .Concat(db.DeletedCustomers.Where(d => d.StoreHandle == storeHandle && ids.Contains(d.CustomerId)).Select(d => d.CustomerId))
             .ToListAsync(cancellationToken);
         return linked.ToHashSet();
     }
@@ -89,7 +91,29 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
         var db = unit.Db;
         var rows = await db.Links.AsNoTracking().Where(l => l.StoreHandle == storeHandle).ToListAsync(cancellationToken);
         await db.Links.Where(l => l.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
+        await db.DeletedCustomers.Where(d => d.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
         return rows.Select(ToLink).ToList();
+    }
+
+    public async Task MarkDeletedAsync(string storeHandle, long customerId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    {
+        await using var unit = await database.JoinAsync(cancellationToken);
+
+        // The same statement on SQLite and PostgreSQL; a second deletion (a duplicate, another node) keeps the first time.
+        await unit.Db.Database.ExecuteSqlRawAsync(
+            $"INSERT INTO {DeletedCustomerRow.Table} (store, customer_id, deleted_at) VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT (store, customer_id) DO NOTHING",
+            [storeHandle, customerId, UnixTime.From(deletedAt)],
+            cancellationToken);
+    }
+
+    public async Task<DateTimeOffset?> FindDeletedAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
+    {
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var at = await unit.Db.DeletedCustomers.AsNoTracking()
+            .Where(d => d.StoreHandle == storeHandle && d.CustomerId == customerId)
+            .Select(d => (long?)d.DeletedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        return UnixTime.To(at);
     }
 
     private static CustomerLinkRow ToRow(CustomerLink link) => new()

@@ -151,6 +151,9 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
         var db = unit.Db;
         var log = await db.SyncLog.Where(l => l.At < cutoff).ExecuteDeleteAsync(cancellationToken);
         var items = await db.WorkItems.Where(w => w.Status == WorkStatus.Succeeded && w.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
-        return log + items;
+
+        // Shopify stops retrying a delivery long before the log's retention passes, so no late delivery can follow.
+        var deleted = await db.DeletedCustomers.Where(d => d.DeletedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        return log + items + deleted;
     }
 }

@@ -87,6 +87,18 @@ internal sealed class CustomerLinkRow
     public string? SyncedPhone { get; set; }
 }
 
+/// <summary>A customer Shopify deleted, remembered so a delivery of it that arrives late links no user.</summary>
+internal sealed class DeletedCustomerRow
+{
+    public const string Table = "shopify_deleted_customers";
+
+    public required string StoreHandle { get; set; }
+
+    public long CustomerId { get; set; }
+
+    public long DeletedAt { get; set; }
+}
+
 internal sealed class SyncLogRow
 {
     public long Id { get; set; }

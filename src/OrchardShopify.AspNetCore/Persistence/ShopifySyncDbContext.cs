@@ -26,6 +26,8 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
 
     public DbSet<SyncLogRow> SyncLog => Set<SyncLogRow>();
 
+    public DbSet<DeletedCustomerRow> DeletedCustomers => Set<DeletedCustomerRow>();
+
     public DbSet<SyncJobRow> Jobs => Set<SyncJobRow>();
 
     public DbSet<SettingRow> Settings => Set<SettingRow>();
@@ -97,6 +99,16 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
             log.Property(x => x.Attempt).HasColumnName("attempt");
             log.HasIndex(x => x.At).HasDatabaseName("ix_shopify_sync_log_at");
             log.HasIndex(x => new { x.StoreHandle, x.CustomerId }).HasDatabaseName("ix_shopify_sync_log_customer");
+        });
+
+        modelBuilder.Entity<DeletedCustomerRow>(deleted =>
+        {
+            deleted.ToTable(DeletedCustomerRow.Table);
+            deleted.HasKey(x => new { x.StoreHandle, x.CustomerId });
+            deleted.Property(x => x.StoreHandle).HasColumnName("store").HasMaxLength(50);
+            deleted.Property(x => x.CustomerId).HasColumnName("customer_id").ValueGeneratedNever();
+            deleted.Property(x => x.DeletedAt).HasColumnName("deleted_at");
+            deleted.HasIndex(x => x.DeletedAt).HasDatabaseName("ix_shopify_deleted_customers_at");
         });
 
         SyncJobRow.Configure(modelBuilder);

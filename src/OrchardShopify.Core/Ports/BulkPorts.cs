@@ -38,7 +38,7 @@ public sealed record NewLinkedUser(CustomerProfile Profile, string? StoreHandle,
 /// <summary>Optional capability of an <see cref="ICustomerLinkStore"/>: look up and add many links at once.</summary>
 public interface IBulkCustomerLinkStore
 {
-    /// <summary>Which of the customers of the store are linked.</summary>
+    /// <summary>Which of the customers of the store are linked or deleted (<see cref="ICustomerLinkStore.MarkDeletedAsync"/>): those are left to the one-by-one rules.</summary>
     Task<IReadOnlySet<long>> FindLinkedAsync(string storeHandle, IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken);
 
     /// <summary>

@@ -23,8 +23,18 @@ public interface ICustomerLinkStore
 
     Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken);
 
-    /// <summary>Removes every link of a store (<c>shop/redact</c>) and returns what was removed.</summary>
+    /// <summary>Removes every link of a store (<c>shop/redact</c>), and its deleted customers, and returns the links removed.</summary>
     Task<IReadOnlyList<CustomerLink>> RemoveStoreAsync(string storeHandle, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Remembers that Shopify deleted the customer (<c>customers/delete</c>, <c>customers/redact</c>), so a delivery of
+    /// it that arrives afterwards (Shopify retries for hours and does not keep order) links no user. Shopify never
+    /// reuses a customer id. Remembering again keeps the first time.
+    /// </summary>
+    Task MarkDeletedAsync(string storeHandle, long customerId, DateTimeOffset deletedAt, CancellationToken cancellationToken);
+
+    /// <summary>When the customer's deletion was recorded (<see cref="MarkDeletedAsync"/>), or null.</summary>
+    Task<DateTimeOffset?> FindDeletedAsync(string storeHandle, long customerId, CancellationToken cancellationToken);
 }
 
 /// <summary>One link and the sync's memory of it.</summary>

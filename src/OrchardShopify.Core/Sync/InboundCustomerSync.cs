@@ -95,8 +95,9 @@ public sealed partial class InboundCustomerSync
             return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: "Inbound sync is turned off.") { Reason = InboundSkipReasons.InboundOff };
         }
 
+        // Shopify has the customer now: a deletion remembered for its id does not hold this back.
         var (state, payload) = StateOf(store, customer);
-        return await ApplyCustomerAsync(state, payload, options, cancellationToken, force);
+        return await ApplyCustomerAsync(state, payload, options, cancellationToken, force, fromShopifyNow: true);
     }
 
     /// <summary>
@@ -384,7 +385,7 @@ public sealed partial class InboundCustomerSync
 
     private sealed record NewCustomerCandidate(int Index, WebhookDelivery Delivery, CustomerPayload Customer, CustomerProfile Incoming, string Email);
 
-    private async Task<InboundResult> ApplyCustomerAsync(WebhookDelivery delivery, CustomerPayload customer, ShopifySyncOptions options, CancellationToken cancellationToken, bool force = false)
+    private async Task<InboundResult> ApplyCustomerAsync(WebhookDelivery delivery, CustomerPayload customer, ShopifySyncOptions options, CancellationToken cancellationToken, bool force = false, bool fromShopifyNow = false)
     {
         var store = delivery.Store;
         await using var held = await _customerLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, customer.Id), cancellationToken);
@@ -401,6 +402,11 @@ public sealed partial class InboundCustomerSync
 
             // The user was deleted on the site: the link is stale, so match again as for a new customer.
             await _links.RemoveAsync(store.Handle, customer.Id, cancellationToken);
+        }
+        else if (!fromShopifyNow && await _links.FindDeletedAsync(store.Handle, customer.Id, cancellationToken) is { } deletedAt)
+        {
+            // A create or update overtaken by the customer's deletion (Shopify's retries keep no order).
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: $"Shopify deleted customer {customer.Id} (recorded {deletedAt:O}) before this delivery arrived; no user was linked.") { Reason = InboundSkipReasons.CustomerDeleted };
         }
 
         var matched = await MatchAsync(incoming, options.MatchStrategy, cancellationToken);
@@ -595,11 +601,14 @@ public sealed partial class InboundCustomerSync
         return link.SyncedProfile is null || incoming.DifferencesFrom(link.SyncedProfile) != ProfileFields.None;
     }
 
-    /// <summary>customers/delete: forget this store's link; the user stays, and other stores' links stay.</summary>
+    /// <summary>customers/delete: forget this store's link and remember the deletion; the user stays, and other stores' links stay.</summary>
     public async Task<InboundResult> UnlinkAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         await using var held = await _customerLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, customerId), cancellationToken);
+
+        // Remembered even when nothing is linked yet: the customer's create may still be on its way.
+        await _links.MarkDeletedAsync(store.Handle, customerId, _time.GetUtcNow(), cancellationToken);
         var link = await _links.FindByCustomerAsync(store.Handle, customerId, cancellationToken);
         if (link is null)
         {

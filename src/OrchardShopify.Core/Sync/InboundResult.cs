@@ -50,6 +50,7 @@ public static class InboundSkipReasons
     public const string EmailTakenLinkOnly = "email_taken_link_only";
     public const string UserLinkedToOtherCustomer = "user_linked_to_other_customer";
     public const string NotLinked = "not_linked";
+    public const string CustomerDeleted = "customer_deleted";
 
     /// <summary>What each code means, for people.</summary>
     public static string Describe(string? reason) => reason switch
@@ -60,6 +61,7 @@ public static class InboundSkipReasons
         EmailTakenLinkOnly => "The email belongs to a user, and the LinkOnly strategy does not match by email.",
         UserLinkedToOtherCustomer => "The matching user is already linked to another customer of the store.",
         NotLinked => "No user is linked to this customer.",
+        CustomerDeleted => "Shopify deleted this customer before the delivery arrived; it links no user.",
         _ => "Not applied.",
     };
 }

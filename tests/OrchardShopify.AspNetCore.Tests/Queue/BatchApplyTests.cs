@@ -111,6 +111,33 @@ public sealed class BatchApplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_customer_deleted_before_its_create_arrived_is_left_out_of_the_runs_new_customers()
+    {
+        // Customer 3's delete overtook its create: the run creates the other five together and skips customer 3.
+        using (var delete = await _site.PostWebhookAsync("/!/shopify/webhook/customer/delete", "customers/delete", Encoding.UTF8.GetBytes($$"""{"id":{{FirstCustomer + 3}}}"""), "wh-batch-delete-3"))
+        {
+            Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        }
+
+        Assert.Equal(1, await RunWorkerOnceAsync());
+        await DeliverAsync(0, 6);
+
+        Assert.Equal(6, await RunWorkerOnceAsync());
+
+        var skipped = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId(3)));
+        Assert.Equal((WorkStatus.Succeeded, "skipped", FirstCustomer + 3), (skipped.Status, skipped.Outcome, skipped.CustomerId));
+        Assert.Null((await UserAsync(3)).User);
+        foreach (var n in new[] { 0, 1, 2, 4, 5 })
+        {
+            Assert.Equal("created", Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId(n))).Outcome);
+        }
+
+        await using var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Equal(5, await db.Links.CountAsync());
+        Assert.Contains("Shopify deleted customer", await db.SyncLog.Where(l => l.WebhookId == WebhookId(3)).Select(l => l.Detail).SingleAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_item_failing_mid_batch_is_undone_in_both_databases_and_retried_alone()
     {
         // Customer 3's link cannot be stored: by then its user has been created, and must be rolled back.

@@ -345,12 +345,16 @@ public sealed class BulkApplyTests
 
         public Task<IReadOnlyList<CustomerLink>> RemoveStoreAsync(string storeHandle, CancellationToken cancellationToken) => inner.RemoveStoreAsync(storeHandle, cancellationToken);
 
+        public Task MarkDeletedAsync(string storeHandle, long customerId, DateTimeOffset deletedAt, CancellationToken cancellationToken) => inner.MarkDeletedAsync(storeHandle, customerId, deletedAt, cancellationToken);
+
+        public Task<DateTimeOffset?> FindDeletedAsync(string storeHandle, long customerId, CancellationToken cancellationToken) => inner.FindDeletedAsync(storeHandle, customerId, cancellationToken);
+
         public async Task<IReadOnlySet<long>> FindLinkedAsync(string storeHandle, IReadOnlyCollection<long> customerIds, CancellationToken cancellationToken)
         {
             var linked = new HashSet<long>();
             foreach (var id in customerIds)
             {
-                if (await inner.FindByCustomerAsync(storeHandle, id, cancellationToken) is not null)
+                if (await inner.FindByCustomerAsync(storeHandle, id, cancellationToken) is not null || await inner.FindDeletedAsync(storeHandle, id, cancellationToken) is not null)
                 {
                     linked.Add(id);
                 }

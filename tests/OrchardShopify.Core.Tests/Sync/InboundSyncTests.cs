@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
+using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Core.Sync;
 
 namespace OrchardShopify.Core.Tests.Sync;
@@ -345,6 +347,58 @@ public sealed class InboundSyncTests
 
         Assert.Equal(InboundOutcome.Skipped, result.Outcome);
         Assert.Single(harness.Users.All);
+    }
+
+    [Fact]
+    public async Task A_create_overtaken_by_its_customers_delete_creates_and_links_nobody()
+    {
+        using var harness = SyncHarness.SingleStore();
+
+        // Shopify's retries keep no order: the delete of a customer arrives before its create.
+        var delete = await harness.DeliverAsync("customers/delete", SyncHarness.Payload("customers-delete.json"));
+        var create = await harness.DeliverAsync("customers/create", SteveCreate);
+
+        Assert.Equal((InboundOutcome.Skipped, InboundSkipReasons.NotLinked), (delete.Outcome, delete.Reason));
+        Assert.Equal((InboundOutcome.Skipped, InboundSkipReasons.CustomerDeleted, 1073339470L), (create.Outcome, create.Reason, create.CustomerId));
+        Assert.Contains("Shopify deleted customer 1073339470", create.Detail, StringComparison.Ordinal);
+        Assert.Empty(harness.Users.All);
+        Assert.Empty(harness.Links.All);
+        Assert.Equal("skipped", harness.Log.Entries[^1].Outcome);
+    }
+
+    [Fact]
+    public async Task A_late_update_after_the_delete_does_not_link_the_user_again()
+    {
+        using var harness = SyncHarness.SingleStore();
+        await harness.DeliverAsync("customers/create", SteveCreate);
+        await harness.DeliverAsync("customers/delete", SyncHarness.Payload("customers-delete.json"));
+
+        var late = await harness.DeliverAsync("customers/update", Edit(SteveCreate, c => { c["updated_at"] = "2025-07-09T00:00:00Z"; c["first_name"] = "Stephen"; }));
+
+        Assert.Equal((InboundOutcome.Skipped, InboundSkipReasons.CustomerDeleted), (late.Outcome, late.Reason));
+        var user = Assert.Single(harness.Users.All);
+        Assert.Equal((null, "Steve"), (user.ShopifyId, user.FirstName));
+        Assert.Empty(harness.Links.All);
+    }
+
+    [Fact]
+    public async Task A_deletion_holds_back_only_that_store_and_not_the_customer_as_shopify_reports_it_now()
+    {
+        using var harness = SyncHarness.MultiStore();
+        await harness.DeliverAsync("customers/delete", SyncHarness.Payload("customers-delete.json"), store: "uk");
+
+        // Another store's customer with the same id is another customer.
+        var us = await harness.DeliverAsync("customers/create", SteveCreate, store: "us");
+        Assert.Equal(InboundOutcome.Created, us.Outcome);
+
+        // An import or reconciliation reads the customer from Shopify: it exists there now, so it is applied.
+        var state = await harness.Inbound.ApplyCustomerStateAsync(
+            harness.Stores.FindByHandle("uk")!,
+            new ShopifyCustomer(1073339470, new CustomerProfile("Steve", "Lastnameson", "steve.lastnameson@example.com", "+15142546011"), DateTimeOffset.Parse("2025-07-09T00:00:00Z", CultureInfo.InvariantCulture)),
+            force: false,
+            CancellationToken.None);
+        Assert.Equal(InboundOutcome.Linked, state.Outcome);
+        Assert.Equal(1073339470L, Assert.Single(harness.Users.All).ShopifyIds["uk"]);
     }
 
     [Fact]

@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Testing.Hosting.Postgres;
+
+namespace OrchardShopify.AspNetCore.Tests.Persistence;
+
+/// <summary>The link store's memory of deleted customers, on SQLite and PostgreSQL: per store, first time kept, pruned with the log, dropped by shop/redact.</summary>
+public sealed class DeletedCustomerStoreTests
+{
+    private static readonly DateTimeOffset First = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Deleted_customers_on_SQLite()
+    {
+        var folder = Directory.CreateTempSubdirectory("orchardshopify-deleted-").FullName;
+        try
+        {
+            await AssertDeletedCustomersAsync(new DbContextOptionsBuilder<ShopifySyncDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "sync.db")};Pooling=False").Options, isPostgres: false);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [PostgresFact]
+    public async Task Deleted_customers_on_PostgreSQL()
+    {
+        await using var scratch = await ScratchPostgresDatabase.CreateAsync();
+        await AssertDeletedCustomersAsync(new DbContextOptionsBuilder<ShopifySyncDbContext>().UseNpgsql(scratch.ConnectionString).Options, isPostgres: true);
+    }
+
+    private static async Task AssertDeletedCustomersAsync(DbContextOptions<ShopifySyncDbContext> options, bool isPostgres)
+    {
+        await using (var db = new ShopifySyncDbContext(options))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        var database = SyncDatabases.Over(options, isPostgres);
+        var links = new EfCustomerLinkStore(database);
+        var none = CancellationToken.None;
+        await links.MarkDeletedAsync("uk", 101, First, none);
+        await links.MarkDeletedAsync("uk", 101, First.AddHours(3), none);
+        await links.MarkDeletedAsync("uk", 102, First.AddDays(40), none);
+        await links.MarkDeletedAsync("us", 201, First.AddDays(35), none);
+        await links.TryAddAsync(new CustomerLink("uk", 103, "user-103", First), none);
+
+        // A duplicate delete keeps the first time; a customer of another store is another customer.
+        Assert.Equal(First, await links.FindDeletedAsync("uk", 101, none));
+        Assert.Null(await links.FindDeletedAsync("us", 101, none));
+        Assert.Null(await links.FindDeletedAsync("uk", 103, none));
+
+        // The bulk apply leaves linked and deleted customers to the one-by-one rules.
+        Assert.Equal(new HashSet<long> { 101, 102, 103 }, (await links.FindLinkedAsync("uk", [101, 102, 103, 104], none)).ToHashSet());
+
+        // Pruned with the log: a deletion older than the retention goes.
+        var log = new EfSyncLog(database, TimeProvider.System);
+        await log.PruneAsync(First.AddDays(30), none);
+        Assert.Null(await links.FindDeletedAsync("uk", 101, none));
+        Assert.Equal(First.AddDays(40), await links.FindDeletedAsync("uk", 102, none));
+
+        // shop/redact drops the store's deletions with its links, not the other store's.
+        Assert.Single(await links.RemoveStoreAsync("uk", none));
+        Assert.Null(await links.FindDeletedAsync("uk", 102, none));
+        Assert.Equal(First.AddDays(35), await links.FindDeletedAsync("us", 201, none));
+    }
+}
