@@ -138,6 +138,38 @@ public sealed class BatchApplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_update_claimed_in_the_same_run_after_its_customers_redaction_links_nobody_and_loses_its_body()
+    {
+        using (var create = await _site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", TestSite.Payload("customers-create-steve-lastnameson.json"), "wh-batch-steve"))
+        {
+            Assert.Equal(HttpStatusCode.OK, create.StatusCode);
+        }
+
+        Assert.Equal(1, await RunWorkerOnceAsync());
+
+        // The redaction and a (late) update of the same customer are claimed together, the update after it.
+        var update = SteveJson.Replace("\"updated_at\": \"2025-07-01T14:37:24-04:00\"", "\"updated_at\": \"2025-07-05T08:00:00-04:00\"", StringComparison.Ordinal);
+        using (var redact = await _site.PostWebhookAsync("/!/shopify/webhook/compliance", "customers/redact", TestSite.Payload("customers-redact.json"), "wh-batch-redact"))
+        using (var late = await _site.PostWebhookAsync("/!/shopify/webhook/customer/update", "customers/update", Encoding.UTF8.GetBytes(update), "wh-batch-late-update"))
+        {
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (redact.StatusCode, late.StatusCode));
+        }
+
+        Assert.Equal(2, await RunWorkerOnceAsync());
+
+        var updated = Assert.Single(await _site.ItemsWithWebhookIdAsync("wh-batch-late-update"));
+        Assert.Equal((WorkStatus.Succeeded, "skipped", 1073339470L, (byte[]?)null), (updated.Status, updated.Outcome, updated.CustomerId, updated.Body));
+        var user = await _site.WithUsersAsync(async users =>
+        {
+            var steve = (await users.FindByEmailAsync("steve.lastnameson@example.com"))!;
+            return await users.GetClaimsAsync(steve);
+        });
+        Assert.DoesNotContain(user, c => c.Type == ShopifyUserClaims.ShopifyId);
+        await using var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Equal(0, await db.Links.CountAsync());
+    }
+
+    [Fact]
     public async Task An_item_failing_mid_batch_is_undone_in_both_databases_and_retried_alone()
     {
         // Customer 3's link cannot be stored: by then its user has been created, and must be rolled back.
