@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
@@ -21,24 +20,15 @@ public sealed class CustomerErasureTests
     [Fact]
     public async Task Erasing_a_customer_on_SQLite_finds_its_unattributed_deliveries_through_the_due_index()
     {
-        var folder = Directory.CreateTempSubdirectory("orchardshopify-erasure-").FullName;
-        try
+        await using var scratch = new ScratchSqliteDatabase();
+        await using (var db = new ShopifySyncDbContext(scratch.SyncOptions))
         {
-            var options = new DbContextOptionsBuilder<ShopifySyncDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "sync.db")};Pooling=False").Options;
-            await using (var db = new ShopifySyncDbContext(options))
-            {
-                await db.Database.MigrateAsync();
-                var plan = await SyncDatabases.SqlitePlanAsync(db, EfSyncLog.UnattributedDeliveries(db, "uk").ToQueryString());
-                Assert.Contains("USING INDEX ix_shopify_work_items_due", plan, StringComparison.Ordinal);
-            }
+            await db.Database.MigrateAsync();
+            var plan = await SyncDatabases.SqlitePlanAsync(db, EfSyncLog.UnattributedDeliveries(db, "uk").ToQueryString());
+            Assert.Contains("USING INDEX ix_shopify_work_items_due", plan, StringComparison.Ordinal);
+        }
 
-            await AssertErasureAsync(options, isPostgres: false);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+        await AssertErasureAsync(scratch.SyncOptions, isPostgres: false);
     }
 
     [PostgresFact]

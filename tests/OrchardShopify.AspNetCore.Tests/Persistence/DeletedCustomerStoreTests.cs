@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
@@ -15,16 +14,8 @@ public sealed class DeletedCustomerStoreTests
     [Fact]
     public async Task Deleted_customers_on_SQLite()
     {
-        var folder = Directory.CreateTempSubdirectory("orchardshopify-deleted-").FullName;
-        try
-        {
-            await AssertDeletedCustomersAsync(new DbContextOptionsBuilder<ShopifySyncDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "sync.db")};Pooling=False").Options, isPostgres: false);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+        await using var scratch = new ScratchSqliteDatabase();
+        await AssertDeletedCustomersAsync(scratch.SyncOptions, isPostgres: false);
     }
 
     [PostgresFact]

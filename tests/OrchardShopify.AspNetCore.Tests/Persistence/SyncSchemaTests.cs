@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -22,27 +21,19 @@ public sealed class SyncSchemaTests
     [Fact]
     public async Task Upgrading_a_SQLite_database_makes_the_customer_index_partial_keeps_the_rows_and_redaction_uses_it()
     {
-        var folder = Directory.CreateTempSubdirectory("orchardshopify-schema-").FullName;
-        try
-        {
-            var options = new DbContextOptionsBuilder<ShopifySyncDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "sync.db")};Pooling=False").Options;
-            await UpgradeWithRowsAsync(options);
+        await using var scratch = new ScratchSqliteDatabase();
+        var options = scratch.SyncOptions;
+        await UpgradeWithRowsAsync(options);
 
-            await using var db = new ShopifySyncDbContext(options);
-            var definition = await ScalarAsync(db, $"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = '{ShopifySyncDbContext.WorkItemsCustomerIndex}'");
-            Assert.EndsWith("WHERE customer_id IS NOT NULL", (string)definition!, StringComparison.Ordinal);
+        await using var db = new ShopifySyncDbContext(options);
+        var definition = await ScalarAsync(db, $"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = '{ShopifySyncDbContext.WorkItemsCustomerIndex}'");
+        Assert.EndsWith("WHERE customer_id IS NOT NULL", (string)definition!, StringComparison.Ordinal);
 
-            // The filter the customer erasure runs (EfSyncLog.EraseCustomerAsync), as EF sends it, with its parameters.
-            var plan = await SyncDatabases.SqlitePlanAsync(db, EfSyncLog.CustomerDeliveries(db, "uk", Customer).ToQueryString());
-            Assert.Contains($"USING INDEX {ShopifySyncDbContext.WorkItemsCustomerIndex}", plan, StringComparison.Ordinal);
+        // The filter the customer erasure runs (EfSyncLog.EraseCustomerAsync), as EF sends it, with its parameters.
+        var plan = await SyncDatabases.SqlitePlanAsync(db, EfSyncLog.CustomerDeliveries(db, "uk", Customer).ToQueryString());
+        Assert.Contains($"USING INDEX {ShopifySyncDbContext.WorkItemsCustomerIndex}", plan, StringComparison.Ordinal);
 
-            await AssertErasureAsync(options, isPostgres: false);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+        await AssertErasureAsync(options, isPostgres: false);
     }
 
     [PostgresFact]

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.AspNetCore.Persistence;
@@ -16,17 +15,8 @@ public sealed class AdminOperationsAcrossNodesTests
     [Fact]
     public async Task On_sqlite_one_job_per_store_runs_across_nodes_and_settings_and_statistics_are_shared()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "orchardshopify-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            await RunAsync(ShopifyStorageProvider.Sqlite, $"Data Source={Path.Combine(folder, "sync.db")}");
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+        await using var scratch = new ScratchSqliteDatabase();
+        await RunAsync(ShopifyStorageProvider.Sqlite, $"Data Source={scratch.File}");
     }
 
     [PostgresFact]

@@ -91,8 +91,8 @@ public sealed class PostgresSyncLockTests
     [Fact]
     public async Task A_node_on_sqlite_keeps_the_lock_of_one_process()
     {
-        var folder = Directory.CreateTempSubdirectory("orchardshopify-lock-");
-        await using var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={Path.Combine(folder.FullName, "sync.db")}");
+        await using var scratch = new ScratchSqliteDatabase();
+        await using var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={scratch.File}");
 
         Assert.IsType<InProcessSyncLock>(node.Get<ISyncLock>());
     }
