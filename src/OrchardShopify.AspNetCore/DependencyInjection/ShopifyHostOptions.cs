@@ -83,6 +83,13 @@ public sealed class ShopifyQueueOptions
     /// <summary>Items claimed at once by a worker.</summary>
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// On PostgreSQL, inbound deliveries of different customers this node's worker applies at once (each holds up to
+    /// three pooled connections while it runs). Deliveries of one customer are always applied in order, one at a time.
+    /// SQLite has a single writer and applies one batch transaction at a time whatever this says.
+    /// </summary>
+    public int Concurrency { get; set; } = 4;
+
     /// <summary>Run the inbox and outbound workers on this node.</summary>
     public bool WorkersEnabled { get; set; } = true;
 }

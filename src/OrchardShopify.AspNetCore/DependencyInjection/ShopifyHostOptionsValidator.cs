@@ -34,6 +34,11 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
             errors.Add($"{root}:Queue:BatchSize must be between 1 and 500 (was {queue.BatchSize}).");
         }
 
+        if (queue.Concurrency is < 1 or > 64)
+        {
+            errors.Add($"{root}:Queue:Concurrency must be between 1 and 64 (was {queue.Concurrency}).");
+        }
+
         if (options.SyncLogRetention < TimeSpan.FromDays(2))
         {
             // Deliveries can arrive up to a day late (retries span 4 hours); the inbox must remember their ids longer than that.

@@ -168,20 +168,89 @@ internal sealed partial class SyncWorker(
         }
     }
 
+    /// <summary>
+    /// Works items outside a batch transaction. On PostgreSQL, inbound deliveries of different customers are worked
+    /// <c>Queue:Concurrency</c> at a time (each item waits mostly on its own round trips and commits); deliveries of one
+    /// customer stay in their order, and one without a customer (shop/redact) waits for those before it and holds
+    /// back those after it. SQLite has one writer: there, items are worked one after another.
+    /// </summary>
     private async Task<int> ProcessOneByOneAsync(IReadOnlyList<WorkItem> items, int start, CancellationToken cancellationToken)
     {
+        var concurrency = database.IsPostgres && handler.Kind == WorkKind.InboundDelivery ? options.CurrentValue.Queue.Concurrency : 1;
+        var segment = new List<(WorkItem Item, long Customer)>();
         for (var i = start; i < items.Count; i++)
         {
-            if (cancellationToken.IsCancellationRequested)
+            var customer = concurrency > 1 ? handler.CustomerOf(items[i]) : null;
+            if (customer is { } id)
             {
-                await queue.ReleaseAsync(items[i], Owner, CancellationToken.None);
+                segment.Add((items[i], id));
                 continue;
             }
 
-            Report(await ProcessAsync(items[i], cancellationToken));
+            await WorkLanesAsync(segment, concurrency, cancellationToken);
+            segment.Clear();
+            await WorkAsync(items[i], cancellationToken);
         }
 
+        await WorkLanesAsync(segment, concurrency, cancellationToken);
         return items.Count;
+    }
+
+    /// <summary>
+    /// Works the items in up to <paramref name="concurrency"/> lanes: customers are dealt to the lanes in turn as they
+    /// first appear, and all items of one customer go to that customer's lane, in order.
+    /// </summary>
+    private async Task WorkLanesAsync(List<(WorkItem Item, long Customer)> items, int concurrency, CancellationToken cancellationToken)
+    {
+        var lanes = new List<List<WorkItem>>(Math.Min(concurrency, items.Count));
+        var laneOf = new Dictionary<(string Store, long Customer), List<WorkItem>>();
+        foreach (var (item, customer) in items)
+        {
+            if (!laneOf.TryGetValue((item.StoreHandle, customer), out var lane))
+            {
+                var index = laneOf.Count % concurrency;
+                if (index == lanes.Count)
+                {
+                    lanes.Add([]);
+                }
+
+                lane = lanes[index];
+                laneOf.Add((item.StoreHandle, customer), lane);
+            }
+
+            lane.Add(item);
+        }
+
+        if (lanes.Count <= 1)
+        {
+            foreach (var item in lanes.SelectMany(lane => lane))
+            {
+                await WorkAsync(item, cancellationToken);
+            }
+
+            return;
+        }
+
+        await Task.WhenAll(lanes.Select(lane => Task.Run(
+            async () =>
+            {
+                foreach (var item in lane)
+                {
+                    await WorkAsync(item, cancellationToken);
+                }
+            },
+            CancellationToken.None)));
+    }
+
+    private async Task WorkAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await queue.ReleaseAsync(item, Owner, CancellationToken.None);
+            return;
+        }
+
+        Report(await ProcessAsync(item, cancellationToken));
     }
 
     /// <summary>

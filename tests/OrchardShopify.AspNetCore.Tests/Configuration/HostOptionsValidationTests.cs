@@ -20,6 +20,8 @@ public sealed class HostOptionsValidationTests
     [InlineData("CustomerCacheDuration", "2.00:00:00", "Shopify:CustomerCacheDuration must be positive and at most one day")]
     [InlineData("Queue:MaxAttempts", "0", "Shopify:Queue:MaxAttempts must be between 1 and 100 (was 0)")]
     [InlineData("Queue:BatchSize", "501", "Shopify:Queue:BatchSize must be between 1 and 500 (was 501)")]
+    [InlineData("Queue:Concurrency", "0", "Shopify:Queue:Concurrency must be between 1 and 64 (was 0)")]
+    [InlineData("Queue:Concurrency", "65", "Shopify:Queue:Concurrency must be between 1 and 64 (was 65)")]
     [InlineData("Queue:LeaseDuration", "00:00:00.500", "Shopify:Queue:LeaseDuration must be at least one second")]
     [InlineData("SyncLogRetention", "1.00:00:00", "Shopify:SyncLogRetention must be at least 2 days")]
     [InlineData("Storage:Provider", "PostgreSql", "Shopify:Storage:ConnectionString is required when Shopify:Storage:Provider is PostgreSql")]

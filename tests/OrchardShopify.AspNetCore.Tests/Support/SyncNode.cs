@@ -48,6 +48,8 @@ internal sealed class SyncNode : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
 
+    public IServiceProvider Services => _provider;
+
     public IEnumerable<IHostedService> HostedServices => _provider.GetServices<IHostedService>();
 
     public async Task StartAsync(bool workers)
@@ -71,11 +73,14 @@ internal sealed class SyncNode : IAsyncDisposable
 
     /// <summary>Verifies and stores a signed <c>customers/delete</c> for an unlinked customer (applies without touching users).</summary>
     public Task<bool> AppendDeleteAsync(long customerId, string webhookId)
+        => AppendAsync(ShopifyTopics.CustomersDelete, Encoding.UTF8.GetBytes($$"""{"id":{{customerId}}}"""), webhookId);
+
+    /// <summary>Verifies and stores a delivery of <paramref name="topic"/> from the uk store, signed with its secret.</summary>
+    public Task<bool> AppendAsync(string topic, byte[] body, string webhookId)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"id":{{customerId}}}""");
         var headers = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
         {
-            [ShopifyWebhookHeaders.Topic] = ShopifyTopics.CustomersDelete,
+            [ShopifyWebhookHeaders.Topic] = topic,
             [ShopifyWebhookHeaders.HmacSha256] = WebhookSignature.Compute(body, TestSite.UkSecret),
             [ShopifyWebhookHeaders.ShopDomain] = TestSite.UkDomain,
             [ShopifyWebhookHeaders.WebhookId] = webhookId,
