@@ -167,7 +167,7 @@ L();
 L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- apply [deliveries]` (SQLite files) and");
 L("`-- apply-postgres [deliveries]` (a scratch database on the server named by `ORCHARDSHOPIFY_TEST_POSTGRES`, dropped");
 L("afterwards; Identity users in the same database). `run.sh` stores 10,000 deliveries for SQLite and 3,000 for");
-L("PostgreSQL (`BENCH_POSTGRES_DELIVERIES`), where items are applied one by one, each with its own commits.");
+L("PostgreSQL (`BENCH_POSTGRES_DELIVERIES`), where each item has its own commits and a node applies four customers' items at once (`Queue:Concurrency`).");
 L("Either run stops after 10 minutes and says so.");
 L();
 L("The `customers/create` deliveries (new customer each) are stored through the site with workers off; the site is");
