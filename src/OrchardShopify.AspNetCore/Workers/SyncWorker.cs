@@ -200,8 +200,13 @@ internal sealed partial class SyncWorker(
     /// Works the items in up to <paramref name="concurrency"/> lanes: customers are dealt to the lanes in turn as they
     /// first appear, and all items of one customer go to that customer's lane, in order.
     /// </summary>
-    private async Task WorkLanesAsync(List<(WorkItem Item, long Customer)> items, int concurrency, CancellationToken cancellationToken)
+    private Task WorkLanesAsync(List<(WorkItem Item, long Customer)> items, int concurrency, CancellationToken cancellationToken)
     {
+        if (items.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         var lanes = new List<List<WorkItem>>(Math.Min(concurrency, items.Count));
         var laneOf = new Dictionary<(string Store, long Customer), List<WorkItem>>();
         foreach (var (item, customer) in items)
@@ -221,17 +226,7 @@ internal sealed partial class SyncWorker(
             lane.Add(item);
         }
 
-        if (lanes.Count <= 1)
-        {
-            foreach (var item in lanes.SelectMany(lane => lane))
-            {
-                await WorkAsync(item, cancellationToken);
-            }
-
-            return;
-        }
-
-        await Task.WhenAll(lanes.Select(lane => Task.Run(
+        return Task.WhenAll(lanes.Select(lane => Task.Run(
             async () =>
             {
                 foreach (var item in lane)

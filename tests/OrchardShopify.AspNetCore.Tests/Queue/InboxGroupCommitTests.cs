@@ -202,21 +202,7 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
         return file.Exists ? file.Length : 0;
     }
 
-    private static async Task<long> ScalarAsync(string file, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> ScalarAsync(string file, string sql) => SyncDatabases.SqliteScalarAsync(file, sql);
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => SyncDatabases.ExecuteSqliteAsync(DatabaseFile, sql);
 }

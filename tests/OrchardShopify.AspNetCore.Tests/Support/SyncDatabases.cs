@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.Persistence;
 
@@ -8,6 +9,26 @@ namespace OrchardShopify.AspNetCore.Tests.Support;
 internal static class SyncDatabases
 {
     public static SyncDatabase Over(DbContextOptions<ShopifySyncDbContext> options, bool isPostgres) => new(new Contexts(options), isPostgres);
+
+    /// <summary>Runs a statement on a SQLite file directly, on a connection of its own (not pooled).</summary>
+    public static async Task ExecuteSqliteAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Reads one number from a SQLite file directly, on a connection of its own (not pooled).</summary>
+    public static async Task<long> SqliteScalarAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     /// <summary>
     /// EXPLAIN QUERY PLAN of a query in the form <c>ToQueryString</c> gives on SQLite: <c>.param set @name value</c>

@@ -123,14 +123,7 @@ internal sealed class TestSite : IAsyncDisposable
     public string IdentityDatabaseFile => IdentityFile(_folder);
 
     /// <summary>Runs SQL on the sync database file directly (test triggers that make the site's own writes fail).</summary>
-    public async Task ExecuteSyncSqlAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={SyncDatabaseFile};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteSyncSqlAsync(string sql) => SyncDatabases.ExecuteSqliteAsync(SyncDatabaseFile, sql);
 
     public static byte[] Payload(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Payloads", name));
 
