@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
@@ -50,16 +52,30 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
         ArgumentNullException.ThrowIfNull(link);
         await using (var unit = await database.JoinAsync(cancellationToken))
         {
-            var db = unit.Db;
-            db.Links.Add(ToRow(link));
-            try
+            // Two linkers racing (a push and the webhook Shopify sends back about it, two nodes) is ordinary: the loser
+            // inserts nothing and reads the winner's link. ON CONFLICT DO NOTHING covers both unique keys, (store, customer)
+            // and (store, user), on SQLite and PostgreSQL alike, without a failed statement (which the database provider
+            // would log as an error, and which aborts a PostgreSQL transaction).
+            var row = ToRow(link);
+            await using var command = unit.Db.Database.GetDbConnection().CreateCommand();
+            object[] values =
+            [
+                Parameter(command, 0, DbType.String, row.StoreHandle), Parameter(command, 1, DbType.Int64, row.CustomerId),
+                Parameter(command, 2, DbType.String, row.UserId), Parameter(command, 3, DbType.Int64, row.LinkedAt),
+                Parameter(command, 4, DbType.Int64, row.AppliedUpdatedAt), Parameter(command, 5, DbType.Int64, row.AppliedTriggeredAt),
+                Parameter(command, 6, DbType.Boolean, row.HasSyncedProfile), Parameter(command, 7, DbType.String, row.SyncedFirstName),
+                Parameter(command, 8, DbType.String, row.SyncedLastName), Parameter(command, 9, DbType.String, row.SyncedEmail),
+                Parameter(command, 10, DbType.String, row.SyncedPhone),
+            ];
+            var inserted = await unit.Db.Database.ExecuteSqlRawAsync(
+                $"INSERT INTO {ShopifySyncDbContext.LinksTable} (store, customer_id, user_id, linked_at, applied_updated_at, applied_triggered_at, " +
+                "has_synced_profile, synced_first_name, synced_last_name, synced_email, synced_phone) " +
+                "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}) ON CONFLICT DO NOTHING",
+                values,
+                cancellationToken);
+            if (inserted == 1)
             {
-                await db.SaveChangesAsync(cancellationToken);
                 return new LinkAttempt(true, link);
-            }
-            catch (DbUpdateException ex) when (SyncDatabase.IsUniqueViolation(ex))
-            {
-                // Another linker won: fall through and report its link.
             }
         }
 
@@ -114,6 +130,15 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
             .Select(d => (long?)d.DeletedAt)
             .FirstOrDefaultAsync(cancellationToken);
         return UnixTime.To(at);
+    }
+
+    private static DbParameter Parameter(DbCommand command, int index, DbType type, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        return parameter;
     }
 
     private static CustomerLinkRow ToRow(CustomerLink link) => new()
