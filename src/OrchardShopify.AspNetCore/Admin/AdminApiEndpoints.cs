@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -20,11 +18,14 @@ namespace OrchardShopify.AspNetCore.Admin;
 /// <summary>Admin JSON: links, deliveries and dead letters, replay, push one user now. Admin role or <c>X-Api-Key</c>.</summary>
 internal static class AdminApiEndpoints
 {
-    public const string ApiKeyHeader = "X-Api-Key";
+    public const string ApiKeyHeader = ShopifyAdminAuthorization.ApiKeyHeader;
 
-    public static RouteGroupBuilder MapAdminApiEndpoints(this IEndpointRouteBuilder endpoints, string prefix)
+    public static RouteGroupBuilder MapAdminApiEndpoints(this IEndpointRouteBuilder endpoints, string prefix, string policyName)
     {
-        var group = endpoints.MapGroup(prefix + "/admin/api").AllowAnonymous().DisableAntiforgery().WithTags("Shopify admin").AddEndpointFilter(RequireAdminAsync);
+        // Authorization is the filter's (JSON refusals instead of a cookie scheme's redirects), with the named policy;
+        // antiforgery too, for browser-sent credentials only, so API-key callers need no token.
+        var group = endpoints.MapGroup(prefix + "/admin/api").AllowAnonymous().DisableAntiforgery().WithTags("Shopify admin")
+            .AddEndpointFilter((context, next) => ShopifyAdminAuthorization.RequireAdminAsync(context, next, policyName));
 
         group.MapGet("/links", async (string? store, string? email, int? take, HttpContext http, IAdminUserSource users, StoreRegistry stores, ICustomerLinkStore links) =>
         {
@@ -115,38 +116,6 @@ internal static class AdminApiEndpoints
         group.MapReconciliationEndpoints();
         group.MapStatisticsEndpoints();
         return group;
-    }
-
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var options = http.RequestServices.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue;
-        if (http.Request.Headers.TryGetValue(ApiKeyHeader, out var given) && given.Count == 1)
-        {
-            return KeyMatches(given[0], options.AdminApiKey)
-                ? await next(context)
-                : Results.Json(new ApiError("invalid_api_key", "The API key is not valid."), statusCode: StatusCodes.Status401Unauthorized);
-        }
-
-        if (http.User.Identity?.IsAuthenticated != true)
-        {
-            return Results.Json(new ApiError("not_signed_in", $"Sign in as an administrator or send {ApiKeyHeader}."), statusCode: StatusCodes.Status401Unauthorized);
-        }
-
-        return http.User.IsInRole(options.AdminRole)
-            ? await next(context)
-            : Results.Json(new ApiError("forbidden", "Administrators only."), statusCode: StatusCodes.Status403Forbidden);
-    }
-
-    private static bool KeyMatches(string? given, string? expected)
-    {
-        if (string.IsNullOrEmpty(given) || string.IsNullOrEmpty(expected))
-        {
-            return false;
-        }
-
-        // Hashing first makes the comparison constant-time whatever the lengths.
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
     }
 
     private static bool TryParseStatus(string value, out WorkStatus status)

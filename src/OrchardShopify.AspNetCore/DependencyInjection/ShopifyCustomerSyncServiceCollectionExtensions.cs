@@ -43,6 +43,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddOptions<ShopifyHostOptions>().Bind(configuration).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopifyHostOptions>, ShopifyHostOptionsValidator>());
         services.AddShopifyAdminApi();
+        services.AddShopifyAdminAuthorization();
 
         services.AddDbContextFactory<ShopifySyncDbContext>(ConfigureDatabase);
         services.TryAddSingleton(sp => new SyncDatabase(

@@ -29,10 +29,16 @@ public static class ShopifyEndpointRouteBuilderExtensions
         return endpoints.MapCustomerApiEndpoints(Prefix);
     }
 
-    /// <summary>Admin JSON under <c>/!/shopify/admin/api</c>: links, deliveries, replay, push a user.</summary>
-    public static IEndpointConventionBuilder MapShopifyAdminApi(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Admin JSON under <c>/!/shopify/admin/api</c>: links, deliveries, replay, push a user, imports, settings. Callers
+    /// must satisfy <paramref name="policy"/> (default <see cref="ShopifyAdminAuthorization.PolicyName"/>: the admin role
+    /// or <c>X-Api-Key</c>); signed-in browsers must also send the antiforgery token and a same-origin <c>Origin</c> with
+    /// anything that changes state. Add the host's own policies with <c>.RequireAuthorization(…)</c> on the result.
+    /// </summary>
+    public static IEndpointConventionBuilder MapShopifyAdminApi(this IEndpointRouteBuilder endpoints, string policy = ShopifyAdminAuthorization.PolicyName)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapAdminApiEndpoints(Prefix);
+        ArgumentException.ThrowIfNullOrWhiteSpace(policy);
+        return endpoints.MapAdminApiEndpoints(Prefix, policy);
     }
 }

@@ -11,6 +11,13 @@ public sealed class ShopifyHostOptions
     /// <summary>Role whose members may call the admin JSON endpoints.</summary>
     public string AdminRole { get; set; } = "Administrator";
 
+    /// <summary>
+    /// The site's public addresses (<c>https://shop.example.com/</c>), for webhook subscriptions made through the admin JSON
+    /// when the site is reached at another address (behind a proxy). A callback address that is neither one of these nor
+    /// the address the request reached is refused, so nobody can point the store's webhooks elsewhere.
+    /// </summary>
+    public IList<Uri> PublicUrls { get; } = [];
+
     public ShopifyStorageOptions Storage { get; set; } = new();
 
     public ShopifyQueueOptions Queue { get; set; } = new();

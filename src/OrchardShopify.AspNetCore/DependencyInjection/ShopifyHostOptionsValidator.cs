@@ -34,6 +34,15 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
             errors.Add($"{root}:Queue:BatchSize must be between 1 and 500 (was {queue.BatchSize}).");
         }
 
+        for (var i = 0; i < options.PublicUrls.Count; i++)
+        {
+            var url = options.PublicUrls[i];
+            if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) || url.Query.Length > 0 || url.Fragment.Length > 0)
+            {
+                errors.Add($"{root}:PublicUrls:{i} must be the site's absolute http(s) address without a query, like https://shop.example.com/ (was '{url}').");
+            }
+        }
+
         if (queue.Concurrency is < 1 or > 64)
         {
             errors.Add($"{root}:Queue:Concurrency must be between 1 and 64 (was {queue.Concurrency}).");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using OrchardShopify.AspNetCore.Tests.Support;
@@ -65,9 +66,79 @@ public sealed class AdminApiTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.Equal(("succeeded", "customers/create", SteveLastnameson.CustomerId), (row.GetProperty("status").GetString(), row.GetProperty("topic").GetString(), row.GetProperty("shopifyId").GetInt64()));
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? user = null, string? roles = null, string? key = null)
+    [Fact]
+    public async Task A_signed_in_administrators_change_needs_the_sites_origin_a_token_and_json_while_an_api_key_needs_neither()
     {
-        var request = new HttpRequestMessage(method, path);
+        var steveId = await SteveLastnameson.ArriveAsync(Site, "wh-admin-origin");
+        var push = $"/!/shopify/admin/api/users/{steveId}/push?store=uk";
+        var own = Site.Http.BaseAddress!.GetLeftPart(UriPartial.Authority);
+
+        // Credentials the browser sends by itself (here the test scheme's headers stand in for the sign-in cookie).
+        using var noOrigin = await SendAsync(HttpMethod.Post, push, user: "admin", roles: "Administrator");
+        using var otherOrigin = await SendAsync(HttpMethod.Post, push, user: "admin", roles: "Administrator", origin: "http://127.0.0.1:9");
+        using var noToken = await SendAsync(HttpMethod.Post, push, user: "admin", roles: "Administrator", origin: own);
+        using var textPlain = await SendAsync(HttpMethod.Post, push, user: "admin", roles: "Administrator", origin: own, body: new StringContent("{}", Encoding.UTF8, "text/plain"));
+        using var read = await SendAsync(HttpMethod.Get, Links, user: "admin", roles: "Administrator");
+
+        Assert.Equal((HttpStatusCode.Forbidden, "cross_origin"), await RefusalAsync(noOrigin));
+        Assert.Equal((HttpStatusCode.Forbidden, "cross_origin"), await RefusalAsync(otherOrigin));
+        Assert.Equal((HttpStatusCode.BadRequest, "antiforgery_token_missing"), await RefusalAsync(noToken));
+        Assert.Equal((HttpStatusCode.UnsupportedMediaType, "unsupported_media_type"), await RefusalAsync(textPlain));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Empty(await PushesAsync(steveId));
+
+        // A script or server with the API key: no origin, no token, any body.
+        using var byKey = await SendAsync(HttpMethod.Post, push, key: TestSite.AdminKey, body: new StringContent("", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.Accepted, byKey.StatusCode);
+        Assert.Single(await PushesAsync(steveId));
+    }
+
+    [Fact]
+    public async Task Webhooks_can_only_be_pointed_at_this_site_or_its_configured_public_address()
+    {
+        await using var env = await EmulatorSite.StartAsync(0, settings => settings["Shopify:PublicUrls:0"] = "https://shop.example.com/");
+        async Task<(HttpStatusCode Status, string? Error)> RegisterAsync(string callbackBase)
+        {
+            using var response = await env.AdminAsync(HttpMethod.Post, "/stores/uk/webhooks", new { callbackBaseUrl = callbackBase });
+            return await RefusalAsync(response);
+        }
+
+        Assert.Equal((HttpStatusCode.BadRequest, "callback_not_this_site"), await RegisterAsync("https://attacker.example.com/"));
+        Assert.Equal((HttpStatusCode.BadRequest, "callback_not_this_site"), await RegisterAsync("https://shop.example.com.attacker.example/"));
+        Assert.Equal((HttpStatusCode.BadRequest, "callback_not_this_site"), await RegisterAsync("https://shop.example.com/other-site/"));
+        Assert.Equal((HttpStatusCode.BadRequest, "callback_not_this_site"), await RegisterAsync("http://shop.example.com/"));
+        Assert.Empty(env.Emulator.State.Subscriptions.ForShop(TestSite.UkDomain));
+
+        // The configured public address and the address the request reached are this site.
+        Assert.Equal(HttpStatusCode.OK, (await RegisterAsync("https://shop.example.com")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await RegisterAsync(env.Site.Http.BaseAddress!.AbsoluteUri)).Status);
+        var hosts = env.Emulator.State.Subscriptions.ForShop(TestSite.UkDomain).Select(s => s.CallbackUrl.GetLeftPart(UriPartial.Authority)).Distinct().Order().ToArray();
+        Assert.Equal(new[] { env.Site.Http.BaseAddress!.GetLeftPart(UriPartial.Authority), "https://shop.example.com" }.Order().ToArray(), hosts);
+    }
+
+    private Task<List<OrchardShopify.AspNetCore.Persistence.WorkItem>> PushesAsync(string userId)
+        => Site.WorkItemsAsync(q => q.Where(w => w.Kind == OrchardShopify.AspNetCore.Persistence.WorkKind.OutboundPush && w.UserId == userId));
+
+    private static async Task<(HttpStatusCode Status, string? Error)> RefusalAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        string? error = null;
+        if (text.StartsWith('{'))
+        {
+            error = JsonDocument.Parse(text).RootElement.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        }
+
+        return (response.StatusCode, error);
+    }
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? user = null, string? roles = null, string? key = null, string? origin = null, HttpContent? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body };
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
         if (user is not null)
         {
             request.Headers.Add(TestAuthentication.UserHeader, user);

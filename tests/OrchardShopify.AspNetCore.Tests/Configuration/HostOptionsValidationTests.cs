@@ -12,6 +12,7 @@ public sealed class HostOptionsValidationTests
     public void The_defaults_are_valid()
     {
         Assert.Empty(Errors([]));
+        Assert.Empty(Errors(new Dictionary<string, string?> { ["Shopify:PublicUrls:0"] = "https://shop.example.com/", ["Shopify:PublicUrls:1"] = "http://127.0.0.1:5000" }));
     }
 
     [Theory]
@@ -26,6 +27,9 @@ public sealed class HostOptionsValidationTests
     [InlineData("SyncLogRetention", "1.00:00:00", "Shopify:SyncLogRetention must be at least 2 days")]
     [InlineData("Storage:Provider", "PostgreSql", "Shopify:Storage:ConnectionString is required when Shopify:Storage:Provider is PostgreSql")]
     [InlineData("AdminApiKey", "short", "Shopify:AdminApiKey must be at least 16 characters when set")]
+    [InlineData("PublicUrls:0", "shop.example.com", "Shopify:PublicUrls:0 must be the site's absolute http(s) address without a query")]
+    [InlineData("PublicUrls:0", "ftp://shop.example.com/", "Shopify:PublicUrls:0 must be the site's absolute http(s) address without a query")]
+    [InlineData("PublicUrls:0", "https://shop.example.com/?next=https://attacker.example", "Shopify:PublicUrls:0 must be the site's absolute http(s) address without a query")]
     public void A_bad_value_is_refused_with_its_key_named(string key, string value, string expected)
     {
         var errors = Errors(new Dictionary<string, string?> { [$"Shopify:{key}"] = value });
