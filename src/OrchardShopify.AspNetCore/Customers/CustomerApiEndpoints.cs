@@ -52,6 +52,10 @@ internal static class CustomerApiEndpoints
         {
             return Results.Json(new ApiError("unknown_store", ex.Message), statusCode: StatusCodes.Status400BadRequest);
         }
+        catch (InvalidCursorException ex)
+        {
+            return Results.Json(new ApiError("invalid_page", $"page: {ex.Message}"), statusCode: StatusCodes.Status400BadRequest);
+        }
 
         return result.Status switch
         {

@@ -47,7 +47,8 @@ public sealed class CustomerViewService
         }
 
         first = Math.Clamp(first, 1, MaxPageSize);
-        var page = await _cache.GetOrLoadAsync(store.Handle, customerId.Value, $"addresses:{first}:{after}", ct => _reads.GetAddressesAsync(store, customerId.Value, first, after, ct), cancellationToken);
+        InvalidCursorException.ThrowIfMalformed(after);
+        var page = await _cache.GetOrLoadAsync(store.Handle, customerId.Value, $"addresses:{first}:{after}", ct => InvalidCursorException.WhenRefusedAsync(after, () => _reads.GetAddressesAsync(store, customerId.Value, first, after, ct)), cancellationToken);
         return CustomerLookup<ShopifyPage<ShopifyMailingAddress>>.Found(store.Handle, page);
     }
 
@@ -60,7 +61,8 @@ public sealed class CustomerViewService
         }
 
         first = Math.Clamp(first, 1, MaxPageSize);
-        var page = await _cache.GetOrLoadAsync(store.Handle, customerId.Value, $"orders:{status}:{first}:{after}", ct => _reads.GetOrdersAsync(store, customerId.Value, status, first, after, ct), cancellationToken);
+        InvalidCursorException.ThrowIfMalformed(after);
+        var page = await _cache.GetOrLoadAsync(store.Handle, customerId.Value, $"orders:{status}:{first}:{after}", ct => InvalidCursorException.WhenRefusedAsync(after, () => _reads.GetOrdersAsync(store, customerId.Value, status, first, after, ct)), cancellationToken);
         return CustomerLookup<ShopifyPage<ShopifyOrder>>.Found(store.Handle, page);
     }
 

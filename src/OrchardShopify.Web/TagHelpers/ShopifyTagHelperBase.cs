@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
@@ -54,6 +55,16 @@ public abstract partial class ShopifyTagHelperBase(CustomerViewService views, IH
         catch (UnknownStoreException ex)
         {
             return (null, ex.Message);
+        }
+        catch (InvalidCursorException ex)
+        {
+            // The page link was edited or is stale: the visitor's request is at fault, and the page says so.
+            if (!ViewContext.HttpContext.Response.HasStarted)
+            {
+                ViewContext.HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            }
+
+            return (null, $"That page link is not valid. {ex.Message}");
         }
         catch (ShopifyApiException ex)
         {

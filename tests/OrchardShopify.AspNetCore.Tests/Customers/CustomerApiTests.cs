@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
+using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.Testing.Hosting.Sites;
@@ -65,6 +66,26 @@ public sealed class CustomerApiTests(SiteFixture fixture) : IClassFixture<SiteFi
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Equal("invalid_status", JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
         Assert.Equal(callsBefore, Site.Shopify.Calls.Count(c => c.StartsWith("orders ", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("orders", "not a cursor")]
+    [InlineData("orders", "eyJsYXN0X2lkIjo0NTU~eyJsYXN0")]
+    [InlineData("addresses", "<script>alert(1)</script>")]
+    [InlineData("addresses", null)]
+    public async Task A_malformed_page_cursor_is_refused_with_a_reason_before_shopify_is_called(string part, string? cursor)
+    {
+        cursor ??= new string('A', InvalidCursorException.MaxLength + 1);
+        var steveId = await SteveLastnameson.ArriveAsync(Site, $"wh-api-cursor-{part}-{cursor.Length}");
+        var callsBefore = Site.Shopify.Calls.Count;
+
+        using var response = await GetAsync($"/!/shopify/api/customer/{part}?store=uk&page={Uri.EscapeDataString(cursor)}", steveId);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("invalid_page", error.RootElement.GetProperty("error").GetString());
+        Assert.StartsWith("page: ", error.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(callsBefore, Site.Shopify.Calls.Count);
     }
 
     [Fact]
