@@ -91,4 +91,29 @@ public sealed class AdminPagesTests(SiteFixture site)
         await admin.Locator("button", new() { HasTextString = "Send to Shopify" }).First.ClickAsync();
         Assert.Contains("Sent grace@example.com to Shopify", await admin.Locator(".flash").InnerTextAsync(), StringComparison.Ordinal);
     }
+
+    [BrowserFact]
+    public async Task A_customer_with_the_longest_names_shopify_allows_does_not_stretch_the_customers_table()
+    {
+        var email = $"long.{Guid.NewGuid():N}"[..17] + "@example.com";
+        var first = string.Concat(Enumerable.Repeat("Bartholomew", 24))[..255];
+        var last = string.Concat(Enumerable.Repeat("Featherstonehaugh", 16))[..255];
+        await site.CreateCustomerInShopifyAsync("us-demo.myshopify.com", new { first_name = first, last_name = last, email });
+
+        var admin = await site.SignedInPageAsync(SiteFixture.AdminEmail, SiteFixture.AdminPassword);
+        var row = admin.Locator($"table.customers tr[data-email='{email}']");
+        await SiteFixture.EventuallyAsync(
+            async () =>
+            {
+                await admin.GotoAsync("/admin/customers?q=" + Uri.EscapeDataString(email));
+                return await row.CountAsync() == 1;
+            },
+            "the long-named customer is listed");
+
+        var name = row.Locator("td.name");
+        Assert.EndsWith("…", await name.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal($"{first} {last}", await name.GetAttributeAsync("title"));
+        var pageWidth = await admin.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(pageWidth <= 1280, $"the page is {pageWidth} px wide in a 1280 px window");
+    }
 }

@@ -31,5 +31,30 @@ public static class Display
     /// <summary>Shopify's enum values (PARTIALLY_PAID) as words (partially paid).</summary>
     public static string Words(string? value) => string.IsNullOrEmpty(value) ? "–" : value.Replace('_', ' ').ToLowerInvariant();
 
+    /// <summary>
+    /// At most <paramref name="max"/> characters, the rest as "…": a value Shopify allows (names up to 255 characters)
+    /// or a hostile one must not stretch a table. Pages put the whole value in the cell's title.
+    /// </summary>
+    public static string Clip(string? value, int max = 60)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "–";
+        }
+
+        if (value.Length <= max)
+        {
+            return value;
+        }
+
+        var cut = max - 1;
+        if (char.IsHighSurrogate(value[cut - 1]))
+        {
+            cut--;
+        }
+
+        return string.Concat(value.AsSpan(0, cut), "…");
+    }
+
     public static string OrderState(ShopifyOrder order) => order.IsCancelled ? "cancelled" : order.IsClosed ? "closed" : "open";
 }
