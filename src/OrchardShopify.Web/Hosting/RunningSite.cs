@@ -68,7 +68,7 @@ public sealed class RunningSite : IAsyncDisposable
         }
         else
         {
-            output.WriteLine($"Administrator: {_site.AdminEmail} (password as printed on first start or set in Site:AdminPassword)");
+            output.WriteLine($"Administrator: {_site.AdminEmail} (password as printed on first start; lost it? dotnet run --project src/OrchardShopify.Web -- reset-admin-password)");
         }
 
         if (Emulator is not null)

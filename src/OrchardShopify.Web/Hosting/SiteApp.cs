@@ -18,6 +18,7 @@ using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Emulator;
 using OrchardShopify.Web.Demo;
 using OrchardShopify.Web.Identity;
+using OrchardShopify.Web.Mail;
 
 namespace OrchardShopify.Web.Hosting;
 
@@ -47,6 +48,12 @@ public static class SiteApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "reset-admin-password")
+        {
+            return await ResetAdminPasswordAsync(args[1..]);
+        }
+
         RunningSite site;
         try
         {
@@ -75,6 +82,52 @@ public static class SiteApp
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// <c>reset-admin-password</c>: a new password for the administrator, printed once, without starting the site (the
+    /// same configuration decides where the data is). <c>Site:AdminPassword</c> only sets the first administrator's.
+    /// </summary>
+    public static async Task<int> ResetAdminPasswordAsync(string[] args, TextWriter? output = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        output ??= Console.Out;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(SiteApp).Assembly.GetName().Name });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Logging.ClearProviders();
+        var site = builder.Configuration.GetSection(SiteOptions.SectionName).Get<SiteOptions>() ?? new SiteOptions();
+        var dataPath = Path.GetFullPath(site.DataPath ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data"));
+        if (DemoShopify.IsWanted(builder.Configuration, site))
+        {
+            dataPath = Path.Combine(dataPath, "demo");
+        }
+
+        var database = Path.Combine(dataPath, "site.db");
+        if (!File.Exists(database))
+        {
+            await output.WriteLineAsync($"No site database at {database}: start the site once, and it creates the administrator.");
+            return 2;
+        }
+
+        var adminRole = builder.Configuration["Shopify:AdminRole"] is { Length: > 0 } role ? role : new ShopifyHostOptions().AdminRole;
+        builder.Services.AddDbContext<SiteDbContext>(o => o.UseSqlite($"Data Source={database}"));
+        builder.Services.AddIdentityCore<SiteUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<SiteDbContext>();
+        await using var app = builder.Build();
+        try
+        {
+            var admin = await AdminBootstrap.ResetPasswordAsync(app.Services, adminRole, site.AdminEmail);
+            await output.WriteLineAsync($"New password of {admin.Email}: {admin.Password}");
+            await output.WriteLineAsync("It is shown only now; sign in at /account/sign-in.");
+            return 0;
+        }
+        catch (InvalidOperationException ex)
+        {
+            await output.WriteLineAsync(ex.Message);
+            return 2;
+        }
     }
 
     public static async Task<RunningSite> StartAsync(SiteStartOptions options, CancellationToken cancellationToken)
@@ -181,6 +234,9 @@ public static class SiteApp
             o.SlidingExpiration = true;
         });
         services.AddAntiforgery(o => o.Cookie.Name = "orchardshopify.antiforgery");
+        services.AddSingleton(sp => new MailOutbox(Path.Combine(dataPath, "outbox"), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MailOutbox>>()));
+        services.AddTransient<IEmailSender<SiteUser>, OutboxEmailSender>();
+        SiteRateLimits.Add(services, builder.Configuration);
 
         services.AddShopifyCustomerSync(builder.Configuration.GetSection("Shopify"))
             .UseIdentityUsers<SiteUser>();
@@ -216,6 +272,7 @@ public static class SiteApp
         });
         app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -49,6 +49,25 @@ internal static class AdminBootstrap
         return new AdminCredentials(email, string.IsNullOrEmpty(configuredPassword) ? password : null);
     }
 
+    /// <summary>
+    /// A new password for the administrator (<paramref name="email"/>, else the first member of <paramref name="role"/>),
+    /// for a lost one: <c>dotnet run --project src/OrchardShopify.Web -- reset-admin-password</c>.
+    /// </summary>
+    public static async Task<AdminCredentials> ResetPasswordAsync(IServiceProvider services, string role, string email)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<SiteUser>>();
+        var admins = await users.GetUsersInRoleAsync(role);
+        var admin = admins.FirstOrDefault(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase)) ?? admins.OrderBy(u => u.Email, StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new InvalidOperationException($"No user is in the role '{role}'; start the site once and it creates the administrator.");
+        var password = Generate();
+        Check(await users.RemovePasswordAsync(admin), "resetting the administrator's password");
+        Check(await users.AddPasswordAsync(admin, password), "resetting the administrator's password");
+        await users.ResetAccessFailedCountAsync(admin);
+        await users.SetLockoutEndDateAsync(admin, null);
+        return new AdminCredentials(admin.Email!, password);
+    }
+
     /// <summary>20 random characters from an unambiguous alphabet, plus the classes Identity's default rules ask for.</summary>
     private static string Generate()
     {

@@ -8,7 +8,7 @@ using OrchardShopify.Web.Identity;
 namespace OrchardShopify.Web.Pages.Account;
 
 /// <summary>The signed-in user's profile and, for every configured store, their customer, orders and addresses.</summary>
-public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stores) : PageModel
+public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stores, IEmailSender<SiteUser> mail) : PageModel
 {
     [BindProperty]
     [StringLength(100)]
@@ -26,6 +26,9 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
 
     public string? Email { get; private set; }
 
+    /// <summary>Until the email is confirmed, the account is not linked to a Shopify customer nor sent to Shopify.</summary>
+    public bool EmailConfirmed { get; private set; } = true;
+
     public IReadOnlyList<ShopifyStore> Stores => stores.Stores;
 
     public async Task<IActionResult> OnGetAsync()
@@ -40,7 +43,26 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
         LastName = user.LastName;
         Phone = user.PhoneNumber;
         Email = user.Email;
+        EmailConfirmed = user.EmailConfirmed;
         return Page();
+    }
+
+    /// <summary>Another confirmation mail, for a link that expired or was lost.</summary>
+    public async Task<IActionResult> OnPostResendConfirmationAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        if (!user.EmailConfirmed)
+        {
+            await AccountLinks.SendConfirmationAsync(users, mail, Url, Request.Scheme, user);
+            TempData["Message"] = $"We sent a new confirmation link to {user.Email}.";
+        }
+
+        return RedirectToPage();
     }
 
     /// <summary>Saves through UserManager, whose sync decorator queues the push to Shopify.</summary>
@@ -53,6 +75,7 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
         }
 
         Email = user.Email;
+        EmailConfirmed = user.EmailConfirmed;
         if (!ModelState.IsValid)
         {
             return Page();

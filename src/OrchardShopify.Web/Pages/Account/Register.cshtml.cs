@@ -7,9 +7,12 @@ using OrchardShopify.Web.Identity;
 
 namespace OrchardShopify.Web.Pages.Account;
 
-/// <summary>Registration. The new user is pushed to Shopify by the sync (when site ⇒ Shopify is on), like any user created through UserManager.</summary>
+/// <summary>
+/// Registration. The new user can sign in at once, but is linked to a Shopify customer and pushed to Shopify (when
+/// site ⇒ Shopify is on) only once the email is confirmed with the mailed link: an email typed into a form proves nothing.
+/// </summary>
 [AllowAnonymous]
-public sealed class RegisterModel(UserManager<SiteUser> users, SignInManager<SiteUser> signIn) : PageModel
+public sealed class RegisterModel(UserManager<SiteUser> users, SignInManager<SiteUser> signIn, IEmailSender<SiteUser> mail) : PageModel
 {
     [BindProperty]
     [Required]
@@ -68,8 +71,9 @@ public sealed class RegisterModel(UserManager<SiteUser> users, SignInManager<Sit
             return Page();
         }
 
+        await AccountLinks.SendConfirmationAsync(users, mail, Url, Request.Scheme, user);
         await signIn.SignInAsync(user, isPersistent: false);
-        TempData["Message"] = "Welcome! Your account is ready.";
+        TempData["Message"] = $"Welcome! We sent a link to {email}: confirm your email to link your account to your Shopify customer.";
         return LocalRedirect("/account");
     }
 }
