@@ -35,10 +35,10 @@ public sealed class DeletedCustomerStoreTests
         var database = SyncDatabases.Over(options, isPostgres);
         var links = new EfCustomerLinkStore(database);
         var none = CancellationToken.None;
-        await links.MarkDeletedAsync("uk", 101, First, none);
-        await links.MarkDeletedAsync("uk", 101, First.AddHours(3), none);
-        await links.MarkDeletedAsync("uk", 102, First.AddDays(40), none);
-        await links.MarkDeletedAsync("us", 201, First.AddDays(35), none);
+        await links.MarkDeletedAsync("uk", 101, null, First, none);
+        await links.MarkDeletedAsync("uk", 101, null, First.AddHours(3), none);
+        await links.MarkDeletedAsync("uk", 102, null, First.AddDays(40), none);
+        await links.MarkDeletedAsync("us", 201, null, First.AddDays(35), none);
         await links.TryAddAsync(new CustomerLink("uk", 103, "user-103", First), none);
 
         // A duplicate delete keeps the first time; a customer of another store is another customer.

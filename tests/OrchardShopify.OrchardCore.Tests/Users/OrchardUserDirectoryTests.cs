@@ -63,7 +63,7 @@ public sealed class OrchardUserDirectoryTests : IAsyncLifetime
     {
         await CreateBySyncAsync(new CustomerProfile("Ada", null, "ada@example.com", null));
 
-        var second = await _tenant.Directory.CreateAsync(new CustomerProfile("Other", null, "ADA@example.com", null), CancellationToken.None);
+        var second = await _tenant.Directory.CreateAsync(new CustomerProfile("Other", null, "ADA@example.com", null), emailConfirmed: false, CancellationToken.None);
 
         Assert.True(second.EmailTaken);
         Assert.Null(second.User);
@@ -141,7 +141,7 @@ public sealed class OrchardUserDirectoryTests : IAsyncLifetime
     {
         using (SyncWriteScope.Begin())
         {
-            var result = await _tenant.Directory.CreateAsync(profile, CancellationToken.None);
+            var result = await _tenant.Directory.CreateAsync(profile, emailConfirmed: false, CancellationToken.None);
             Assert.True(result.User is not null, result.Error);
             return result.User!;
         }
