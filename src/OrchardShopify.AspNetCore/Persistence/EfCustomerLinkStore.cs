@@ -99,12 +99,21 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
     {
         await using var unit = await database.JoinAsync(cancellationToken);
 
-        // The same statement on SQLite and PostgreSQL; a second deletion (a duplicate, another node) keeps the first time,
+        // The same statements on SQLite and PostgreSQL; a second deletion (a duplicate, another node) keeps the first time,
         // and the user named first.
+        if (userId is null)
+        {
+            await unit.Db.Database.ExecuteSqlRawAsync(
+                $"INSERT INTO {DeletedCustomerRow.Table} (store, customer_id, deleted_at) VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT (store, customer_id) DO NOTHING",
+                [storeHandle, customerId, UnixTime.From(deletedAt)],
+                cancellationToken);
+            return;
+        }
+
         await unit.Db.Database.ExecuteSqlRawAsync(
             $"INSERT INTO {DeletedCustomerRow.Table} (store, customer_id, deleted_at, user_id) VALUES ({{0}}, {{1}}, {{2}}, {{3}}) "
                 + $"ON CONFLICT (store, customer_id) DO UPDATE SET user_id = COALESCE({DeletedCustomerRow.Table}.user_id, excluded.user_id)",
-            [storeHandle, customerId, UnixTime.From(deletedAt), (object?)userId ?? DBNull.Value],
+            [storeHandle, customerId, UnixTime.From(deletedAt), userId],
             cancellationToken);
     }
 

@@ -163,7 +163,7 @@ public sealed partial class InboundCustomerSync
         var profile = customer.Profile;
         var payload = new CustomerPayload(
             customer.Id, ShopifyGid.Customer(customer.Id), profile.Email, profile.FirstName, profile.LastName, profile.Phone,
-            null, null, null, null, null, null, customer.UpdatedAt, [], null);
+            null, null, customer.VerifiedEmail, null, null, null, customer.UpdatedAt, [], null);
 
         // No Triggered-At: ties on updated_at are decided by whether the state differs from the synced one.
         return (new WebhookDelivery(ShopifyTopics.CustomersUpdate, store, $"state-{customer.Id}", null, null, null, ReadOnlyMemory<byte>.Empty), payload);
