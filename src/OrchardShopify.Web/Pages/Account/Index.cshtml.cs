@@ -26,6 +26,9 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
 
     public string? Email { get; private set; }
 
+    /// <summary>Until the email is confirmed, the link that confirms it (the sample site sends no email); else null.</summary>
+    public string? ConfirmEmailLink { get; private set; }
+
     public IReadOnlyList<ShopifyStore> Stores => stores.Stores;
 
     public async Task<IActionResult> OnGetAsync()
@@ -40,6 +43,7 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
         LastName = user.LastName;
         Phone = user.PhoneNumber;
         Email = user.Email;
+        ConfirmEmailLink = user.EmailConfirmed ? null : await ConfirmEmailModel.LinkAsync(users, user);
         return Page();
     }
 

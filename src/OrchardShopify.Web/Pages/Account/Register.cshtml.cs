@@ -69,7 +69,7 @@ public sealed class RegisterModel(UserManager<SiteUser> users, SignInManager<Sit
         }
 
         await signIn.SignInAsync(user, isPersistent: false);
-        TempData["Message"] = "Welcome! Your account is ready.";
+        TempData["Message"] = "Welcome! Your account is ready. Confirm your email address below to link it with the shops.";
         return LocalRedirect("/account");
     }
 }
