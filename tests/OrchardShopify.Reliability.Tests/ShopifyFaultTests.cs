@@ -72,7 +72,7 @@ public sealed class ShopifyFaultTests(ITestOutputHelper output)
         {
             await site.WithUsersAsync(async users =>
             {
-                var user = new IdentityUser { UserName = Email(i), Email = Email(i), PhoneNumber = Phone(i) };
+                var user = new IdentityUser { UserName = Email(i), Email = Email(i), EmailConfirmed = true, PhoneNumber = Phone(i) };
                 Assert.True((await users.CreateAsync(user)).Succeeded);
                 Assert.True((await users.AddClaimsAsync(user, [new Claim("given_name", i % 3 == 0 ? "Zoë" : "Ada"), new Claim("family_name", $"Ångström-{i}")])).Succeeded);
                 return user;

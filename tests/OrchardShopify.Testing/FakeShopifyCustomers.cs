@@ -31,6 +31,15 @@ public sealed class FakeShopifyCustomers(TimeProvider time) : IShopifyCustomerAp
 
     public List<(long Id, ProfileFields Fields)> Updates { get; } = [];
 
+    /// <summary>Forgets the calls recorded so far, so a test can assert on what follows.</summary>
+    public void ClearCalls()
+    {
+        lock (_gate)
+        {
+            _calls.Clear();
+        }
+    }
+
     /// <summary>Fails the next call with a transient error (as after a timeout or 5xx).</summary>
     public int TransientFailures { get; set; }
 
@@ -49,6 +58,15 @@ public sealed class FakeShopifyCustomers(TimeProvider time) : IShopifyCustomerAp
             var customer = new ShopifyCustomer(++_nextId, profile, NextUpdatedAt());
             _customers[(store, customer.Id)] = customer;
             return customer;
+        }
+    }
+
+    /// <summary>A merchant deleting the customer in the Shopify admin (Shopify then sends <c>customers/delete</c>).</summary>
+    public void DeleteInAdmin(string store, long id)
+    {
+        lock (_gate)
+        {
+            _customers.Remove((store, id));
         }
     }
 

@@ -8,6 +8,7 @@ public sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
     private readonly Dictionary<(string Store, long Customer), CustomerLink> _byCustomer = [];
     private readonly Dictionary<(string Store, string User), CustomerLink> _byUser = [];
     private readonly Dictionary<(string Store, long Customer), DateTimeOffset> _deleted = [];
+    private readonly Dictionary<(string Store, long Customer), string> _deletedUsers = [];
 
     public IReadOnlyList<CustomerLink> All
     {
@@ -97,11 +98,15 @@ public sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
         }
     }
 
-    public Task MarkDeletedAsync(string storeHandle, long customerId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    public Task MarkDeletedAsync(string storeHandle, long customerId, string? userId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             _deleted.TryAdd((storeHandle, customerId), deletedAt);
+            if (userId is not null)
+            {
+                _deletedUsers.TryAdd((storeHandle, customerId), userId);
+            }
         }
 
         return Task.CompletedTask;
@@ -113,5 +118,31 @@ public sealed class InMemoryCustomerLinkStore : ICustomerLinkStore
         {
             return Task.FromResult(_deleted.TryGetValue((storeHandle, customerId), out var at) ? at : (DateTimeOffset?)null);
         }
+    }
+
+    public Task<DeletedCustomer?> FindDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var found = _deletedUsers
+                .Where(d => d.Key.Store == storeHandle && d.Value == userId)
+                .Select(d => new DeletedCustomer(d.Key.Store, d.Key.Customer, _deleted[d.Key]))
+                .OrderByDescending(d => d.DeletedAt)
+                .FirstOrDefault();
+            return Task.FromResult(found);
+        }
+    }
+
+    public Task ForgetDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            foreach (var key in _deletedUsers.Where(d => d.Key.Store == storeHandle && d.Value == userId).Select(d => d.Key).ToList())
+            {
+                _deletedUsers.Remove(key);
+            }
+        }
+
+        return Task.CompletedTask;
     }
 }

@@ -38,13 +38,29 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         }
     }
 
-    /// <summary>A user made through the host's own screens (not by the sync).</summary>
-    public async Task<SyncUser> AddByHostAsync(string email, string? displayName = null, string? phone = null, string? first = null, string? last = null)
+    /// <summary>
+    /// A user made through the host's own screens (not by the sync). By default the user has confirmed the email and
+    /// the phone, as an account that completed the host's sign-up has; pass false to model one that has not.
+    /// </summary>
+    public async Task<SyncUser> AddByHostAsync(
+        string email,
+        string? displayName = null,
+        string? phone = null,
+        string? first = null,
+        string? last = null,
+        bool emailConfirmed = true,
+        bool phoneConfirmed = true,
+        IReadOnlyList<string>? roles = null)
     {
         SyncUser user;
         lock (_gate)
         {
-            user = new SyncUser($"user-{++_nextId}", email, displayName, first, last, phone, null, new Dictionary<string, long>());
+            user = new SyncUser($"user-{++_nextId}", email, displayName, first, last, phone, null, new Dictionary<string, long>())
+            {
+                EmailConfirmed = emailConfirmed,
+                PhoneConfirmed = phoneConfirmed && phone is not null,
+                Roles = roles ?? [],
+            };
             _users[user.Id] = user;
         }
 
@@ -96,7 +112,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         }
     }
 
-    public async Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken)
+    public async Task<UserCreateResult> CreateAsync(CustomerProfile profile, bool emailConfirmed, CancellationToken cancellationToken)
     {
         // Widen the race window the way a database round trip would.
         await Task.Yield();
@@ -109,7 +125,10 @@ public sealed class InMemoryUserDirectory : IUserDirectory
             }
 
             var display = string.Join(' ', new[] { profile.FirstName, profile.LastName }.Where(s => !string.IsNullOrEmpty(s)));
-            user = new SyncUser($"user-{++_nextId}", profile.Email, display, profile.FirstName, profile.LastName, profile.Phone, null, new Dictionary<string, long>());
+            user = new SyncUser($"user-{++_nextId}", profile.Email, display, profile.FirstName, profile.LastName, profile.Phone, null, new Dictionary<string, long>())
+            {
+                EmailConfirmed = emailConfirmed,
+            };
             _users[user.Id] = user;
             Creates++;
         }

@@ -8,6 +8,23 @@ namespace OrchardShopify.Web.Tests;
 public sealed class AdminPagesTests(SiteFixture site)
 {
     [BrowserFact]
+    public async Task Send_to_shopify_refuses_the_administrator_and_says_why()
+    {
+        var admin = await site.SignedInPageAsync(SiteFixture.AdminEmail, SiteFixture.AdminPassword);
+        await admin.GotoAsync("/admin/customers?q=" + Uri.EscapeDataString(SiteFixture.AdminEmail));
+        var row = admin.Locator($"table.customers tr[data-email='{SiteFixture.AdminEmail}']");
+
+        await row.Locator("button", new() { HasTextString = "Send to Shopify" }).ClickAsync();
+
+        var flash = await admin.Locator(".flash").InnerTextAsync();
+        Assert.StartsWith($"{SiteFixture.AdminEmail} was not sent to Shopify:", flash, StringComparison.Ordinal);
+        Assert.Contains("'Administrator'", flash, StringComparison.Ordinal);
+        Assert.Equal(["not linked", "not linked"], await row.Locator("td.link").AllInnerTextsAsync());
+        Assert.Null(site.Emulator.Shops["uk-demo.myshopify.com"].FindByEmail(SiteFixture.AdminEmail));
+        Assert.Null(site.Emulator.Shops["us-demo.myshopify.com"].FindByEmail(SiteFixture.AdminEmail));
+    }
+
+    [BrowserFact]
     public async Task A_customer_created_in_shopify_appears_as_a_linked_user_without_any_manual_step()
     {
         var email = $"alan.{Guid.NewGuid():N}"[..17] + "@example.com";

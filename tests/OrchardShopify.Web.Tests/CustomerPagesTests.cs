@@ -54,9 +54,18 @@ public sealed class CustomerPagesTests(SiteFixture site)
         await page.ClickAsync("form button[type=submit]");
         await page.WaitForURLAsync("**/account");
 
-        // Registration pushed the new user to both stores.
+        // Until the email is confirmed nothing is sent to Shopify.
         var uk = site.Emulator.Shops["uk-demo.myshopify.com"];
         var us = site.Emulator.Shops["us-demo.myshopify.com"];
+        await Task.Delay(1000);
+        Assert.Null(uk.FindByEmail(email));
+        Assert.Null(us.FindByEmail(email));
+
+        // Confirming the email with the mailed link pushes the new user to both stores.
+        await page.GotoAsync(site.MailLink(email, "Confirm your email"));
+        await page.Locator("[data-state=confirmed]").WaitForAsync();
+        await page.GotoAsync("/account");
+        Assert.Equal(0, await page.Locator("[data-state=email-not-confirmed]").CountAsync());
         await SiteFixture.EventuallyAsync(() => Task.FromResult(uk.FindByEmail(email) is not null && us.FindByEmail(email) is not null), "the registered user exists as a customer in both stores");
         await site.Emulator.WaitForWebhooksAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
         var userId = (await site.SyncAdmin.GetLogAsync(new(Direction: OrchardShopify.Core.Ports.SyncDirection.Outbound, Take: 200), CancellationToken.None))

@@ -21,6 +21,8 @@ public sealed class DeadLetterTests(SiteFixture site)
             await visitor.FillAsync("input[name=Password]", "Register-pass-1");
             await visitor.ClickAsync("form button[type=submit]");
             await visitor.WaitForURLAsync("**/account");
+            await visitor.GotoAsync(site.MailLink(email, "Confirm your email"));
+            await visitor.Locator("[data-state=confirmed]").WaitForAsync();
             await SiteFixture.EventuallyAsync(
                 async () => (await site.SyncAdmin.GetDeliveriesAsync(new(Store: "uk", Topic: "user/push", Status: OrchardShopify.AspNetCore.Admin.SyncDeliveryStatus.DeadLetter), CancellationToken.None)).Count > 0,
                 "the push is dead-lettered");

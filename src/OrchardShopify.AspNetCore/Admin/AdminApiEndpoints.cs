@@ -91,9 +91,14 @@ internal static class AdminApiEndpoints
 
         group.MapPost("/users/{id}/push", async (string id, string? store, StoreRegistry stores, IUserDirectory users, IOutboundSyncQueue queue, TimeProvider time, HttpContext http) =>
         {
-            if (await users.FindByIdAsync(id, http.RequestAborted) is null)
+            if (await users.FindByIdAsync(id, http.RequestAborted) is not { } user)
             {
                 return Results.Json(new ApiError("unknown_user", $"User {id} does not exist."), statusCode: StatusCodes.Status404NotFound);
+            }
+
+            if (CustomerMatching.WhyNotPushed(user, stores.Options) is { } refusal)
+            {
+                return Results.Json(new ApiError(refusal.Code, refusal.Message), statusCode: StatusCodes.Status409Conflict);
             }
 
             var targets = stores.Stores.Where(s => s.CanCallAdminApi && (store is null || string.Equals(s.Handle, store, StringComparison.OrdinalIgnoreCase))).ToList();
@@ -104,7 +109,7 @@ internal static class AdminApiEndpoints
 
             foreach (var target in targets)
             {
-                await queue.EnqueueAsync(new OutboundPush(id, target.Handle, time.GetUtcNow()), http.RequestAborted);
+                await queue.EnqueueAsync(new OutboundPush(id, target.Handle, time.GetUtcNow(), Deliberate: true), http.RequestAborted);
             }
 
             return Results.Json(new { userId = id, stores = targets.Select(t => t.Handle) }, statusCode: StatusCodes.Status202Accepted);

@@ -4,6 +4,7 @@ using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Workers;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Sync;
 
 namespace OrchardShopify.AspNetCore.Admin;
 
@@ -20,10 +21,12 @@ public sealed class ShopifySyncAdmin
     private readonly WorkSignals _signals;
     private readonly StoreRegistry _stores;
     private readonly IOutboundSyncQueue _outbound;
+    private readonly IUserDirectory _users;
     private readonly TimeProvider _time;
 
-    internal ShopifySyncAdmin(SyncDatabase database, WorkQueue queue, WorkSignals signals, StoreRegistry stores, IOutboundSyncQueue outbound, TimeProvider time)
+    internal ShopifySyncAdmin(SyncDatabase database, WorkQueue queue, WorkSignals signals, StoreRegistry stores, IOutboundSyncQueue outbound, IUserDirectory users, TimeProvider time)
     {
+        _users = users;
         _database = database;
         _queue = queue;
         _signals = signals;
@@ -141,16 +144,30 @@ public sealed class ShopifySyncAdmin
         return ToRecord(item);
     }
 
-    /// <summary>Queues a push of the user to every store that can be called (or the named one); returns the stores queued.</summary>
+    /// <summary>
+    /// Queues a deliberate push of the user (<see cref="OutboundPush.Deliberate"/>: it creates the customer again after
+    /// Shopify deleted it) to every store that can be called (or the named one); returns the stores queued.
+    /// </summary>
+    /// <exception cref="AdminRequestException">
+    /// <c>unknown_user</c>; <c>excluded_role</c> (staff are never sent) or <c>unverified_email</c> (the user has not
+    /// confirmed the email), from <see cref="CustomerMatching.WhyNotPushed"/>.
+    /// </exception>
     public async Task<IReadOnlyList<string>> PushUserAsync(string userId, string? storeHandle, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        var user = await _users.FindByIdAsync(userId, cancellationToken)
+            ?? throw new AdminRequestException("unknown_user", $"User {userId} does not exist.", 404);
+        if (CustomerMatching.WhyNotPushed(user, _stores.Options) is { } refusal)
+        {
+            throw new AdminRequestException(refusal.Code, refusal.Message, 409);
+        }
+
         var targets = _stores.Stores
             .Where(s => s.CanCallAdminApi && (storeHandle is null || string.Equals(s.Handle, storeHandle, StringComparison.OrdinalIgnoreCase)))
             .ToList();
         foreach (var target in targets)
         {
-            await _outbound.EnqueueAsync(new OutboundPush(userId, target.Handle, _time.GetUtcNow()), cancellationToken);
+            await _outbound.EnqueueAsync(new OutboundPush(userId, target.Handle, _time.GetUtcNow(), Deliberate: true), cancellationToken);
         }
 
         return targets.Select(t => t.Handle).ToList();

@@ -63,6 +63,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
             sp.GetRequiredService<WorkSignals>(),
             sp.GetRequiredService<StoreRegistry>(),
             sp.GetRequiredService<IOutboundSyncQueue>(),
+            sp.GetRequiredService<IUserDirectory>(),
             sp.GetRequiredService<TimeProvider>()));
 
         services.AddMetrics();

@@ -111,15 +111,44 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
         return rows.Select(ToLink).ToList();
     }
 
-    public async Task MarkDeletedAsync(string storeHandle, long customerId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    public async Task MarkDeletedAsync(string storeHandle, long customerId, string? userId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {
         await using var unit = await database.JoinAsync(cancellationToken);
 
-        // The same statement on SQLite and PostgreSQL; a second deletion (a duplicate, another node) keeps the first time.
+        // The same statements on SQLite and PostgreSQL; a second deletion (a duplicate, another node) keeps the first time,
+        // and the user named first.
+        if (userId is null)
+        {
+            await unit.Db.Database.ExecuteSqlRawAsync(
+                $"INSERT INTO {DeletedCustomerRow.Table} (store, customer_id, deleted_at) VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT (store, customer_id) DO NOTHING",
+                [storeHandle, customerId, UnixTime.From(deletedAt)],
+                cancellationToken);
+            return;
+        }
+
         await unit.Db.Database.ExecuteSqlRawAsync(
-            $"INSERT INTO {DeletedCustomerRow.Table} (store, customer_id, deleted_at) VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT (store, customer_id) DO NOTHING",
-            [storeHandle, customerId, UnixTime.From(deletedAt)],
+            $"INSERT INTO {DeletedCustomerRow.Table} (store, customer_id, deleted_at, user_id) VALUES ({{0}}, {{1}}, {{2}}, {{3}}) "
+                + $"ON CONFLICT (store, customer_id) DO UPDATE SET user_id = COALESCE({DeletedCustomerRow.Table}.user_id, excluded.user_id)",
+            [storeHandle, customerId, UnixTime.From(deletedAt), userId],
             cancellationToken);
+    }
+
+    public async Task<DeletedCustomer?> FindDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken)
+    {
+        await using var unit = await database.JoinAsync(cancellationToken);
+        var row = await unit.Db.DeletedCustomers.AsNoTracking()
+            .Where(d => d.StoreHandle == storeHandle && d.UserId == userId)
+            .OrderByDescending(d => d.DeletedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : new DeletedCustomer(row.StoreHandle, row.CustomerId, UnixTime.To(row.DeletedAt));
+    }
+
+    public async Task ForgetDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken)
+    {
+        await using var unit = await database.JoinAsync(cancellationToken);
+        await unit.Db.DeletedCustomers
+            .Where(d => d.StoreHandle == storeHandle && d.UserId == userId)
+            .ExecuteUpdateAsync(set => set.SetProperty(d => d.UserId, (string?)null), cancellationToken);
     }
 
     public async Task<DateTimeOffset?> FindDeletedAsync(string storeHandle, long customerId, CancellationToken cancellationToken)

@@ -153,7 +153,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
         var items = await db.WorkItems.Where(w => w.Status == WorkStatus.Succeeded && w.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
 
         // Shopify stops retrying a delivery long before the log's retention passes, so no late delivery can follow.
-        var deleted = await db.DeletedCustomers.Where(d => d.DeletedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        var deleted = await db.DeletedCustomers.Where(d => d.DeletedAt < cutoff && d.UserId == null).ExecuteDeleteAsync(cancellationToken);
         return log + items + deleted;
     }
 }

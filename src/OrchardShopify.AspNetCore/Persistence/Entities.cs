@@ -97,6 +97,9 @@ internal sealed class DeletedCustomerRow
     public long CustomerId { get; set; }
 
     public long DeletedAt { get; set; }
+
+    /// <summary>The user the customer was linked to, until a deliberate send links the user again.</summary>
+    public string? UserId { get; set; }
 }
 
 internal sealed class SyncLogRow

@@ -20,6 +20,8 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
     /// </summary>
     internal const string KnownCustomerFilter = "customer_id IS NOT NULL";
 
+    internal const string DeletedCustomersUserIndex = "ix_shopify_deleted_customers_user";
+
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();
 
     public DbSet<CustomerLinkRow> Links => Set<CustomerLinkRow>();
@@ -109,6 +111,8 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
             deleted.Property(x => x.CustomerId).HasColumnName("customer_id").ValueGeneratedNever();
             deleted.Property(x => x.DeletedAt).HasColumnName("deleted_at");
             deleted.HasIndex(x => x.DeletedAt).HasDatabaseName("ix_shopify_deleted_customers_at");
+            deleted.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
+            deleted.HasIndex(x => new { x.StoreHandle, x.UserId }).HasDatabaseName(DeletedCustomersUserIndex).HasFilter("user_id IS NOT NULL");
         });
 
         SyncJobRow.Configure(modelBuilder);

@@ -108,6 +108,11 @@ internal sealed class ReconciliationFixer(
                     return Refused(item, direction, "Pushing to Shopify is off (UpdateUsersInShopify).");
                 }
 
+                if (CustomerMatching.WhyNotPushed(user, options) is { } refusal)
+                {
+                    return Refused(item, direction, refusal.Message);
+                }
+
                 // Record Shopify's present state as the agreed one, so the push sends exactly the differing fields and
                 // Shopify's webhook about it is recognised as an echo.
                 await links.UpdateAsync(
@@ -118,7 +123,7 @@ internal sealed class ReconciliationFixer(
                         AppliedTriggeredAt = null,
                     },
                     cancellationToken);
-                await outbound.EnqueueAsync(new OutboundPush(user.Id, store.Handle, time.GetUtcNow()), cancellationToken);
+                await outbound.EnqueueAsync(new OutboundPush(user.Id, store.Handle, time.GetUtcNow(), Deliberate: true), cancellationToken);
                 return new ReconciliationFixResult(item, "queued", direction, $"User {user.Id} queued for a push of {differing}.");
 
             default:
@@ -232,9 +237,14 @@ internal sealed class ReconciliationFixer(
             return Refused(item, direction, "A user without a customer is fixed by pushing it.");
         }
 
-        if (await users.FindByIdAsync(item.UserId, cancellationToken) is null)
+        if (await users.FindByIdAsync(item.UserId, cancellationToken) is not { } siteUser)
         {
             return Refused(item, direction, "The user no longer exists.");
+        }
+
+        if (CustomerMatching.WhyNotPushed(siteUser, options) is { } notPushed)
+        {
+            return Refused(item, direction, notPushed.Message);
         }
 
         if ((await links.FindByUserAsync(item.UserId, cancellationToken)).Any(l => string.Equals(l.StoreHandle, store.Handle, StringComparison.OrdinalIgnoreCase)))
@@ -247,7 +257,7 @@ internal sealed class ReconciliationFixer(
             return Refused(item, direction, "Pushing to Shopify is off (UpdateUsersInShopify).");
         }
 
-        await outbound.EnqueueAsync(new OutboundPush(item.UserId, store.Handle, time.GetUtcNow()), cancellationToken);
+        await outbound.EnqueueAsync(new OutboundPush(item.UserId, store.Handle, time.GetUtcNow(), Deliberate: true), cancellationToken);
         return new ReconciliationFixResult(item, "queued", direction, "Queued: the outbound job links the customer with this email, or creates one.");
     }
 

@@ -61,7 +61,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
         return matches is [var single] ? await ToSyncUserAsync(users, single) : null;
     }
 
-    public async Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken)
+    public async Task<UserCreateResult> CreateAsync(CustomerProfile profile, bool emailConfirmed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
         if (string.IsNullOrWhiteSpace(profile.Email))
@@ -80,7 +80,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             return UserCreateResult.Taken();
         }
 
-        var user = await NewUserAsync(store, email, profile, cancellationToken);
+        var user = await NewUserAsync(store, email, profile, emailConfirmed, cancellationToken);
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
         {
@@ -101,17 +101,18 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             await ChangeClaimsAsync(scope.ServiceProvider, users, user, [], nameClaims, cancellationToken);
         }
 
-        return UserCreateResult.Created(await CreatedUserAsync(users, store, user, email, profile, nameClaims, null, null));
+        return UserCreateResult.Created(await CreatedUserAsync(users, store, user, email, profile, nameClaims, null, null, emailConfirmed));
     }
 
-    /// <summary>A new, unsaved user with the profile's email (also its user name), phone and name properties.</summary>
-    private static async Task<TUser> NewUserAsync(IUserStore<TUser> store, string email, CustomerProfile profile, CancellationToken cancellationToken)
+    /// <summary>A new, unsaved user with the profile's email (also its user name, confirmed as Shopify verified it), phone and name properties.</summary>
+    private static async Task<TUser> NewUserAsync(IUserStore<TUser> store, string email, CustomerProfile profile, bool emailConfirmed, CancellationToken cancellationToken)
     {
         var user = new TUser();
         await store.SetUserNameAsync(user, email, cancellationToken);
         if (store is IUserEmailStore<TUser> emails)
         {
             await emails.SetEmailAsync(user, email, cancellationToken);
+            await emails.SetEmailConfirmedAsync(user, emailConfirmed, cancellationToken);
         }
 
         if (profile.Phone is not null && store is IUserPhoneNumberStore<TUser> phones)
@@ -124,8 +125,8 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
     }
 
     /// <summary>What the sync knows of a user it has just created, without reading it back.</summary>
-    private static async Task<SyncUser> CreatedUserAsync(UserManager<TUser> users, IUserStore<TUser> store, TUser user, string email, CustomerProfile profile, List<Claim> claims, string? storeHandle, long? customerId)
-        => new(
+    private static async Task<SyncUser> CreatedUserAsync(UserManager<TUser> users, IUserStore<TUser> store, TUser user, string email, CustomerProfile profile, List<Claim> claims, string? storeHandle, long? customerId, bool emailConfirmed)
+        => new SyncUser(
             await users.GetUserIdAsync(user),
             store is IUserEmailStore<TUser> ? email : null,
             DisplayNameProperty?.GetValue(user) as string,
@@ -135,7 +136,10 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             storeHandle is null ? customerId : null,
             storeHandle is not null && customerId is { } id
                 ? new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase) { [storeHandle] = id }
-                : new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase));
+                : new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase))
+        {
+            EmailConfirmed = store is IUserEmailStore<TUser> && emailConfirmed,
+        };
 
     public async Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken)
     {
@@ -234,14 +238,14 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             using var absent = await AssumeAbsentAsync(users, entries, cancellationToken);
             for (var i = 0; i < entries.Count; i++)
             {
-                var (profile, storeHandle, customerId) = entries[i];
+                var (profile, storeHandle, customerId, emailConfirmed) = entries[i];
                 if (string.IsNullOrWhiteSpace(profile.Email))
                 {
                     continue;
                 }
 
                 var email = profile.Email.Trim();
-                var user = await NewUserAsync(store, email, profile, cancellationToken);
+                var user = await NewUserAsync(store, email, profile, emailConfirmed, cancellationToken);
 
                 // Validates, normalizes and adds the user to the context; the store does not save.
                 if (!(await users.CreateAsync(user)).Succeeded)
@@ -252,7 +256,7 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
                 var userClaims = NewNameClaims(profile);
                 userClaims.Add(new Claim(ShopifyUserClaims.ShopifyIdFor(storeHandle), customerId.ToString(CultureInfo.InvariantCulture)));
                 await claims.AddClaimsAsync(user, userClaims, cancellationToken);
-                created[i] = await CreatedUserAsync(users, store, user, email, profile, userClaims, storeHandle, customerId);
+                created[i] = await CreatedUserAsync(users, store, user, email, profile, userClaims, storeHandle, customerId, emailConfirmed);
             }
 
             try
@@ -373,7 +377,12 @@ public sealed class IdentityUserDirectory<TUser>(IServiceScopeFactory scopes) : 
             LastNameProperty is not null ? LastNameProperty.GetValue(user) as string : claims.FirstOrDefault(c => c.Type == ShopifyUserClaims.FamilyName)?.Value,
             users.SupportsUserPhoneNumber ? await users.GetPhoneNumberAsync(user) : null,
             shopifyId,
-            shopifyIds);
+            shopifyIds)
+        {
+            EmailConfirmed = users.SupportsUserEmail && await users.IsEmailConfirmedAsync(user),
+            PhoneConfirmed = users.SupportsUserPhoneNumber && await users.IsPhoneNumberConfirmedAsync(user),
+            Roles = users.SupportsUserRole ? [.. await users.GetRolesAsync(user)] : [],
+        };
     }
 
     private static bool SetNameProperties(TUser user, CustomerProfile profile, ProfileFields fields)

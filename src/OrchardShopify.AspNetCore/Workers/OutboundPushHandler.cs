@@ -17,7 +17,7 @@ internal sealed class OutboundPushHandler(IServiceScopeFactory scopes, TimeProvi
         var userId = item.UserId ?? throw new PermanentWorkException("The push names no user.");
         await using var scope = scopes.CreateAsyncScope();
         var job = scope.ServiceProvider.GetRequiredService<IShopifyUserUpdateJob>();
-        var result = await job.RunAsync(new OutboundPush(userId, item.StoreHandle, time.GetUtcNow()), cancellationToken);
+        var result = await job.RunAsync(new OutboundPush(userId, item.StoreHandle, time.GetUtcNow(), Deliberate: item.Topic == DurableOutboundQueue.SendTopic), cancellationToken);
         if (result.CustomerId is { } customerId)
         {
             cache.Invalidate(item.StoreHandle, customerId);

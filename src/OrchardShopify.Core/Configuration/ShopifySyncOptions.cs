@@ -38,6 +38,22 @@ public sealed class ShopifySyncOptions
     /// <summary>Also refresh the user's email from Shopify. Off by default: the email is a sign-in identity.</summary>
     public bool RefreshEmailFromShopify { get; set; }
 
+    /// <summary>
+    /// Link, match and push only identities the host verified (on by default): an unlinked customer is matched to a user
+    /// by email only when the user's email is confirmed, by phone only when the user's phone is confirmed, and a user is
+    /// pushed to Shopify only once its email is confirmed. Turn off only when the host verifies identities another way.
+    /// </summary>
+    public bool RequireVerifiedIdentity { get; set; } = true;
+
+    /// <summary>
+    /// Comma-separated role names whose users are never pushed to Shopify (staff); default <c>Administrator</c>.
+    /// Empty pushes every role.
+    /// </summary>
+    public string ExcludedRoles { get; set; } = DefaultExcludedRoles;
+
+    /// <summary>The default of <see cref="ExcludedRoles"/>.</summary>
+    public const string DefaultExcludedRoles = "Administrator";
+
     /// <summary>How a display name is split into first and last name for Shopify.</summary>
     public NameSplitRule NameSplitRule { get; set; } = NameSplitRule.FirstLast;
 

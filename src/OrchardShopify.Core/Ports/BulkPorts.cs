@@ -33,7 +33,8 @@ public interface IBulkUserDirectory
 public sealed record TakenContacts(IReadOnlySet<string> Emails, IReadOnlySet<string> Phones);
 
 /// <param name="StoreHandle">The store whose id is stored: null for <c>shopify_id</c>, else <c>shopify_ids[StoreHandle]</c>.</param>
-public sealed record NewLinkedUser(CustomerProfile Profile, string? StoreHandle, long CustomerId);
+/// <param name="EmailConfirmed">Whether the new user's email counts as confirmed (<see cref="IUserDirectory.CreateAsync"/>).</param>
+public sealed record NewLinkedUser(CustomerProfile Profile, string? StoreHandle, long CustomerId, bool EmailConfirmed = false);
 
 /// <summary>Optional capability of an <see cref="ICustomerLinkStore"/>: look up and add many links at once.</summary>
 public interface IBulkCustomerLinkStore

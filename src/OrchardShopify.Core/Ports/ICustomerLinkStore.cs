@@ -31,10 +31,20 @@ public interface ICustomerLinkStore
     /// it that arrives afterwards (Shopify retries for hours and does not keep order) links no user. Shopify never
     /// reuses a customer id. Remembering again keeps the first time.
     /// </summary>
-    Task MarkDeletedAsync(string storeHandle, long customerId, DateTimeOffset deletedAt, CancellationToken cancellationToken);
+    /// <param name="userId">
+    /// The user the customer was linked to, or null. Remembered per user until <see cref="ForgetDeletedForUserAsync"/>, so an
+    /// ordinary save of that user does not create or match a customer again (<see cref="FindDeletedForUserAsync"/>).
+    /// </param>
+    Task MarkDeletedAsync(string storeHandle, long customerId, string? userId, DateTimeOffset deletedAt, CancellationToken cancellationToken);
 
     /// <summary>When the customer's deletion was recorded (<see cref="MarkDeletedAsync"/>), or null.</summary>
     Task<DateTimeOffset?> FindDeletedAsync(string storeHandle, long customerId, CancellationToken cancellationToken);
+
+    /// <summary>The user's customer in the store that Shopify deleted or redacted, while remembered for the user; else null.</summary>
+    Task<DeletedCustomer?> FindDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken);
+
+    /// <summary>Forgets that Shopify deleted the user's customers in the store (a deliberate send linked the user again).</summary>
+    Task ForgetDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken);
 }
 
 /// <summary>One link and the sync's memory of it.</summary>
@@ -51,3 +61,6 @@ public sealed record CustomerLink(
     CustomerProfile? SyncedProfile = null);
 
 public sealed record LinkAttempt(bool Added, CustomerLink Link);
+
+/// <summary>A customer Shopify deleted or redacted, and when that was recorded.</summary>
+public sealed record DeletedCustomer(string StoreHandle, long CustomerId, DateTimeOffset DeletedAt);

@@ -7,4 +7,8 @@ public interface IOutboundSyncQueue
 }
 
 /// <summary>Push one user to one store.</summary>
-public sealed record OutboundPush(string UserId, string StoreHandle, DateTimeOffset RequestedAt);
+/// <param name="Deliberate">
+/// An administrator asked for this push (Send to Shopify, the admin API's push, a reconciliation fix), not an ordinary
+/// save of the user: it may create the user's customer again after Shopify deleted or redacted it.
+/// </param>
+public sealed record OutboundPush(string UserId, string StoreHandle, DateTimeOffset RequestedAt, bool Deliberate = false);

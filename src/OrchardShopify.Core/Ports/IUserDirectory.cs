@@ -17,7 +17,8 @@ public interface IUserDirectory
     Task<SyncUser?> FindByPhoneAsync(string e164Phone, CancellationToken cancellationToken);
 
     /// <summary>Creates a user without a password. Reports a taken email instead of throwing, so a racing creator can re-match.</summary>
-    Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken);
+    /// <param name="emailConfirmed">Whether the new user's email counts as confirmed: Shopify verified it (<c>verified_email</c>).</param>
+    Task<UserCreateResult> CreateAsync(CustomerProfile profile, bool emailConfirmed, CancellationToken cancellationToken);
 
     /// <summary>Writes the given profile fields only.</summary>
     Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken);
@@ -38,7 +39,17 @@ public sealed record SyncUser(
     string? LastName,
     string? Phone,
     long? ShopifyId,
-    IReadOnlyDictionary<string, long> ShopifyIds);
+    IReadOnlyDictionary<string, long> ShopifyIds)
+{
+    /// <summary>The host verified that the user controls <see cref="Email"/> (ASP.NET Identity's and Orchard Core's <c>EmailConfirmed</c>).</summary>
+    public bool EmailConfirmed { get; init; }
+
+    /// <summary>The host verified that the user controls <see cref="Phone"/> (<c>PhoneNumberConfirmed</c>).</summary>
+    public bool PhoneConfirmed { get; init; }
+
+    /// <summary>The user's role names, for <see cref="Configuration.ShopifySyncOptions.ExcludedRoles"/>.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+}
 
 public sealed record UserCreateResult(SyncUser? User, bool EmailTaken, string? Error)
 {

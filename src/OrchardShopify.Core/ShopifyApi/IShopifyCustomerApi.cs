@@ -24,7 +24,11 @@ public interface IShopifyCustomerApi
 }
 
 /// <summary>A customer as the Admin API returned it.</summary>
-public sealed record ShopifyCustomer(long Id, CustomerProfile Profile, DateTimeOffset UpdatedAt);
+public sealed record ShopifyCustomer(long Id, CustomerProfile Profile, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Shopify's <c>verifiedEmail</c>: the customer proved the address; null when not read.</summary>
+    public bool? VerifiedEmail { get; init; }
+}
 
 /// <summary>A failed Admin API call. The message names the store and operation and never holds a token.</summary>
 public class ShopifyApiException : Exception

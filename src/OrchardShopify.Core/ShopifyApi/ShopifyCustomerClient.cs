@@ -159,7 +159,10 @@ public sealed class ShopifyCustomerClient : IShopifyCustomerApi
             c.GetStringOrNull("lastName"),
             c.GetObjectOrNull("defaultEmailAddress")?.GetStringOrNull("emailAddress"),
             c.GetObjectOrNull("defaultPhoneNumber")?.GetStringOrNull("phoneNumber")),
-        c.GetDateOrNull("updatedAt") ?? DateTimeOffset.MinValue);
+        c.GetDateOrNull("updatedAt") ?? DateTimeOffset.MinValue)
+    {
+        VerifiedEmail = c.TryGetProperty("verifiedEmail", out var verified) && verified.ValueKind is JsonValueKind.True or JsonValueKind.False ? verified.GetBoolean() : null,
+    };
 
     internal static ShopifyMailingAddress ReadAddress(JsonElement a) => new(
         a.GetRequiredString("id"),

@@ -7,8 +7,11 @@ using OrchardShopify.Core.ShopifyApi;
 namespace OrchardShopify.Core.Sync;
 
 /// <summary>
-/// Sends first name, last name, email and phone. Unlinked users are matched to an existing customer by
-/// exact email before anything is created; linked users get only the fields that changed.
+/// Sends first name, last name, email and phone. Users are pushed only as <see cref="CustomerMatching.WhyNotPushed"/>
+/// allows (confirmed email, no excluded role). Unlinked users are matched to an existing customer by exact email before
+/// anything is created; on that first link only the customer's empty fields are filled. Linked users get only the
+/// fields that changed, and an empty site value never replaces a value in Shopify. A user whose customer Shopify
+/// deleted is not sent again until an administrator sends it deliberately (<see cref="OutboundPush.Deliberate"/>).
 /// </summary>
 public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
 {
@@ -105,6 +108,11 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
             return new OutboundResult(OutboundOutcome.Skipped, Detail: "The user no longer exists.");
         }
 
+        if (CustomerMatching.WhyNotPushed(user, options) is { } refusal)
+        {
+            return new OutboundResult(OutboundOutcome.Skipped, Detail: refusal.Message);
+        }
+
         var profile = BuildProfile(user);
         var invalid = OutboundProfile.Validate(profile, options);
         if (invalid is not null)
@@ -119,7 +127,8 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
         {
             if (link is not null)
             {
-                var changed = profile.DifferencesFrom(link.SyncedProfile);
+                // An empty site value is never sent: it would blank what Shopify holds.
+                var changed = profile.DifferencesFrom(link.SyncedProfile) & ~EmptyFields(profile);
                 if (changed == ProfileFields.None)
                 {
                     return new OutboundResult(OutboundOutcome.Unchanged, link.CustomerId);
@@ -130,7 +139,15 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
                 return new OutboundResult(OutboundOutcome.Updated, updated.Id, $"Sent: {changed}.");
             }
 
-            var existing = await Shopify.FindCustomerByEmailAsync(store, profile.Email!, cancellationToken);
+            if (!push.Deliberate && await Links.FindDeletedForUserAsync(store.Handle, user.Id, cancellationToken) is { } deleted)
+            {
+                return new OutboundResult(OutboundOutcome.Skipped, deleted.CustomerId,
+                    $"Shopify deleted this user's customer {deleted.CustomerId} (recorded {deleted.DeletedAt:O}); it is created again only when the user is sent to Shopify deliberately.");
+            }
+
+            var existing = CustomerMatching.EmailVerified(user, options)
+                ? await Shopify.FindCustomerByEmailAsync(store, profile.Email!, cancellationToken)
+                : null;
             if (existing is not null)
             {
                 var attempt = await Links.TryAddAsync(new CustomerLink(store.Handle, existing.Id, user.Id, Time.GetUtcNow()), cancellationToken);
@@ -140,21 +157,66 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
                 }
 
                 await WriteShopifyIdAsync(user.Id, store, existing.Id, cancellationToken);
-                var changed = profile.DifferencesFrom(existing.Profile);
-                var current = changed == ProfileFields.None ? existing : await Shopify.UpdateCustomerAsync(store, existing.Id, profile, changed, cancellationToken);
-                await RememberAsync(attempt.Link, current, cancellationToken);
-                return new OutboundResult(OutboundOutcome.Linked, existing.Id, changed == ProfileFields.None ? "Matched by email." : $"Matched by email; sent: {changed}.");
+                var fill = FirstLinkFields(profile, existing.Profile);
+                var current = fill == ProfileFields.None ? existing : await Shopify.UpdateCustomerAsync(store, existing.Id, profile, fill, cancellationToken);
+
+                // What the site had when it was linked counts as agreed, so only a later change on the site is sent
+                // over Shopify's values; Shopify's own webhook about the customer then refreshes the user.
+                await Links.UpdateAsync(
+                    attempt.Link with { AppliedUpdatedAt = current.UpdatedAt, AppliedTriggeredAt = null, SyncedProfile = AgreedOnFirstLink(profile, current.Profile) },
+                    cancellationToken);
+                await ForgetDeletionAsync(push, store, user.Id, cancellationToken);
+                var kept = profile.DifferencesFrom(current.Profile) & ~fill;
+                return new OutboundResult(OutboundOutcome.Linked, existing.Id,
+                    (fill == ProfileFields.None ? "Matched by email." : $"Matched by email; filled Shopify's empty {fill}.")
+                    + (kept == ProfileFields.None ? "" : $" Shopify's {kept} kept."));
             }
 
             var created = await Shopify.CreateCustomerAsync(store, profile, cancellationToken);
             var added = await Links.TryAddAsync(new CustomerLink(store.Handle, created.Id, user.Id, Time.GetUtcNow()), cancellationToken);
             await WriteShopifyIdAsync(user.Id, store, created.Id, cancellationToken);
             await RememberAsync(added.Link, created, cancellationToken);
+            await ForgetDeletionAsync(push, store, user.Id, cancellationToken);
             return new OutboundResult(OutboundOutcome.Created, created.Id);
         }
         catch (ShopifyUserErrorException ex)
         {
             return new OutboundResult(OutboundOutcome.Rejected, link?.CustomerId, $"{ex.Code}: {ex.ShopifyMessage}");
+        }
+    }
+
+    /// <summary>
+    /// On first link to an existing customer, the fields the site fills: those the site has and Shopify has not. A value
+    /// Shopify holds is never replaced on first link (the site's may be a placeholder, such as a user name).
+    /// </summary>
+    public static ProfileFields FirstLinkFields(CustomerProfile site, CustomerProfile shopify)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(shopify);
+        return site.DifferencesFrom(shopify) & ~EmptyFields(site) & EmptyFields(shopify);
+    }
+
+    /// <summary>The profile fields that are empty.</summary>
+    public static ProfileFields EmptyFields(CustomerProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var empty = ProfileFields.None;
+        empty |= string.IsNullOrWhiteSpace(profile.FirstName) ? ProfileFields.FirstName : ProfileFields.None;
+        empty |= string.IsNullOrWhiteSpace(profile.LastName) ? ProfileFields.LastName : ProfileFields.None;
+        empty |= string.IsNullOrWhiteSpace(profile.Email) ? ProfileFields.Email : ProfileFields.None;
+        empty |= string.IsNullOrWhiteSpace(profile.Phone) ? ProfileFields.Phone : ProfileFields.None;
+        return empty;
+    }
+
+    // After a first link: Shopify's value where the site has none, the site's where it has one.
+    private static CustomerProfile AgreedOnFirstLink(CustomerProfile site, CustomerProfile shopify)
+        => site.With(shopify, EmptyFields(site));
+
+    private async Task ForgetDeletionAsync(OutboundPush push, ShopifyStore store, string userId, CancellationToken cancellationToken)
+    {
+        if (push.Deliberate)
+        {
+            await Links.ForgetDeletedForUserAsync(store.Handle, userId, cancellationToken);
         }
     }
 

@@ -163,7 +163,7 @@ public sealed partial class InboundCustomerSync
         var profile = customer.Profile;
         var payload = new CustomerPayload(
             customer.Id, ShopifyGid.Customer(customer.Id), profile.Email, profile.FirstName, profile.LastName, profile.Phone,
-            null, null, null, null, null, null, customer.UpdatedAt, [], null);
+            null, null, customer.VerifiedEmail, null, null, null, customer.UpdatedAt, [], null);
 
         // No Triggered-At: ties on updated_at are decided by whether the state differs from the synced one.
         return (new WebhookDelivery(ShopifyTopics.CustomersUpdate, store, $"state-{customer.Id}", null, null, null, ReadOnlyMemory<byte>.Empty), payload);
@@ -197,7 +197,7 @@ public sealed partial class InboundCustomerSync
             }
 
             candidates.RemoveAll(c => linked.Contains((c.Delivery.Store.Handle, c.Customer.Id)));
-            var matchPhones = options.MatchStrategy == UserMatchStrategy.EmailOrPhone;
+            var matchPhones = CustomerMatching.MatchesPhones(options);
             var taken = candidates.Count == 0 ? null : await bulkUsers.FindTakenAsync(
                 candidates.Select(c => c.Email).ToList(),
                 matchPhones ? candidates.Where(c => c.Incoming.Phone is not null).Select(c => c.Incoming.Phone!).ToList() : [],
@@ -218,7 +218,7 @@ public sealed partial class InboundCustomerSync
             using (SyncWriteScope.Begin())
             {
                 created = await bulkUsers.CreateLinkedAsync(
-                    candidates.Select(c => new NewLinkedUser(c.Incoming, _stores.MultiStore ? c.Delivery.Store.Handle : null, c.Customer.Id)).ToList(),
+                    candidates.Select(c => new NewLinkedUser(c.Incoming, _stores.MultiStore ? c.Delivery.Store.Handle : null, c.Customer.Id, CustomerMatching.EmailConfirmedOnCreate(c.Customer.VerifiedEmail))).ToList(),
                     cancellationToken);
             }
 
@@ -409,10 +409,15 @@ public sealed partial class InboundCustomerSync
             return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: $"Shopify deleted customer {customer.Id} (recorded {deletedAt:O}) before this delivery arrived; no user was linked.") { Reason = InboundSkipReasons.CustomerDeleted };
         }
 
-        var matched = await MatchAsync(incoming, options.MatchStrategy, cancellationToken);
-        if (matched is not null)
+        var match = await CustomerMatching.FindUserAsync(_users, incoming, options, cancellationToken);
+        if (match.User is not null)
         {
-            return await LinkAsync(delivery, customer, incoming, matched, InboundOutcome.Linked, cancellationToken);
+            return await LinkAsync(delivery, customer, incoming, match.User, InboundOutcome.Linked, cancellationToken);
+        }
+
+        if (match.Refused is not null)
+        {
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: match.Refused) { Reason = InboundSkipReasons.UnverifiedIdentity };
         }
 
         if (string.IsNullOrWhiteSpace(incoming.Email))
@@ -428,12 +433,13 @@ public sealed partial class InboundCustomerSync
         UserCreateResult created;
         using (SyncWriteScope.Begin())
         {
-            created = await _users.CreateAsync(incoming, cancellationToken);
+            created = await _users.CreateAsync(incoming, CustomerMatching.EmailConfirmedOnCreate(customer.VerifiedEmail), cancellationToken);
         }
 
         if (created.User is not null)
         {
-            return await LinkAsync(delivery, customer, incoming, created.User, InboundOutcome.Created, cancellationToken);
+            var result = await LinkAsync(delivery, customer, incoming, created.User, InboundOutcome.Created, cancellationToken);
+            return match.Note is null || result.Detail is not null ? result : result with { Detail = match.Note };
         }
 
         if (created.EmailTaken)
@@ -444,6 +450,11 @@ public sealed partial class InboundCustomerSync
                 return new InboundResult(InboundOutcome.Skipped, holder.Id, customer.Id, $"The email belongs to user {holder.Id}, and the LinkOnly strategy does not match by email.") { Reason = InboundSkipReasons.EmailTakenLinkOnly };
             }
 
+            if (holder is not null && !CustomerMatching.EmailVerified(holder, options))
+            {
+                return new InboundResult(InboundOutcome.Skipped, holder.Id, customer.Id, CustomerMatching.UnverifiedEmailHolder(holder)) { Reason = InboundSkipReasons.UnverifiedIdentity };
+            }
+
             // Another delivery (another store, another node) created the user first: link to it.
             if (holder is not null)
             {
@@ -452,30 +463,6 @@ public sealed partial class InboundCustomerSync
         }
 
         throw new InvalidOperationException($"Creating a user for Shopify customer {customer.Id} failed: {created.Error ?? "the email is taken but no user has it"}.");
-    }
-
-    private async Task<SyncUser?> MatchAsync(CustomerProfile incoming, UserMatchStrategy strategy, CancellationToken cancellationToken)
-    {
-        if (strategy == UserMatchStrategy.LinkOnly)
-        {
-            return null;
-        }
-
-        if (!string.IsNullOrWhiteSpace(incoming.Email))
-        {
-            var byEmail = await _users.FindByEmailAsync(incoming.Email.Trim(), cancellationToken);
-            if (byEmail is not null)
-            {
-                return byEmail;
-            }
-        }
-
-        if (strategy == UserMatchStrategy.EmailOrPhone && incoming.Phone is not null)
-        {
-            return await _users.FindByPhoneAsync(incoming.Phone, cancellationToken);
-        }
-
-        return null;
     }
 
     private async Task<InboundResult> LinkAsync(WebhookDelivery delivery, CustomerPayload customer, CustomerProfile incoming, SyncUser user, InboundOutcome outcome, CancellationToken cancellationToken)
@@ -607,9 +594,10 @@ public sealed partial class InboundCustomerSync
         ArgumentNullException.ThrowIfNull(store);
         await using var held = await _customerLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, customerId), cancellationToken);
 
-        // Remembered even when nothing is linked yet: the customer's create may still be on its way.
-        await _links.MarkDeletedAsync(store.Handle, customerId, _time.GetUtcNow(), cancellationToken);
+        // Remembered even when nothing is linked yet: the customer's create may still be on its way. With the linked user,
+        // so that an ordinary save of the user does not create or match a customer again (the outbound job checks it).
         var link = await _links.FindByCustomerAsync(store.Handle, customerId, cancellationToken);
+        await _links.MarkDeletedAsync(store.Handle, customerId, link?.UserId, _time.GetUtcNow(), cancellationToken);
         if (link is null)
         {
             return new InboundResult(InboundOutcome.Skipped, CustomerId: customerId, Detail: "No user is linked to this customer.") { Reason = InboundSkipReasons.NotLinked };

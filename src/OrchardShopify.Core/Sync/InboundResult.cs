@@ -51,6 +51,7 @@ public static class InboundSkipReasons
     public const string UserLinkedToOtherCustomer = "user_linked_to_other_customer";
     public const string NotLinked = "not_linked";
     public const string CustomerDeleted = "customer_deleted";
+    public const string UnverifiedIdentity = "unverified_identity";
 
     /// <summary>What each code means, for people.</summary>
     public static string Describe(string? reason) => reason switch
@@ -62,6 +63,7 @@ public static class InboundSkipReasons
         UserLinkedToOtherCustomer => "The matching user is already linked to another customer of the store.",
         NotLinked => "No user is linked to this customer.",
         CustomerDeleted => "Shopify deleted this customer before the delivery arrived; it links no user.",
+        UnverifiedIdentity => "The customer's email belongs to a user who has not confirmed it; not linked.",
         _ => "Not applied.",
     };
 }

@@ -6,7 +6,10 @@ using OrchardShopify.Core.Ports;
 
 namespace OrchardShopify.Core.Sync;
 
-/// <summary>What a user looks like to Shopify: names (split from the display name when absent), email, E.164 phone.</summary>
+/// <summary>
+/// What a user looks like to Shopify: names (split from the display name when absent, unless the display name is only
+/// the email or its local part, as user names made from an email are), email, E.164 phone.
+/// </summary>
 public static class OutboundProfile
 {
     public static CustomerProfile Of(SyncUser user, ShopifySyncOptions options)
@@ -15,7 +18,7 @@ public static class OutboundProfile
         ArgumentNullException.ThrowIfNull(options);
         var first = Blank(user.FirstName);
         var last = Blank(user.LastName);
-        if (first is null && last is null)
+        if (first is null && last is null && !IsEmailDerived(user.DisplayName, user.Email))
         {
             (first, last) = NameSplitter.Split(user.DisplayName, options.NameSplitRule);
         }
@@ -62,6 +65,25 @@ public static class OutboundProfile
         }
 
         return MailAddress.TryCreate(email, out var parsed) && string.Equals(parsed.Address, email, StringComparison.Ordinal);
+    }
+
+    /// <summary>A display name that is the email, or the email's local part (a user name made from it), is not a person's name.</summary>
+    public static bool IsEmailDerived(string? displayName, string? email)
+    {
+        var name = Blank(displayName)?.Trim();
+        if (name is null)
+        {
+            return false;
+        }
+
+        if (name.Contains('@', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var address = Blank(email)?.Trim();
+        var at = address?.IndexOf('@', StringComparison.Ordinal) ?? -1;
+        return at > 0 && string.Equals(name, address![..at], StringComparison.OrdinalIgnoreCase);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

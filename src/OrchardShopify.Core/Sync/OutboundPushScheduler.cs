@@ -5,7 +5,9 @@ namespace OrchardShopify.Core.Sync;
 
 /// <summary>
 /// Called by the host whenever a user is created or changed. Schedules one push per enabled store,
-/// except for writes made by the sync itself (<see cref="SyncWriteScope"/>) and stores already in step.
+/// except for writes made by the sync itself (<see cref="SyncWriteScope"/>), stores already in step, users that may not
+/// be pushed (<see cref="CustomerMatching.WhyNotPushed"/>: the push waits until the email is confirmed) and stores whose
+/// customer of the user Shopify deleted (only a deliberate send creates it again).
 /// </summary>
 public sealed class OutboundPushScheduler
 {
@@ -40,6 +42,11 @@ public sealed class OutboundPushScheduler
             return [];
         }
 
+        if (CustomerMatching.WhyNotPushed(user, options) is not null)
+        {
+            return [];
+        }
+
         var profile = OutboundProfile.Of(user, options);
         var links = await _links.FindByUserAsync(userId, cancellationToken);
         var scheduled = new List<string>();
@@ -54,6 +61,12 @@ public sealed class OutboundPushScheduler
             if (link?.SyncedProfile is not null && profile.DifferencesFrom(link.SyncedProfile) == Customers.ProfileFields.None)
             {
                 // Saves that touch no synced field (sign-ins, password changes) cost nothing.
+                continue;
+            }
+
+            if (link is null && await _links.FindDeletedForUserAsync(store.Handle, userId, cancellationToken) is not null)
+            {
+                // Shopify deleted (or redacted) this user's customer: an ordinary save does not bring it back.
                 continue;
             }
 

@@ -55,7 +55,7 @@ internal sealed class OrchardUserDirectory : IUserDirectory
             return row?.UserId;
         });
 
-    public Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken)
+    public Task<UserCreateResult> CreateAsync(CustomerProfile profile, bool emailConfirmed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
         if (string.IsNullOrWhiteSpace(profile.Email))
@@ -76,6 +76,7 @@ internal sealed class OrchardUserDirectory : IUserDirectory
             {
                 UserName = await UniqueUserNameAsync(users, email),
                 Email = email,
+                EmailConfirmed = emailConfirmed,
                 PhoneNumber = profile.Phone,
             };
             user.Put(new ShopifyUserPart { FirstName = profile.FirstName, LastName = profile.LastName });
@@ -184,7 +185,12 @@ internal sealed class OrchardUserDirectory : IUserDirectory
             part.LastName,
             user.PhoneNumber,
             part.ShopifyId,
-            new Dictionary<string, long>(part.ShopifyIds, StringComparer.OrdinalIgnoreCase));
+            new Dictionary<string, long>(part.ShopifyIds, StringComparer.OrdinalIgnoreCase))
+        {
+            EmailConfirmed = user.EmailConfirmed,
+            PhoneConfirmed = user.PhoneNumberConfirmed,
+            Roles = [.. user.RoleNames],
+        };
     }
 
     private static UserManager<IUser> Manager(IServiceProvider services) => services.GetRequiredService<UserManager<IUser>>();

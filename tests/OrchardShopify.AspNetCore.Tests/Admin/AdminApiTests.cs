@@ -31,7 +31,7 @@ public sealed class AdminApiTests(SiteFixture fixture) : IClassFixture<SiteFixtu
     public async Task Api_key_and_admin_role_may_list_links_with_unlinked_users_by_email()
     {
         var steveId = await SteveLastnameson.ArriveAsync(Site, "wh-admin-steve");
-        var unlinked = new IdentityUser { UserName = "unlinked@example.com", Email = "unlinked@example.com" };
+        var unlinked = new IdentityUser { UserName = "unlinked@example.com", Email = "unlinked@example.com", EmailConfirmed = true };
         await Site.WithUsersAsync(users => users.CreateAsync(unlinked));
 
         using var byKey = await SendAsync(HttpMethod.Get, $"{Links}?store=uk&email={SteveLastnameson.Email}", key: TestSite.AdminKey);

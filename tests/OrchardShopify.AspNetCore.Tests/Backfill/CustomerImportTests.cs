@@ -24,8 +24,8 @@ public sealed class CustomerImportTests
         Assert.Empty(errors);
         var total = seeded.Count + 1;
 
-        var emailUser = new IdentityUser { UserName = byEmail.Email, Email = byEmail.Email };
-        var phoneUser = new IdentityUser { UserName = "phone.owner@example.com", Email = "phone.owner@example.com", PhoneNumber = byPhone.Phone };
+        var emailUser = new IdentityUser { UserName = byEmail.Email, Email = byEmail.Email, EmailConfirmed = true };
+        var phoneUser = new IdentityUser { UserName = "phone.owner@example.com", Email = "phone.owner@example.com", PhoneNumber = byPhone.Phone, PhoneNumberConfirmed = true };
         await env.Site.WithUsersAsync(async users =>
         {
             Assert.True((await users.CreateAsync(emailUser)).Succeeded);
@@ -110,7 +110,7 @@ public sealed class CustomerImportTests
     {
         await using var env = await EmulatorSite.StartAsync(25, s => s["Shopify:CreateUsersFromShopify"] = "false");
         var match = env.Shop.Snapshot()[0];
-        await env.Site.WithUsersAsync(users => users.CreateAsync(new IdentityUser { UserName = match.Email, Email = match.Email }));
+        await env.Site.WithUsersAsync(users => users.CreateAsync(new IdentityUser { UserName = match.Email, Email = match.Email, EmailConfirmed = true }));
 
         var done = await env.WaitForJobAsync($"/import/{(await env.AdminJsonAsync(HttpMethod.Post, "/import", new { mode = "all" })).GetProperty("id").GetString()}");
 

@@ -40,7 +40,7 @@ public sealed class CustomerApiTests(SiteFixture fixture) : IClassFixture<SiteFi
     [Fact]
     public async Task Unlinked_user_gets_404_with_a_reason_and_anonymous_gets_401()
     {
-        var other = new IdentityUser { UserName = "other@example.com", Email = "other@example.com" };
+        var other = new IdentityUser { UserName = "other@example.com", Email = "other@example.com", EmailConfirmed = true };
         await Site.WithUsersAsync(users => users.CreateAsync(other));
 
         using var unlinked = await GetAsync("/!/shopify/api/customer?store=uk", other.Id);

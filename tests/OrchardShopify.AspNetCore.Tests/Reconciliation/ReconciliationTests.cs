@@ -37,7 +37,7 @@ public sealed class ReconciliationTests
         {
             Assert.True((await users.SetPhoneNumberAsync((await users.FindByIdAsync(rephonedUser))!, NewPhone)).Succeeded);
             Assert.True((await users.DeleteAsync((await users.FindByIdAsync(deletedUser))!)).Succeeded);
-            return await users.CreateAsync(new IdentityUser { UserName = "lonely@example.com", Email = "lonely@example.com" });
+            return await users.CreateAsync(new IdentityUser { UserName = "lonely@example.com", Email = "lonely@example.com", EmailConfirmed = true });
         });
         await env.AdminJsonAsync(HttpMethod.Put, "/settings", new { updateUsersInShopify = true });
 

@@ -46,6 +46,15 @@ internal sealed class FakeShopify : IShopifyCustomerApi, IShopifyCustomerReads
         }
     }
 
+    /// <summary>A merchant deleting the customer in the Shopify admin.</summary>
+    public void Remove(long id)
+    {
+        lock (_gate)
+        {
+            _customers.Remove(id);
+        }
+    }
+
     public Task<ShopifyCustomer?> GetCustomerAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)
         => Task.FromResult(Call($"get {customerId}", () => _customers.GetValueOrDefault(customerId)));
 

@@ -12,7 +12,7 @@ internal sealed class NoUsers : IUserDirectory
 
     public Task<SyncUser?> FindByPhoneAsync(string e164Phone, CancellationToken cancellationToken) => Task.FromResult<SyncUser?>(null);
 
-    public Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken) => Task.FromResult(UserCreateResult.Failed("No users here."));
+    public Task<UserCreateResult> CreateAsync(CustomerProfile profile, bool emailConfirmed, CancellationToken cancellationToken) => Task.FromResult(UserCreateResult.Failed("No users here."));
 
     public Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken) => Task.CompletedTask;
 

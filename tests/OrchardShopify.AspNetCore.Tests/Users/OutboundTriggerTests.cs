@@ -38,7 +38,7 @@ public sealed class OutboundTriggerTests(OutboundSiteFixture fixture) : IClassFi
     public async Task Failing_push_retries_then_dead_letters_and_a_replay_delivers_it()
     {
         Site.Shopify.Failing = true;
-        var ada = new IdentityUser { UserName = "ada@example.com", Email = "ada@example.com" };
+        var ada = new IdentityUser { UserName = "ada@example.com", Email = "ada@example.com", EmailConfirmed = true };
         Assert.True((await Site.WithUsersAsync(users => users.CreateAsync(ada))).Succeeded);
 
         await TestSite.EventuallyAsync(
@@ -71,7 +71,7 @@ public sealed class OutboundTriggerTests(OutboundSiteFixture fixture) : IClassFi
     [Fact]
     public async Task Admin_push_sends_one_user_to_shopify_now()
     {
-        var grace = new IdentityUser { UserName = "grace@example.com", Email = "grace@example.com" };
+        var grace = new IdentityUser { UserName = "grace@example.com", Email = "grace@example.com", EmailConfirmed = true };
         await Site.WithUsersAsync(users => users.CreateAsync(grace));
         await TestSite.EventuallyAsync(async () => (await PushesForAsync(grace.Id)).All(p => p.Status == WorkStatus.Succeeded), "the creation push finishes");
 

@@ -280,7 +280,7 @@ public sealed class BulkApplyTests
 
         public Task<SyncUser?> FindByPhoneAsync(string e164Phone, CancellationToken cancellationToken) => inner.FindByPhoneAsync(e164Phone, cancellationToken);
 
-        public Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken) => inner.CreateAsync(profile, cancellationToken);
+        public Task<UserCreateResult> CreateAsync(CustomerProfile profile, bool emailConfirmed, CancellationToken cancellationToken) => inner.CreateAsync(profile, emailConfirmed, cancellationToken);
 
         public Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken) => inner.UpdateProfileAsync(userId, profile, fields, cancellationToken);
 
@@ -314,7 +314,7 @@ public sealed class BulkApplyTests
             Assert.True(SyncWriteScope.IsActive, "bulk creations are the sync's own writes");
             BulkCreates++;
             var created = new List<SyncUser?>();
-            foreach (var (profile, store, customerId) in users)
+            foreach (var (profile, store, customerId, emailConfirmed) in users)
             {
                 if (Refused.Contains(profile.Email!))
                 {
@@ -322,7 +322,7 @@ public sealed class BulkApplyTests
                     continue;
                 }
 
-                var user = (await inner.CreateAsync(profile, cancellationToken)).User!;
+                var user = (await inner.CreateAsync(profile, emailConfirmed, cancellationToken)).User!;
                 await inner.SetShopifyIdAsync(user.Id, store, customerId, cancellationToken);
                 created.Add(inner.Get(user.Id));
             }
@@ -345,7 +345,11 @@ public sealed class BulkApplyTests
 
         public Task<IReadOnlyList<CustomerLink>> RemoveStoreAsync(string storeHandle, CancellationToken cancellationToken) => inner.RemoveStoreAsync(storeHandle, cancellationToken);
 
-        public Task MarkDeletedAsync(string storeHandle, long customerId, DateTimeOffset deletedAt, CancellationToken cancellationToken) => inner.MarkDeletedAsync(storeHandle, customerId, deletedAt, cancellationToken);
+        public Task MarkDeletedAsync(string storeHandle, long customerId, string? userId, DateTimeOffset deletedAt, CancellationToken cancellationToken) => inner.MarkDeletedAsync(storeHandle, customerId, userId, deletedAt, cancellationToken);
+
+        public Task<DeletedCustomer?> FindDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken) => inner.FindDeletedForUserAsync(storeHandle, userId, cancellationToken);
+
+        public Task ForgetDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken) => inner.ForgetDeletedForUserAsync(storeHandle, userId, cancellationToken);
 
         public Task<DateTimeOffset?> FindDeletedAsync(string storeHandle, long customerId, CancellationToken cancellationToken) => inner.FindDeletedAsync(storeHandle, customerId, cancellationToken);
 

@@ -92,7 +92,7 @@ public sealed class SyncLockTests
         private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _arrived;
 
-        public override async Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken)
+        public override async Task<UserCreateResult> CreateAsync(CustomerProfile profile, bool emailConfirmed, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _arrived) >= parties)
             {
@@ -100,7 +100,7 @@ public sealed class SyncLockTests
             }
 
             await Task.WhenAny(_all.Task, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken));
-            return await base.CreateAsync(profile, cancellationToken);
+            return await base.CreateAsync(profile, emailConfirmed, cancellationToken);
         }
     }
 
@@ -164,10 +164,10 @@ public sealed class SyncLockTests
             return inner.FindByPhoneAsync(e164Phone, cancellationToken);
         }
 
-        public virtual Task<UserCreateResult> CreateAsync(CustomerProfile profile, CancellationToken cancellationToken)
+        public virtual Task<UserCreateResult> CreateAsync(CustomerProfile profile, bool emailConfirmed, CancellationToken cancellationToken)
         {
             Before();
-            return inner.CreateAsync(profile, cancellationToken);
+            return inner.CreateAsync(profile, emailConfirmed, cancellationToken);
         }
 
         public Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken)

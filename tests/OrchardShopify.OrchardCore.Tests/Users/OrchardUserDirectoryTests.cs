@@ -63,7 +63,7 @@ public sealed class OrchardUserDirectoryTests : IAsyncLifetime
     {
         await CreateBySyncAsync(new CustomerProfile("Ada", null, "ada@example.com", null));
 
-        var second = await _tenant.Directory.CreateAsync(new CustomerProfile("Other", null, "ADA@example.com", null), CancellationToken.None);
+        var second = await _tenant.Directory.CreateAsync(new CustomerProfile("Other", null, "ADA@example.com", null), emailConfirmed: false, CancellationToken.None);
 
         Assert.True(second.EmailTaken);
         Assert.Null(second.User);
@@ -137,11 +137,48 @@ public sealed class OrchardUserDirectoryTests : IAsyncLifetime
         Assert.Equal("Stone-Smith", (await _tenant.Directory.FindByIdAsync(user.Id, CancellationToken.None))!.LastName);
     }
 
-    private async Task<SyncUser> CreateBySyncAsync(CustomerProfile profile)
+    /// <summary>A user the sync creates for a customer; Shopify verified the email unless <paramref name="emailConfirmed"/> says not.</summary>
+    [Fact]
+    public async Task Confirmations_and_roles_reach_the_sync_so_unconfirmed_users_and_administrators_are_not_pushed()
+    {
+        var user = await CreateBySyncAsync(new CustomerProfile("Una", "Confirmed", "una@example.com", "+442079460111"), emailConfirmed: false);
+        var created = (await _tenant.Directory.FindByIdAsync(user.Id, CancellationToken.None))!;
+        Assert.Equal((false, false), (created.EmailConfirmed, created.PhoneConfirmed));
+
+        // Edited in Orchard Core while the email is unconfirmed: no push.
+        await EditAsync(user.Id, u => u.Alter<ShopifyUserPart>(part => part.LastName = "Unconfirmed"));
+        Assert.Empty(_tenant.Pushes.Pending);
+
+        // Made an administrator, then confirmed: still no push (staff), and the directory reports both.
+        await EditAsync(user.Id, u =>
+        {
+            u.RoleNames.Add("Administrator");
+            u.EmailConfirmed = true;
+            u.PhoneNumberConfirmed = true;
+        });
+        var admin = (await _tenant.Directory.FindByIdAsync(user.Id, CancellationToken.None))!;
+        Assert.Equal((true, true), (admin.EmailConfirmed, admin.PhoneConfirmed));
+        Assert.Equal(["Administrator"], admin.Roles);
+        Assert.Empty(_tenant.Pushes.Pending);
+
+        // No longer staff: the next edit is pushed.
+        await EditAsync(user.Id, u => u.RoleNames.Clear());
+        Assert.Equal(user.Id, Assert.Single(_tenant.Pushes.Pending).UserId);
+    }
+
+    private Task EditAsync(string userId, Action<User> edit) => _tenant.RequestAsync(async services =>
+    {
+        var users = services.GetRequiredService<UserManager<IUser>>();
+        var orchardUser = (User)(await users.FindByIdAsync(userId))!;
+        edit(orchardUser);
+        Assert.True((await users.UpdateAsync(orchardUser)).Succeeded);
+    });
+
+    private async Task<SyncUser> CreateBySyncAsync(CustomerProfile profile, bool emailConfirmed = true)
     {
         using (SyncWriteScope.Begin())
         {
-            var result = await _tenant.Directory.CreateAsync(profile, CancellationToken.None);
+            var result = await _tenant.Directory.CreateAsync(profile, emailConfirmed, CancellationToken.None);
             Assert.True(result.User is not null, result.Error);
             return result.User!;
         }

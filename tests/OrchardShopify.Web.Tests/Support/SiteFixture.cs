@@ -106,6 +106,13 @@ public sealed class SiteFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>The link of the newest mail to <paramref name="email"/> with that subject, as its owner reads it in their mailbox (the site's outbox).</summary>
+    public string MailLink(string email, string subject)
+    {
+        var outbox = Site.Services.GetRequiredService<OrchardShopify.Web.Mail.MailOutbox>();
+        return outbox.List(email).First(m => m.Subject == subject).Link ?? throw new InvalidOperationException($"The mail '{subject}' to {email} has no link.");
+    }
+
     /// <summary>A merchant creates a customer in the emulated Shopify admin (the control API); returns its id.</summary>
     public async Task<long> CreateCustomerInShopifyAsync(string shop, object customer)
     {

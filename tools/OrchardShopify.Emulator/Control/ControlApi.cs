@@ -39,7 +39,8 @@ internal static class ControlApi
         control.MapPost("/shops/{shop}/customers", async (string shop, HttpRequest request) =>
         {
             var input = await ReadCustomerInputAsync(request);
-            return WithShop(state, shop, s => Guarded(() => Apply(state, s, s.Create(input), StatusCodes.Status201Created)));
+            var verified = !input.TryGetValue("verifiedEmail", out var flag) || flag is not false;
+            return WithShop(state, shop, s => Guarded(() => Apply(state, s, s.Create(input, verified), StatusCodes.Status201Created)));
         });
         control.MapMethods("/shops/{shop}/customers/{id:long}", UpdateMethods, async (string shop, long id, HttpRequest request) =>
         {

@@ -149,13 +149,17 @@ public sealed class Shop
         }
     }
 
-    public (Customer? Customer, IReadOnlyList<UserError> Errors, CustomerEvent? Event) Create(IReadOnlyDictionary<string, object?> input)
+    /// <param name="verifiedEmail">
+    /// Shopify's <c>verified_email</c>: true for customers created in the Shopify admin or through the API, as Shopify
+    /// does; false models a storefront sign-up whose email was never confirmed.
+    /// </param>
+    public (Customer? Customer, IReadOnlyList<UserError> Errors, CustomerEvent? Event) Create(IReadOnlyDictionary<string, object?> input, bool verifiedEmail = true)
     {
         lock (Gate)
         {
             var now = Now();
             var blank = new Customer(
-                NextCustomerIdPeek(), null, null, null, null, null, "DISABLED", [], now, now, false, false,
+                NextCustomerIdPeek(), null, null, null, null, null, "DISABLED", [], now, now, verifiedEmail, false,
                 "NOT_SUBSCRIBED", "NOT_SUBSCRIBED", [], null, [], ImmutableDictionary<string, string>.Empty, null);
             var errors = new List<UserError>();
             var customer = CustomerInput.Apply(this, blank, input, errors);

@@ -62,7 +62,18 @@ public sealed class CustomersModel(SiteDbContext db, ICustomerLinkStore links, S
         }
 
         var since = time.GetUtcNow().AddSeconds(-1);
-        var queued = await admin.PushUserAsync(userId, null, cancellationToken);
+        IReadOnlyList<string> queued;
+        try
+        {
+            queued = await admin.PushUserAsync(userId, null, cancellationToken);
+        }
+        catch (AdminRequestException ex)
+        {
+            // Staff and users who have not confirmed their email are never sent; say why.
+            TempData["Message"] = $"{user.Email} was not sent to Shopify: {ex.Message}";
+            return RedirectToPage(new { q });
+        }
+
         if (queued.Count == 0)
         {
             TempData["Message"] = "No store can be called: each store needs an access token.";
