@@ -113,6 +113,20 @@ public sealed class SettingsPageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_webhook_secret_for_a_store_whose_secret_is_configured_keeps_the_configured_one_accepted()
+    {
+        var site = InMemorySite.Create();
+        var form = FormOf(Page(new ShopifySyncSettings()));
+        form[Field + "Stores[0].WebhookSecret"] = "uk-rotated-secret";
+
+        Running(await SaveAsync(site, form));
+        var verifier = _provider.GetRequiredService<WebhookVerifier>();
+
+        Assert.Equal("uk", verifier.Verify(Signed("uk-rotated-secret", out var rotated), rotated).Store.Handle);
+        Assert.Equal("uk", verifier.Verify(Signed(TenantServices.UkSecret, out var configured), configured).Store.Handle);
+    }
+
+    [Fact]
     public async Task Validation_messages_name_the_page_fields_and_orchard_core_configuration_keys()
     {
         var site = InMemorySite.Create();
@@ -232,6 +246,18 @@ public sealed class SettingsPageTests : IDisposable
         var sync = new InboundCustomerSync(
             _provider.GetRequiredService<StoreRegistry>(), users, new InMemoryCustomerLinkStore(), new InMemorySyncLog(), TimeProvider.System, NullLogger<InboundCustomerSync>.Instance);
         return await sync.ApplyAsync(delivery, CancellationToken.None);
+    }
+
+    private static Dictionary<string, StringValues> Signed(string secret, out byte[] body)
+    {
+        body = Encoding.UTF8.GetBytes("""{"id":1073339470}""");
+        return new Dictionary<string, StringValues>
+        {
+            [ShopifyWebhookHeaders.Topic] = ShopifyTopics.CustomersDelete,
+            [ShopifyWebhookHeaders.HmacSha256] = WebhookSignature.Compute(body, secret),
+            [ShopifyWebhookHeaders.ShopDomain] = TenantServices.UkDomain,
+            [ShopifyWebhookHeaders.WebhookId] = Guid.NewGuid().ToString("N"),
+        };
     }
 
     private static string Bool(bool value) => value ? "true" : "false";
