@@ -11,6 +11,7 @@ shift || true
 glue=(
   "src/OrchardShopify.Liquid/OrchardShopify.Liquid.csproj tests/OrchardShopify.Liquid.Tests/OrchardShopify.Liquid.Tests.csproj"
   "src/OrchardShopify.OrchardCore/OrchardShopify.OrchardCore.csproj tests/OrchardShopify.OrchardCore.Tests/OrchardShopify.OrchardCore.Tests.csproj"
+  "samples/OrchardShopify.OrchardCore.Site/OrchardShopify.OrchardCore.Site.csproj tests/OrchardShopify.OrchardCore.Site.Tests/OrchardShopify.OrchardCore.Site.Tests.csproj"
 )
 
 # Orchard Core packages built from source into local-packages are for one release: check against it unless told otherwise.

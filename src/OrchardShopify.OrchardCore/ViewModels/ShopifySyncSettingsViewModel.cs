@@ -2,7 +2,8 @@ using OrchardShopify.Core.Configuration;
 
 namespace OrchardShopify.OrchardCore.ViewModels;
 
-public sealed class ShopifySyncSettingsViewModel
+/// <remarks>Not sealed: Orchard Core proxies shape models (Castle DynamicProxy subclasses them).</remarks>
+public class ShopifySyncSettingsViewModel
 {
     public bool Enabled { get; set; }
 
