@@ -196,6 +196,17 @@ public static class SiteProject
 
     public static string RepositoryRoot => Path.GetFullPath(Path.Combine(Directory, "..", ".."));
 
+    /// <summary>The site's own build output (same configuration as these tests), to start it as a process.</summary>
+    public static string BuiltDll
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+            var dll = Path.Combine(Directory, "bin", configuration, "net10.0", "OrchardShopify.OrchardCore.Site.dll");
+            return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is not built.");
+        }
+    }
+
     private static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

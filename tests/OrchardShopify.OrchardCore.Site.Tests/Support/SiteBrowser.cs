@@ -73,7 +73,11 @@ public sealed class SiteBrowser : IDisposable
         }
 
         var submission = form.GetSubmission(submitter!) ?? throw new InvalidOperationException("The form cannot be submitted.");
-        var request = new HttpRequestMessage(submission.Method == AngleSharp.Io.HttpMethod.Post ? NetHttpMethod.Post : NetHttpMethod.Get, new Uri(submission.Target.Href));
+        // A submit button's own formaction wins over the form's action, as in a browser.
+        var target = submitter?.GetAttribute("formaction") is { Length: > 0 } formAction
+            ? new Uri(new Uri(form.Owner!.Url), formAction)
+            : new Uri(submission.Target.Href);
+        var request = new HttpRequestMessage(submission.Method == AngleSharp.Io.HttpMethod.Post ? NetHttpMethod.Post : NetHttpMethod.Get, target);
         if (submission.Method == AngleSharp.Io.HttpMethod.Post)
         {
             // The body as the form encodes it (url-encoded, or multipart with its boundary for enctype="multipart/form-data").
