@@ -6,7 +6,7 @@ using OrchardShopify.Testing.Hosting.Webhooks;
 namespace OrchardShopify.OrchardCore.Site.Tests;
 
 /// <summary>Two stores on one site: webhook registration, signed deliveries per store, and the admin user editor.</summary>
-public sealed class MultiStoreTests(MultiStoreSiteFixture site) : SiteTest<MultiStoreSiteFixture>(site), IClassFixture<MultiStoreSiteFixture>
+public sealed partial class MultiStoreTests(MultiStoreSiteFixture site) : SiteTest<MultiStoreSiteFixture>(site), IClassFixture<MultiStoreSiteFixture>
 {
     private static readonly DateTimeOffset Created = new(2026, 10, 2, 10, 0, 0, TimeSpan.Zero);
 
