@@ -6,7 +6,7 @@ using OrchardShopify.Testing.Hosting.Webhooks;
 namespace OrchardShopify.OrchardCore.Site.Tests;
 
 /// <summary>Two stores on one site: webhook registration, signed deliveries per store, and the admin user editor.</summary>
-public sealed class MultiStoreTests(MultiStoreSiteFixture site) : SiteTest<MultiStoreSiteFixture>(site), IClassFixture<MultiStoreSiteFixture>
+public sealed partial class MultiStoreTests(MultiStoreSiteFixture site) : SiteTest<MultiStoreSiteFixture>(site), IClassFixture<MultiStoreSiteFixture>
 {
     private static readonly DateTimeOffset Created = new(2026, 10, 2, 10, 0, 0, TimeSpan.Zero);
 
@@ -64,13 +64,14 @@ public sealed class MultiStoreTests(MultiStoreSiteFixture site) : SiteTest<Multi
         Assert.Null(part["shopify_id"]);
         Assert.Equal("Ngọc Anh", (string?)part["FirstName"]);
 
-        // Shopify retries with the same X-Shopify-Webhook-Id: acknowledged, not applied again (the changed body is not read).
-        var retried = _uk.Customer("customers/create", inUk with { FirstName = "Changed", UpdatedAt = Created.AddMinutes(5) }, "multi-uk-1", Created);
+        // Shopify retries with the same X-Shopify-Webhook-Id: acknowledged, not stored or applied again. Its body (changed
+        // here, and newer) is never read: had it been applied, the update below, older than it, would be stale and ignored.
+        var retried = _uk.Customer("customers/create", inUk with { FirstName = "Changed", UpdatedAt = Created.AddMinutes(10) }, "multi-uk-1", Created);
         Assert.Equal(HttpStatusCode.OK, await SendAsync(http, retried));
+        Assert.Contains(Site.Logs.Entries, e => e.Message.Contains("already stored (multi-uk-1); ignored", StringComparison.Ordinal));
         var later = _uk.Customer("customers/update", inUk with { LastName = "Nguyễn-Later", UpdatedAt = Created.AddMinutes(6) }, "multi-uk-2", Created.AddMinutes(6));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(http, later));
-        await OrchardSiteFixture.EventuallyAsync(() => Site.FindUserByEmailAsync(inUk.Email!), u => (string?)u?.Properties["ShopifyUserPart"]?["LastName"] == "Nguyễn-Later", "the later update");
-        user = await Site.FindUserByEmailAsync(inUk.Email!);
+        user = await OrchardSiteFixture.EventuallyAsync(() => Site.FindUserByEmailAsync(inUk.Email!), u => (string?)u?.Properties["ShopifyUserPart"]?["LastName"] == "Nguyễn-Later", "the later update");
         Assert.Equal("Ngọc Anh", (string?)user!.Properties["ShopifyUserPart"]!["FirstName"]);
     }
 

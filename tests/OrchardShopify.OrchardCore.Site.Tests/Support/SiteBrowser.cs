@@ -72,6 +72,12 @@ public sealed class SiteBrowser : IDisposable
             }
         }
 
+        // A submit input without a value sends its default label, as browsers do (Orchard Core's bulk actions need it).
+        if (submitter is IHtmlInputElement { Type: "submit" } pressed && !pressed.HasAttribute("value"))
+        {
+            pressed.Value = "Submit";
+        }
+
         var submission = form.GetSubmission(submitter!) ?? throw new InvalidOperationException("The form cannot be submitted.");
         // A submit button's own formaction wins over the form's action, as in a browser.
         var target = submitter?.GetAttribute("formaction") is { Length: > 0 } formAction
