@@ -103,6 +103,28 @@ public sealed partial class OrdersTagTests(ShopFixture shop)
         Assert.Equal(expected, error.Message);
     }
 
+    [Fact]
+    public async Task A_cursor_passed_on_from_the_query_string_reads_the_first_page_when_absent_and_the_next_page_when_present()
+    {
+        // As the docs pass it on in Orchard Core: after: Request.Query["after"], which Orchard Core's Liquid gives as the
+        // query value's string array (empty when the parameter is absent).
+        const string Template = """{% shopify_customer_orders store: "uk", limit: 2, after: query["after"], status: query["status"] %}{% for order in orders %}[{{ order.name }} {% endfor %}cursor={{ paging.next_cursor }}{% endshopify_customer_orders %}""";
+
+        var first = await shop.MultiStore.RenderAsync(Template, ShopFixture.Ada, new Dictionary<string, object>
+        {
+            ["query"] = new Dictionary<string, object> { ["after"] = Array.Empty<string>(), ["status"] = Array.Empty<string>() },
+        });
+        var cursor = CursorPattern().Match(first).Groups[1].Value;
+        var second = await shop.MultiStore.RenderAsync(Template, ShopFixture.Ada, new Dictionary<string, object>
+        {
+            ["query"] = new Dictionary<string, object> { ["after"] = new[] { cursor }, ["status"] = new[] { "any" } },
+        });
+
+        Assert.Equal(2, OrderNames(first).Count);
+        Assert.NotEmpty(cursor);
+        Assert.Equal(3, OrderNames(first).Concat(OrderNames(second)).Distinct().Count());
+    }
+
     private Task<string> RenderAsync(string userId, string? status = null, string? limit = null, string? cursor = null)
     {
         var variables = new Dictionary<string, string>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Admin;
 using OrchardShopify.AspNetCore.Customers;
@@ -122,7 +123,11 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         }
 
         // The migrations are written by hand without a model snapshot; the model they create is covered by tests.
-        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        // The workers poll about once a second per tenant: executed commands are logged at Debug, not Information,
+        // so default logging does not fill with polls (failed commands are still logged as errors).
+        builder.ConfigureWarnings(w => w
+            .Ignore(RelationalEventId.PendingModelChangesWarning)
+            .Log((RelationalEventId.CommandExecuted, LogLevel.Debug)));
     }
 
     private sealed class IdleService : IHostedService

@@ -13,7 +13,7 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
     private readonly IServiceProvider _provider;
     private readonly IReadOnlyList<ServiceDescriptor> _services;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private List<IHostedService>? _running;
+    private List<StartedService>? _running;
     private int _disposed;
 
     internal ShopifySyncRunner(IServiceProvider provider, IReadOnlyList<ServiceDescriptor> services)
@@ -35,19 +35,20 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
                 return;
             }
 
-            var started = new List<IHostedService>(_services.Count);
+            var started = new List<StartedService>(_services.Count);
             try
             {
                 foreach (var descriptor in _services)
                 {
                     var service = Create(descriptor);
+                    var owned = IsOwned(service);
                     await service.StartAsync(cancellationToken);
-                    started.Add(service);
+                    started.Add(new StartedService(service, owned));
                 }
             }
             catch
             {
-                await StopAllAsync(_provider, started, CancellationToken.None);
+                await StopAllAsync(started, containerDisposing: false, CancellationToken.None);
                 throw;
             }
 
@@ -60,7 +61,9 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Stops the workers; an item interrupted half-way is released for the next claim.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => StopAsync(containerDisposing: false, cancellationToken);
+
+    private async Task StopAsync(bool containerDisposing, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -68,7 +71,7 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
             if (_running is { } running)
             {
                 _running = null;
-                await StopAllAsync(_provider, running, cancellationToken);
+                await StopAllAsync(running, containerDisposing, cancellationToken);
             }
         }
         finally
@@ -77,7 +80,10 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Stops the workers; the container calls it when the tenant or host shuts down. Safe to call twice.</summary>
+    /// <summary>
+    /// Stops the workers this runner created; the container calls it when the tenant or host shuts down. Services the
+    /// container owns are left to the container, which may have disposed them already. Safe to call twice.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -85,7 +91,7 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
             return;
         }
 
-        await StopAsync(CancellationToken.None);
+        await StopAsync(containerDisposing: true, CancellationToken.None);
         _gate.Dispose();
     }
 
@@ -100,19 +106,30 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
         _ => throw new InvalidOperationException($"The hosted service registration {descriptor} cannot be created."),
     };
 
-    private static async Task StopAllAsync(IServiceProvider provider, List<IHostedService> services, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the instance was created for this start and is disposed when it stops. A service the container also
+    /// hands out (a singleton such as the job runner) belongs to the container and may be started again. Decided
+    /// while the container is alive: at stop time it may already be disposing (tenant or host shutdown).
+    /// </summary>
+    private bool IsOwned(IHostedService service) => !ReferenceEquals(_provider.GetService(service.GetType()), service);
+
+    private static async Task StopAllAsync(List<StartedService> services, bool containerDisposing, CancellationToken cancellationToken)
     {
         for (var i = services.Count - 1; i >= 0; i--)
         {
-            var service = services[i];
-            await service.StopAsync(cancellationToken);
+            var (service, owned) = services[i];
+            if (containerDisposing && !owned)
+            {
+                continue;
+            }
 
-            // Instances created for this start are disposed here; a service the container also hands out
-            // (a singleton such as the job runner) belongs to the container and may be started again.
-            if (service is IDisposable disposable && !ReferenceEquals(provider.GetService(service.GetType()), service))
+            await service.StopAsync(cancellationToken);
+            if (owned && service is IDisposable disposable)
             {
                 disposable.Dispose();
             }
         }
     }
+
+    private readonly record struct StartedService(IHostedService Service, bool Owned);
 }

@@ -121,7 +121,20 @@ internal sealed class TagArguments
     private static Parlot.ParseException Error(ParseContext context, string message) => new(message, context.Scanner.Cursor.Position);
 
     private static async ValueTask<FluidValue> EvaluateAsync(Expression? expression, TemplateContext context)
-        => expression is null ? NilValue.Instance : await expression.EvaluateAsync(context);
+        => expression is null ? NilValue.Instance : Single(await expression.EvaluateAsync(context));
+
+    /// <summary>
+    /// A request value passed on as the docs show (<c>after: Request.Query["after"]</c>) is the query value's list of
+    /// strings: none means the parameter is absent, one is that value. Several stay a list and are reported.
+    /// </summary>
+    private static FluidValue Single(FluidValue value) => value is ArrayValue array
+        ? array.Values.Count switch
+        {
+            0 => NilValue.Instance,
+            1 => array.Values[0],
+            _ => value,
+        }
+        : value;
 
     private static string? ReadStore(FluidValue value, out string? store)
     {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Localization;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OrchardCore.DisplayManagement.Entities;
 using OrchardCore.DisplayManagement.Handlers;
 using OrchardCore.DisplayManagement.Views;
+using OrchardCore.Environment.Shell.Configuration;
 using OrchardCore.Environment.Shell.Scope;
 using OrchardCore.Settings;
 using OrchardShopify.AspNetCore.DependencyInjection;
@@ -16,10 +18,12 @@ using OrchardShopify.OrchardCore.ViewModels;
 namespace OrchardShopify.OrchardCore.Drivers;
 
 /// <summary>
-/// Admin › Settings › Shopify. Secrets are write-only: the page shows whether one is stored, never its value.
+/// Admin › Settings › Shopify. The page shows the values the tenant runs with, marks those that come from its
+/// configuration, and stores only what differs from the configuration. Secrets are write-only: the page shows
+/// whether one is set, never its value.
 /// The engine's validator checks the result before it is saved; once saved, the settings apply without a restart.
 /// </summary>
-internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<ShopifySyncSettings>
+internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<ShopifySyncSettings>
 {
     private readonly IAuthorizationService _authorizationService;
     private readonly IHttpContextAccessor _httpContextAccessor;
@@ -27,6 +31,11 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
     private readonly ShopifySyncSettingsSnapshot _snapshot;
     private readonly ShopifySyncReadiness _readiness;
     private readonly IEnumerable<IConfigureOptions<ShopifySyncOptions>> _configuration;
+
+    /// <summary>How an Orchard Core site names the sync's configuration keys (the tenant section <c>OrchardShopify</c>).</summary>
+    private const string ConfigurationRoot = "OrchardCore:" + ShopifySyncConstants.ConfigurationSection + ":";
+
+    private readonly IShellConfiguration _shellConfiguration;
 
     internal readonly IStringLocalizer S;
 
@@ -37,6 +46,7 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
         ShopifySyncSettingsSnapshot snapshot,
         ShopifySyncReadiness readiness,
         IEnumerable<IConfigureOptions<ShopifySyncOptions>> configuration,
+        IShellConfiguration shellConfiguration,
         IStringLocalizer<ShopifySyncSettingsDisplayDriver> stringLocalizer)
     {
         _authorizationService = authorizationService;
@@ -45,6 +55,7 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
         _snapshot = snapshot;
         _readiness = readiness;
         _configuration = configuration;
+        _shellConfiguration = shellConfiguration;
         S = stringLocalizer;
     }
 
@@ -62,7 +73,7 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
         {
             Describe(settings, model);
             model.HasDecryptionError = _snapshot.HasDecryptionError;
-            model.Problems = _readiness.Problems();
+            model.Problems = _readiness.Problems().Select(ForThisSite).ToList();
             model.WebhookUrl = ShopifyEndpointRouteBuilderExtensions.Prefix + "/webhook";
         }).Location("Content:5")
         .OnGroup(SettingsGroupId);
@@ -95,52 +106,71 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
         return await EditAsync(site, settings, context);
     }
 
-    /// <summary>What the form shows: every setting, and for each secret only whether one is stored.</summary>
-    internal static void Describe(ShopifySyncSettings settings, ShopifySyncSettingsViewModel model)
+    /// <summary>
+    /// What the form shows: the values the tenant runs with (its configuration, then the values saved on the site),
+    /// which of them come from configuration, and for each secret only whether one is set.
+    /// </summary>
+    internal void Describe(ShopifySyncSettings saved, ShopifySyncSettingsViewModel model)
     {
-        model.Enabled = settings.Enabled;
-        model.InboundEnabled = settings.InboundEnabled;
-        model.CreateUsersFromShopify = settings.CreateUsersFromShopify;
-        model.UpdateUsersInShopify = settings.UpdateUsersInShopify;
-        model.UpdateShopifyUserJob = settings.UpdateShopifyUserJob;
-        model.MultiStore = settings.MultiStore;
-        model.MatchStrategy = settings.MatchStrategy;
-        model.RefreshLinkedUserProfile = settings.RefreshLinkedUserProfile;
-        model.RefreshEmailFromShopify = settings.RefreshEmailFromShopify;
-        model.DefaultCountryCallingCode = settings.DefaultCountryCallingCode;
-        model.ApiVersion = settings.ApiVersion;
-        model.HasWebhookSecret = !string.IsNullOrEmpty(settings.WebhookSecret);
-        model.Stores = settings.Stores.Select(store => new ShopifyStoreViewModel
+        var configured = ConfiguredOptions();
+
+        // Presence only: the secrets in the effective options stay encrypted and never reach the model.
+        var effective = ConfiguredOptions();
+        ShopifySyncSettingsConfiguration.Apply(saved, effective);
+
+        model.Enabled = effective.Enabled;
+        model.InboundEnabled = effective.InboundEnabled;
+        model.CreateUsersFromShopify = effective.CreateUsersFromShopify;
+        model.UpdateUsersInShopify = effective.UpdateUsersInShopify;
+        model.UpdateShopifyUserJob = effective.UpdateShopifyUserJob;
+        model.MultiStore = effective.MultiStore;
+        model.MatchStrategy = effective.MatchStrategy;
+        model.RefreshLinkedUserProfile = effective.RefreshLinkedUserProfile;
+        model.RefreshEmailFromShopify = effective.RefreshEmailFromShopify;
+        model.DefaultCountryCallingCode = effective.DefaultCountryCallingCode;
+        model.ApiVersion = effective.ApiVersion;
+        model.HasWebhookSecret = !string.IsNullOrEmpty(effective.WebhookSecret);
+        model.Stores = effective.Stores.OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => new ShopifyStoreViewModel
         {
-            Handle = store.Handle,
-            ShopDomain = store.ShopDomain,
-            Enabled = store.Enabled,
-            ApiVersion = store.ApiVersion,
-            HasAccessToken = !string.IsNullOrEmpty(store.AccessToken),
-            HasWebhookSecret = !string.IsNullOrEmpty(store.WebhookSecret),
-            HasPreviousWebhookSecret = !string.IsNullOrEmpty(store.PreviousWebhookSecret),
+            Handle = pair.Key,
+            ShopDomain = pair.Value.ShopDomain,
+            Enabled = pair.Value.Enabled,
+            ApiVersion = pair.Value.ApiVersion,
+            HasAccessToken = !string.IsNullOrEmpty(pair.Value.AccessToken),
+            HasWebhookSecret = !string.IsNullOrEmpty(pair.Value.WebhookSecret),
+            HasPreviousWebhookSecret = !string.IsNullOrEmpty(pair.Value.PreviousWebhookSecret),
+            IsConfigured = configured.Stores.ContainsKey(pair.Key),
+            IsSaved = FindStore(saved, pair.Key) is not null,
         }).ToList();
 
         // One blank row adds a store.
         model.Stores.Add(new ShopifyStoreViewModel());
+        model.ConfigurationKeys = ConfigurationKeys(saved);
     }
 
-    /// <summary>The settings the form asks for, secrets encrypted; blank secrets keep the stored ones.</summary>
+    /// <summary>
+    /// The settings to store for what the form posted, secrets encrypted: only the values that differ from the
+    /// tenant's configuration (and the engine's defaults), so an untouched Save stores nothing new and a later change
+    /// of configuration still applies. Blank secrets keep the stored (or configured) ones.
+    /// </summary>
     internal ShopifySyncSettings Apply(ShopifySyncSettingsViewModel model, ShopifySyncSettings stored)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stored);
+        var configured = ConfiguredOptions();
         var result = new ShopifySyncSettings
         {
-            Enabled = model.Enabled,
-            InboundEnabled = model.InboundEnabled,
-            CreateUsersFromShopify = model.CreateUsersFromShopify,
-            UpdateUsersInShopify = model.UpdateUsersInShopify,
-            UpdateShopifyUserJob = Trim(model.UpdateShopifyUserJob),
-            MultiStore = model.MultiStore,
-            MatchStrategy = model.MatchStrategy,
-            RefreshLinkedUserProfile = model.RefreshLinkedUserProfile,
-            RefreshEmailFromShopify = model.RefreshEmailFromShopify,
-            DefaultCountryCallingCode = Trim(model.DefaultCountryCallingCode) ?? "1",
-            ApiVersion = Trim(model.ApiVersion),
+            Enabled = Differing(model.Enabled, configured.Enabled),
+            InboundEnabled = Differing(model.InboundEnabled, configured.InboundEnabled),
+            CreateUsersFromShopify = Differing(model.CreateUsersFromShopify, configured.CreateUsersFromShopify),
+            UpdateUsersInShopify = Differing(model.UpdateUsersInShopify, configured.UpdateUsersInShopify),
+            UpdateShopifyUserJob = Differing(Trim(model.UpdateShopifyUserJob), configured.UpdateShopifyUserJob),
+            MultiStore = Differing(model.MultiStore, configured.MultiStore),
+            MatchStrategy = model.MatchStrategy == configured.MatchStrategy ? null : model.MatchStrategy,
+            RefreshLinkedUserProfile = Differing(model.RefreshLinkedUserProfile, configured.RefreshLinkedUserProfile),
+            RefreshEmailFromShopify = Differing(model.RefreshEmailFromShopify, configured.RefreshEmailFromShopify),
+            DefaultCountryCallingCode = Differing(Trim(model.DefaultCountryCallingCode), configured.DefaultCountryCallingCode),
+            ApiVersion = Differing(Trim(model.ApiVersion), configured.ApiVersion),
             WebhookSecret = string.IsNullOrWhiteSpace(model.WebhookSecret) ? stored.WebhookSecret : _protector.Protect(model.WebhookSecret.Trim()),
         };
 
@@ -149,16 +179,18 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
             var handle = Trim(row.Handle);
             if (row.Remove || handle is null)
             {
+                // Removing a configured store forgets what was saved for it here; its configuration stays.
                 continue;
             }
 
-            var existing = stored.Stores.FirstOrDefault(s => string.Equals(s.Handle, handle, StringComparison.OrdinalIgnoreCase));
+            var existing = FindStore(stored, handle);
+            var configuredStore = configured.Stores.GetValueOrDefault(handle);
             var store = new ShopifyStoreSettings
             {
                 Handle = handle,
-                ShopDomain = Trim(row.ShopDomain) ?? "",
-                Enabled = row.Enabled,
-                ApiVersion = Trim(row.ApiVersion),
+                ShopDomain = Differing(Trim(row.ShopDomain), configuredStore?.ShopDomain),
+                Enabled = row.Enabled == (configuredStore?.Enabled ?? true) ? null : row.Enabled,
+                ApiVersion = Differing(Trim(row.ApiVersion), configuredStore?.ApiVersion),
                 AccessToken = string.IsNullOrWhiteSpace(row.AccessToken) ? existing?.AccessToken : _protector.Protect(row.AccessToken.Trim()),
                 WebhookSecret = existing?.WebhookSecret,
                 PreviousWebhookSecret = row.KeepPreviousWebhookSecret ? existing?.PreviousWebhookSecret : null,
@@ -166,9 +198,15 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
 
             if (!string.IsNullOrWhiteSpace(row.WebhookSecret))
             {
-                // A new secret: the one it replaces stays accepted while Shopify still signs with it.
-                store.PreviousWebhookSecret = existing?.WebhookSecret ?? store.PreviousWebhookSecret;
+                // A new secret: the one it replaces (saved here, or else configured) stays accepted while Shopify still signs with it.
+                store.PreviousWebhookSecret = existing?.WebhookSecret ?? _protector.Protect(configuredStore?.WebhookSecret) ?? store.PreviousWebhookSecret;
                 store.WebhookSecret = _protector.Protect(row.WebhookSecret.Trim());
+            }
+
+            if (configuredStore is not null && store.IsEmpty)
+            {
+                // Exactly as configured: nothing to save for it.
+                continue;
             }
 
             result.Stores.Add(store);
@@ -185,6 +223,17 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
         }
 
         // The engine's own rules decide, over what the tenant would run with once saved: its configuration, then these settings.
+        var options = ConfiguredOptions();
+        ShopifySyncSettingsConfiguration.Apply(ToClear(updated), options);
+        foreach (var problem in ShopifySyncOptionsValidator.Validate(options))
+        {
+            yield return ForThisSite(problem);
+        }
+    }
+
+    /// <summary>The options the tenant's configuration alone gives (the engine's defaults, then <c>OrchardCore:OrchardShopify</c>).</summary>
+    private ShopifySyncOptions ConfiguredOptions()
+    {
         var options = new ShopifySyncOptions();
         foreach (var setup in _configuration.Where(c => c is not ShopifySyncSettingsConfiguration))
         {
@@ -198,12 +247,102 @@ internal sealed class ShopifySyncSettingsDisplayDriver : SiteDisplayDriver<Shopi
             }
         }
 
-        ShopifySyncSettingsConfiguration.Apply(ToClear(updated), options);
-        foreach (var problem in ShopifySyncOptionsValidator.Validate(options))
-        {
-            yield return problem;
-        }
+        return options;
     }
+
+    /// <summary>The page's fields whose value comes from configuration: set there, and not saved on the site.</summary>
+    private Dictionary<string, string> ConfigurationKeys(ShopifySyncSettings saved)
+    {
+        var section = _shellConfiguration.GetSection(ShopifySyncConstants.ConfigurationSection);
+        var keys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        void Add(string field, object? savedValue)
+        {
+            if (savedValue is null && section.GetSection(field).Value is not null)
+            {
+                keys[field] = ConfigurationRoot + field;
+            }
+        }
+
+        Add(nameof(ShopifySyncOptions.Enabled), saved.Enabled);
+        Add(nameof(ShopifySyncOptions.InboundEnabled), saved.InboundEnabled);
+        Add(nameof(ShopifySyncOptions.CreateUsersFromShopify), saved.CreateUsersFromShopify);
+        Add(nameof(ShopifySyncOptions.UpdateUsersInShopify), saved.UpdateUsersInShopify);
+        Add(nameof(ShopifySyncOptions.UpdateShopifyUserJob), saved.UpdateShopifyUserJob);
+        Add(nameof(ShopifySyncOptions.MultiStore), saved.MultiStore);
+        Add(nameof(ShopifySyncOptions.MatchStrategy), saved.MatchStrategy);
+        Add(nameof(ShopifySyncOptions.RefreshLinkedUserProfile), saved.RefreshLinkedUserProfile);
+        Add(nameof(ShopifySyncOptions.RefreshEmailFromShopify), saved.RefreshEmailFromShopify);
+        Add(nameof(ShopifySyncOptions.DefaultCountryCallingCode), saved.DefaultCountryCallingCode);
+        Add(nameof(ShopifySyncOptions.ApiVersion), saved.ApiVersion);
+        Add(nameof(ShopifySyncOptions.WebhookSecret), saved.WebhookSecret);
+        foreach (var configuredStore in section.GetSection(nameof(ShopifySyncOptions.Stores)).GetChildren())
+        {
+            var store = FindStore(saved, configuredStore.Key);
+            var prefix = $"{nameof(ShopifySyncOptions.Stores)}:{configuredStore.Key}:";
+            Add(prefix + nameof(StoreOptions.ShopDomain), store?.ShopDomain);
+            Add(prefix + nameof(StoreOptions.Enabled), store?.Enabled);
+            Add(prefix + nameof(StoreOptions.ApiVersion), store?.ApiVersion);
+            Add(prefix + nameof(StoreOptions.AccessToken), store?.AccessToken);
+            Add(prefix + nameof(StoreOptions.WebhookSecret), store?.WebhookSecret);
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// A message of the engine's validation as this site names things: a key the page has a field for becomes the
+    /// field's label, any other <c>Shopify:…</c> key the tenant configuration key <c>OrchardCore:OrchardShopify:…</c>.
+    /// </summary>
+    internal string ForThisSite(string message) =>
+        EngineKey().Replace(message, match => Label(match.Groups["path"].Value) is { } label ? $"'{label.Value}'" : ConfigurationRoot + match.Groups["path"].Value);
+
+    private LocalizedString? Label(string path)
+    {
+        var parts = path.Split(':');
+        return parts switch
+        {
+            [var field] => field switch
+            {
+                nameof(ShopifySyncOptions.Enabled) => S["Enabled"],
+                nameof(ShopifySyncOptions.InboundEnabled) => S["Apply Shopify changes to users"],
+                nameof(ShopifySyncOptions.CreateUsersFromShopify) => S["Create users from Shopify"],
+                nameof(ShopifySyncOptions.UpdateUsersInShopify) => S["Update users in Shopify"],
+                nameof(ShopifySyncOptions.MultiStore) => S["Several stores"],
+                nameof(ShopifySyncOptions.RefreshLinkedUserProfile) => S["Refresh names and phone of linked users from Shopify"],
+                nameof(ShopifySyncOptions.RefreshEmailFromShopify) => S["Also refresh the email from Shopify"],
+                nameof(ShopifySyncOptions.MatchStrategy) => S["Match customers to users by"],
+                nameof(ShopifySyncOptions.DefaultCountryCallingCode) => S["Default country calling code"],
+                nameof(ShopifySyncOptions.ApiVersion) => S["Admin API version"],
+                nameof(ShopifySyncOptions.UpdateShopifyUserJob) => S["User update job"],
+                nameof(ShopifySyncOptions.WebhookSecret) => S["Webhook secret for every store"],
+                nameof(ShopifySyncOptions.Stores) => S["Stores"],
+                _ => null,
+            },
+            [nameof(ShopifySyncOptions.Stores), var handle] => S["Store {0}", handle],
+            [nameof(ShopifySyncOptions.Stores), var handle, var field] => field switch
+            {
+                nameof(StoreOptions.ShopDomain) => S["Store {0} › Shop domain", handle],
+                nameof(StoreOptions.ApiVersion) => S["Store {0} › Admin API version", handle],
+                nameof(StoreOptions.AccessToken) => S["Store {0} › Admin API access token", handle],
+                nameof(StoreOptions.WebhookSecret) => S["Store {0} › Webhook secret", handle],
+                nameof(StoreOptions.Enabled) => S["Store {0} › Enabled", handle],
+                _ => null,
+            },
+            _ => null,
+        };
+    }
+
+    private static ShopifyStoreSettings? FindStore(ShopifySyncSettings settings, string handle) =>
+        settings.Stores.FirstOrDefault(s => string.Equals(s.Handle, handle, StringComparison.OrdinalIgnoreCase));
+
+    private static bool? Differing(bool posted, bool configured) => posted == configured ? null : posted;
+
+    private static string? Differing(string? posted, string? configured) =>
+        posted is null || string.Equals(posted, configured?.Trim(), StringComparison.Ordinal) ? null : posted;
+
+    /// <summary>A configuration key as the engine's validation writes it: <c>Shopify:Stores:uk:ShopDomain</c>.</summary>
+    [GeneratedRegex(@"(?<![\w:])Shopify:(?<path>[\w\-{}]+(?::[\w\-{}]+)*)")]
+    private static partial Regex EngineKey();
 
     private ShopifySyncSettings ToClear(ShopifySyncSettings updated)
     {

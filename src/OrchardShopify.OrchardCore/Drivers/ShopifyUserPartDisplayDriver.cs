@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using OrchardCore.DisplayManagement.Entities;
 using OrchardCore.DisplayManagement.Handlers;
 using OrchardCore.DisplayManagement.Views;
@@ -10,6 +11,13 @@ namespace OrchardShopify.OrchardCore.Drivers;
 /// <summary>The Shopify section of the user editor: the names sent to Shopify (editable) and the linked customers (read-only).</summary>
 internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, ShopifyUserPart>
 {
+    private readonly IHttpContextAccessor _httpContextAccessor;
+
+    public ShopifyUserPartDisplayDriver(IHttpContextAccessor httpContextAccessor)
+    {
+        _httpContextAccessor = httpContextAccessor;
+    }
+
     public override IDisplayResult Edit(User user, ShopifyUserPart part, BuildEditorContext context)
     {
         return Initialize<ShopifyUserPartViewModel>("ShopifyUserPart_Edit", model =>
@@ -20,15 +28,32 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
         }).Location("Content:3");
     }
 
+    /// <summary>
+    /// Changes only the names whose inputs this request's form posted. Orchard Core calls every user editor driver on
+    /// Save, also when the form did not show this section (another editor group, a custom profile page); a name that
+    /// was not posted keeps its value. A posted empty input is the administrator clearing that name: the inputs exist
+    /// only where the section was rendered with the stored names in them.
+    /// </summary>
     public override async Task<IDisplayResult> UpdateAsync(User user, ShopifyUserPart part, UpdateEditorContext context)
     {
+        ArgumentNullException.ThrowIfNull(part);
         ArgumentNullException.ThrowIfNull(context);
-        var model = new ShopifyUserPartViewModel();
+        var postedFirst = await IsPostedAsync(nameof(ShopifyUserPartViewModel.FirstName));
+        var postedLast = await IsPostedAsync(nameof(ShopifyUserPartViewModel.LastName));
+        if (postedFirst || postedLast)
+        {
+            var model = new ShopifyUserPartViewModel();
+            await context.Updater.TryUpdateModelAsync(model, Prefix, m => m.FirstName, m => m.LastName);
+            if (postedFirst)
+            {
+                part.FirstName = Clean(model.FirstName);
+            }
 
-        await context.Updater.TryUpdateModelAsync(model, Prefix, m => m.FirstName, m => m.LastName);
-
-        part.FirstName = string.IsNullOrWhiteSpace(model.FirstName) ? null : model.FirstName.Trim();
-        part.LastName = string.IsNullOrWhiteSpace(model.LastName) ? null : model.LastName.Trim();
+            if (postedLast)
+            {
+                part.LastName = Clean(model.LastName);
+            }
+        }
 
         return await EditAsync(user, part, context);
     }
@@ -43,4 +68,18 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
 
         return links;
     }
+
+    private async Task<bool> IsPostedAsync(string field)
+    {
+        var request = _httpContextAccessor.HttpContext?.Request;
+        if (request is null || !request.HasFormContentType)
+        {
+            return false;
+        }
+
+        var form = await request.ReadFormAsync();
+        return form.ContainsKey(string.IsNullOrEmpty(Prefix) ? field : $"{Prefix}.{field}");
+    }
+
+    private static string? Clean(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardCore.Settings;
@@ -11,27 +12,35 @@ namespace OrchardShopify.OrchardCore.Hosting;
 /// Runs the tenant's sync workers while the tenant is active and its settings are valid: started when the
 /// tenant activates or valid settings are saved, stopped when the tenant terminates (released, disabled or
 /// shut down). The watchdog background task retries a start that failed (a database that was down).
+/// On host shutdown the workers stop when the application starts stopping, while the tenant's services are
+/// still alive: Orchard Core disposes the tenant containers afterwards without terminating their tenants first.
 /// </summary>
-internal sealed partial class TenantSyncLifetime
+internal sealed partial class TenantSyncLifetime : IDisposable
 {
     private readonly ShopifySyncRunner _runner;
     private readonly ShopifySyncReadiness _readiness;
     private readonly ShopifySyncSettingsSnapshot _snapshot;
     private readonly IOptionsMonitor<ShopifyHostOptions> _hostOptions;
     private readonly ILogger _logger;
+    private readonly CancellationTokenRegistration _hostStopping;
+    private readonly CancellationToken _applicationStopping;
 
     public TenantSyncLifetime(
         ShopifySyncRunner runner,
         ShopifySyncReadiness readiness,
         ShopifySyncSettingsSnapshot snapshot,
         IOptionsMonitor<ShopifyHostOptions> hostOptions,
-        ILogger<TenantSyncLifetime> logger)
+        ILogger<TenantSyncLifetime> logger,
+        IHostApplicationLifetime? applicationLifetime = null)
     {
         _runner = runner;
         _readiness = readiness;
         _snapshot = snapshot;
         _hostOptions = hostOptions;
         _logger = logger;
+        // Orchard Core tenants see the host's lifetime; a container without one (a bare service collection) has no shutdown to follow.
+        _applicationStopping = applicationLifetime?.ApplicationStopping ?? CancellationToken.None;
+        _hostStopping = _applicationStopping.Register(StopOnHostShutdown);
     }
 
     public bool IsRunning => _runner.IsRunning;
@@ -45,7 +54,7 @@ internal sealed partial class TenantSyncLifetime
 
     public async Task EnsureStartedAsync(CancellationToken cancellationToken)
     {
-        if (_runner.IsRunning)
+        if (_runner.IsRunning || _applicationStopping.IsCancellationRequested)
         {
             return;
         }
@@ -73,6 +82,24 @@ internal sealed partial class TenantSyncLifetime
 
     public Task StopAsync(CancellationToken cancellationToken) => _runner.StopAsync(cancellationToken);
 
+    /// <summary>Stops listening for the host's shutdown when the tenant itself goes away first (released or disabled).</summary>
+    public void Dispose() => _hostStopping.Dispose();
+
+    // The host's stopping callbacks run synchronously; the workers finish their current item and stop.
+    private void StopOnHostShutdown()
+    {
+        try
+        {
+            _runner.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+#pragma warning disable CA1031 // The host is shutting down: a worker that fails to stop is reported, not thrown into the host's stop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.StopFailed(_logger, ex);
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Shopify sync workers started for this tenant")]
@@ -83,5 +110,8 @@ internal sealed partial class TenantSyncLifetime
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Shopify sync workers could not start on this tenant; retrying within a minute")]
         public static partial void StartFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Shopify sync workers did not stop cleanly on host shutdown")]
+        public static partial void StopFailed(ILogger logger, Exception exception);
     }
 }

@@ -4,29 +4,31 @@ namespace OrchardShopify.OrchardCore.Settings;
 
 /// <summary>
 /// The sync's site settings (Admin › Settings › Shopify). Names follow <see cref="ShopifySyncOptions"/>; the
-/// secrets are stored encrypted with Data Protection (<see cref="ShopifySecretProtector"/>).
+/// secrets are stored encrypted with Data Protection (<see cref="ShopifySecretProtector"/>). A null value is not set
+/// on the site: the tenant's configuration (<c>OrchardCore:OrchardShopify</c>), or the engine's default, applies.
+/// The settings page stores only values that differ from that, so an untouched Save changes nothing.
 /// </summary>
 public sealed class ShopifySyncSettings
 {
-    public bool Enabled { get; set; } = true;
+    public bool? Enabled { get; set; }
 
-    public bool InboundEnabled { get; set; } = true;
+    public bool? InboundEnabled { get; set; }
 
-    public bool CreateUsersFromShopify { get; set; }
+    public bool? CreateUsersFromShopify { get; set; }
 
-    public bool UpdateUsersInShopify { get; set; }
+    public bool? UpdateUsersInShopify { get; set; }
 
     public string? UpdateShopifyUserJob { get; set; }
 
-    public bool MultiStore { get; set; }
+    public bool? MultiStore { get; set; }
 
-    public UserMatchStrategy MatchStrategy { get; set; } = UserMatchStrategy.EmailOrPhone;
+    public UserMatchStrategy? MatchStrategy { get; set; }
 
-    public bool RefreshLinkedUserProfile { get; set; } = true;
+    public bool? RefreshLinkedUserProfile { get; set; }
 
-    public bool RefreshEmailFromShopify { get; set; }
+    public bool? RefreshEmailFromShopify { get; set; }
 
-    public string DefaultCountryCallingCode { get; set; } = "1";
+    public string? DefaultCountryCallingCode { get; set; }
 
     public string? ApiVersion { get; set; }
 
@@ -36,13 +38,14 @@ public sealed class ShopifySyncSettings
     public List<ShopifyStoreSettings> Stores { get; set; } = [];
 }
 
+/// <summary>A store's values saved on the site; null values come from the store's configuration.</summary>
 public sealed class ShopifyStoreSettings
 {
     public string Handle { get; set; } = "";
 
-    public string ShopDomain { get; set; } = "";
+    public string? ShopDomain { get; set; }
 
-    public bool Enabled { get; set; } = true;
+    public bool? Enabled { get; set; }
 
     public string? ApiVersion { get; set; }
 
@@ -54,4 +57,8 @@ public sealed class ShopifyStoreSettings
 
     /// <summary>Encrypted secret before the last rotation, still accepted until it is dropped.</summary>
     public string? PreviousWebhookSecret { get; set; }
+
+    /// <summary>True when nothing of the store is saved on the site.</summary>
+    internal bool IsEmpty =>
+        ShopDomain is null && Enabled is null && ApiVersion is null && AccessToken is null && WebhookSecret is null && PreviousWebhookSecret is null;
 }

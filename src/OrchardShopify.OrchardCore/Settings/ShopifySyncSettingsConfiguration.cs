@@ -6,7 +6,8 @@ namespace OrchardShopify.OrchardCore.Settings;
 /// <summary>
 /// Lays the saved site settings over the tenant configuration (<c>OrchardCore:OrchardShopify</c>): saved flags
 /// replace configured ones, saved stores replace or add stores by handle, and a blank saved secret keeps the
-/// configured one (so secrets may live in environment variables only).
+/// configured one (so secrets may live in environment variables only). A value not saved on the site (null) keeps
+/// the configured one.
 /// </summary>
 internal sealed class ShopifySyncSettingsConfiguration : IConfigureOptions<ShopifySyncOptions>
 {
@@ -30,15 +31,15 @@ internal sealed class ShopifySyncSettingsConfiguration : IConfigureOptions<Shopi
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
-        options.Enabled = settings.Enabled;
-        options.InboundEnabled = settings.InboundEnabled;
-        options.CreateUsersFromShopify = settings.CreateUsersFromShopify;
-        options.UpdateUsersInShopify = settings.UpdateUsersInShopify;
+        options.Enabled = settings.Enabled ?? options.Enabled;
+        options.InboundEnabled = settings.InboundEnabled ?? options.InboundEnabled;
+        options.CreateUsersFromShopify = settings.CreateUsersFromShopify ?? options.CreateUsersFromShopify;
+        options.UpdateUsersInShopify = settings.UpdateUsersInShopify ?? options.UpdateUsersInShopify;
         options.UpdateShopifyUserJob = string.IsNullOrWhiteSpace(settings.UpdateShopifyUserJob) ? options.UpdateShopifyUserJob : settings.UpdateShopifyUserJob.Trim();
-        options.MultiStore = settings.MultiStore;
-        options.MatchStrategy = settings.MatchStrategy;
-        options.RefreshLinkedUserProfile = settings.RefreshLinkedUserProfile;
-        options.RefreshEmailFromShopify = settings.RefreshEmailFromShopify;
+        options.MultiStore = settings.MultiStore ?? options.MultiStore;
+        options.MatchStrategy = settings.MatchStrategy ?? options.MatchStrategy;
+        options.RefreshLinkedUserProfile = settings.RefreshLinkedUserProfile ?? options.RefreshLinkedUserProfile;
+        options.RefreshEmailFromShopify = settings.RefreshEmailFromShopify ?? options.RefreshEmailFromShopify;
         options.DefaultCountryCallingCode = string.IsNullOrWhiteSpace(settings.DefaultCountryCallingCode) ? options.DefaultCountryCallingCode : settings.DefaultCountryCallingCode.Trim();
         options.ApiVersion = string.IsNullOrWhiteSpace(settings.ApiVersion) ? options.ApiVersion : settings.ApiVersion.Trim();
         options.WebhookSecret = settings.WebhookSecret ?? options.WebhookSecret;
@@ -52,8 +53,8 @@ internal sealed class ShopifySyncSettingsConfiguration : IConfigureOptions<Shopi
 
             var handle = store.Handle.Trim();
             var target = options.Stores.GetValueOrDefault(handle) ?? new StoreOptions();
-            target.ShopDomain = store.ShopDomain.Trim();
-            target.Enabled = store.Enabled;
+            target.ShopDomain = string.IsNullOrWhiteSpace(store.ShopDomain) ? target.ShopDomain : store.ShopDomain.Trim();
+            target.Enabled = store.Enabled ?? target.Enabled;
             target.ApiVersion = string.IsNullOrWhiteSpace(store.ApiVersion) ? target.ApiVersion : store.ApiVersion.Trim();
             target.AccessToken = store.AccessToken ?? target.AccessToken;
             target.WebhookSecret = store.WebhookSecret ?? target.WebhookSecret;

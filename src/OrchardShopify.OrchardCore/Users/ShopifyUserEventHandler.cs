@@ -5,6 +5,7 @@ using OrchardCore.Users;
 using OrchardCore.Users.Handlers;
 using OrchardCore.Users.Models;
 using OrchardShopify.Core.Sync;
+using OrchardShopify.OrchardCore.Settings;
 
 namespace OrchardShopify.OrchardCore.Users;
 
@@ -52,6 +53,14 @@ internal sealed partial class ShopifyUserEventHandler : UserEventHandlerBase
     {
         try
         {
+            // Until the settings pass validation the sync does not run on the tenant: there is no store to push to,
+            // and resolving the scheduler would fail on the invalid options.
+            if (services?.GetService<ShopifySyncReadiness>() is { } readiness && readiness.Problems() is { Count: > 0 } problems)
+            {
+                Log.NotConfigured(_logger, userId, problems.Count);
+                return;
+            }
+
             if (services?.GetService<OutboundPushScheduler>() is { } scheduler)
             {
                 await scheduler.UserChangedAsync(userId, CancellationToken.None);
@@ -74,5 +83,8 @@ internal sealed partial class ShopifyUserEventHandler : UserEventHandlerBase
     {
         [LoggerMessage(Level = LogLevel.Error, Message = "Scheduling the Shopify push of user {UserId} failed")]
         public static partial void ScheduleFailed(ILogger logger, Exception exception, string userId);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is not pushed to Shopify: the sync is not configured on this tenant ({Count} problems)")]
+        public static partial void NotConfigured(ILogger logger, string userId, int count);
     }
 }

@@ -2,7 +2,8 @@ using OrchardShopify.Core.Configuration;
 
 namespace OrchardShopify.OrchardCore.ViewModels;
 
-public sealed class ShopifySyncSettingsViewModel
+/// <remarks>Not sealed: Orchard Core proxies shape models (Castle DynamicProxy subclasses them).</remarks>
+public class ShopifySyncSettingsViewModel
 {
     public bool Enabled { get; set; }
 
@@ -40,6 +41,12 @@ public sealed class ShopifySyncSettingsViewModel
 
     /// <summary>The webhook address to give Shopify, relative to the tenant.</summary>
     public string? WebhookUrl { get; set; }
+
+    /// <summary>
+    /// The fields whose shown value comes from the tenant's configuration (nothing saved on the site overrides it),
+    /// by field (<c>CreateUsersFromShopify</c>, <c>Stores:uk:ShopDomain</c>), with the configuration key that sets it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ConfigurationKeys { get; set; } = new Dictionary<string, string>();
 }
 
 public sealed class ShopifyStoreViewModel
@@ -63,6 +70,12 @@ public sealed class ShopifyStoreViewModel
     public bool HasWebhookSecret { get; set; }
 
     public bool HasPreviousWebhookSecret { get; set; }
+
+    /// <summary>The store is in the tenant's configuration; removing it here only forgets the values saved on the site.</summary>
+    public bool IsConfigured { get; set; }
+
+    /// <summary>Values of the store are saved on the site.</summary>
+    public bool IsSaved { get; set; }
 
     /// <summary>Unticked: stop accepting webhooks signed with the previous secret.</summary>
     public bool KeepPreviousWebhookSecret { get; set; } = true;

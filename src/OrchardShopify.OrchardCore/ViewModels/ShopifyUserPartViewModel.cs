@@ -1,6 +1,7 @@
 namespace OrchardShopify.OrchardCore.ViewModels;
 
-public sealed class ShopifyUserPartViewModel
+/// <remarks>Not sealed: Orchard Core proxies shape models (Castle DynamicProxy subclasses them).</remarks>
+public class ShopifyUserPartViewModel
 {
     public string? FirstName { get; set; }
 

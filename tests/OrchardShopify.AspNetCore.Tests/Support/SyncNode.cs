@@ -17,7 +17,8 @@ internal sealed class SyncNode : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public SyncNode(ShopifyStorageProvider storage, string connectionString, TimeProvider? time = null, Action<Dictionary<string, string?>>? configure = null)
+    /// <param name="logs">Receives every log entry at every level; without it nothing is logged.</param>
+    public SyncNode(ShopifyStorageProvider storage, string connectionString, TimeProvider? time = null, Action<Dictionary<string, string?>>? configure = null, ILoggerProvider? logs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -32,8 +33,16 @@ internal sealed class SyncNode : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        if (logs is null)
+        {
+            services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+            services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        }
+        else
+        {
+            services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        }
+
         services.AddSingleton<IConfiguration>(configuration);
         if (time is not null)
         {

@@ -60,6 +60,25 @@ public sealed class LiquidSite : IAsyncDisposable
         return await RenderAsync(parsed, userId, variables, decorate);
     }
 
+    /// <summary>Renders with <paramref name="values"/> set as the host sets them (converted by Fluid, e.g. a request's query collection).</summary>
+    public async Task<string> RenderAsync(string template, string? userId, IReadOnlyDictionary<string, object> values)
+    {
+        var parser = new FluidParser().RegisterShopifyCustomerTags();
+        Assert.True(parser.TryParse(template, out var parsed, out var error), error);
+        await using var scope = _services.CreateAsyncScope();
+        var identity = userId is null ? new ClaimsIdentity() : new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "Test");
+        var request = new DefaultHttpContext { RequestServices = scope.ServiceProvider, User = new ClaimsPrincipal(identity) };
+        scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = request;
+
+        var context = new TemplateContext().SetShopifyServices(scope.ServiceProvider);
+        foreach (var (name, value) in values)
+        {
+            context.SetValue(name, value);
+        }
+
+        return await parsed.RenderAsync(context, HtmlEncoder.Default);
+    }
+
     public async Task<string> RenderAsync(IFluidTemplate template, string? userId, IReadOnlyDictionary<string, string>? variables = null, Func<IServiceProvider, IServiceProvider>? decorate = null)
     {
         await using var scope = _services.CreateAsyncScope();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OrchardCore;
+using OrchardCore.Environment.Shell.Configuration;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Webhooks;
 using OrchardShopify.OrchardCore.Drivers;
@@ -100,7 +101,7 @@ public sealed class SettingsTests : IDisposable
         var saved = Driver().Apply(Form(accessToken: "shpat_visible_nowhere", webhookSecret: "hook-secret-visible-nowhere"), new ShopifySyncSettings());
         var model = new ShopifySyncSettingsViewModel();
 
-        ShopifySyncSettingsDisplayDriver.Describe(saved, model);
+        Driver().Describe(saved, model);
         var page = System.Text.Json.JsonSerializer.Serialize(model);
 
         Assert.True(model.Stores[0].HasAccessToken && model.Stores[0].HasWebhookSecret);
@@ -154,6 +155,7 @@ public sealed class SettingsTests : IDisposable
         _provider.GetRequiredService<ShopifySyncSettingsSnapshot>(),
         _provider.GetRequiredService<ShopifySyncReadiness>(),
         _provider.GetServices<IConfigureOptions<ShopifySyncOptions>>(),
+        _provider.GetRequiredService<IShellConfiguration>(),
         _provider.GetRequiredService<IStringLocalizer<ShopifySyncSettingsDisplayDriver>>());
 
     private static ShopifySyncSettingsViewModel Form(string? accessToken = null, string? webhookSecret = null, bool keepPrevious = true) => new()

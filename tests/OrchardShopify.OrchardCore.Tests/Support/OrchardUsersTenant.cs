@@ -51,6 +51,9 @@ internal sealed class OrchardUsersTenant : IAsyncDisposable
 
     public ShellContext Shell { get; }
 
+    /// <summary>The tenant's services (singletons: the engine, link store, push queue).</summary>
+    public IServiceProvider Services => _provider;
+
     public InMemoryOutboundQueue Pushes => (InMemoryOutboundQueue)_provider.GetRequiredService<IOutboundSyncQueue>();
 
     public async Task<string?> UserNameAsync(string userId)
@@ -85,7 +88,11 @@ internal sealed class OrchardUsersTenant : IAsyncDisposable
         });
         services.AddUsers();
         services.AddSingleton<IUserIdGenerator, GuidUserIdGenerator>();
+#if ORCHARDCORE3
+        services.AddSingleton<ISystemRoleProvider, NoSystemRoles>();
+#else
         services.AddSingleton<ISystemRoleNameProvider, NoSystemRoles>();
+#endif
 
         // The engine, as the sync feature would run it, with pushes on for one store.
         services.AddShopifySyncEngine();
@@ -180,10 +187,31 @@ internal sealed class OrchardUsersTenant : IAsyncDisposable
         public string GenerateUniqueId(IUser user) => Guid.NewGuid().ToString("N");
     }
 
+#if ORCHARDCORE3
+    /// <summary>The 3.0 line asks for the system roles as roles (<c>ISystemRoleNameProvider</c> is obsolete there).</summary>
+    private sealed class NoSystemRoles : ISystemRoleProvider
+    {
+        private static readonly AdministratorRole Administrator = new();
+
+        public IEnumerable<global::OrchardCore.Security.IRole> GetSystemRoles() => [];
+
+        public global::OrchardCore.Security.IRole GetAdminRole() => Administrator;
+
+        public bool IsSystemRole(string name) => false;
+
+        private sealed class AdministratorRole : global::OrchardCore.Security.IRole
+        {
+            public string RoleName => "Administrator";
+
+            public string RoleDescription => "";
+        }
+    }
+#else
     private sealed class NoSystemRoles : ISystemRoleNameProvider
     {
         public ValueTask<string> GetAdminRoleAsync() => ValueTask.FromResult("Administrator");
 
         public ValueTask<FrozenSet<string>> GetSystemRolesAsync() => ValueTask.FromResult(FrozenSet<string>.Empty);
     }
+#endif
 }
