@@ -89,7 +89,15 @@ public sealed class ShutdownTests
             process.BeginErrorReadLine();
 
             // Demo mode: the emulator, the setup from the recipe, webhooks registered, the demo member pushed to both stores.
-            await welcomed.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            try
+            {
+                await welcomed.Task.WaitAsync(TimeSpan.FromSeconds(120));
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail("The site did not start:" + Environment.NewLine + Captured(output));
+            }
+
             var site = new Uri(Captured(output).Split('\n').First(l => l.StartsWith("OrchardShopify Orchard Core sample site: ", StringComparison.Ordinal))["OrchardShopify Orchard Core sample site: ".Length..].Trim());
             using (var http = new HttpClient { BaseAddress = site })
             using (var account = await http.GetAsync(new Uri("/account", UriKind.Relative)))
@@ -102,8 +110,19 @@ public sealed class ShutdownTests
                 await kill.WaitForExitAsync();
             }
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(timeout.Token);
+            var stopping = Stopwatch.StartNew();
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            {
+                try
+                {
+                    await process.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    Assert.Fail($"The site had not exited {stopping.Elapsed.TotalSeconds:0} s after SIGTERM:{Environment.NewLine}{Captured(output)}");
+                }
+            }
+
             process.WaitForExit();
 
             var log = Captured(output);
