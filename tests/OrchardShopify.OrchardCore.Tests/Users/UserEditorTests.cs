@@ -100,7 +100,7 @@ public sealed class UserEditorTests : IAsyncLifetime
         SyncUser user;
         using (SyncWriteScope.Begin())
         {
-            var created = await _tenant.Directory.CreateAsync(new CustomerProfile(first, last, email, null), CancellationToken.None);
+            var created = await _tenant.Directory.CreateAsync(new CustomerProfile(first, last, email, null), emailConfirmed: true, CancellationToken.None);
             Assert.True(created.User is not null, created.Error);
             user = created.User!;
             await _tenant.Directory.SetShopifyIdAsync(user.Id, "uk", CustomerId, CancellationToken.None);
