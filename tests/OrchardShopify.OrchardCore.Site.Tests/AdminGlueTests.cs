@@ -1,7 +1,9 @@
 using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using OrchardCore.Users;
 using OrchardShopify.AspNetCore.Admin;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Emulator.Customers;
@@ -130,6 +132,96 @@ public sealed class AdminGlueTests(ConfiguredSiteFixture site) : SiteTest<Config
         Assert.Equal("Dorothy", pushed!.FirstName);
     }
 
+    [Fact]
+    public async Task A_user_the_admin_creates_with_the_email_of_an_existing_customer_links_to_it_and_never_blanks_it()
+    {
+        // Theo is a customer of the store; the site has never heard of him.
+        var theo = NewShopifyCustomer("Theo", "Johnson", "theo.glue@example.com", "+442079460123");
+        using var browser = Site.NewBrowser();
+        await browser.SignInAsync(OrchardSiteFixture.AdminUserName, OrchardSiteFixture.AdminPassword);
+
+        // The administrator creates a user with his email in Admin › Users › Add, typing no names.
+        var create = await browser.GetAsync("/Admin/Users/Create");
+        var form = create.FormOf("input[name$='.Email']");
+        var created = await browser.SubmitAsync(form, new Dictionary<string, string>
+        {
+            [NameEndingWith(form, ".UserName")] = "theo",
+            [NameEndingWith(form, ".Email")] = theo.Email!,
+            [NameEndingWith(form, ".Password")] = "Theo-pass-1!",
+            [NameEndingWith(form, ".PasswordConfirmation")] = "Theo-pass-1!",
+        });
+        Assert.True(created.Status is HttpStatusCode.OK or HttpStatusCode.Redirect, created.Html);
+        var unconfirmed = await Site.FindUserByEmailAsync(theo.Email!);
+        Assert.NotNull(unconfirmed);
+
+        // An email nobody confirmed claims no customer: nothing is linked and Theo is untouched.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Null((await Site.FindUserByEmailAsync(theo.Email!))!.Properties["ShopifyUserPart"]?["shopify_id"]);
+        Assert.Equal(("Theo", "Johnson", "+442079460123"), Profile(theo.Id));
+
+        // Theo confirms his email (Orchard Core's confirmation link: UserManager.ConfirmEmailAsync with the mailed token).
+        await Site.InTenantAsync(async services =>
+        {
+            var users = services.GetRequiredService<UserManager<IUser>>();
+            var user = await users.FindByEmailAsync(theo.Email!);
+            var confirmedEmail = await users.ConfirmEmailAsync(user!, await users.GenerateEmailConfirmationTokenAsync(user!));
+            Assert.True(confirmedEmail.Succeeded);
+            return true;
+        });
+
+        // The push finds Theo by his (confirmed) email and links the user to him, leaving his name and phone alone.
+        var user = await OrchardSiteFixture.EventuallyAsync(
+            () => Site.FindUserByEmailAsync(theo.Email!), u => u?.Properties["ShopifyUserPart"]?["shopify_id"] is not null, "the new user linked to Theo");
+        Assert.Equal(theo.Id, (long)user!.Properties["ShopifyUserPart"]!["shopify_id"]!);
+        Assert.Equal(("Theo", "Johnson", "+442079460123"), Profile(theo.Id));
+        Assert.Single(Site.Emulator.Shops[OrchardSiteFixture.UkDomain].Snapshot(), c => string.Equals(c.Email, theo.Email, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_customer_deleted_in_shopify_is_unlinked_the_user_stays_and_a_later_save_does_not_create_it_again()
+    {
+        using var browser = Site.NewBrowser();
+        var (customer, userId) = await LinkedUserAsync(browser, "Mary", "Jackson", "mary.glue@example.com", "glue-delete-create");
+
+        // The merchant deletes the customer in Shopify; Shopify sends customers/delete.
+        var shop = Site.Emulator.Shops[OrchardSiteFixture.UkDomain];
+        Assert.Empty(shop.Delete(customer.Id).Errors);
+        using (var deleted = await browser.Http.SendAsync(_signer.Delete(customer.Id, "glue-delete-delete", DateTimeOffset.UtcNow).ToRequest()))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        var unlinked = await OrchardSiteFixture.EventuallyAsync(
+            () => Site.FindUserByEmailAsync(customer.Email!), u => u is not null && u.Properties["ShopifyUserPart"]?["shopify_id"] is null, "the user unlinked and kept");
+        Assert.Equal(userId, unlinked!.UserId);
+
+        // Later the administrator edits the user (a new last name): an ordinary save, not a deliberate send.
+        await browser.SignInAsync(OrchardSiteFixture.AdminUserName, OrchardSiteFixture.AdminPassword);
+        var editor = await browser.GetAsync($"/Admin/Users/Edit/{userId}");
+        var saved = await browser.SubmitAsync(editor.FormOf("input[name$='ShopifyUserPart.FirstName']"), new Dictionary<string, string>
+        {
+            [Input(editor, "ShopifyUserPart.LastName").Name!] = "Jackson-Smith",
+        });
+        Assert.Equal(HttpStatusCode.OK, saved.Status);
+
+        // Whatever the workers do with it, Shopify gets no customer with that email again and the user stays unlinked.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain(shop.Snapshot(), c => string.Equals(c.Email, customer.Email, StringComparison.OrdinalIgnoreCase));
+        var after = await Site.FindUserByEmailAsync(customer.Email!);
+        Assert.Null(after!.Properties["ShopifyUserPart"]?["shopify_id"]);
+        Assert.Equal("Jackson-Smith", (string?)after.Properties["ShopifyUserPart"]!["LastName"]);
+    }
+
+    private (string? First, string? Last, string? Phone) Profile(long customerId)
+    {
+        var customer = Site.Emulator.Shops[OrchardSiteFixture.UkDomain].Find(customerId)!;
+        return (customer.FirstName, customer.LastName, customer.Phone);
+    }
+
+    private static string NameEndingWith(IHtmlFormElement form, string suffix) =>
+        form.Elements.OfType<IHtmlInputElement>().FirstOrDefault(i => i.Name?.EndsWith(suffix, StringComparison.Ordinal) == true && i.Type != "hidden")?.Name
+            ?? throw new InvalidOperationException($"No input named *{suffix} in the form: {string.Join(", ", form.Elements.OfType<IHtmlInputElement>().Select(i => i.Name))}");
+
     /// <summary>A customer in the emulated store, known to the site through Shopify's customers/create: a linked user, in step.</summary>
     private async Task<(Customer Customer, string UserId)> LinkedUserAsync(SiteBrowser browser, string first, string last, string email, string webhookId)
     {
@@ -140,14 +232,20 @@ public sealed class AdminGlueTests(ConfiguredSiteFixture site) : SiteTest<Config
         return (customer, user!.UserId);
     }
 
-    private Customer NewShopifyCustomer(string first, string last, string email)
+    private Customer NewShopifyCustomer(string first, string last, string email, string? phone = null)
     {
-        var (customer, errors, _) = Site.Emulator.Shops[OrchardSiteFixture.UkDomain].Create(new Dictionary<string, object?>
+        var input = new Dictionary<string, object?>
         {
             ["firstName"] = first,
             ["lastName"] = last,
             ["email"] = email,
-        });
+        };
+        if (phone is not null)
+        {
+            input["phone"] = phone;
+        }
+
+        var (customer, errors, _) = Site.Emulator.Shops[OrchardSiteFixture.UkDomain].Create(input);
         Assert.Empty(errors);
         return customer!;
     }
