@@ -212,6 +212,40 @@ public sealed class AdminGlueTests(ConfiguredSiteFixture site) : SiteTest<Config
         Assert.Equal("Jackson-Smith", (string?)after.Properties["ShopifyUserPart"]!["LastName"]);
     }
 
+    [Fact]
+    public async Task A_phone_orchard_core_would_refuse_is_not_written_so_the_administrator_can_still_save_the_user()
+    {
+        using var browser = Site.NewBrowser();
+
+        // Shopify accepts the fictional +44 7700 900xxx range; Orchard Core's user editor does not. A real London number it does.
+        var fictional = NewShopifyCustomer("Annie", "Easley", "annie.glue@example.com", "+447700900123");
+        var real = NewShopifyCustomer("Evelyn", "Boyd", "evelyn.glue@example.com", "+442079460555");
+        await DeliverCreateAsync(browser, fictional, "glue-phone-fictional");
+        await DeliverCreateAsync(browser, real, "glue-phone-real");
+        var annie = await OrchardSiteFixture.EventuallyAsync(
+            () => Site.FindUserByEmailAsync(fictional.Email!), u => u?.Properties["ShopifyUserPart"]?["shopify_id"] is not null, "Annie linked");
+        var evelyn = await OrchardSiteFixture.EventuallyAsync(
+            () => Site.FindUserByEmailAsync(real.Email!), u => u?.Properties["ShopifyUserPart"]?["shopify_id"] is not null, "Evelyn linked");
+        Assert.Null(annie!.PhoneNumber);
+        Assert.Equal("+442079460555", evelyn!.PhoneNumber);
+
+        // The administrator saves both users from Orchard Core's editor, changing a last name: both saves are accepted.
+        await browser.SignInAsync(OrchardSiteFixture.AdminUserName, OrchardSiteFixture.AdminPassword);
+        foreach (var (user, last) in new[] { (annie, "Easley-Jones"), (evelyn, "Boyd-Granville") })
+        {
+            var editor = await browser.GetAsync($"/Admin/Users/Edit/{user.UserId}");
+            var saved = await browser.SubmitAsync(editor.FormOf("input[name$='ShopifyUserPart.FirstName']"), new Dictionary<string, string>
+            {
+                [Input(editor, "ShopifyUserPart.LastName").Name!] = last,
+            });
+            Assert.DoesNotContain("valid phone number", saved.Html, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(last, (string?)(await Site.FindUserByEmailAsync(user.Email))!.Properties["ShopifyUserPart"]!["LastName"]);
+        }
+
+        // Shopify keeps Annie's number: the site did not have it, so it sent nothing over it.
+        Assert.Equal("+447700900123", Profile(fictional.Id).Phone);
+    }
+
     private (string? First, string? Last, string? Phone) Profile(long customerId)
     {
         var customer = Site.Emulator.Shops[OrchardSiteFixture.UkDomain].Find(customerId)!;

@@ -77,7 +77,7 @@ internal sealed class OrchardUserDirectory : IUserDirectory
                 UserName = await UniqueUserNameAsync(users, email),
                 Email = email,
                 EmailConfirmed = emailConfirmed,
-                PhoneNumber = profile.Phone,
+                PhoneNumber = OrchardPhoneNumbers.Accepts(profile.Phone) ? profile.Phone : null,
             };
             user.Put(new ShopifyUserPart { FirstName = profile.FirstName, LastName = profile.LastName });
 
@@ -106,7 +106,8 @@ internal sealed class OrchardUserDirectory : IUserDirectory
                 await users.UpdateNormalizedEmailAsync(user);
             }
 
-            if (fields.HasFlag(ProfileFields.Phone))
+            // A number Orchard Core's user editor would refuse is not written: the administrator could no longer save the user.
+            if (fields.HasFlag(ProfileFields.Phone) && (profile.Phone is null || OrchardPhoneNumbers.Accepts(profile.Phone)))
             {
                 user.PhoneNumber = profile.Phone;
             }

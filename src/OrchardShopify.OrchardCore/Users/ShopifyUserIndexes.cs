@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using OrchardCore.Entities;
 using OrchardCore.Users.Models;
 using OrchardShopify.Core.Configuration;
-using OrchardShopify.Core.Phones;
+using E164 = OrchardShopify.Core.Phones.PhoneNumbers;
 using YesSql.Indexes;
 
 namespace OrchardShopify.OrchardCore.Users;
@@ -53,7 +53,7 @@ internal sealed class ShopifyUserIndexProvider : IndexProvider<User>
             });
 
         context.For<ShopifyUserPhoneIndex>()
-            .Map(user => PhoneNumbers.TryNormalize(user.PhoneNumber, CallingCode(), out var phone)
+            .Map(user => E164.TryNormalize(user.PhoneNumber, CallingCode(), out var phone)
                 ? [new ShopifyUserPhoneIndex { Phone = phone, UserId = user.UserId }]
                 : Enumerable.Empty<ShopifyUserPhoneIndex>());
     }
