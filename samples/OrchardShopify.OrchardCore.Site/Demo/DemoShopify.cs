@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using OrchardCore.Environment.Shell;
@@ -19,18 +18,14 @@ namespace OrchardShopify.OrchardCore.Site.Demo;
 /// </summary>
 internal static class DemoShopify
 {
-    public const string UkHandle = "uk";
-    public const string UsHandle = "us";
-    public const string UkDomain = "uk-demo.myshopify.com";
-    public const string UsDomain = "us-demo.myshopify.com";
+    public const string UkHandle = DemoStores.UkHandle;
+    public const string UsHandle = DemoStores.UsHandle;
+    public const string UkDomain = DemoStores.UkDomain;
+    public const string UsDomain = DemoStores.UsDomain;
 
     private const string Section = "OrchardCore:OrchardShopify";
 
-    public static IReadOnlyDictionary<string, string> Stores { get; } = new Dictionary<string, string>
-    {
-        [UkHandle] = UkDomain,
-        [UsHandle] = UsDomain,
-    };
+    public static IReadOnlyDictionary<string, string> Stores => DemoStores.Stores;
 
     /// <summary>Demo mode unless a store is configured (or <c>Site:Demo:Enabled</c> says otherwise).</summary>
     public static bool IsWanted(IConfiguration configuration, SampleSiteOptions site)
@@ -44,43 +39,10 @@ internal static class DemoShopify
     }
 
     public static Task<ShopifyEmulator> StartAsync(SampleDemoOptions options, CancellationToken cancellationToken)
-    {
-        if (options.CustomersPerShop is < 0 or > 10_000)
-        {
-            throw new InvalidOperationException($"Site:Demo:CustomersPerShop must be between 0 and 10000 (was {options.CustomersPerShop}).");
-        }
-
-        return ShopifyEmulator.StartAsync(
-            new EmulatorOptions
-            {
-                Shops = [UkDomain, UsDomain],
-                CustomersPerShop = options.CustomersPerShop,
-                Urls = options.EmulatorUrls,
-            },
-            cancellationToken);
-    }
+        => DemoStores.StartAsync(options.CustomersPerShop, options.EmulatorUrls, cancellationToken);
 
     /// <summary>The sync settings of demo mode: both stores on the emulator, multi-store, both directions on.</summary>
-    public static Dictionary<string, string?> Settings(ShopifyEmulator emulator)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            [Section + ":MultiStore"] = "true",
-            [Section + ":CreateUsersFromShopify"] = "true",
-            [Section + ":UpdateUsersInShopify"] = "true",
-            [Section + ":DefaultCountryCallingCode"] = "44",
-        };
-        foreach (var (handle, domain) in Stores)
-        {
-            var prefix = $"{Section}:Stores:{handle}:";
-            settings[prefix + "ShopDomain"] = domain;
-            settings[prefix + "AccessToken"] = emulator.Options.AccessToken;
-            settings[prefix + "WebhookSecret"] = emulator.Options.WebhookSecret;
-            settings[prefix + "ApiBaseUrl"] = new Uri(emulator.BaseUrl, string.Create(CultureInfo.InvariantCulture, $"shops/{domain}/")).ToString();
-        }
-
-        return settings;
-    }
+    public static Dictionary<string, string?> Settings(ShopifyEmulator emulator) => DemoStores.Settings(emulator, Section);
 
     /// <summary>
     /// Sets the default tenant up (its first request runs the setup recipe), registers the emulated stores' customer
