@@ -130,6 +130,26 @@ public sealed class AdminGlueTests(ConfiguredSiteFixture site) : SiteTest<Config
         var pushed = await OrchardSiteFixture.EventuallyAsync(
             () => Task.FromResult(Site.Emulator.Shops[OrchardSiteFixture.UkDomain].Find(customer.Id)), c => c?.LastName == "Johnson Vaughan", "the edited last name in Shopify");
         Assert.Equal("Dorothy", pushed!.FirstName);
+
+        // Shopify then sends customers/update about that change: it is recognised as our own and applies nothing.
+        var pushedAt = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var echo = new ShopifyCustomerVersion(pushed.Id, pushed.Email, pushed.FirstName, pushed.LastName, pushed.Phone, pushed.CreatedAt, pushed.UpdatedAt);
+        using (var response = await browser.Http.SendAsync(_signer.Customer("customers/update", echo, "glue-user-echo", pushed.UpdatedAt).ToRequest()))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var applied = await OrchardSiteFixture.EventuallyAsync(
+            () => Site.InTenantAsync(async services => (await services.GetRequiredService<ShopifySyncAdmin>()
+                .GetLogAsync(new SyncLogQuery(Direction: SyncDirection.Inbound, UserId: userId, Since: pushedAt, Take: 50), CancellationToken.None))
+                .Where(e => e.WebhookId == "glue-user-echo").ToList()),
+            entries => entries.Count > 0,
+            "the echo's log entry");
+        Assert.All(applied, e => Assert.True(e.Outcome is "echo" or "unchanged", $"the echo was applied: {e.Outcome} {e.Detail}"));
+        var pushes = await Site.InTenantAsync(async services =>
+            (await services.GetRequiredService<ShopifySyncAdmin>().GetDeliveriesAsync(new SyncDeliveryQuery(Direction: SyncDirection.Outbound, Take: 1000), CancellationToken.None))
+                .Count(d => d.UserId == userId));
+        Assert.Equal(1, pushes);
     }
 
     [Fact]
