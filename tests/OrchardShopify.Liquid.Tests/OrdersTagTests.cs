@@ -125,6 +125,19 @@ public sealed partial class OrdersTagTests(ShopFixture shop)
         Assert.Equal(3, OrderNames(first).Concat(OrderNames(second)).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData("not a cursor!")]
+    [InlineData("Zm9yZ2VkLWN1cnNvcg")]
+    public async Task A_cursor_shopify_did_not_return_renders_the_body_with_page_error_and_no_orders(string cursor)
+    {
+        const string Template = """{% shopify_customer_orders store: "uk", after: query %}count={{ orders_count }} error={{ page_error }}{% endshopify_customer_orders %}|{% shopify_customer_addresses store: "uk", after: query %}addresses={{ addresses_count }} error={{ page_error }}{% endshopify_customer_addresses %}""";
+
+        var html = await shop.MultiStore.RenderAsync(Template, ShopFixture.Ada, new Dictionary<string, object> { ["query"] = cursor });
+
+        Assert.Matches("^count=0 error=.*start again from the first page.*\\|addresses=0 error=.*start again from the first page", html);
+        Assert.DoesNotContain(cursor, html, StringComparison.Ordinal);
+    }
+
     private Task<string> RenderAsync(string userId, string? status = null, string? limit = null, string? cursor = null)
     {
         var variables = new Dictionary<string, string>();

@@ -8,7 +8,7 @@ namespace OrchardShopify.Liquid.Tags;
 
 /// <summary>
 /// <c>{% shopify_customer_addresses store: "uk" %}</c>: <c>addresses</c>, <c>addresses_count</c>, <c>paging</c>,
-/// <c>not_found</c>, <c>signed_in</c>, <c>store</c>.
+/// <c>not_found</c>, <c>signed_in</c>, <c>store</c>, <c>page_error</c> (a page cursor Shopify did not return: the lists are empty).
 /// </summary>
 internal sealed class AddressesTag(Func<TemplateContext, IServiceProvider?> servicesOf)
 {
@@ -26,6 +26,7 @@ internal sealed class AddressesTag(Func<TemplateContext, IServiceProvider?> serv
             ["paging"] = LiquidValues.Paging(found.Value, values.Limit, values.After),
             ["not_found"] = BooleanValue.Create(found.Value is null),
             ["signed_in"] = BooleanValue.Create(found.SignedIn),
+            ["page_error"] = LiquidValues.Text(found.PageError),
             ["store"] = LiquidValues.Text(found.StoreHandle),
         });
     }

@@ -11,8 +11,11 @@ using System.Text.Encodings.Web;
 
 namespace OrchardShopify.Liquid.Tags;
 
-/// <summary>What a tag found: the store it read and, for a signed-in and linked user, the value.</summary>
-internal sealed record TagLookup<T>(bool SignedIn, string StoreHandle, T? Value)
+/// <summary>
+/// What a tag found: the store it read and, for a signed-in and linked user, the value; <see cref="PageError"/> when the
+/// page cursor (from the request, as a rule) was not one Shopify returned.
+/// </summary>
+internal sealed record TagLookup<T>(bool SignedIn, string StoreHandle, T? Value, string? PageError = null)
     where T : class;
 
 /// <summary>
@@ -60,6 +63,12 @@ internal sealed class CustomerReader
         catch (UnknownStoreException ex)
         {
             throw new ShopifyTagException($"{_tag}: {ex.Message}", ex);
+        }
+        catch (InvalidCursorException ex)
+        {
+            // A page link edited by the visitor is not the template's error: the body renders with page_error set.
+            var resolved = _services.GetRequiredService<StoreRegistry>().ResolveForTemplate(store);
+            return new TagLookup<T>(SignedIn: true, resolved.Handle, null, ex.Message);
         }
     }
 

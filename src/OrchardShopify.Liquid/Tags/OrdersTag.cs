@@ -8,7 +8,7 @@ namespace OrchardShopify.Liquid.Tags;
 
 /// <summary>
 /// <c>{% shopify_customer_orders store: "us", status: "open", limit: 10, after: cursor %}</c>: <c>orders</c>,
-/// <c>orders_count</c>, <c>paging</c>, <c>status</c>, <c>not_found</c>, <c>signed_in</c>, <c>store</c>.
+/// <c>orders_count</c>, <c>paging</c>, <c>status</c>, <c>not_found</c>, <c>signed_in</c>, <c>store</c>, <c>page_error</c> (a page cursor Shopify did not return: the lists are empty).
 /// </summary>
 internal sealed class OrdersTag(Func<TemplateContext, IServiceProvider?> servicesOf)
 {
@@ -27,6 +27,7 @@ internal sealed class OrdersTag(Func<TemplateContext, IServiceProvider?> service
             ["status"] = LiquidValues.Text(values.Status.ToString().ToLowerInvariant()),
             ["not_found"] = BooleanValue.Create(found.Value is null),
             ["signed_in"] = BooleanValue.Create(found.SignedIn),
+            ["page_error"] = LiquidValues.Text(found.PageError),
             ["store"] = LiquidValues.Text(found.StoreHandle),
         });
     }
