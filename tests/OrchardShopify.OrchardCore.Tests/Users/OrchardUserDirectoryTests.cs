@@ -47,14 +47,14 @@ public sealed class OrchardUserDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task Enabling_the_feature_indexes_users_saved_before_it()
     {
-        var user = await CreateBySyncAsync(new CustomerProfile("Fay", null, "fay@example.com", "+447700900123"));
+        var user = await CreateBySyncAsync(new CustomerProfile("Fay", null, "fay@example.com", "+442079460123"));
         await _tenant.Directory.SetShopifyIdAsync(user.Id, "uk", 9001, CancellationToken.None);
         await _tenant.ExecuteSqlAsync("DELETE FROM ShopifyUserPhoneIndex; DELETE FROM ShopifyCustomerLinkIndex;");
-        Assert.Null(await _tenant.Directory.FindByPhoneAsync("+447700900123", CancellationToken.None));
+        Assert.Null(await _tenant.Directory.FindByPhoneAsync("+442079460123", CancellationToken.None));
 
         await _tenant.RequestAsync(services => ShopifyUserMigrations.IndexExistingUsersAsync(services.GetRequiredService<YesSql.ISession>()));
 
-        Assert.Equal(user.Id, (await _tenant.Directory.FindByPhoneAsync("+447700900123", CancellationToken.None))!.Id);
+        Assert.Equal(user.Id, (await _tenant.Directory.FindByPhoneAsync("+442079460123", CancellationToken.None))!.Id);
         Assert.Equal(user.Id, await _tenant.Directory.FindUserIdByCustomerAsync("uk", 9001, CancellationToken.None));
     }
 
