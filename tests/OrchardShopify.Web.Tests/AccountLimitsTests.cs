@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OrchardShopify.Web.Hosting;
+using OrchardShopify.Web.Tests.Support;
 
 namespace OrchardShopify.Web.Tests;
 
@@ -15,23 +15,13 @@ public sealed partial class AccountLimitsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        _site = await SiteApp.StartAsync(
-            new SiteStartOptions
-            {
-                ContentRootPath = _folder,
-                EnvironmentName = "Development",
-                Urls = "http://127.0.0.1:0",
-                Settings = new Dictionary<string, string?>
-                {
-                    ["Site:DataPath"] = Path.Combine(_folder, "App_Data"),
-                    ["Site:AdminPassword"] = "Admin-limits-pass-1",
-                    ["Site:Demo:CustomersPerShop"] = "0",
-                    ["Site:AccountRateLimit:PermitLimit"] = "2",
-                    ["Site:AccountRateLimit:Window"] = "01:00:00",
-                },
-                ConfigureLogging = logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning),
-            },
-            CancellationToken.None);
+        _site = await SiteFixture.StartSiteAsync(_folder, new Dictionary<string, string?>
+        {
+            ["Site:AdminPassword"] = "Admin-limits-pass-1",
+            ["Site:Demo:CustomersPerShop"] = "0",
+            ["Site:AccountRateLimit:PermitLimit"] = "2",
+            ["Site:AccountRateLimit:Window"] = "01:00:00",
+        });
     }
 
     public async Task DisposeAsync()

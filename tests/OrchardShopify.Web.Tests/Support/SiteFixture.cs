@@ -47,29 +47,18 @@ public sealed class SiteFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(_folder);
-        _site = await SiteApp.StartAsync(
-            new SiteStartOptions
-            {
-                ContentRootPath = _folder,
-                EnvironmentName = "Development",
-                Urls = "http://127.0.0.1:0",
-                Settings = new Dictionary<string, string?>
-                {
-                    ["Site:DataPath"] = Path.Combine(_folder, "App_Data"),
-                    ["Site:AdminPassword"] = AdminPassword,
-                    ["Site:Demo:CustomersPerShop"] = "5",
-                    ["Shopify:Queue:PollInterval"] = "00:00:00.200",
-                    ["Shopify:Queue:MaxAttempts"] = "2",
-                    ["Shopify:Queue:RetryBaseDelay"] = "00:00:00.100",
-                    ["Shopify:Queue:RetryMaxDelay"] = "00:00:00.200",
-                    ["Shopify:AdminClient:MaxAttempts"] = "2",
-                    ["Shopify:AdminClient:BaseDelay"] = "00:00:00.050",
-                    ["Shopify:AdminClient:MaxDelay"] = "00:00:00.100",
-                },
-                ConfigureLogging = logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning)
-                    .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error),
-            },
-            CancellationToken.None);
+        _site = await StartSiteAsync(_folder, new Dictionary<string, string?>
+        {
+            ["Site:AdminPassword"] = AdminPassword,
+            ["Site:Demo:CustomersPerShop"] = "5",
+            ["Shopify:Queue:PollInterval"] = "00:00:00.200",
+            ["Shopify:Queue:MaxAttempts"] = "2",
+            ["Shopify:Queue:RetryBaseDelay"] = "00:00:00.100",
+            ["Shopify:Queue:RetryMaxDelay"] = "00:00:00.200",
+            ["Shopify:AdminClient:MaxAttempts"] = "2",
+            ["Shopify:AdminClient:BaseDelay"] = "00:00:00.050",
+            ["Shopify:AdminClient:MaxDelay"] = "00:00:00.100",
+        });
         Merchant = new HttpClient { BaseAddress = Emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
 
         _playwright = await Playwright.CreateAsync();
@@ -79,6 +68,24 @@ public sealed class SiteFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
         });
+    }
+
+    /// <summary>The sample site in demo mode, in-process on a free port, with its data in <paramref name="folder"/>.</summary>
+    public static Task<RunningSite> StartSiteAsync(string folder, Dictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings["Site:DataPath"] = Path.Combine(folder, "App_Data");
+        return SiteApp.StartAsync(
+            new SiteStartOptions
+            {
+                ContentRootPath = folder,
+                EnvironmentName = "Development",
+                Urls = "http://127.0.0.1:0",
+                Settings = settings,
+                ConfigureLogging = logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning)
+                    .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error),
+            },
+            CancellationToken.None);
     }
 
     /// <summary>A fresh browser context (its own cookies) with one page.</summary>

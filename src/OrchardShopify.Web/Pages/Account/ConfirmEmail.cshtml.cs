@@ -1,8 +1,6 @@
-using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using OrchardShopify.Web.Identity;
 
 namespace OrchardShopify.Web.Pages.Account;
