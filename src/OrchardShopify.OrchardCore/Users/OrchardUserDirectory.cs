@@ -100,16 +100,22 @@ internal sealed class OrchardUserDirectory : IUserDirectory
         {
             var users = Manager(services);
             var user = await FindRequiredAsync(users, userId);
-            if (fields.HasFlag(ProfileFields.Email) && !string.IsNullOrWhiteSpace(profile.Email))
+            // A value that comes from Shopify is not one the user confirmed on this site: as Identity's SetEmailAsync and
+            // SetPhoneNumberAsync do, a changed email or phone is no longer confirmed, so it cannot claim another customer.
+            if (fields.HasFlag(ProfileFields.Email) && !string.IsNullOrWhiteSpace(profile.Email)
+                && !string.Equals(user.Email, profile.Email.Trim(), StringComparison.OrdinalIgnoreCase))
             {
                 user.Email = profile.Email.Trim();
+                user.EmailConfirmed = false;
                 await users.UpdateNormalizedEmailAsync(user);
             }
 
             // A number Orchard Core's user editor would refuse is not written: the administrator could no longer save the user.
-            if (fields.HasFlag(ProfileFields.Phone) && (profile.Phone is null || OrchardPhoneNumbers.Accepts(profile.Phone)))
+            if (fields.HasFlag(ProfileFields.Phone) && (profile.Phone is null || OrchardPhoneNumbers.Accepts(profile.Phone))
+                && !string.Equals(user.PhoneNumber, profile.Phone, StringComparison.Ordinal))
             {
                 user.PhoneNumber = profile.Phone;
+                user.PhoneNumberConfirmed = false;
             }
 
             user.Alter<ShopifyUserPart>(part =>
@@ -178,10 +184,11 @@ internal sealed class OrchardUserDirectory : IUserDirectory
     internal static SyncUser ToSyncUser(User user)
     {
         var part = user.As<ShopifyUserPart>();
+        // Orchard Core users have no display name: the user name is an account handle (often made from the email), never a name to send.
         return new SyncUser(
             user.UserId,
             user.Email,
-            user.UserName,
+            null,
             part.FirstName,
             part.LastName,
             user.PhoneNumber,

@@ -110,6 +110,31 @@ public sealed class OrchardUserDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_email_or_phone_the_sync_writes_from_shopify_is_no_longer_confirmed_and_the_user_name_is_never_a_name()
+    {
+        var user = await CreateBySyncAsync(new CustomerProfile(null, null, "vera@example.com", "+442079460111"));
+        await EditAsync(user.Id, u =>
+        {
+            u.EmailConfirmed = true;
+            u.PhoneNumberConfirmed = true;
+        });
+
+        // The same values again change nothing; new ones from Shopify were never confirmed on this site.
+        await _tenant.Directory.UpdateProfileAsync(user.Id, new CustomerProfile(null, null, "VERA@example.com", "+442079460111"), ProfileFields.Email | ProfileFields.Phone, CancellationToken.None);
+        var same = (await _tenant.Directory.FindByIdAsync(user.Id, CancellationToken.None))!;
+        Assert.Equal((true, true), (same.EmailConfirmed, same.PhoneConfirmed));
+
+        await _tenant.Directory.UpdateProfileAsync(user.Id, new CustomerProfile(null, null, "vera.new@example.com", "+442079460222"), ProfileFields.Email | ProfileFields.Phone, CancellationToken.None);
+        var changed = (await _tenant.Directory.FindByIdAsync(user.Id, CancellationToken.None))!;
+        Assert.Equal(("vera.new@example.com", "+442079460222"), (changed.Email, changed.Phone));
+        Assert.Equal((false, false), (changed.EmailConfirmed, changed.PhoneConfirmed));
+        Assert.Null(await _tenant.Directory.FindByPhoneAsync("+442079460111", CancellationToken.None));
+
+        // Orchard Core's user name (vera+example.com) is an account handle: the sync never takes it for a display name.
+        Assert.Null(changed.DisplayName);
+    }
+
+    [Fact]
     public async Task Writes_by_the_sync_schedule_no_push_and_an_edit_through_user_manager_schedules_one()
     {
         var user = await CreateBySyncAsync(new CustomerProfile("Ed", "Stone", "ed@example.com", null));
