@@ -27,6 +27,8 @@ public sealed class DemoScenarioTests
         Assert.Single(outcome.UkEmails, e => e == "grace@example.com");
         Assert.Single(outcome.UsEmails, e => e == "grace@example.com");
         Assert.DoesNotContain(outcome.UkEmails, e => e == "ada@example.com");
+        Assert.Equal(["uk", "us"], outcome.Log.Where(e => e.Direction == SyncDirection.Outbound && e.UserId == grace.Id && e.Outcome == "created").Select(e => e.Store).Order());
+        Assert.Equal("+442079460000", grace.Phone);
 
         // One push per store for Ada's phone change, none for the Shopify-side edits: no ping-pong.
         Assert.Equal(2, outcome.Log.Count(e => e.Direction == SyncDirection.Outbound && e.UserId == ada.Id));

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using OrchardShopify.AspNetCore.Admin;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.ShopifyApi;
@@ -9,46 +10,34 @@ using OrchardShopify.Emulator;
 namespace OrchardShopify.Demo;
 
 /// <summary>What the demo left behind, for its end-to-end test.</summary>
-public sealed record DemoOutcome(IReadOnlyList<SyncUser> Users, IReadOnlyList<SyncLogEntry> Log, IReadOnlyList<string?> UkEmails, IReadOnlyList<string?> UsEmails);
+public sealed record DemoOutcome(IReadOnlyList<SyncUser> Users, IReadOnlyList<SyncLogRecord> Log, IReadOnlyList<string?> UkEmails, IReadOnlyList<string?> UsEmails);
 
 /// <summary>
-/// End to end, offline: a local Shopify with two stores, and the sync engine receiving its webhooks
-/// and pushing user changes back. Every step waits for the real outcome and prints it.
+/// End to end, offline: a local Shopify with two stores, and a site on the ASP.NET Core host (Identity users, the
+/// sync's inbox and workers on SQLite) receiving its webhooks and pushing user changes back. Every step waits for the
+/// real outcome and prints it.
 /// </summary>
 public static class DemoScenario
 {
     public static async Task<DemoOutcome> RunAsync(TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(output);
-        await using var shopify = await ShopifyEmulator.StartAsync(new EmulatorOptions { CustomersPerShop = 3 }, ct);
-        var stores = new Dictionary<string, string> { ["uk"] = "uk-demo.myshopify.com", ["us"] = "us-demo.myshopify.com" };
-        await using var site = await DemoSite.StartAsync(options =>
-        {
-            options.MultiStore = true;
-            options.CreateUsersFromShopify = true;
-            options.UpdateUsersInShopify = true;
-            foreach (var (handle, domain) in stores)
-            {
-                options.Stores[handle] = new StoreOptions
-                {
-                    ShopDomain = domain,
-                    AccessToken = shopify.Options.AccessToken,
-                    WebhookSecret = shopify.Options.WebhookSecret,
-                    ApiBaseUrl = new Uri(shopify.BaseUrl, $"shops/{domain}/"),
-                };
-            }
-        }, ct);
+        await using var shopify = await ShopifyEmulator.StartAsync(new EmulatorOptions { Shops = [DemoStores.UkDomain, DemoStores.UsDomain], CustomersPerShop = 3 }, ct);
+        await using var site = await DemoSite.StartAsync(DemoStores.Settings(shopify, "Shopify"), ct);
 
         output.WriteLine($"Shopify emulator : {shopify.BaseUrl}  (stores uk, us; control API at /_emulator)");
         output.WriteLine($"Site webhooks    : {site.WebhookUrl}");
         output.WriteLine();
 
-        var registry = site.Services.GetRequiredService<StoreRegistry>();
-        var subscriptions = site.Services.GetRequiredService<WebhookSubscriptionClient>();
-        foreach (var store in registry.Stores)
+        await using (var scope = site.Services.CreateAsyncScope())
         {
-            var registration = await subscriptions.RegisterCustomerWebhooksAsync(store, site.WebhookUrl, ct);
-            output.WriteLine($"[{store.Handle}] registered webhooks through the Admin API: {string.Join(", ", registration.Created.Select(s => s.Topic))}");
+            var registry = scope.ServiceProvider.GetRequiredService<StoreRegistry>();
+            var subscriptions = scope.ServiceProvider.GetRequiredService<WebhookSubscriptionClient>();
+            foreach (var store in registry.Stores)
+            {
+                var registration = await subscriptions.RegisterCustomerWebhooksAsync(store, site.WebhookUrl, ct);
+                output.WriteLine($"[{store.Handle}] registered webhooks through the Admin API: {string.Join(", ", registration.Created.Select(s => s.Topic))}");
+            }
         }
 
         using var merchant = new HttpClient { BaseAddress = shopify.BaseUrl };
@@ -58,52 +47,65 @@ public static class DemoScenario
             new { first_name = "Ada", last_name = "Lovelace", email = "ada@example.com", phone = "+44 20 7946 0958" }, ct);
         created.EnsureSuccessStatusCode();
         var adaUk = CustomerId(await created.Content.ReadFromJsonAsync<JsonNode>(ct));
-        var ada = await Until(() => site.Users.All.FirstOrDefault(u => u.ShopifyIds.ContainsKey("uk")), ct);
-        Show(ada, "created from customers/create");
+        var ada = await Until(async () => (await site.UsersAsync(ct)).FirstOrDefault(u => u.ShopifyIds.ContainsKey("uk")), ct);
+        Show(ada, "created from customers/create (Shopify verified her email, so the site counts it as confirmed)");
 
         Step("The same person signs up at the us store");
         created = await merchant.PostAsJsonAsync("/_emulator/shops/us-demo.myshopify.com/customers",
             new { first_name = "Ada", last_name = "Lovelace", email = "ADA@example.com" }, ct);
         created.EnsureSuccessStatusCode();
-        ada = await Until(() => site.Users.All.FirstOrDefault(u => u.Id == ada.Id && u.ShopifyIds.ContainsKey("us")), ct);
-        Show(ada, "linked by email (one user, one id per store)");
+        ada = await Until(async () => (await site.UsersAsync(ct)).FirstOrDefault(u => u.Id == ada.Id && u.ShopifyIds.ContainsKey("us")), ct);
+        Show(ada, "linked by her confirmed email (one user, one id per store)");
 
         Step("The merchant renames her in the uk store");
         (await merchant.PatchAsJsonAsync($"/_emulator/shops/uk-demo.myshopify.com/customers/{adaUk}", new { last_name = "King" }, ct)).EnsureSuccessStatusCode();
-        ada = await Until(() => site.Users.All.FirstOrDefault(u => u.Id == ada.Id && u.LastName == "King"), ct);
+        ada = await Until(async () => (await site.UsersAsync(ct)).FirstOrDefault(u => u.Id == ada.Id && u.LastName == "King"), ct);
         Show(ada, "refreshed from customers/update; no push back (inbound writes never trigger outbound)");
 
-        Step("The site changes her phone number");
-        await site.Users.EditByHostAsync(ada.Id, u => u with { Phone = "+442079460999" });
-        int PushesFor(string userId) => site.Log.Entries.Count(e => e.Direction == SyncDirection.Outbound && e.UserId == userId);
-        await Until(() => PushesFor(ada.Id) == 2 ? "both stores" : null, ct);
+        Step("The site changes her phone number (UserManager.SetPhoneNumberAsync, as an account page does)");
+        var adaId = ada.Id;
+        await site.WithUsersAsync(async users =>
+        {
+            var user = await users.FindByIdAsync(adaId) ?? throw new InvalidOperationException("Ada is gone.");
+            return Succeeded(await users.SetPhoneNumberAsync(user, "+442079460999"));
+        });
+        async Task<int> PushesFor(string userId) => (await site.LogAsync(ct)).Count(e => e.Direction == SyncDirection.Outbound && e.UserId == userId);
+        await Until(async () => await PushesFor(adaId) == 2 ? "both stores" : null, ct);
         output.WriteLine($"    Shopify uk now holds: {Customer(shopify, "uk-demo.myshopify.com", adaUk)}");
-        await Until(() => site.Log.Entries.Count(e => e.Direction == SyncDirection.Inbound && e.UserId == ada.Id && e.Topic == "customers/update" && e.Outcome is "echo" or "unchanged") >= 2 ? "echoes" : null, ct);
+        await Until(async () => (await site.LogAsync(ct)).Count(e => e.Direction == SyncDirection.Inbound && e.UserId == adaId && e.Topic == "customers/update" && e.Outcome is "echo" or "unchanged") >= 2 ? "echoes" : null, ct);
         await Task.Delay(500, ct);
-        output.WriteLine($"    Shopify's customers/update webhooks about those pushes came back and changed nothing; pushes for this user in total: {PushesFor(ada.Id)} (one per store, no ping-pong).");
+        output.WriteLine($"    Shopify's customers/update webhooks about those pushes came back and changed nothing; pushes for this user in total: {await PushesFor(adaId)} (one per store, no ping-pong).");
 
-        Step("A new user registers on the site");
-        var grace = await site.Users.AddByHostAsync("grace@example.com", displayName: "Grace Hopper", phone: "(613) 555-0199");
-        grace = await Until(() => site.Users.All.FirstOrDefault(u => u.Id == grace.Id && u.ShopifyIds.Count == 2), ct);
-        Show(grace, "created in both stores by the user update job (name split from the display name)");
+        Step("A new user registers on the site and confirms her email");
+        var graceId = await site.WithUsersAsync(async users =>
+        {
+            var user = new DemoUser { UserName = "grace@example.com", Email = "grace@example.com", FirstName = "Grace", LastName = "Hopper", PhoneNumber = "020 7946 0000" };
+            Succeeded(await users.CreateAsync(user));
+            output.WriteLine("    registered: not sent to Shopify yet, her email is not confirmed");
+            var token = await users.GenerateEmailConfirmationTokenAsync(user);
+            Succeeded(await users.ConfirmEmailAsync(user, token));
+            return user.Id;
+        });
+        var grace = await Until(async () => (await site.UsersAsync(ct)).FirstOrDefault(u => u.Id == graceId && u.ShopifyIds.Count == 2), ct);
+        Show(grace, "created in both stores by the user update job once her email was confirmed");
 
         Step("The merchant deletes Ada in the uk store");
         (await merchant.DeleteAsync($"/_emulator/shops/uk-demo.myshopify.com/customers/{adaUk}", ct)).EnsureSuccessStatusCode();
-        ada = await Until(() => site.Users.All.FirstOrDefault(u => u.Id == ada.Id && !u.ShopifyIds.ContainsKey("uk")), ct);
+        ada = await Until(async () => (await site.UsersAsync(ct)).FirstOrDefault(u => u.Id == adaId && !u.ShopifyIds.ContainsKey("uk")), ct);
         Show(ada, "unlinked from uk only; the user remains");
 
+        var log = await site.LogAsync(ct);
         output.WriteLine();
         output.WriteLine("Sync log:");
-        foreach (var entry in site.Log.Entries)
+        foreach (var entry in log)
         {
-            output.WriteLine($"  {entry.At:HH:mm:ss} {entry.Direction,-8} {entry.StoreHandle,-3} {entry.Topic,-17} customer {entry.CustomerId,-20} user {entry.UserId,-8} {entry.Outcome}{(entry.Detail is null ? "" : " – " + entry.Detail)}");
+            output.WriteLine($"  {entry.At:HH:mm:ss} {entry.Direction,-8} {entry.Store,-3} {entry.Topic,-17} customer {entry.CustomerId,-20} user {Short(entry.UserId),-8} {entry.Outcome}{(entry.Detail is null ? "" : " – " + entry.Detail)}");
         }
 
         output.WriteLine();
         output.WriteLine("Done. Webhook deliveries as Shopify sent them: " + new Uri(shopify.BaseUrl, "/_emulator/deliveries"));
 
-        var outcome = new DemoOutcome(site.Users.All, site.Log.Entries, shopify.Shops["uk-demo.myshopify.com"].Snapshot().Select(c => c.Email).ToList(), shopify.Shops["us-demo.myshopify.com"].Snapshot().Select(c => c.Email).ToList());
-        return outcome;
+        return new DemoOutcome(await site.UsersAsync(ct), log, shopify.Shops["uk-demo.myshopify.com"].Snapshot().Select(c => c.Email).ToList(), shopify.Shops["us-demo.myshopify.com"].Snapshot().Select(c => c.Email).ToList());
 
 
         void Step(string text)
@@ -115,9 +117,14 @@ public static class DemoScenario
         void Show(SyncUser user, string what)
         {
             var ids = user.ShopifyIds.Count == 0 ? "none" : string.Join(", ", user.ShopifyIds.Select(p => $"{p.Key}={p.Value}"));
-            output.WriteLine($"    user {user.Id}: {user.FirstName} {user.LastName} <{user.Email}> {user.Phone} shopify_ids: {ids}");
+            output.WriteLine($"    user {Short(user.Id)}: {user.FirstName} {user.LastName} <{user.Email}> {user.Phone} shopify_ids: {ids}");
             output.WriteLine($"    {what}");
         }
+
+        static string? Short(string? userId) => userId is { Length: > 8 } ? userId[..8] : userId;
+
+        static bool Succeeded(Microsoft.AspNetCore.Identity.IdentityResult result)
+            => result.Succeeded ? true : throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
 
         static long CustomerId(JsonNode? node)
         {
@@ -131,14 +138,14 @@ public static class DemoScenario
             return customer is null ? null : $"{customer.FirstName} {customer.LastName} <{customer.Email}> {customer.Phone}";
         }
 
-        static async Task<T> Until<T>(Func<T?> probe, CancellationToken cancellationToken)
+        static async Task<T> Until<T>(Func<Task<T?>> probe, CancellationToken cancellationToken)
             where T : class
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(15));
+            timeout.CancelAfter(TimeSpan.FromSeconds(20));
             while (true)
             {
-                if (probe() is { } value)
+                if (await probe() is { } value)
                 {
                     return value;
                 }

@@ -2,31 +2,50 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OrchardShopify.Core.Configuration;
-using OrchardShopify.Core.DependencyInjection;
+using OrchardShopify.AspNetCore.Admin;
+using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Users;
 using OrchardShopify.Core.Ports;
-using OrchardShopify.Core.ShopifyApi;
-using OrchardShopify.Core.Sync;
-using OrchardShopify.Core.Webhooks;
-using OrchardShopify.Testing;
 
 namespace OrchardShopify.Demo;
 
+/// <summary>A site's user, with the name fields the sync maps to Shopify's first and last name.</summary>
+public sealed class DemoUser : IdentityUser
+{
+    public string? FirstName { get; set; }
+
+    public string? LastName { get; set; }
+}
+
+internal sealed class DemoIdentityDb(DbContextOptions<DemoIdentityDb> options) : IdentityDbContext<DemoUser>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasShopifyLookupIndexes<DemoUser>();
+    }
+}
+
 /// <summary>
-/// A minimal site around the engine: a webhook URL that verifies and applies deliveries, and a worker
-/// that pushes user changes. Users and links live in memory for the demo's lifetime.
+/// A site as the ASP.NET Core host sets one up: Identity users and the sync's inbox, queue and log on SQLite files in a
+/// temporary folder, the webhook endpoints, and the workers that apply deliveries and push user changes.
 /// </summary>
 internal sealed class DemoSite : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly string _folder;
 
-    private DemoSite(WebApplication app, Uri baseUrl)
+    private DemoSite(WebApplication app, string folder, Uri baseUrl)
     {
         _app = app;
+        _folder = folder;
         BaseUrl = baseUrl;
     }
 
@@ -36,86 +55,93 @@ internal sealed class DemoSite : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public InMemoryUserDirectory Users => Services.GetRequiredService<InMemoryUserDirectory>();
-
-    public InMemoryCustomerLinkStore Links => Services.GetRequiredService<InMemoryCustomerLinkStore>();
-
-    public InMemorySyncLog Log => Services.GetRequiredService<InMemorySyncLog>();
-
-    public static async Task<DemoSite> StartAsync(Action<ShopifySyncOptions> configure, CancellationToken cancellationToken)
+    /// <param name="settings">The <c>Shopify</c> configuration section's keys, with their section prefix.</param>
+    public static async Task<DemoSite> StartAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<InMemoryUserDirectory>();
-        builder.Services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<InMemoryUserDirectory>());
-        builder.Services.AddSingleton<InMemoryCustomerLinkStore>();
-        builder.Services.AddSingleton<ICustomerLinkStore>(sp => sp.GetRequiredService<InMemoryCustomerLinkStore>());
-        builder.Services.AddSingleton<InMemorySyncLog>();
-        builder.Services.AddSingleton<ISyncLog>(sp => sp.GetRequiredService<InMemorySyncLog>());
-        builder.Services.AddSingleton<InMemoryOutboundQueue>();
-        builder.Services.AddSingleton<IOutboundSyncQueue>(sp => sp.GetRequiredService<InMemoryOutboundQueue>());
-        builder.Services.AddShopifySyncEngine();
-        builder.Services.AddOptions<ShopifySyncOptions>().Configure(configure).ValidateOnStart();
-        builder.Services.AddShopifyAdminApi();
-        builder.Services.AddHostedService<OutboundWorker>();
+        var folder = Path.Combine(Path.GetTempPath(), "orchardshopify-demo", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        settings["Shopify:Storage:ConnectionString"] = $"Data Source={Path.Combine(folder, "shopify-sync.db")}";
+        settings["Shopify:Queue:PollInterval"] = "00:00:00.100";
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddDbContext<DemoIdentityDb>(o => o.UseSqlite($"Data Source={Path.Combine(folder, "site.db")}"));
+        services.AddIdentityCore<DemoUser>(o => o.User.RequireUniqueEmail = true)
+            .AddEntityFrameworkStores<DemoIdentityDb>()
+            .AddDefaultTokenProviders();
+        services.AddAuthorization();
+        services.AddShopifyCustomerSync(builder.Configuration.GetSection("Shopify")).UseIdentityUsers<DemoUser>();
 
         var app = builder.Build();
-        app.MapPost("/!/shopify/webhook", ReceiveAsync);
-        await app.StartAsync(cancellationToken);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var site = new DemoSite(app, new Uri(address));
-
-        // The host's user events feed the outbound scheduler, as the Identity and Orchard adapters do.
-        var scheduler = app.Services.GetRequiredService<OutboundPushScheduler>();
-        site.Users.UserChanged = id => scheduler.UserChangedAsync(id, CancellationToken.None);
-        return site;
-    }
-
-    private static async Task<IResult> ReceiveAsync(HttpContext http, WebhookVerifier verifier, InboundCustomerSync inbound, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
         try
         {
-            var delivery = verifier.Verify(http.Request.Headers, buffer.ToArray());
-            await inbound.ApplyAsync(delivery, cancellationToken);
-            return Results.Ok();
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<DemoIdentityDb>().Database.EnsureCreatedAsync(cancellationToken);
+            }
+
+            app.MapShopifyWebhooks();
+            await app.StartAsync(cancellationToken);
         }
-        catch (WebhookVerificationException ex)
+        catch
         {
-            return Results.Problem(ex.Message, statusCode: ex.StatusCode);
+            await app.DisposeAsync();
+            throw;
         }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new DemoSite(app, folder, new Uri(address));
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the site's <see cref="UserManager{TUser}"/>, as a page of the site would.</summary>
+    public async Task<T> WithUsersAsync<T>(Func<UserManager<DemoUser>, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<UserManager<DemoUser>>());
+    }
+
+    /// <summary>Every user as the sync sees them (names, phone, Shopify ids).</summary>
+    public async Task<IReadOnlyList<SyncUser>> UsersAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var ids = await scope.ServiceProvider.GetRequiredService<DemoIdentityDb>().Users.OrderBy(u => u.Email).Select(u => u.Id).ToListAsync(cancellationToken);
+        var directory = scope.ServiceProvider.GetRequiredService<IUserDirectory>();
+        var users = new List<SyncUser>();
+        foreach (var id in ids)
+        {
+            if (await directory.FindByIdAsync(id, cancellationToken) is { } user)
+            {
+                users.Add(user);
+            }
+        }
+
+        return users;
+    }
+
+    /// <summary>The sync log, oldest first.</summary>
+    public async Task<IReadOnlyList<SyncLogRecord>> LogAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var entries = await scope.ServiceProvider.GetRequiredService<ShopifySyncAdmin>().GetLogAsync(new SyncLogQuery(Take: ShopifySyncAdmin.MaxTake), cancellationToken);
+        return [.. entries.OrderBy(e => e.Id)];
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    /// <summary>Runs queued pushes through the configured job; transient failures go back in the queue.</summary>
-    private sealed class OutboundWorker(InMemoryOutboundQueue queue, IServiceProvider services) : BackgroundService
-    {
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        SqliteConnection.ClearAllPools();
+        try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                while (queue.TryTake(out var push))
-                {
-                    try
-                    {
-                        await services.GetRequiredService<IShopifyUserUpdateJob>().RunAsync(push, stoppingToken);
-                    }
-                    catch (ShopifyApiException ex) when (ex.IsTransient)
-                    {
-                        await queue.EnqueueAsync(push, stoppingToken);
-                    }
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
-            }
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open; the temporary folder is left to the operating system.
         }
     }
 }
