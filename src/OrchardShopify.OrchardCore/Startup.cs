@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrchardCore.BackgroundTasks;
 using OrchardCore.Data;
@@ -17,6 +18,7 @@ using OrchardCore.Users.Models;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Sync;
 using OrchardShopify.OrchardCore.Drivers;
 using OrchardShopify.OrchardCore.Hosting;
 using OrchardShopify.OrchardCore.Settings;
@@ -44,6 +46,9 @@ public sealed class Startup : StartupBase
             .UseSyncRunner();
         services.AddSingleton<IUserDirectory, OrchardUserDirectory>();
         services.AddSingleton(sp => new TenantScopes(() => sp.GetRequiredService<IShellHost>().GetScopeAsync(sp.GetRequiredService<ShellSettings>())));
+
+        // Sync events reach the IShopifySyncEventHandlers that modules register in this tenant, in a scope of the tenant.
+        services.Replace(ServiceDescriptor.Singleton<ISyncEventHandlerScope, TenantSyncEventHandlerScope>());
         services.AddSingleton<IPostConfigureOptions<ShopifyHostOptions>, TenantSyncStorage>();
 
         services.AddSingleton<ShopifySecretProtector>();

@@ -66,6 +66,8 @@ internal sealed class SyncHarness : IDisposable
 
     public WebhookVerifier Verifier => _provider.GetRequiredService<WebhookVerifier>();
 
+    public IServiceProvider Services => _provider;
+
     public InboundCustomerSync Inbound => _provider.GetRequiredService<InboundCustomerSync>();
 
     public IShopifyUserUpdateJob Job => _provider.GetRequiredService<IShopifyUserUpdateJob>();

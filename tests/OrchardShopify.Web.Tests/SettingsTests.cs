@@ -87,4 +87,42 @@ public sealed class SettingsTests(SiteFixture site)
         Assert.Contains("us: webhooks to " + new Uri(site.BaseUrl, "/!/shopify/webhook"), registered, StringComparison.Ordinal);
         Assert.Contains("already registered: CUSTOMERS_CREATE", registered, StringComparison.Ordinal);
     }
+    [BrowserFact]
+    public async Task Test_connection_and_register_webhooks_say_what_protected_customer_data_to_request_with_a_link()
+    {
+        var admin = await site.SignedInPageAsync(SiteFixture.AdminEmail, SiteFixture.AdminPassword);
+        await admin.GotoAsync("/admin/settings");
+        var uk = admin.Locator("form.store-form[data-store=uk]");
+        var subscriptions = site.Emulator.State.Subscriptions.ForShop("uk-demo.myshopify.com").Count;
+        site.Emulator.SetFaults(new OrchardShopify.Emulator.Control.FaultSettings { ProtectedCustomerData = OrchardShopify.Emulator.Control.ProtectedCustomerDataAccess.NotApproved });
+        try
+        {
+            await uk.Locator("button", new() { HasTextString = "Test connection" }).ClickAsync();
+            var tested = await admin.Locator(".flash").InnerTextAsync();
+            Assert.StartsWith("Store uk: Shopify has not approved this app for protected customer data, so it refuses customers' names, emails, phone numbers and addresses.", tested, StringComparison.Ordinal);
+            Assert.DoesNotContain("This app is not approved", tested, StringComparison.Ordinal);
+            Assert.Equal("https://shopify.dev/docs/apps/launch/protected-customer-data", await admin.Locator(".flash a[data-help=protected-customer-data]").GetAttributeAsync("href"));
+
+            // The site's callback already has uk's subscriptions: removed in Shopify, they cannot come back.
+            foreach (var subscription in site.Emulator.State.Subscriptions.ForShop("uk-demo.myshopify.com").ToList())
+            {
+                site.Emulator.State.Subscriptions.Remove("uk-demo.myshopify.com", subscription.Id);
+            }
+
+            await uk.Locator("button", new() { HasTextString = "Register webhooks" }).ClickAsync();
+            var refused = await admin.Locator(".flash").InnerTextAsync();
+            Assert.StartsWith("Store uk: Shopify has not approved this app for protected customer data, so it refuses the customer webhooks", refused, StringComparison.Ordinal);
+            Assert.Equal(1, await admin.Locator(".flash a[data-help=protected-customer-data]").CountAsync());
+            Assert.Empty(site.Emulator.State.Subscriptions.ForShop("uk-demo.myshopify.com"));
+        }
+        finally
+        {
+            site.Emulator.SetFaults(new OrchardShopify.Emulator.Control.FaultSettings());
+            await admin.GotoAsync("/admin/settings");
+            await uk.Locator("button", new() { HasTextString = "Register webhooks" }).ClickAsync();
+            await admin.Locator(".flash").WaitForAsync();
+        }
+
+        Assert.Equal(subscriptions, site.Emulator.State.Subscriptions.ForShop("uk-demo.myshopify.com").Count);
+    }
 }

@@ -30,6 +30,18 @@ public sealed class ShopifyCustomerSyncBuilder
     }
 
     /// <summary>
+    /// Calls <typeparamref name="THandler"/> (scoped: one instance per event) after each applied outcome of the sync –
+    /// linked, created, updated, unlinked, redacted, pushed, push failed – once it is stored; may be called for several
+    /// handlers. The same as <c>services.AddScoped&lt;IShopifySyncEventHandler, THandler&gt;()</c>.
+    /// </summary>
+    public ShopifyCustomerSyncBuilder AddSyncEventHandler<THandler>()
+        where THandler : class, IShopifySyncEventHandler
+    {
+        _engine.AddSyncEventHandler<THandler>();
+        return this;
+    }
+
+    /// <summary>
     /// Syncs the site's ASP.NET Core Identity users: <see cref="IdentityUserDirectory{TUser}"/> as the user
     /// directory, and <see cref="ShopifySyncingUserManager{TUser}"/> as <see cref="UserManager{TUser}"/>, so user
     /// creations and updates through the normal Identity APIs schedule the push to Shopify.

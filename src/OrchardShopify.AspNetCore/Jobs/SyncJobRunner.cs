@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrchardShopify.AspNetCore.Persistence;
 
+using OrchardShopify.Core.ShopifyApi;
+
 namespace OrchardShopify.AspNetCore.Jobs;
 
 /// <summary>The work of one background job; <see cref="Snapshot"/> is called from other threads while it runs.</summary>
@@ -234,7 +236,9 @@ internal sealed partial class SyncJobRunner(SyncDatabase database, TimeProvider 
         {
             status = SyncJobStatus.Failed;
             state = run.Job.Snapshot();
-            error = $"{ex.GetType().Name}: {ex.Message}";
+            error = ProtectedCustomerData.IsRefusal(ex)
+                ? ProtectedCustomerData.Explain(storeHandle, (ex as ShopifyApiException ?? ex.GetBaseException() as ShopifyApiException)?.ShopifyMessage ?? ex.Message)
+                : $"{ex.GetType().Name}: {ex.Message}";
             Log.Failed(logger, ex, kind, storeHandle, id);
         }
 

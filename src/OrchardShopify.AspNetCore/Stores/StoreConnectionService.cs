@@ -19,7 +19,11 @@ public sealed record StoreConnectionResult(
     string? CurrencyCode,
     bool DomainMatches,
     long ElapsedMs,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Where the merchant reads what to request, when <see cref="Error"/> is Shopify refusing protected customer data.</summary>
+    public string? HelpUrl { get; init; }
+}
 
 /// <summary>What "register webhooks" did: the callback URL and the topics created now or found already subscribed.</summary>
 public sealed record WebhookRegistrationResult(string Store, Uri CallbackUrl, IReadOnlyList<string> Created, IReadOnlyList<string> AlreadyRegistered);
@@ -27,22 +31,45 @@ public sealed record WebhookRegistrationResult(string Store, Uri CallbackUrl, IR
 /// <summary>Checks a store's Admin API connection and subscribes the site to its customer webhooks.</summary>
 public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClient shops, WebhookSubscriptionClient webhooks)
 {
-    /// <summary>Reads the shop (the cheapest Admin API call). Failures are reported, not thrown.</summary>
+    /// <summary>
+    /// Reads the shop (the cheapest Admin API call), then one customer's name, email and phone as the sync reads them, so
+    /// that a missing scope or protected customer data Shopify has not approved shows here. Failures are reported, not thrown.
+    /// </summary>
     public async Task<StoreConnectionResult> TestAsync(string? storeHandle, CancellationToken cancellationToken)
     {
         var store = Resolve(storeHandle);
         var clock = Stopwatch.StartNew();
+        ShopifyShopInfo shop;
         try
         {
-            var shop = await shops.GetShopAsync(store, cancellationToken);
-            var matches = string.Equals(shop.MyshopifyDomain, store.ShopDomain, StringComparison.OrdinalIgnoreCase);
-            return new StoreConnectionResult(
-                store.Handle, matches, store.ShopDomain, store.ApiVersion, shop.Name, shop.MyshopifyDomain, shop.CurrencyCode, matches, clock.ElapsedMilliseconds,
-                matches ? null : $"The access token belongs to {shop.MyshopifyDomain}, not {store.ShopDomain}.");
+            shop = await shops.GetShopAsync(store, cancellationToken);
         }
         catch (ShopifyApiException failed)
         {
             return new StoreConnectionResult(store.Handle, false, store.ShopDomain, store.ApiVersion, null, null, null, false, clock.ElapsedMilliseconds, failed.ShopifyMessage);
+        }
+
+        var matches = string.Equals(shop.MyshopifyDomain, store.ShopDomain, StringComparison.OrdinalIgnoreCase);
+        var connected = new StoreConnectionResult(
+            store.Handle, matches, store.ShopDomain, store.ApiVersion, shop.Name, shop.MyshopifyDomain, shop.CurrencyCode, matches, clock.ElapsedMilliseconds,
+            matches ? null : $"The access token belongs to {shop.MyshopifyDomain}, not {store.ShopDomain}.");
+        if (!matches)
+        {
+            return connected;
+        }
+
+        try
+        {
+            await shops.ProbeCustomerDataAsync(store, cancellationToken);
+            return connected with { ElapsedMs = clock.ElapsedMilliseconds };
+        }
+        catch (ShopifyApiException refused) when (ProtectedCustomerData.IsRefusal(refused))
+        {
+            return connected with { Ok = false, ElapsedMs = clock.ElapsedMilliseconds, Error = ProtectedCustomerData.Explain(store.Handle, refused.ShopifyMessage), HelpUrl = ProtectedCustomerData.RequestDocumentationUrl };
+        }
+        catch (ShopifyApiException failed)
+        {
+            return connected with { Ok = false, ElapsedMs = clock.ElapsedMilliseconds, Error = $"Connected, but customers cannot be read: {failed.ShopifyMessage}" };
         }
     }
 
@@ -74,6 +101,10 @@ public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClie
                 callback,
                 [.. registration.Created.Select(s => s.Topic)],
                 [.. registration.AlreadyRegistered.Select(s => s.Topic)]);
+        }
+        catch (ShopifyApiException refused) when (ProtectedCustomerData.IsRefusal(refused))
+        {
+            throw new AdminRequestException("protected_customer_data", ProtectedCustomerData.Explain(store.Handle, refused.ShopifyMessage), StatusCodes.Status502BadGateway);
         }
         catch (ShopifyApiException failed)
         {

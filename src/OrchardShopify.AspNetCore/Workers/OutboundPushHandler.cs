@@ -8,7 +8,7 @@ using OrchardShopify.Core.Sync;
 namespace OrchardShopify.AspNetCore.Workers;
 
 /// <summary>Runs the configured <see cref="IShopifyUserUpdateJob"/> for one queued push.</summary>
-internal sealed class OutboundPushHandler(IServiceScopeFactory scopes, TimeProvider time, CustomerViewCache cache) : IWorkItemHandler
+internal sealed class OutboundPushHandler(IServiceScopeFactory scopes, TimeProvider time, CustomerViewCache cache, ShopifySyncEventDispatcher events) : IWorkItemHandler
 {
     public WorkKind Kind => WorkKind.OutboundPush;
 
@@ -21,6 +21,23 @@ internal sealed class OutboundPushHandler(IServiceScopeFactory scopes, TimeProvi
         if (result.CustomerId is { } customerId)
         {
             cache.Invalidate(item.StoreHandle, customerId);
+        }
+
+        // Raised once the worker has stored the item's outcome; a failure that is retried raises nothing until it is final.
+        ShopifySyncEventKind? kind = result.Outcome switch
+        {
+            OutboundOutcome.Updated or OutboundOutcome.Linked or OutboundOutcome.Created => ShopifySyncEventKind.Pushed,
+            OutboundOutcome.Rejected or OutboundOutcome.ValidationFailed => ShopifySyncEventKind.PushFailed,
+            _ => null,
+        };
+        if (kind is { } raised)
+        {
+            await events.RaiseAsync(
+                new ShopifySyncEvent(raised, item.StoreHandle, result.CustomerId, userId, result.Changed, null, time.GetUtcNow())
+                {
+                    Detail = raised == ShopifySyncEventKind.PushFailed ? result.Detail : null,
+                },
+                cancellationToken);
         }
 
         return new WorkResult(result.Outcome.ToString().ToLowerInvariant(), result.CustomerId, userId);

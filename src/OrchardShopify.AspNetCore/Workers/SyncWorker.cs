@@ -5,6 +5,7 @@ using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Diagnostics;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Sync;
 
 namespace OrchardShopify.AspNetCore.Workers;
 
@@ -20,6 +21,7 @@ internal sealed partial class SyncWorker(
     WorkSignals signals,
     EfSyncLog syncLog,
     ShopifySyncMetrics metrics,
+    ShopifySyncEventDispatcher events,
     IOptionsMonitor<ShopifyHostOptions> options,
     TimeProvider time,
     ILogger<SyncWorker> logger) : BackgroundService
@@ -98,6 +100,7 @@ internal sealed partial class SyncWorker(
 
         var reports = new List<ItemReport>();
         var rest = new List<WorkItem>(items.Count);
+        using var raised = ShopifySyncEventDispatcher.Defer();
         await using (batch)
         {
             batch.Enter();
@@ -147,9 +150,12 @@ internal sealed partial class SyncWorker(
 
         foreach (var report in reports)
         {
-            Report(report);
+            await ReportAsync(report);
         }
 
+        // The sync events of what was applied at once, now that it is committed.
+        raised.Dispose();
+        await events.DispatchAsync(raised, CancellationToken.None);
         return rest;
     }
 
@@ -245,7 +251,7 @@ internal sealed partial class SyncWorker(
             return;
         }
 
-        Report(await ProcessAsync(item, cancellationToken));
+        await ReportAsync(await ProcessAsync(item, cancellationToken));
     }
 
     /// <summary>
@@ -291,7 +297,7 @@ internal sealed partial class SyncWorker(
                 Log.BatchFailed(logger, ex, handler.Kind, next - start);
                 for (var i = start; i < next; i++)
                 {
-                    Report(await FailAsync(items[i], ex, permanent: false));
+                    await ReportAsync(await FailAsync(items[i], ex, permanent: false));
                 }
 
                 return next;
@@ -302,10 +308,10 @@ internal sealed partial class SyncWorker(
             }
         }
 
-        // Counted and logged only once the transaction holding them has committed.
+        // Counted, logged and raised as sync events only once the transaction holding them has committed.
         foreach (var report in reports)
         {
-            Report(report);
+            await ReportAsync(report);
         }
 
         return next;
@@ -315,6 +321,8 @@ internal sealed partial class SyncWorker(
     /// <param name="endItem">Keeps or undoes the item's own writes before its outcome is recorded (batches only).</param>
     private async Task<ItemReport> ProcessAsync(WorkItem item, CancellationToken cancellationToken, Func<bool, Task>? endItem = null)
     {
+        // The item's sync events wait for its writes to be kept; an item that fails drops them.
+        using var raised = ShopifySyncEventDispatcher.Defer();
         try
         {
             var result = await handler.HandleAsync(item, cancellationToken);
@@ -324,7 +332,7 @@ internal sealed partial class SyncWorker(
                 await endItem(true);
             }
 
-            return new ItemReport(item, kept ? result : null, LeaseLost: !kept);
+            return new ItemReport(item, kept ? result : null, LeaseLost: !kept) { Events = raised };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -376,9 +384,24 @@ internal sealed partial class SyncWorker(
         return new ItemReport(item, null, Failure: ex.GetType().Name, DeadLettered: deadLettered);
     }
 
-    private void Report(ItemReport report)
+    private async Task ReportAsync(ItemReport report)
     {
         var item = report.Item;
+        if (report.Events is { } raised)
+        {
+            await events.DispatchAsync(raised, CancellationToken.None);
+        }
+
+        if (report.DeadLettered && handler.Kind == WorkKind.OutboundPush && item.UserId is { } userId)
+        {
+            await events.DispatchAsync(
+                new ShopifySyncEvent(ShopifySyncEventKind.PushFailed, item.StoreHandle, item.CustomerId, userId, OrchardShopify.Core.Customers.ProfileFields.None, null, time.GetUtcNow())
+                {
+                    Detail = $"The push failed on every attempt ({report.Failure}); it is dead-lettered.",
+                },
+                CancellationToken.None);
+        }
+
         if (report.Result is { } result)
         {
             metrics.Processed(handler.Kind, item.StoreHandle, item.Topic, result.Outcome, time.GetUtcNow() - UnixTime.To(item.ReceivedAt));
@@ -395,7 +418,11 @@ internal sealed partial class SyncWorker(
     }
 
     /// <summary>What became of one item, reported (metrics, logs) once it is stored.</summary>
-    private sealed record ItemReport(WorkItem Item, WorkResult? Result, bool LeaseLost = false, string? Failure = null, bool DeadLettered = false);
+    private sealed record ItemReport(WorkItem Item, WorkResult? Result, bool LeaseLost = false, string? Failure = null, bool DeadLettered = false)
+    {
+        /// <summary>The sync events the item raised, dispatched once its writes are committed.</summary>
+        public SyncEventBuffer? Events { get; init; }
+    }
 
     private static partial class Log
     {

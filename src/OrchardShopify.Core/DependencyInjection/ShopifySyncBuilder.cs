@@ -23,4 +23,15 @@ public sealed class ShopifySyncBuilder
         Services.AddTransient<TJob>();
         return this;
     }
+
+    /// <summary>
+    /// Calls <typeparamref name="THandler"/> (scoped: one instance per event) after each applied outcome of the sync;
+    /// may be called for several handlers. The same as <c>services.AddScoped&lt;IShopifySyncEventHandler, THandler&gt;()</c>.
+    /// </summary>
+    public ShopifySyncBuilder AddSyncEventHandler<THandler>()
+        where THandler : class, IShopifySyncEventHandler
+    {
+        Services.AddScoped<IShopifySyncEventHandler, THandler>();
+        return this;
+    }
 }

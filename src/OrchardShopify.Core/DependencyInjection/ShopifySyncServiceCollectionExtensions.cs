@@ -12,7 +12,8 @@ public static class ShopifySyncServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the engine: options validation, store registry, webhook verifier, inbound sync, outbound
-    /// scheduler and the user update job. The host supplies the ports (<c>IUserDirectory</c>,
+    /// scheduler, the user update job and the sync event dispatcher (handlers: <see cref="IShopifySyncEventHandler"/>,
+    /// <see cref="ShopifySyncBuilder.AddSyncEventHandler{THandler}"/>). The host supplies the ports (<c>IUserDirectory</c>,
     /// <c>ICustomerLinkStore</c>, <c>IOutboundSyncQueue</c>, <c>ISyncLog</c>, <c>IShopifyCustomerApi</c>), and
     /// <c>ISyncLock</c> when several processes share the storage (the default lock covers one process).
     /// </summary>
@@ -26,6 +27,8 @@ public static class ShopifySyncServiceCollectionExtensions
         services.TryAddSingleton<StoreRegistry>();
         services.TryAddSingleton<WebhookVerifier>();
         services.TryAddSingleton<ISyncLock, InProcessSyncLock>();
+        services.TryAddSingleton<ISyncEventHandlerScope, ServiceScopeSyncEventHandlerScope>();
+        services.TryAddSingleton<ShopifySyncEventDispatcher>();
         services.TryAddSingleton<InboundCustomerSync>();
         services.TryAddSingleton<OutboundPushScheduler>();
         services.TryAddTransient<DefaultShopifyUserUpdateJob>();

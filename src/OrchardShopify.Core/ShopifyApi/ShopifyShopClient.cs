@@ -31,4 +31,16 @@ public sealed class ShopifyShopClient
             },
             cancellationToken);
     }
+
+    /// <summary>
+    /// Reads one customer's name, email and phone, as the sync does: throws when Shopify refuses them (an app without the
+    /// <c>read_customers</c> scope, or not approved for protected customer data: <see cref="ProtectedCustomerData"/>).
+    /// A store without customers proves nothing either way.
+    /// </summary>
+    public Task ProbeCustomerDataAsync(ShopifyStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var request = new ShopifyRequest(ShopifyDocument.CustomerSearch, ShopifyCustomerClient.Vars(("query", ""), ("first", 1)), ShopifyQueryCost.CustomerConnection(1));
+        return _client.ExecuteAsync(store, request, data => data.GetProperty("customers").ToString(), cancellationToken);
+    }
 }

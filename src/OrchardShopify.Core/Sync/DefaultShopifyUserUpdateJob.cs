@@ -136,7 +136,7 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
 
                 var updated = await Shopify.UpdateCustomerAsync(store, link.CustomerId, profile, changed, cancellationToken);
                 await RememberAsync(link, updated, cancellationToken);
-                return new OutboundResult(OutboundOutcome.Updated, updated.Id, $"Sent: {changed}.");
+                return new OutboundResult(OutboundOutcome.Updated, updated.Id, $"Sent: {changed}.") { Changed = changed };
             }
 
             if (!push.Deliberate && await Links.FindDeletedForUserAsync(store.Handle, user.Id, cancellationToken) is { } deleted)
@@ -169,7 +169,7 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
                 var kept = profile.DifferencesFrom(current.Profile) & ~fill;
                 return new OutboundResult(OutboundOutcome.Linked, existing.Id,
                     (fill == ProfileFields.None ? "Matched by email." : $"Matched by email; filled Shopify's empty {fill}.")
-                    + (kept == ProfileFields.None ? "" : $" Shopify's {kept} kept."));
+                    + (kept == ProfileFields.None ? "" : $" Shopify's {kept} kept.")) { Changed = fill };
             }
 
             var created = await Shopify.CreateCustomerAsync(store, profile, cancellationToken);
@@ -177,7 +177,7 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
             await WriteShopifyIdAsync(user.Id, store, created.Id, cancellationToken);
             await RememberAsync(added.Link, created, cancellationToken);
             await ForgetDeletionAsync(push, store, user.Id, cancellationToken);
-            return new OutboundResult(OutboundOutcome.Created, created.Id);
+            return new OutboundResult(OutboundOutcome.Created, created.Id) { Changed = ProfileFields.All & ~EmptyFields(profile) };
         }
         catch (ShopifyUserErrorException ex)
         {

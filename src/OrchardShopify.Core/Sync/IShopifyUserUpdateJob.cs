@@ -1,3 +1,4 @@
+using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
 
 namespace OrchardShopify.Core.Sync;
@@ -35,4 +36,8 @@ public enum OutboundOutcome
     Rejected,
 }
 
-public sealed record OutboundResult(OutboundOutcome Outcome, long? CustomerId = null, string? Detail = null);
+public sealed record OutboundResult(OutboundOutcome Outcome, long? CustomerId = null, string? Detail = null)
+{
+    /// <summary>For <see cref="OutboundOutcome.Updated"/>, <see cref="OutboundOutcome.Linked"/> and <see cref="OutboundOutcome.Created"/>: the customer's fields sent.</summary>
+    public ProfileFields Changed { get; init; }
+}

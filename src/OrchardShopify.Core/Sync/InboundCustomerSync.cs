@@ -21,6 +21,7 @@ public sealed partial class InboundCustomerSync
     private readonly TimeProvider _time;
     private readonly ILogger<InboundCustomerSync> _logger;
     private readonly ISyncLock _customerLocks;
+    private readonly ShopifySyncEventDispatcher? _events;
 
     /// <summary>An engine whose per-customer lock covers this process only (one node).</summary>
     public InboundCustomerSync(
@@ -35,7 +36,6 @@ public sealed partial class InboundCustomerSync
     }
 
     /// <param name="customerLocks">Held for every change of one customer; must span every node that shares the storage.</param>
-    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
     public InboundCustomerSync(
         StoreRegistry stores,
         IUserDirectory users,
@@ -44,7 +44,24 @@ public sealed partial class InboundCustomerSync
         TimeProvider time,
         ILogger<InboundCustomerSync> logger,
         ISyncLock customerLocks)
+        : this(stores, users, links, log, time, logger, customerLocks, null)
     {
+    }
+
+    /// <param name="customerLocks">Held for every change of one customer; must span every node that shares the storage.</param>
+    /// <param name="events">Raises what each delivery applied to the site's <see cref="IShopifySyncEventHandler"/>s; null raises nothing.</param>
+    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
+    public InboundCustomerSync(
+        StoreRegistry stores,
+        IUserDirectory users,
+        ICustomerLinkStore links,
+        ISyncLog log,
+        TimeProvider time,
+        ILogger<InboundCustomerSync> logger,
+        ISyncLock customerLocks,
+        ShopifySyncEventDispatcher? events)
+    {
+        _events = events;
         _stores = stores;
         _users = users;
         _links = links;
@@ -76,8 +93,40 @@ public sealed partial class InboundCustomerSync
             new SyncLogEntry(_time.GetUtcNow(), SyncDirection.Inbound, delivery.Store.Handle, delivery.Topic, result.CustomerId, result.UserId, InboundResult.OutcomeName(result.Outcome), result.Detail, delivery.WebhookId),
             cancellationToken);
         Log.Applied(_logger, delivery.Topic, delivery.Store.Handle, result.CustomerId, result.Outcome);
+        await RaiseAsync(delivery, result, cancellationToken);
         return result;
     }
+
+    /// <summary>
+    /// Raises the applied outcome of a delivery (created, linked, updated, unlinked, redacted) to the site's handlers, once
+    /// its writes are stored (the host may hold it until its transaction commits). Echoes, stale, unchanged, skipped and
+    /// ignored deliveries raise nothing, so a duplicate delivery or Shopify's report of our own push raises no event.
+    /// Imports and reconciliation (<see cref="ApplyCustomerStateAsync"/>) raise nothing either: they are an administrator's
+    /// bulk operations, not a customer's action.
+    /// </summary>
+    private Task RaiseAsync(WebhookDelivery delivery, InboundResult result, CancellationToken cancellationToken)
+    {
+        ShopifySyncEventKind? kind = result.Outcome switch
+        {
+            InboundOutcome.Created => ShopifySyncEventKind.Created,
+            InboundOutcome.Linked => ShopifySyncEventKind.Linked,
+            InboundOutcome.Updated => ShopifySyncEventKind.Updated,
+            InboundOutcome.Unlinked => ShopifySyncEventKind.Unlinked,
+            InboundOutcome.Redacted => ShopifySyncEventKind.Redacted,
+            _ => null,
+        };
+        if (_events is null || kind is not { } raised)
+        {
+            return Task.CompletedTask;
+        }
+
+        return _events.RaiseAsync(
+            new ShopifySyncEvent(raised, delivery.Store.Handle, result.CustomerId, result.UserId, result.Changed, delivery.WebhookId, _time.GetUtcNow()),
+            cancellationToken);
+    }
+
+    /// <summary>The fields a created user got from the customer: those the customer has.</summary>
+    private static ProfileFields FilledFields(CustomerProfile incoming) => ProfileFields.All & ~DefaultShopifyUserUpdateJob.EmptyFields(incoming);
 
     /// <summary>
     /// Applies a customer as the Admin API reports it now (bulk import, reconciliation), with the rules of
@@ -239,7 +288,7 @@ public sealed partial class InboundCustomerSync
 
                 var (index, delivery, customer, incoming, _) = candidates[i];
                 links.Add(new CustomerLink(delivery.Store.Handle, customer.Id, user.Id, now, customer.UpdatedAt, delivery.TriggeredAt, incoming));
-                results[index] = new InboundResult(InboundOutcome.Created, user.Id, customer.Id);
+                results[index] = new InboundResult(InboundOutcome.Created, user.Id, customer.Id) { Changed = FilledFields(incoming) };
                 entries.Add(new SyncLogEntry(now, SyncDirection.Inbound, delivery.Store.Handle, delivery.Topic, customer.Id, user.Id, InboundResult.OutcomeName(InboundOutcome.Created), null, delivery.WebhookId));
             }
 
@@ -255,6 +304,17 @@ public sealed partial class InboundCustomerSync
             foreach (var entry in entries)
             {
                 Log.Applied(_logger, entry.Topic, entry.StoreHandle, entry.CustomerId, InboundOutcome.Created);
+            }
+
+            if (record)
+            {
+                for (var i = 0; i < candidates.Count; i++)
+                {
+                    if (results[candidates[i].Index] is { } result)
+                    {
+                        await RaiseAsync(candidates[i].Delivery, result, cancellationToken);
+                    }
+                }
             }
 
             return;
@@ -482,6 +542,7 @@ public sealed partial class InboundCustomerSync
             return new InboundResult(InboundOutcome.Unchanged, attempt.Link.UserId, customer.Id);
         }
 
+        var filled = outcome == InboundOutcome.Created ? FilledFields(incoming) : ProfileFields.None;
         using (SyncWriteScope.Begin())
         {
             await _users.SetShopifyIdAsync(user.Id, _stores.MultiStore ? store.Handle : null, customer.Id, cancellationToken);
@@ -497,11 +558,12 @@ public sealed partial class InboundCustomerSync
                 if (blanks != ProfileFields.None)
                 {
                     await _users.UpdateProfileAsync(user.Id, incoming, blanks, cancellationToken);
+                    filled = blanks;
                 }
             }
         }
 
-        return new InboundResult(outcome, user.Id, customer.Id);
+        return new InboundResult(outcome, user.Id, customer.Id) { Changed = filled };
     }
 
     private async Task<InboundResult> RefreshLinkedAsync(WebhookDelivery delivery, CustomerPayload customer, CustomerProfile incoming, CustomerLink link, SyncUser user, ShopifySyncOptions options, bool force, CancellationToken cancellationToken)
@@ -525,6 +587,7 @@ public sealed partial class InboundCustomerSync
         }
 
         var outcome = InboundOutcome.Unchanged;
+        var written = ProfileFields.None;
         string? detail = null;
         using (SyncWriteScope.Begin())
         {
@@ -549,6 +612,7 @@ public sealed partial class InboundCustomerSync
                 {
                     await _users.UpdateProfileAsync(user.Id, incoming, changed, cancellationToken);
                     outcome = InboundOutcome.Updated;
+                    written = changed;
                 }
             }
         }
@@ -561,7 +625,7 @@ public sealed partial class InboundCustomerSync
                 SyncedProfile = (link.SyncedProfile ?? CustomerProfile.Empty).With(incoming, ProfileFields.All),
             },
             cancellationToken);
-        return new InboundResult(outcome, user.Id, customer.Id, detail);
+        return new InboundResult(outcome, user.Id, customer.Id, detail) { Changed = written };
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using OrchardShopify.Core.Customers;
+
 namespace OrchardShopify.Core.Sync;
 
 public enum InboundOutcome
@@ -37,6 +39,9 @@ public sealed record InboundResult(InboundOutcome Outcome, string? UserId = null
 {
     /// <summary>For <see cref="InboundOutcome.Skipped"/>: a stable code from <see cref="InboundSkipReasons"/>, for grouping and reports.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>For <see cref="InboundOutcome.Created"/>, <see cref="InboundOutcome.Linked"/> and <see cref="InboundOutcome.Updated"/>: the user's profile fields written.</summary>
+    public ProfileFields Changed { get; init; }
 
     public static string OutcomeName(InboundOutcome outcome) => outcome.ToString().ToLowerInvariant();
 }

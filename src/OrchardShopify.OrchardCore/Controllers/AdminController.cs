@@ -57,6 +57,11 @@ public sealed class AdminController : Controller
                 var registration = await _subscriptions.RegisterCustomerWebhooksAsync(store, callback, HttpContext.RequestAborted);
                 await _notifier.SuccessAsync(H["Store {0}: {1} customer webhooks created, {2} already registered, for {3}.", store.Handle, registration.Created.Count, registration.AlreadyRegistered.Count, callback]);
             }
+            catch (ShopifyApiException refused) when (ProtectedCustomerData.IsRefusal(refused))
+            {
+                // What is missing, in plain words, and where the merchant reads what to request (not Shopify's raw error).
+                await _notifier.ErrorAsync(H["{0} <a href=\"{1}\" target=\"_blank\" rel=\"noopener noreferrer\">What to request from Shopify</a>", ProtectedCustomerData.Explain(store.Handle, refused.ShopifyMessage), ProtectedCustomerData.RequestDocumentationUrl]);
+            }
 #pragma warning disable CA1031 // Each store's outcome is reported on the page; one failing store does not stop the others.
             catch (Exception ex)
 #pragma warning restore CA1031

@@ -40,6 +40,12 @@ public sealed record FaultSettings
     /// <summary>Every Admin API request is answered HTTP 401, as after the merchant uninstalled the app or the token was revoked.</summary>
     public bool AccessTokenRevoked { get; init; }
 
+    /// <summary>
+    /// What Shopify approved the app for of protected customer data; anything but <see cref="ProtectedCustomerDataAccess.Approved"/>
+    /// makes the Admin API refuse customer webhook subscriptions or customer fields in Shopify's words (<see cref="ProtectedCustomerDataMessages"/>).
+    /// </summary>
+    public ProtectedCustomerDataAccess ProtectedCustomerData { get; init; }
+
     public int? RandomSeed { get; init; }
 
     public IReadOnlyList<string> Validate()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrchardShopify.Emulator.Bulk;
+using OrchardShopify.Emulator.Control;
 using OrchardShopify.Emulator.Customers;
 using OrchardShopify.Emulator.GraphQL;
 using OrchardShopify.Emulator.Webhooks;
@@ -55,6 +56,28 @@ public static class AdminSchema
 
     private static AdminContext Admin(FieldContext context) => (AdminContext)context.Execution.Services;
 
+    private static ProtectedCustomerDataAccess CustomerDataAccess(FieldContext context) => Admin(context).State.Faults.Current.ProtectedCustomerData;
+
+    /// <summary>An app not approved for protected customer data cannot reach the Customer object: the field is null, with Shopify's error.</summary>
+    private static void RequireCustomerObject(FieldContext context)
+    {
+        if (CustomerDataAccess(context) == ProtectedCustomerDataAccess.NotApproved)
+        {
+            throw new GraphQLException(ProtectedCustomerDataMessages.CustomerObject, context.Selection.Location, ProtectedCustomerDataMessages.AccessDenied);
+        }
+    }
+
+    /// <summary>A customer's name, email, phone or address field: null, with Shopify's error, unless the app is approved for it.</summary>
+    private static T? ProtectedField<T>(FieldContext context, T? value)
+    {
+        if (CustomerDataAccess(context) != ProtectedCustomerDataAccess.Approved)
+        {
+            throw new GraphQLException(ProtectedCustomerDataMessages.CustomerObject, context.Selection.Location, ProtectedCustomerDataMessages.AccessDenied);
+        }
+
+        return value;
+    }
+
     private static string Decimal(decimal value) => value.ToString("0.0#", CultureInfo.InvariantCulture);
 
     private static long RequireId(FieldContext context, string? gid, string type, string argument = "id")
@@ -70,11 +93,12 @@ public static class AdminSchema
     private static void DefineQueryRoot(SchemaDefinition schema)
     {
         schema.ObjectType("QueryRoot")
-            .Field<QueryRoot>("customer", "Customer", (_, c) => Admin(c).Shop.Find(RequireId(c, c.GetString("id"), "Customer")), new ArgumentDefinition("id", "ID!"))
-            .Field<QueryRoot>("customers", "CustomerConnection!", (_, c) => CustomersPage(c), First, After, Last, Before, Query, SortKey, Reverse)
-            .Field<QueryRoot>("customerByIdentifier", "Customer", (_, c) => FindByIdentifier(c), new ArgumentDefinition("identifier", "CustomerIdentifierInput!"))
+            .Field<QueryRoot>("customer", "Customer", (_, c) => { RequireCustomerObject(c); return Admin(c).Shop.Find(RequireId(c, c.GetString("id"), "Customer")); }, new ArgumentDefinition("id", "ID!"))
+            .Field<QueryRoot>("customers", "CustomerConnection!", (_, c) => { RequireCustomerObject(c); return CustomersPage(c); }, First, After, Last, Before, Query, SortKey, Reverse)
+            .Field<QueryRoot>("customerByIdentifier", "Customer", (_, c) => { RequireCustomerObject(c); return FindByIdentifier(c); }, new ArgumentDefinition("identifier", "CustomerIdentifierInput!"))
             .Field<QueryRoot>("customersCount", "Count", (_, c) =>
             {
+                RequireCustomerObject(c);
                 var filter = CustomerSearch.Compile(c.GetString("query"));
                 var count = Admin(c).Shop.Snapshot().LongCount(filter);
                 var limit = c.GetInt("limit") ?? 10_000;
@@ -141,6 +165,7 @@ public static class AdminSchema
         schema.ObjectType("Mutation")
             .Field<MutationRoot>("customerCreate", "CustomerCreatePayload", (_, c) =>
             {
+                RequireCustomerObject(c);
                 var admin = Admin(c);
                 var (customer, errors, change) = admin.Shop.Create(c.GetObject("input")!);
                 Publish(admin, change);
@@ -148,6 +173,7 @@ public static class AdminSchema
             }, new ArgumentDefinition("input", "CustomerInput!"))
             .Field<MutationRoot>("customerUpdate", "CustomerUpdatePayload", (_, c) =>
             {
+                RequireCustomerObject(c);
                 var admin = Admin(c);
                 var input = c.GetObject("input")!;
                 if (input.GetValueOrDefault("id") is not string gid)
@@ -161,16 +187,23 @@ public static class AdminSchema
             }, new ArgumentDefinition("input", "CustomerInput!"))
             .Field<MutationRoot>("customerDelete", "CustomerDeletePayload", (_, c) =>
             {
+                RequireCustomerObject(c);
                 var admin = Admin(c);
                 var id = RequireId(c, c.GetObject("input")!.GetValueOrDefault("id") as string, "Customer");
                 var (deleted, errors, change) = admin.Shop.Delete(id);
                 Publish(admin, change);
                 return new CustomerDeletePayload(deleted is { } d ? Gid.For("Customer", d) : null, admin.Shop, errors);
             }, new ArgumentDefinition("input", "CustomerDeleteInput!"))
-            .Field<MutationRoot>("customerSet", "CustomerSetPayload", (_, c) => CustomerSet(c), new ArgumentDefinition("identifier", "CustomerSetIdentifiers"), new ArgumentDefinition("input", "CustomerSetInput!"))
+            .Field<MutationRoot>("customerSet", "CustomerSetPayload", (_, c) => { RequireCustomerObject(c); return CustomerSet(c); }, new ArgumentDefinition("identifier", "CustomerSetIdentifiers"), new ArgumentDefinition("input", "CustomerSetInput!"))
             .Field<MutationRoot>("bulkOperationRunQuery", "BulkOperationRunQueryPayload", (_, c) =>
             {
                 var admin = Admin(c);
+                if (CustomerDataAccess(c) != ProtectedCustomerDataAccess.Approved)
+                {
+                    // The emulator's bulk queries read customers and their profile fields only: refused as those are.
+                    return new BulkOperationRunQueryPayload(null, [new UserError(["query"], ProtectedCustomerDataMessages.CustomerObject, ProtectedCustomerDataMessages.AccessDenied)]);
+                }
+
                 var (operation, errors) = admin.State.Bulk.Start(admin.Shop, c.GetString("query")!, admin.BaseUrl);
                 return new BulkOperationRunQueryPayload(operation, errors);
             }, new ArgumentDefinition("query", "String!"), new ArgumentDefinition("groupObjects", "Boolean"))
@@ -276,6 +309,11 @@ public static class AdminSchema
             throw new GraphQLException($"Argument 'topic' on Field 'webhookSubscriptionCreate' has an invalid value ({topic}). Expected type 'WebhookSubscriptionTopic!'.", context.Selection.Location, "argumentLiteralsIncompatible");
         }
 
+        if (CustomerDataAccess(context) == ProtectedCustomerDataAccess.NotApproved && ProtectedCustomerDataMessages.IsProtectedTopic(topic))
+        {
+            return new WebhookSubscriptionPayload(null, [new UserError(["webhookSubscription"], ProtectedCustomerDataMessages.WebhookTopics)]);
+        }
+
         var input = context.GetObject("webhookSubscription")!;
         var address = (input.GetValueOrDefault("uri") ?? input.GetValueOrDefault("callbackUrl")) as string;
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -301,13 +339,13 @@ public static class AdminSchema
         schema.ObjectType("Customer", "Node", "HasMetafields", "LegacyInteroperability", "CommentEventSubject", "HasEvents")
             .Field<Customer>("id", "ID!", c => Gid.For("Customer", c.Id))
             .Field<Customer>("legacyResourceId", "UnsignedInt64!", c => c.Id.ToString(CultureInfo.InvariantCulture))
-            .Field<Customer>("firstName", "String", c => c.FirstName)
-            .Field<Customer>("lastName", "String", c => c.LastName)
+            .Field<Customer>("firstName", "String", (c, f) => ProtectedField(f, c.FirstName))
+            .Field<Customer>("lastName", "String", (c, f) => ProtectedField(f, c.LastName))
             .Field<Customer>("displayName", "String!", c => c.DisplayName)
-            .Field<Customer>("email", "String", c => c.Email)
-            .Field<Customer>("phone", "String", c => c.Phone)
-            .Field<Customer>("defaultEmailAddress", "CustomerEmailAddress", c => c.Email is null ? null : new EmailAddressValue(c.Email, c.EmailMarketingState))
-            .Field<Customer>("defaultPhoneNumber", "CustomerPhoneNumber", c => c.Phone is null ? null : new PhoneNumberValue(c.Phone, c.SmsMarketingState))
+            .Field<Customer>("email", "String", (c, f) => ProtectedField(f, c.Email))
+            .Field<Customer>("phone", "String", (c, f) => ProtectedField(f, c.Phone))
+            .Field<Customer>("defaultEmailAddress", "CustomerEmailAddress", (c, f) => ProtectedField(f, c.Email is null ? null : new EmailAddressValue(c.Email, c.EmailMarketingState)))
+            .Field<Customer>("defaultPhoneNumber", "CustomerPhoneNumber", (c, f) => ProtectedField(f, c.Phone is null ? null : new PhoneNumberValue(c.Phone, c.SmsMarketingState)))
             .Field<Customer>("emailMarketingConsent", "CustomerEmailMarketingConsentState", c => c.Email is null ? null : new EmailAddressValue(c.Email, c.EmailMarketingState))
             .Field<Customer>("smsMarketingConsent", "CustomerSmsMarketingConsentState", c => c.Phone is null ? null : new PhoneNumberValue(c.Phone, c.SmsMarketingState))
             .Field<Customer>("note", "String", c => c.Note)
@@ -323,7 +361,7 @@ public static class AdminSchema
             .Field<Customer>("taxExempt", "Boolean!", c => c.TaxExempt)
             .Field<Customer>("taxExemptions", "[TaxExemption!]!", _ => Array.Empty<string>())
             .Field<Customer>("canDelete", "Boolean!", c => c.Orders.IsEmpty)
-            .Field<Customer>("defaultAddress", "MailingAddress", c => c.DefaultAddress)
+            .Field<Customer>("defaultAddress", "MailingAddress", (c, f) => ProtectedField(f, c.DefaultAddress))
             .Field<Customer>("addresses", "[MailingAddress!]!", (c, f) => c.Addresses.Take(f.GetInt("first") ?? int.MaxValue), First)
             .Field<Customer>("addressesV2", "MailingAddressConnection!", (c, f) => Pagination.Page(c.Addresses, a => a.Id.ToString("D20", CultureInfo.InvariantCulture), f, f.GetBool("reverse") ?? false), First, After, Last, Before, Reverse)
             .Field<Customer>("lastOrder", "Order", c => c.LastOrder is { } o ? new OrderView(c, o) : null)

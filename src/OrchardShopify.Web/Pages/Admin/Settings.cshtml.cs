@@ -100,7 +100,7 @@ public sealed class SettingsModel(ShopifySettingsService settings, StoreConnecti
             var result = await connections.TestAsync(handle, cancellationToken);
             TempData["Message"] = result.Ok
                 ? $"{result.Store}: connected to {result.ShopName} ({result.MyshopifyDomain}, {result.CurrencyCode}) with API {result.ApiVersion} in {result.ElapsedMs} ms."
-                : $"{result.Store}: the connection failed – {result.Error}";
+                : result.HelpUrl is not null ? result.Error : $"{result.Store}: the connection failed – {result.Error}";
         }
         catch (AdminRequestException ex)
         {
