@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.ShopifyApi;
 
@@ -47,5 +49,43 @@ public sealed class AddressMutationClientTests(EmulatorFixture emulator) : IClas
         Assert.Equal("Zip is not valid for United States", error.Message);
         Assert.Equal("addressId", Assert.Single(missing.UserErrors).FieldName);
         Assert.Empty((await _customers.GetAddressesAsync(emulator.Store, customer.Id, 10, null, CancellationToken.None)).Items);
+    }
+
+    [Fact]
+    public async Task A_create_whose_answer_was_lost_is_not_sent_again_when_shopify_already_has_the_address()
+    {
+        var customer = await _customers.CreateCustomerAsync(emulator.Store, new CustomerProfile("Lost", "Answer", $"lost.{Guid.NewGuid():N}@example.com", null), CancellationToken.None);
+        using var losing = new LoseFirstAnswerHandler("CustomerAddressCreate") { InnerHandler = new HttpClientHandler() };
+        using var http = new HttpClient(losing) { Timeout = Timeout.InfiniteTimeSpan };
+        var options = Options.Create(new ShopifyAdminClientOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
+        var client = new ShopifyCustomerClient(new ShopifyAdminClient(http, emulator.Buckets, new ShopifyAdminResilience(options, TimeProvider.System), NullLogger<ShopifyAdminClient>.Instance));
+
+        var result = await client.CreateAddressAsync(emulator.Store, customer.Id, new ShopifyAddressInput(Address1: "5 Retry Row", City: "Bristol", CountryCode: "GB", Zip: "bs1 4dj"), setAsDefault: false, CancellationToken.None);
+
+        Assert.Equal(1, losing.Lost);
+        Assert.True(result.Succeeded);
+        Assert.Equal("Bristol", result.Address!.City);
+        var stored = emulator.Emulator.Shops[EmulatorFixture.Shop].Find(customer.Id)!;
+        Assert.Single(stored.Addresses);
+    }
+
+    /// <summary>Lets Shopify run the first request of the operation, then drops its answer as a broken connection would.</summary>
+    private sealed class LoseFirstAnswerHandler(string operation) : DelegatingHandler
+    {
+        public int Lost { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (Lost == 0 && body.Contains($"\"operationName\":\"{operation}\"", StringComparison.Ordinal))
+            {
+                Lost++;
+                response.Dispose();
+                throw new HttpRequestException("The response ended prematurely.");
+            }
+
+            return response;
+        }
     }
 }
