@@ -4,17 +4,20 @@ using OrchardShopify.Liquid.Tags;
 namespace OrchardShopify.Liquid;
 
 /// <summary>
-/// The Shopify customer blocks for Fluid 2.x: <c>shopify_customer</c>, <c>shopify_customer_orders</c> and
-/// <c>shopify_customer_addresses</c>. They show the signed-in user's own customer only; no argument names a customer.
+/// The Shopify customer blocks for Fluid 2.x: <c>shopify_customer</c>, <c>shopify_customer_orders</c>,
+/// <c>shopify_customer_addresses</c>, and <c>shopify_address_form</c> (the action URL and antiforgery token of the form
+/// that adds, edits, deletes or makes default one of the user's addresses). They show the signed-in user's own customer
+/// only; no argument names a customer.
 /// </summary>
 public static class ShopifyLiquidTags
 {
     public const string CustomerTag = "shopify_customer";
     public const string OrdersTag = "shopify_customer_orders";
     public const string AddressesTag = "shopify_customer_addresses";
+    public const string AddressFormTag = "shopify_address_form";
 
     /// <summary>
-    /// Registers the three blocks on <paramref name="parser"/> (Orchard Core's <c>LiquidViewParser</c> is one).
+    /// Registers the four blocks on <paramref name="parser"/> (Orchard Core's <c>LiquidViewParser</c> is one).
     /// </summary>
     /// <param name="services">
     /// Finds the request's services for a render. Orchard Core: <c>context =&gt; ((LiquidTemplateContext)context).Services</c>.
@@ -33,6 +36,9 @@ public static class ShopifyLiquidTags
 
         var addresses = new AddressesTag(servicesOf);
         parser.RegisterParserBlock(AddressesTag, TagArguments.Parser(AddressesTag, TagArgumentSet.Addresses), addresses.RenderAsync);
+
+        var addressForm = new AddressFormTag(servicesOf);
+        parser.RegisterParserBlock(AddressFormTag, TagArguments.Parser(AddressFormTag, TagArgumentSet.AddressForm), addressForm.RenderAsync);
         return parser;
     }
 }

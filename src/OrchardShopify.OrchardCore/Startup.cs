@@ -76,5 +76,9 @@ public sealed class Startup : StartupBase
 
         // Tenant-relative: /{tenant prefix}/!/shopify/webhook/... Anonymous, no antiforgery; the HMAC authenticates.
         routes.MapShopifyWebhooks().RequireConfiguredSync();
+
+        // Tenant-relative: /{tenant prefix}/!/shopify/account/addresses, the form the shopify_address_form Liquid block
+        // posts. The signed-in user's own linked customer only; the tenant's antiforgery token and origin are required.
+        routes.MapShopifyAddressForms().RequireConfiguredSync();
     }
 }

@@ -137,4 +137,21 @@ public sealed class CommandLineAndControlTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.NotNull(emulator.Shops[Emulators.Uk].Find(customer.Id));
     }
+
+    [Fact]
+    public async Task Merchant_creates_a_customer_whose_email_is_not_verified_through_the_control_api()
+    {
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 0 });
+        using var http = new HttpClient();
+
+        using var response = await http.PostAsJsonAsync(
+            new Uri(emulator.BaseUrl, $"_emulator/shops/{Emulators.Uk}/customers"),
+            new { first_name = "Una", email = "una@example.com", verified_email = false, addresses = new[] { new { address1 = "1 Lane", city = "Leeds", country_code = "GB" } } });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var customer = emulator.Shops[Emulators.Uk].FindByEmail("una@example.com");
+        Assert.NotNull(customer);
+        Assert.False(customer.VerifiedEmail);
+        Assert.Equal("Leeds", Assert.Single(customer.Addresses).City);
+    }
 }

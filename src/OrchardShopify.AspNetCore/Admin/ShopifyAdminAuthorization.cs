@@ -105,18 +105,9 @@ public static class ShopifyAdminAuthorization
     private static IResult? RefuseCrossSite(HttpContext http)
     {
         var request = http.Request;
-        var own = $"{request.Scheme}://{request.Host}";
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length > 0)
+        if (RefuseCrossOrigin(http, $"other clients use {ApiKeyHeader}.") is { } crossOrigin)
         {
-            if (!string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
-            {
-                return AdminJson.Error("cross_origin", $"Requests from {origin} may not change the Shopify sync of {own}.", StatusCodes.Status403Forbidden);
-            }
-        }
-        else if (!string.Equals(request.Headers["Sec-Fetch-Site"].ToString(), "same-origin", StringComparison.OrdinalIgnoreCase))
-        {
-            return AdminJson.Error("cross_origin", $"A signed-in request that changes something must come from the site's own pages (Origin {own}); other clients use {ApiKeyHeader}.", StatusCodes.Status403Forbidden);
+            return crossOrigin;
         }
 
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
@@ -127,6 +118,32 @@ public static class ShopifyAdminAuthorization
 
         return null;
     }
+
+    /// <summary>
+    /// Refuses a request not sent by the site's own pages: the <c>Origin</c> must be the site's, or, without one,
+    /// <c>Sec-Fetch-Site</c> must say <c>same-origin</c>. Used by every cookie-authenticated request that changes something.
+    /// </summary>
+    internal static IResult? RefuseCrossOrigin(HttpContext http, string otherClients)
+    {
+        var request = http.Request;
+        var own = $"{request.Scheme}://{request.Host}";
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            if (!string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
+            {
+                return AdminJson.Error("cross_origin", $"Requests from {origin} may not change the Shopify data of {own}.", StatusCodes.Status403Forbidden);
+            }
+        }
+        else if (!string.Equals(request.Headers["Sec-Fetch-Site"].ToString(), "same-origin", StringComparison.OrdinalIgnoreCase))
+        {
+            return AdminJson.Error("cross_origin", $"A signed-in request that changes something must come from the site's own pages (Origin {own}); {otherClients}", StatusCodes.Status403Forbidden);
+        }
+
+        return null;
+    }
+
+    internal static string AntiforgeryHeaderName(HttpContext http) => AntiforgeryHeader(http);
 
     private static string AntiforgeryHeader(HttpContext http)
         => http.RequestServices.GetService<IOptions<AntiforgeryOptions>>()?.Value.HeaderName ?? "RequestVerificationToken";

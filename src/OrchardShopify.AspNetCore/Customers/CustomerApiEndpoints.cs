@@ -6,7 +6,10 @@ using OrchardShopify.Core.ShopifyApi;
 
 namespace OrchardShopify.AspNetCore.Customers;
 
-/// <summary>Headless JSON about the signed-in user's own customer. The customer is always the user's link, never a request parameter.</summary>
+/// <summary>
+/// Headless JSON about the signed-in user's own customer, and changes to its addresses (<see cref="CustomerAddressEndpoints"/>).
+/// The customer is always the user's link, never a request parameter.
+/// </summary>
 internal static class CustomerApiEndpoints
 {
     public static RouteGroupBuilder MapCustomerApiEndpoints(this IEndpointRouteBuilder endpoints, string prefix)
@@ -29,6 +32,7 @@ internal static class CustomerApiEndpoints
         group.MapGet("/addresses", async (string? store, string? page, int? first, HttpContext http, CustomerViewService views) =>
             await AnswerAsync(() => views.GetAddressesAsync(UserId(http)!, store, first ?? 10, page, http.RequestAborted)));
 
+        group.MapCustomerAddressEndpoints();
         return group;
     }
 
@@ -37,7 +41,7 @@ internal static class CustomerApiEndpoints
             ? Results.Json(new ApiError("not_signed_in", "Sign in to read your Shopify customer."), statusCode: StatusCodes.Status401Unauthorized)
             : await next(context);
 
-    private static string? UserId(HttpContext http)
+    internal static string? UserId(HttpContext http)
         => (http.RequestServices.GetService(typeof(ICurrentUserIdAccessor)) as ICurrentUserIdAccessor ?? new ClaimsCurrentUserIdAccessor()).GetUserId(http);
 
     private static async Task<IResult> AnswerAsync<T>(Func<Task<CustomerLookup<T>>> lookup)

@@ -79,6 +79,15 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
             sp.GetRequiredService<ICustomerLinkStore>(),
             sp.GetRequiredService<IShopifyCustomerReads>(),
             sp.GetRequiredService<CustomerViewCache>()));
+        services.TryAddSingleton<IShopifyCustomerAddresses, GraphQLCustomerAddresses>();
+        services.TryAddSingleton(sp => new CustomerAddressService(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<ICustomerLinkStore>(),
+            sp.GetRequiredService<IUserDirectory>(),
+            sp.GetRequiredService<IShopifyCustomerReads>(),
+            sp.GetRequiredService<IShopifyCustomerAddresses>(),
+            sp.GetRequiredService<CustomerViewCache>(),
+            sp.GetRequiredService<ILogger<CustomerAddressService>>()));
 
         services.AddHealthChecks().AddCheck<ShopifySyncHealthCheck>("shopify-sync", tags: ["shopify"]);
 

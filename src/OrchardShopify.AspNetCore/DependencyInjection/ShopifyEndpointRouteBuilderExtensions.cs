@@ -22,11 +22,26 @@ public static class ShopifyEndpointRouteBuilderExtensions
         return endpoints.MapWebhookEndpoints(Prefix);
     }
 
-    /// <summary>Headless JSON for the signed-in user: <c>GET /!/shopify/api/customer</c>, <c>…/orders</c>, <c>…/addresses</c>.</summary>
+    /// <summary>
+    /// Headless JSON for the signed-in user: <c>GET /!/shopify/api/customer</c>, <c>…/orders</c>, <c>…/addresses</c>, and
+    /// changes to the user's own addresses (<c>POST …/addresses</c>, <c>PATCH</c> and <c>DELETE …/addresses/{id}</c>,
+    /// <c>POST …/addresses/{id}/default</c>; same-origin, JSON and the antiforgery token).
+    /// </summary>
     public static IEndpointConventionBuilder MapShopifyCustomerApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         return endpoints.MapCustomerApiEndpoints(Prefix);
+    }
+
+    /// <summary>
+    /// <c>POST /!/shopify/account/addresses</c>: the address form (add, edit, delete, make default) that Liquid templates
+    /// post with the <c>shopify_address_form</c> block; it answers with a redirect back to the page. See
+    /// <see cref="CustomerAddressForms"/>.
+    /// </summary>
+    public static IEndpointConventionBuilder MapShopifyAddressForms(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapCustomerAddressForms(Prefix);
     }
 
     /// <summary>

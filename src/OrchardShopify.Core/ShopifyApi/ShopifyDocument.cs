@@ -24,6 +24,12 @@ internal sealed record ShopifyDocument(string Name, string Text)
 
     public static ShopifyDocument CustomerOrders => Load(nameof(CustomerOrders));
 
+    public static ShopifyDocument CustomerAddressCreate => Load(nameof(CustomerAddressCreate));
+
+    public static ShopifyDocument CustomerAddressUpdate => Load(nameof(CustomerAddressUpdate));
+
+    public static ShopifyDocument CustomerAddressDelete => Load(nameof(CustomerAddressDelete));
+
     public static ShopifyDocument BulkOperationRunQuery => Load(nameof(BulkOperationRunQuery));
 
     public static ShopifyDocument BulkOperationStatus => Load(nameof(BulkOperationStatus));

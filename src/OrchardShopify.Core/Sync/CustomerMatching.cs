@@ -34,6 +34,20 @@ public static class CustomerMatching
         return !options.RequireVerifiedIdentity || user.PhoneConfirmed;
     }
 
+    /// <summary>
+    /// The user has proved an identity a link could have been made by (a confirmed email, or a confirmed phone when
+    /// phones are matched), so it may change its linked customer in Shopify (its addresses). Links made before the
+    /// email was confirmed, or carried over from elsewhere, act only once the user confirms it.
+    /// </summary>
+    public static bool MayChangeLinkedCustomer(SyncUser user, ShopifySyncOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(options);
+        return !options.RequireVerifiedIdentity
+            || (user.Email is not null && EmailVerified(user, options))
+            || (MatchesPhones(options) && user.Phone is not null && PhoneVerified(user, options));
+    }
+
     /// <summary>Whether phones are matched at all (<see cref="UserMatchStrategy.EmailOrPhone"/>).</summary>
     public static bool MatchesPhones(ShopifySyncOptions options)
     {

@@ -10,17 +10,22 @@ using static Parlot.Fluent.Parsers;
 namespace OrchardShopify.Liquid.Tags;
 
 /// <summary>The arguments each tag accepts.</summary>
-internal sealed record TagArgumentSet(bool Status, bool Paging)
+internal sealed record TagArgumentSet(bool Status, bool Paging, bool AddressId = false)
 {
     public static readonly TagArgumentSet Customer = new(Status: false, Paging: false);
     public static readonly TagArgumentSet Orders = new(Status: true, Paging: true);
     public static readonly TagArgumentSet Addresses = new(Status: false, Paging: true);
+    public static readonly TagArgumentSet AddressForm = new(Status: false, Paging: false, AddressId: true);
 
-    public string Names => string.Join(", ", new[] { "store", Status ? "status" : null, Paging ? "limit" : null, Paging ? "after (or page)" : null }.OfType<string>());
+    public string Names => string.Join(", ", new[] { "store", Status ? "status" : null, Paging ? "limit" : null, Paging ? "after (or page)" : null, AddressId ? "address_id" : null }.OfType<string>());
 }
 
 /// <summary>The values a render uses, after evaluation and checks.</summary>
-internal sealed record TagValues(string? Store, OrderStatusFilter Status, int Limit, string? After);
+internal sealed record TagValues(string? Store, OrderStatusFilter Status, int Limit, string? After)
+{
+    /// <summary>The address a form is for (<c>address.id</c>); null for the new-address form.</summary>
+    public string? AddressId { get; init; }
+}
 
 /// <summary>
 /// A tag's arguments: names are checked when the template is parsed, and so are values written as literals;
@@ -35,14 +40,16 @@ internal sealed class TagArguments
     private readonly Expression? _status;
     private readonly Expression? _limit;
     private readonly Expression? _after;
+    private readonly Expression? _addressId;
 
-    private TagArguments(string tag, Expression? store, Expression? status, Expression? limit, Expression? after)
+    private TagArguments(string tag, Expression? store, Expression? status, Expression? limit, Expression? after, Expression? addressId)
     {
         _tag = tag;
         _store = store;
         _status = status;
         _limit = limit;
         _after = after;
+        _addressId = addressId;
     }
 
     public static Parser<TagArguments> Parser(string tag, TagArgumentSet accepted)
@@ -54,20 +61,22 @@ internal sealed class TagArguments
         var status = await EvaluateAsync(_status, context);
         var limit = await EvaluateAsync(_limit, context);
         var after = await EvaluateAsync(_after, context);
+        var addressId = await EvaluateAsync(_addressId, context);
 
         var storeError = ReadStore(store, out var storeHandle);
         var statusError = ReadStatus(status, out var statusFilter);
         var limitError = ReadLimit(limit, out var pageSize);
         var afterError = ReadAfter(after, out var cursor);
-        var error = storeError ?? statusError ?? limitError ?? afterError;
+        var addressError = ReadAddressId(addressId, out var address);
+        var error = storeError ?? statusError ?? limitError ?? afterError ?? addressError;
         return error is null
-            ? new TagValues(storeHandle, statusFilter, pageSize, cursor)
+            ? new TagValues(storeHandle, statusFilter, pageSize, cursor) { AddressId = address }
             : throw new ShopifyTagException($"{_tag}: {error}");
     }
 
     private static TagArguments Create(string tag, TagArgumentSet accepted, IReadOnlyList<FilterArgument>? arguments, ParseContext context)
     {
-        Expression? store = null, status = null, limit = null, after = null;
+        Expression? store = null, status = null, limit = null, after = null, addressId = null;
         foreach (var argument in arguments ?? [])
         {
             var name = argument.Name;
@@ -95,6 +104,10 @@ internal sealed class TagArguments
                     slot = ref after;
                     error = ReadAfter(Literal(argument), out _);
                     break;
+                case "address_id" when accepted.AddressId:
+                    slot = ref addressId;
+                    error = ReadAddressId(Literal(argument), out _);
+                    break;
                 default:
                     throw Error(context, $"{tag} has no argument '{name}'; it takes {accepted.Names}");
             }
@@ -112,7 +125,7 @@ internal sealed class TagArguments
             slot = argument.Expression;
         }
 
-        return new TagArguments(tag, store, status, limit, after);
+        return new TagArguments(tag, store, status, limit, after, addressId);
     }
 
     // Only literals are known at parse time; anything else is checked when rendered.
@@ -203,6 +216,24 @@ internal sealed class TagArguments
         }
 
         cursor = value.ToStringValue();
+        return null;
+    }
+
+    private static string? ReadAddressId(FluidValue value, out string? addressId)
+    {
+        addressId = null;
+        if (IsAbsent(value))
+        {
+            return null;
+        }
+
+        var text = value.Type == FluidValues.Number ? value.ToNumberValue().ToString(CultureInfo.InvariantCulture) : value.ToStringValue();
+        if (value.Type is not (FluidValues.String or FluidValues.Number) || CustomerAddressService.ParseAddressId(text) is null)
+        {
+            return $"address_id must be an address's id such as address.id (got {Show(value)})";
+        }
+
+        addressId = text.Trim();
         return null;
     }
 

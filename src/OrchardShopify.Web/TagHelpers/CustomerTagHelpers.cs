@@ -80,9 +80,13 @@ public sealed class ShopifyCustomerAddressesTagHelper(CustomerViewService views,
     [HtmlAttributeName("page-size")]
     public int PageSize { get; set; } = 10;
 
+    /// <summary>Shows the forms to add, edit, delete and make default (posted to the account page's handlers).</summary>
+    [HtmlAttributeName("editable")]
+    public bool Editable { get; set; }
+
     public override async Task ProcessAsync(TagHelperContext context, TagHelperOutput output)
     {
-        var model = new AddressesPartModel(Store);
+        var model = new AddressesPartModel(Store) { Editable = Editable, Form = AddressFormState.Get(ViewContext.HttpContext) };
         if (CurrentUserId is { } userId)
         {
             var pager = new CursorPager(ViewContext.HttpContext.Request, "addresses-" + (Store ?? "default"));
@@ -133,6 +137,11 @@ public sealed record OrdersPartModel(string? StoreHandle, string StatusFilter)
 
 public sealed record AddressesPartModel(string? StoreHandle)
 {
+    public bool Editable { get; init; }
+
+    /// <summary>A form of this page that failed, to show again with its values and errors.</summary>
+    public AddressFormState? Form { get; init; }
+
     public bool SignedIn { get; init; }
 
     public CustomerLookupStatus? Status { get; init; }

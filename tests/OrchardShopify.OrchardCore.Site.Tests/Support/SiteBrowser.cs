@@ -92,6 +92,9 @@ public sealed class SiteBrowser : IDisposable
             body.Position = 0;
             request.Content = new StreamContent(body);
             request.Content.Headers.TryAddWithoutValidation("Content-Type", submission.MimeType ?? "application/x-www-form-urlencoded");
+
+            // A browser names the page's origin on every form post.
+            request.Headers.TryAddWithoutValidation("Origin", new Uri(form.Owner!.Url).GetLeftPart(UriPartial.Authority));
         }
 
         return SendAsync(request);

@@ -40,7 +40,10 @@ internal static class ControlApi
         {
             var input = await ReadCustomerInputAsync(request);
             var verified = !input.TryGetValue("verifiedEmail", out var flag) || flag is not false;
-            return WithShop(state, shop, s => Guarded(() => Apply(state, s, s.Create(input, verified), StatusCodes.Status201Created)));
+
+            // verified_email is the merchant's fact about the customer, not a CustomerInput field.
+            var fields = input.Where(p => p.Key != "verifiedEmail").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            return WithShop(state, shop, s => Guarded(() => Apply(state, s, s.Create(fields, verified), StatusCodes.Status201Created)));
         });
         control.MapMethods("/shops/{shop}/customers/{id:long}", UpdateMethods, async (string shop, long id, HttpRequest request) =>
         {

@@ -19,6 +19,9 @@ public sealed record MailingAddress(
 {
     public string? Name => JoinName(FirstName, LastName);
 
+    /// <summary>Orders the addresses by their last change (higher is newer); Shopify's webhooks carry the ten most recently updated.</summary>
+    public long Revision { get; init; }
+
     internal static string? JoinName(string? first, string? last)
     {
         var name = string.Join(' ', new[] { first, last }.Where(p => !string.IsNullOrWhiteSpace(p)));

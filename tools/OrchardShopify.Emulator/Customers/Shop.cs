@@ -14,6 +14,7 @@ public sealed class Shop
     private readonly TimeProvider _time;
     private long _nextCustomerId;
     private long _nextAddressId;
+    private long _addressRevision;
     private long _nextEventId;
 
     public Shop(string domain, long shopId, TimeProvider time)
@@ -217,6 +218,104 @@ public sealed class Shop
         }
     }
 
+    /// <summary>
+    /// <c>customerAddressCreate</c>: adds the address, made the default when <paramref name="setAsDefault"/> or when the
+    /// customer had none, and moves the customer's <c>updatedAt</c> as Shopify does (a <c>customers/update</c> follows).
+    /// </summary>
+    public (MailingAddress? Address, IReadOnlyList<UserError> Errors, CustomerEvent? Event) AddAddress(long customerId, IReadOnlyDictionary<string, object?> input, bool setAsDefault)
+    {
+        lock (Gate)
+        {
+            if (!_customers.TryGetValue(customerId, out var existing))
+            {
+                return (null, [new UserError(["customerId"], "Customer does not exist")], null);
+            }
+
+            var errors = new List<UserError>();
+            var now = Now();
+            var blank = new MailingAddress(NextAddressIdPeek(), null, null, null, null, null, null, null, null, null, null, null, null) { Revision = ++_addressRevision };
+            var address = AddressRules.Apply(blank, input, errors);
+            if (errors.Count > 0)
+            {
+                return (null, errors, null);
+            }
+
+            address = address with { Id = NextAddressId() };
+            var updated = existing with
+            {
+                Addresses = existing.Addresses.Add(address),
+                DefaultAddressId = setAsDefault || existing.DefaultAddress is null ? address.Id : existing.DefaultAddress.Id,
+                UpdatedAt = NextUpdatedAt(existing.UpdatedAt, now),
+            };
+            _customers[customerId] = updated;
+            return (address, errors, Event("customers/update", updated, now));
+        }
+    }
+
+    /// <summary><c>customerAddressUpdate</c>: changes the given fields of the customer's own address.</summary>
+    public (MailingAddress? Address, IReadOnlyList<UserError> Errors, CustomerEvent? Event) UpdateAddress(long customerId, long addressId, IReadOnlyDictionary<string, object?> input, bool setAsDefault)
+    {
+        lock (Gate)
+        {
+            if (!_customers.TryGetValue(customerId, out var existing))
+            {
+                return (null, [new UserError(["customerId"], "Customer does not exist")], null);
+            }
+
+            var index = existing.Addresses.Select((a, i) => a.Id == addressId ? i : -1).FirstOrDefault(i => i >= 0, -1);
+            if (index < 0)
+            {
+                return (null, [new UserError(["addressId"], "Address does not exist")], null);
+            }
+
+            var errors = new List<UserError>();
+            var now = Now();
+            var address = AddressRules.Apply(existing.Addresses[index], input, errors) with { Revision = ++_addressRevision };
+            if (errors.Count > 0)
+            {
+                return (null, errors, null);
+            }
+
+            var updated = existing with
+            {
+                Addresses = existing.Addresses.SetItem(index, address),
+                DefaultAddressId = setAsDefault ? address.Id : existing.DefaultAddress?.Id,
+                UpdatedAt = NextUpdatedAt(existing.UpdatedAt, now),
+            };
+            _customers[customerId] = updated;
+            return (address, errors, Event("customers/update", updated, now));
+        }
+    }
+
+    /// <summary><c>customerAddressDelete</c>: removes the customer's own address; when it was the default, the next one becomes the default.</summary>
+    public (long? DeletedId, IReadOnlyList<UserError> Errors, CustomerEvent? Event) DeleteAddress(long customerId, long addressId)
+    {
+        lock (Gate)
+        {
+            if (!_customers.TryGetValue(customerId, out var existing))
+            {
+                return (null, [new UserError(["customerId"], "Customer does not exist")], null);
+            }
+
+            if (existing.Addresses.All(a => a.Id != addressId))
+            {
+                return (null, [new UserError(["addressId"], "Address does not exist")], null);
+            }
+
+            var now = Now();
+            var remaining = existing.Addresses.RemoveAll(a => a.Id == addressId);
+            var wasDefault = existing.DefaultAddress?.Id == addressId;
+            var updated = existing with
+            {
+                Addresses = remaining,
+                DefaultAddressId = wasDefault ? (remaining.IsEmpty ? null : remaining[0].Id) : existing.DefaultAddress?.Id,
+                UpdatedAt = NextUpdatedAt(existing.UpdatedAt, now),
+            };
+            _customers[customerId] = updated;
+            return (addressId, [], Event("customers/update", updated, now));
+        }
+    }
+
     /// <summary>Adds an order, as a checkout would; used by the control API to make a customer undeletable.</summary>
     public (Customer? Customer, CustomerEvent? Event) AddOrder(long id, Order order)
     {
@@ -235,6 +334,8 @@ public sealed class Shop
     }
 
     private long NextCustomerIdPeek() => _nextCustomerId + 1;
+
+    private long NextAddressIdPeek() => _nextAddressId + 1;
 
     private DateTimeOffset Now()
     {

@@ -9,6 +9,10 @@ namespace OrchardShopify.Emulator.Schema;
 
 public sealed record CustomerPayload(Customer? Customer, IReadOnlyList<UserError> UserErrors);
 
+public sealed record AddressPayload(MailingAddress? Address, IReadOnlyList<UserError> UserErrors);
+
+public sealed record AddressDeletePayload(string? DeletedAddressId, IReadOnlyList<UserError> UserErrors);
+
 public sealed record CustomerDeletePayload(string? DeletedCustomerId, Shop Shop, IReadOnlyList<UserError> UserErrors);
 
 public sealed record BulkOperationRunQueryPayload(BulkOperation? BulkOperation, IReadOnlyList<UserError> UserErrors);
@@ -194,6 +198,36 @@ public static class AdminSchema
                 Publish(admin, change);
                 return new CustomerDeletePayload(deleted is { } d ? Gid.For("Customer", d) : null, admin.Shop, errors);
             }, new ArgumentDefinition("input", "CustomerDeleteInput!"))
+            .Field<MutationRoot>("customerAddressCreate", "CustomerAddressCreatePayload", (_, c) =>
+            {
+                RequireCustomerObject(c);
+                var admin = Admin(c);
+                var (address, errors, change) = admin.Shop.AddAddress(RequireId(c, c.GetString("customerId"), "Customer", "customerId"), c.GetObject("address")!, c.GetBool("setAsDefault") ?? false);
+                Publish(admin, change);
+                return new AddressPayload(address, errors);
+            }, new ArgumentDefinition("customerId", "ID!"), new ArgumentDefinition("address", "MailingAddressInput!"), new ArgumentDefinition("setAsDefault", "Boolean"))
+            .Field<MutationRoot>("customerAddressUpdate", "CustomerAddressUpdatePayload", (_, c) =>
+            {
+                RequireCustomerObject(c);
+                var admin = Admin(c);
+                var (address, errors, change) = admin.Shop.UpdateAddress(
+                    RequireId(c, c.GetString("customerId"), "Customer", "customerId"),
+                    RequireId(c, c.GetString("addressId"), "MailingAddress", "addressId"),
+                    c.GetObject("address")!,
+                    c.GetBool("setAsDefault") ?? false);
+                Publish(admin, change);
+                return new AddressPayload(address, errors);
+            }, new ArgumentDefinition("customerId", "ID!"), new ArgumentDefinition("addressId", "ID!"), new ArgumentDefinition("address", "MailingAddressInput!"), new ArgumentDefinition("setAsDefault", "Boolean"))
+            .Field<MutationRoot>("customerAddressDelete", "CustomerAddressDeletePayload", (_, c) =>
+            {
+                RequireCustomerObject(c);
+                var admin = Admin(c);
+                var (deleted, errors, change) = admin.Shop.DeleteAddress(
+                    RequireId(c, c.GetString("customerId"), "Customer", "customerId"),
+                    RequireId(c, c.GetString("addressId"), "MailingAddress", "addressId"));
+                Publish(admin, change);
+                return new AddressDeletePayload(deleted is { } d ? Gid.For("MailingAddress", d) + "?model_name=CustomerAddress" : null, errors);
+            }, new ArgumentDefinition("customerId", "ID!"), new ArgumentDefinition("addressId", "ID!"))
             .Field<MutationRoot>("customerSet", "CustomerSetPayload", (_, c) => { RequireCustomerObject(c); return CustomerSet(c); }, new ArgumentDefinition("identifier", "CustomerSetIdentifiers"), new ArgumentDefinition("input", "CustomerSetInput!"))
             .Field<MutationRoot>("bulkOperationRunQuery", "BulkOperationRunQueryPayload", (_, c) =>
             {
@@ -224,6 +258,16 @@ public static class AdminSchema
                 .Field<CustomerPayload>("userErrors", "[UserError!]!", p => p.UserErrors);
         }
 
+        foreach (var payload in new[] { "CustomerAddressCreatePayload", "CustomerAddressUpdatePayload" })
+        {
+            schema.ObjectType(payload)
+                .Field<AddressPayload>("address", "MailingAddress", p => p.Address)
+                .Field<AddressPayload>("userErrors", "[UserError!]!", p => p.UserErrors);
+        }
+
+        schema.ObjectType("CustomerAddressDeletePayload")
+            .Field<AddressDeletePayload>("deletedAddressId", "ID", p => p.DeletedAddressId)
+            .Field<AddressDeletePayload>("userErrors", "[UserError!]!", p => p.UserErrors);
         schema.ObjectType("CustomerSetPayload")
             .Field<CustomerPayload>("customer", "Customer", p => p.Customer)
             .Field<CustomerPayload>("userErrors", "[CustomerSetUserError!]!", p => p.UserErrors);

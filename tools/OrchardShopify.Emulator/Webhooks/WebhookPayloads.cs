@@ -60,7 +60,7 @@ public static class WebhookPayloads
         writer.WriteString("phone", customer.Phone);
         writer.WriteString("currency", shop.Currency);
         writer.WriteStartArray("addresses");
-        foreach (var address in customer.Addresses)
+        foreach (var address in MostRecentAddresses(customer))
         {
             WriteAddress(writer, customer, address);
         }
@@ -75,6 +75,12 @@ public static class WebhookPayloads
             WriteAddress(writer, customer, defaultAddress);
         }
     }
+
+    /// <summary>Shopify's customer payloads list the ten most recently updated addresses; <c>default_address</c> is always written.</summary>
+    public const int AddressesInPayload = 10;
+
+    public static IEnumerable<MailingAddress> MostRecentAddresses(Customer customer) =>
+        customer.Addresses.OrderByDescending(a => a.Revision).ThenByDescending(a => a.Id).Take(AddressesInPayload);
 
     private static void WriteAddress(Utf8JsonWriter writer, Customer customer, MailingAddress address)
     {
