@@ -11,7 +11,7 @@ public sealed class SyncEventTests
     private static readonly byte[] SteveCreate = SyncHarness.Payload("customers-create-steve-lastnameson.json");
 
     [Fact]
-    public async Task Without_a_buffer_events_are_raised_when_the_delivery_is_applied_and_shop_redact_names_only_the_store()
+    public async Task Without_a_buffer_events_are_raised_when_the_delivery_is_applied_and_redactions_name_the_linked_user_or_only_the_store()
     {
         var heard = new ConcurrentQueue<ShopifySyncEvent>();
         using var harness = Harness(heard);
@@ -20,12 +20,18 @@ public sealed class SyncEventTests
         var raised = Assert.Single(heard);
         Assert.Equal((ShopifySyncEventKind.Created, "uk", (long?)1073339470, created.UserId, "wh-core-create"), (raised.Kind, raised.StoreHandle, raised.CustomerId, raised.UserId, raised.DeliveryId));
 
+        // customers/redact of the linked customer names the user it was linked to; it raises no Unlinked besides.
+        await harness.DeliverAsync("customers/redact", SyncHarness.Payload("customers-redact.json"), webhookId: "wh-core-redact");
+        var erased = heard.Last();
+        Assert.Equal((ShopifySyncEventKind.Redacted, (long?)1073339470, created.UserId, "wh-core-redact"), (erased.Kind, erased.CustomerId, erased.UserId, erased.DeliveryId));
+        Assert.Empty(harness.Links.All);
+
         await harness.DeliverAsync("shop/redact", SyncHarness.Payload("shop-redact.json"), webhookId: "wh-core-shop-redact");
 
         var redacted = heard.Last();
         Assert.Equal((ShopifySyncEventKind.Redacted, "uk", (long?)null, (string?)null, "wh-core-shop-redact"), (redacted.Kind, redacted.StoreHandle, redacted.CustomerId, redacted.UserId, redacted.DeliveryId));
-        Assert.Equal(2, heard.Count);
-        Assert.Empty(harness.Links.All);
+        Assert.Equal(3, heard.Count);
+        Assert.NotNull(harness.Users.All.SingleOrDefault(u => u.Id == created.UserId));
     }
 
     [Fact]
