@@ -158,6 +158,15 @@ public sealed class AddressManagementTests(SiteFixture site)
             Assert.Equal(["Province is not valid for Canada"], problem.RootElement.GetProperty("errors").GetProperty("provinceCode").EnumerateArray().Select(e => e.GetString()));
         }
 
+        // Another site's page sending the user's cookie: refused by its origin.
+        var crossSite = await page.Context.APIRequest.PostAsync("/!/shopify/api/customer/addresses?store=uk", new APIRequestContextOptions
+        {
+            Headers = new Dictionary<string, string> { ["Origin"] = "http://evil.example", ["Content-Type"] = "application/json" },
+            Data = """{ "address1": "1 Evil Way", "countryCode": "GB" }""",
+        });
+        Assert.Equal(403, crossSite.Status);
+        Assert.Contains("cross_origin", await crossSite.TextAsync(), StringComparison.Ordinal);
+
         // Missing token: refused before anything else.
         var noToken = await SendAsync(page, "POST", "/!/shopify/api/customer/addresses?store=uk", new { address1 = "1 Rue", countryCode = "CA" }, token: false);
         Assert.Equal((400, "antiforgery_token_missing"), (noToken.Status, noToken.Error));
