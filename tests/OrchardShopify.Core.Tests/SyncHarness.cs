@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OrchardShopify.Core.Configuration;
@@ -31,8 +31,7 @@ internal sealed class SyncHarness : IDisposable
         Time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         Shopify = new FakeShopifyCustomers(Time);
         var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddFakeLogging();
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<IUserDirectory>(Users);
         services.AddSingleton<ICustomerLinkStore>(Links);
@@ -49,6 +48,9 @@ internal sealed class SyncHarness : IDisposable
     }
 
     public ShopifySyncOptions Options { get; }
+
+    /// <summary>What the engine logged, with each entry's structured state.</summary>
+    public FakeLogCollector Logs => _provider.GetFakeLogCollector();
 
     public ManualTimeProvider Time { get; }
 

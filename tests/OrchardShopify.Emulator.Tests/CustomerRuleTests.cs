@@ -70,6 +70,22 @@ public sealed class CustomerRuleTests
     }
 
     [Theory]
+    [InlineData("+39 06 6982 1234", "+390669821234")]
+    [InlineData("0044 20 7946 0958", "+442079460958")]
+    [InlineData("+44 7700 900123", "+447700900123")]
+    public async Task International_phone_is_stored_in_E164(string input, string expected)
+    {
+        await using var emulator = await Emulators.StartAsync();
+        using var client = new AdminClient(emulator);
+
+        var customer = await client.CreateCustomerAsync(new { phone = input });
+
+        Assert.Equal(expected, customer["phone"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("+39 6 6982 1234")]
+    [InlineData("+44 7700 9001")]
     [InlineData("555-1212")]
     [InlineData("call me")]
     [InlineData("+1 113 555 1212")]

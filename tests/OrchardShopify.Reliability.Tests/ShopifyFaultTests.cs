@@ -127,7 +127,7 @@ public sealed class ShopifyFaultTests(ITestOutputHelper output)
 
     private static string Email(int i) => $"pushed.{i.ToString(CultureInfo.InvariantCulture)}@example.com";
 
-    private static string Phone(int i) => $"+447700{(900_000 + i).ToString(CultureInfo.InvariantCulture)}";
+    private static string Phone(int i) => $"+447400{(900_000 + i).ToString(CultureInfo.InvariantCulture)}";
 
     private static async Task RenameAsync(SyncSite site, int i, string lastName) => await site.WithUsersAsync(async users =>
     {
