@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.DependencyInjection;
 using OrchardShopify.Core.Ports;
@@ -28,7 +29,7 @@ internal sealed class SyncHarness : IDisposable
     private SyncHarness(ShopifySyncOptions options, Action<ShopifySyncBuilder>? build)
     {
         Options = options;
-        Time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         Shopify = new FakeShopifyCustomers(Time);
         var services = new ServiceCollection();
         services.AddFakeLogging();
@@ -52,7 +53,7 @@ internal sealed class SyncHarness : IDisposable
     /// <summary>What the engine logged, with each entry's structured state.</summary>
     public FakeLogCollector Logs => _provider.GetFakeLogCollector();
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public InMemoryUserDirectory Users { get; } = new();
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using OrchardShopify.Emulator.Tests.Infrastructure;
 
 namespace OrchardShopify.Emulator.Tests;
@@ -115,7 +116,7 @@ public sealed class CustomerRuleTests
     [Fact]
     public async Task UpdatedAt_strictly_advances_on_every_change_even_within_one_second()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 10, 5, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 10, 5, 12, 0, 0, TimeSpan.Zero));
         await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 1, TimeProvider = clock });
         using var client = new AdminClient(emulator);
         var created = await client.CreateCustomerAsync(new { firstName = "Tick" });
@@ -192,7 +193,7 @@ public sealed class CustomerRuleTests
     [Fact]
     public async Task Customers_query_filters_by_email_phone_and_updated_at()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 10, 5, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 10, 5, 12, 0, 0, TimeSpan.Zero));
         await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 30, TimeProvider = clock });
         using var client = new AdminClient(emulator, Emulators.Us);
         var seeded = emulator.Shops[Emulators.Us].Snapshot()[4];
