@@ -22,8 +22,10 @@ public static class ShopifyAdminApiServiceCollectionExtensions
         services.TryAddSingleton<ThrottleBucketRegistry>();
         services.TryAddSingleton<ShopifyAdminResilience>();
 
-        // The resilience pipeline owns per-attempt timeouts.
-        services.AddHttpClient<ShopifyAdminClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // The resilience pipeline owns per-attempt timeouts. HttpClientFactory's own request logging is removed: at Trace
+        // it hands every request header, the access token included, to structured log sinks (only its message text is
+        // redacted). A failed call is reported by the exception the client throws, naming store and operation only.
+        services.AddHttpClient<ShopifyAdminClient>(http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.TryAddTransient<ShopifyCustomerClient>();
         services.TryAddTransient<IShopifyCustomerApi>(sp => sp.GetRequiredService<ShopifyCustomerClient>());
         services.TryAddTransient<BulkCustomerExport>();
