@@ -18,7 +18,7 @@ public sealed class LogScanTests
 
         var texts = logs.Texts().ToList();
         Assert.Contains("Retrying store uk", texts);
-        Assert.Contains("AccessToken=shpat_left_out_of_the_template", texts);
+        Assert.Contains("AccessToken=shpat_left_out_of_the_template (Warning OrchardShopify.Test 7)", texts);
         Assert.Contains(texts, t => t.StartsWith("System.InvalidOperationException: inner detail", StringComparison.Ordinal));
     }
 }
