@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
 
 namespace OrchardShopify.Core.ShopifyApi;
 
@@ -20,7 +23,14 @@ public static class ShopifyAdminApiServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ThrottleBucketRegistry>();
-        services.TryAddSingleton<ShopifyAdminResilience>();
+        services.AddResiliencePipeline(ShopifyAdminResilience.PipelineName, (builder, context) =>
+        {
+            builder.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            ShopifyAdminResilience.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<ShopifyAdminClientOptions>>().Value);
+        });
+        services.TryAddSingleton(sp => new ShopifyAdminResilience(
+            sp.GetRequiredService<IOptions<ShopifyAdminClientOptions>>().Value,
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(ShopifyAdminResilience.PipelineName)));
 
         // The resilience pipeline owns per-attempt timeouts. HttpClientFactory's own request logging is removed: at Trace
         // it hands every request header, the access token included, to structured log sinks (only its message text is
