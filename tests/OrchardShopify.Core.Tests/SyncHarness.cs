@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.DependencyInjection;
 using OrchardShopify.Core.Ports;
@@ -28,11 +29,10 @@ internal sealed class SyncHarness : IDisposable
     private SyncHarness(ShopifySyncOptions options, Action<ShopifySyncBuilder>? build)
     {
         Options = options;
-        Time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         Shopify = new FakeShopifyCustomers(Time);
         var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddFakeLogging();
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<IUserDirectory>(Users);
         services.AddSingleton<ICustomerLinkStore>(Links);
@@ -50,7 +50,10 @@ internal sealed class SyncHarness : IDisposable
 
     public ShopifySyncOptions Options { get; }
 
-    public ManualTimeProvider Time { get; }
+    /// <summary>What the engine logged, with each entry's structured state.</summary>
+    public FakeLogCollector Logs => _provider.GetFakeLogCollector();
+
+    public FakeTimeProvider Time { get; }
 
     public InMemoryUserDirectory Users { get; } = new();
 

@@ -55,6 +55,45 @@ public sealed class CommandLineAndControlTests
     }
 
     [Fact]
+    public void A_switch_is_on_alone_off_with_false_and_a_value_other_than_true_or_false_is_named()
+    {
+        var (on, _) = EmulatorCommandLine.Parse(["--wrong-signature"]);
+        var (off, _) = EmulatorCommandLine.Parse(["--wrong-signature=false", "--verbose=false"]);
+        var (options, error) = EmulatorCommandLine.Parse(["--wrong-signature=maybe"]);
+
+        Assert.True(on!.Faults.WrongSignature);
+        Assert.Equal((false, false), (off!.Faults.WrongSignature, off.ConsoleLogging));
+        Assert.Null(options);
+        Assert.Equal("--wrong-signature takes no value or true/false (got 'maybe')", error);
+    }
+
+    [Fact]
+    public void An_option_without_its_value_and_a_stray_argument_are_named()
+    {
+        var (_, missing) = EmulatorCommandLine.Parse(["--plan"]);
+        var (_, stray) = EmulatorCommandLine.Parse(["--plan", "plus", "gold"]);
+
+        Assert.Equal("Required argument missing for option: '--plan'.", missing);
+        Assert.Equal("unexpected argument 'gold'", stray);
+    }
+
+    [Fact]
+    public void Usage_lists_every_option_with_its_value_and_default()
+    {
+        string[] lines =
+        [
+            "--urls <url>", "--shops <d1,d2>", "--access-token <token>", "--webhook-secret <secret>", "--customers <n>", "--plan <standard|advanced|plus>",
+            "--time-scale <factor>", "--seed <n>", "--duplicate-deliveries <n|n-m>", "--shuffle-deliveries", "--shuffle-window-ms <ms>",
+            "--webhook-latency-ms <ms>", "--api-latency-ms <ms>", "--wrong-signature", "--server-error-rate <0..1>", "--throttle-rate <0..1>",
+            "--api-timeout-rate <0..1>", "--api-timeout-ms <ms>", "--access-token-revoked", "--help",
+        ];
+
+        Assert.All(lines, line => Assert.Contains(line, EmulatorCommandLine.Usage, StringComparison.Ordinal));
+        Assert.Contains("seeded customers per shop [default: 50]", EmulatorCommandLine.Usage, StringComparison.Ordinal);
+        Assert.Contains("at random [default: 1]", EmulatorCommandLine.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_option_exits_non_zero_with_the_message_on_stderr()
     {
         var dll = typeof(ShopifyEmulator).Assembly.Location;

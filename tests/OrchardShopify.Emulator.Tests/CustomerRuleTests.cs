@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using OrchardShopify.Emulator.Tests.Infrastructure;
 
 namespace OrchardShopify.Emulator.Tests;
@@ -70,6 +71,22 @@ public sealed class CustomerRuleTests
     }
 
     [Theory]
+    [InlineData("+39 06 6982 1234", "+390669821234")]
+    [InlineData("0044 20 7946 0958", "+442079460958")]
+    [InlineData("+44 7700 900123", "+447700900123")]
+    public async Task International_phone_is_stored_in_E164(string input, string expected)
+    {
+        await using var emulator = await Emulators.StartAsync();
+        using var client = new AdminClient(emulator);
+
+        var customer = await client.CreateCustomerAsync(new { phone = input });
+
+        Assert.Equal(expected, customer["phone"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("+39 6 6982 1234")]
+    [InlineData("+44 7700 9001")]
     [InlineData("555-1212")]
     [InlineData("call me")]
     [InlineData("+1 113 555 1212")]
@@ -99,7 +116,7 @@ public sealed class CustomerRuleTests
     [Fact]
     public async Task UpdatedAt_strictly_advances_on_every_change_even_within_one_second()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 10, 5, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 10, 5, 12, 0, 0, TimeSpan.Zero));
         await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 1, TimeProvider = clock });
         using var client = new AdminClient(emulator);
         var created = await client.CreateCustomerAsync(new { firstName = "Tick" });
@@ -176,7 +193,7 @@ public sealed class CustomerRuleTests
     [Fact]
     public async Task Customers_query_filters_by_email_phone_and_updated_at()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 10, 5, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 10, 5, 12, 0, 0, TimeSpan.Zero));
         await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 30, TimeProvider = clock });
         using var client = new AdminClient(emulator, Emulators.Us);
         var seeded = emulator.Shops[Emulators.Us].Snapshot()[4];

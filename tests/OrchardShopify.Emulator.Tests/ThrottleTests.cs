@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Time.Testing;
 using OrchardShopify.Emulator.Tests.Infrastructure;
 using OrchardShopify.Emulator.Throttling;
 
@@ -28,7 +29,7 @@ public sealed class ThrottleTests
     [Fact]
     public async Task Actual_cost_counts_returned_objects_and_the_difference_is_refunded()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
         await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 20, TimeProvider = clock });
         using var client = new AdminClient(emulator);
 
@@ -55,7 +56,7 @@ public sealed class ThrottleTests
     [Fact]
     public async Task Empty_bucket_answers_200_THROTTLED_without_data_and_recovers_with_time()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
         await using var emulator = await Emulators.StartAsync(new EmulatorOptions { Shops = ["full.myshopify.com"], CustomersPerShop = 250, TimeProvider = clock });
         using var client = new AdminClient(emulator);
         var successes = 0;
@@ -85,7 +86,7 @@ public sealed class ThrottleTests
     [Fact]
     public async Task Buckets_are_per_shop()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
         await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 1, TimeProvider = clock });
         using var client = new AdminClient(emulator, Emulators.Uk);
         using var drain = await client.Http.PostAsync(new Uri(emulator.BaseUrl, $"_emulator/shops/{Emulators.Uk}/throttle/drain"), null);

@@ -35,7 +35,7 @@ public sealed class SettingsPageTests(UnconfiguredSiteFixture site) : SiteTest<U
         string[] expected =
         [
             "Enabled", "InboundEnabled", "CreateUsersFromShopify", "UpdateUsersInShopify", "MultiStore", "RefreshLinkedUserProfile",
-            "RefreshEmailFromShopify", "MatchStrategy", "DefaultCountryCallingCode", "ApiVersion", "UpdateShopifyUserJob", "WebhookSecret",
+            "RefreshEmailFromShopify", "MatchStrategy", "DefaultRegion", "DefaultCountryCallingCode", "ApiVersion", "UpdateShopifyUserJob", "WebhookSecret",
             "Stores[0].Handle", "Stores[0].ShopDomain", "Stores[0].ApiVersion", "Stores[0].AccessToken", "Stores[0].WebhookSecret",
             "Stores[0].Enabled", "Stores[0].KeepPreviousWebhookSecret",
         ];

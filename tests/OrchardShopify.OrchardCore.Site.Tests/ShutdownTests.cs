@@ -38,7 +38,7 @@ public sealed class ShutdownTests
         }
 
         Assert.False(runner.IsRunning);
-        var errors = site.Logs.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
+        var errors = site.Logs.GetSnapshot().Where(e => e.Level >= LogLevel.Error).ToList();
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Select(e => $"{e.Category}: {e.Message} {e.Exception}")));
     }
 

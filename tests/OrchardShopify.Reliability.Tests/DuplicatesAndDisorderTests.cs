@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging.Testing;
 using OrchardShopify.Emulator;
 using OrchardShopify.Emulator.Control;
 using OrchardShopify.Reliability.Tests.Support;
@@ -23,7 +24,7 @@ public sealed class DuplicatesAndDisorderTests(ITestOutputHelper output)
             CustomersPerShop = 0,
             Faults = new FaultSettings { DuplicateDeliveries = 2, DuplicateDeliveriesMax = 3, ShuffleDeliveries = true, ShuffleWindowMs = 3_000, RandomSeed = 42 },
         });
-        var logs = new RecordingLoggerProvider();
+        var logs = new FakeLogCollector();
         await using var site = await SyncSite.StartAsync(new SyncSiteOptions { Folder = SyncSite.NewFolder(), Settings = shopify.SiteSettings, Logs = logs });
         await shopify.SubscribeAsync(site.Address, "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE");
 
@@ -57,7 +58,7 @@ public sealed class DuplicatesAndDisorderTests(ITestOutputHelper output)
         await SyncSite.EventuallyAsync(async () => await site.State.UnfinishedInboundAsync() == 0, "the site has applied every delivery", TimeSpan.FromSeconds(90));
         await Expect.AppliedExactlyOnceAsync(site.State, webhookIds);
         await Expect.UsersMatchShopifyAsync(site.State, shopify.Customers());
-        SecretScan.AssertClean(logs.Texts);
+        SecretScan.AssertClean(logs.Texts());
         output.WriteLine($"total {started.Elapsed.TotalSeconds:0.0} s");
     }
 

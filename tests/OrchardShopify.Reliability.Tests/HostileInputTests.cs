@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Testing;
 using OrchardShopify.Reliability.Tests.Support;
 using OrchardShopify.Testing.Hosting.Logging;
 using OrchardShopify.Testing.Hosting.Sites;
@@ -18,7 +19,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     public async Task Ten_thousand_hostile_deliveries_get_their_precise_4xx_and_store_nothing_while_good_ones_in_between_are_applied()
     {
         var started = Stopwatch.StartNew();
-        var logs = new RecordingLoggerProvider();
+        var logs = new FakeLogCollector();
         await using var site = await SyncSite.StartAsync(new SyncSiteOptions { Folder = SyncSite.NewFolder(), Logs = logs });
         var signer = new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret);
         var good = CustomerBurst.Generate(signer, customers: 150, versions: 2, prefix: "good");
@@ -92,7 +93,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
 
         SecretScan.AssertClean(
-            logs.Texts.Concat(answers.Select(a => a.Body)).Concat(items.Select(w => w.LastError)),
+            logs.Texts().Concat(answers.Select(a => a.Body)).Concat(items.Select(w => w.LastError)),
             good.Deliveries.Concat(hostile.Select(h => h.Delivery)).Select(d => d.Header(SignedDelivery.HmacHeader)!));
         output.WriteLine($"total {started.Elapsed.TotalSeconds:0.0} s");
     }

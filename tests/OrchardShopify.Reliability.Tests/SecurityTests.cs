@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using OrchardShopify.Emulator;
 using OrchardShopify.Reliability.Tests.Support;
 using OrchardShopify.Testing.Hosting.Logging;
@@ -24,7 +25,7 @@ public sealed class SecurityTests
     public async Task Admin_json_refuses_anonymous_non_admin_and_wrong_key_callers_and_customers_read_only_their_own_data_with_no_secret_anywhere()
     {
         await using var shopify = await EmulatedShopify.StartAsync(new EmulatorOptions { CustomersPerShop = 0 });
-        var logs = new RecordingLoggerProvider();
+        var logs = new FakeLogCollector();
         await using var site = await SyncSite.StartAsync(new SyncSiteOptions { Folder = SyncSite.NewFolder(), Settings = shopify.SiteSettings, Logs = logs, MinimumLogLevel = LogLevel.Trace });
         var answers = new List<string>();
 
@@ -79,7 +80,7 @@ public sealed class SecurityTests
 
         var stored = await site.State.WorkItemsAsync();
         SecretScan.AssertClean(
-            logs.Texts.Concat(answers).Concat(stored.Select(w => w.LastError)),
+            logs.Texts().Concat(answers).Concat(stored.Select(w => w.LastError)),
             sent.Select(d => d.Header(SignedDelivery.HmacHeader)!));
     }
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Emulator;
 using OrchardShopify.Emulator.Control;
@@ -34,7 +35,7 @@ public sealed class ShopifyFaultTests(ITestOutputHelper output)
     {
         var started = Stopwatch.StartNew();
         await using var shopify = await EmulatedShopify.StartAsync(new EmulatorOptions { CustomersPerShop = 0, Plan = ShopifyPlan.Plus });
-        var logs = new RecordingLoggerProvider();
+        var logs = new FakeLogCollector();
         var settings = new Dictionary<string, string?>(shopify.SiteSettings) { ["Shopify:UpdateUsersInShopify"] = "true" };
         await using var site = await SyncSite.StartAsync(new SyncSiteOptions
         {
@@ -121,13 +122,13 @@ public sealed class ShopifyFaultTests(ITestOutputHelper output)
         using var deliveries = new HttpRequestMessage(HttpMethod.Get, "/!/shopify/admin/api/deliveries?kind=outbound&take=500");
         deliveries.Headers.Add("X-Api-Key", SyncSite.AdminKey);
         using var listed = await site.Http.SendAsync(deliveries);
-        SecretScan.AssertClean(logs.Texts.Append(await listed.Content.ReadAsStringAsync()).Concat(pushes.Select(p => p.LastError)).Concat(log.Select(l => l.Detail)));
+        SecretScan.AssertClean(logs.Texts().Append(await listed.Content.ReadAsStringAsync()).Concat(pushes.Select(p => p.LastError)).Concat(log.Select(l => l.Detail)));
         output.WriteLine($"total {started.Elapsed.TotalSeconds:0.0} s");
     }
 
     private static string Email(int i) => $"pushed.{i.ToString(CultureInfo.InvariantCulture)}@example.com";
 
-    private static string Phone(int i) => $"+447700{(900_000 + i).ToString(CultureInfo.InvariantCulture)}";
+    private static string Phone(int i) => $"+447400{(900_000 + i).ToString(CultureInfo.InvariantCulture)}";
 
     private static async Task RenameAsync(SyncSite site, int i, string lastName) => await site.WithUsersAsync(async users =>
     {

@@ -13,7 +13,7 @@ public sealed class RateLimitAndFaultTests
     [Fact]
     public async Task Bucket_waits_before_sending_when_the_store_reports_too_few_points()
     {
-        var time = new ManualTimeProvider();
+        var time = new ObservedTimeProvider();
         // The first answer leaves 1 point restoring at 100/s; the next call (3 points) must wait 20 ms.
         var stub = new ShopifyStub((_, n) => ShopifyStub.Data(NoCustomer, requested: 3, actual: 3, available: n == 1 ? 1 : 1998));
         using var shopify = new TestShopify(stub, time);
@@ -33,7 +33,7 @@ public sealed class RateLimitAndFaultTests
     [Fact]
     public async Task Bucket_is_shared_by_every_client_of_the_same_store_and_token()
     {
-        var time = new ManualTimeProvider();
+        var time = new ObservedTimeProvider();
         var stub = new ShopifyStub((_, _) => ShopifyStub.Data(NoCustomer, available: 0));
         using var shopify = new TestShopify(stub, time);
         var otherClient = new ShopifyCustomerClient(shopify.Admin);
@@ -51,7 +51,7 @@ public sealed class RateLimitAndFaultTests
     public async Task Actual_cost_below_the_estimate_is_refunded_when_no_status_is_reported()
     {
         var stub = new ShopifyStub((_, _) => ShopifyStub.Json("""{"data":{"customers":{"nodes":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}},"extensions":{"cost":{"requestedQueryCost":752,"actualQueryCost":2}}}"""));
-        using var shopify = new TestShopify(stub, new ManualTimeProvider());
+        using var shopify = new TestShopify(stub, new ObservedTimeProvider());
 
         await foreach (var unused in shopify.Customers.GetCustomersUpdatedSinceAsync(shopify.Store, DateTimeOffset.UnixEpoch, CancellationToken.None))
         {
@@ -63,7 +63,7 @@ public sealed class RateLimitAndFaultTests
     [Fact]
     public async Task Throttled_200_is_retried_once_the_bucket_has_refilled()
     {
-        var time = new ManualTimeProvider();
+        var time = new ObservedTimeProvider();
         var stub = new ShopifyStub((_, n) => n == 1
             ? ShopifyStub.Throttled(requested: 3, available: 0, restoreRate: 50)
             : ShopifyStub.Data("""{"customer":null}"""));
@@ -82,7 +82,7 @@ public sealed class RateLimitAndFaultTests
     [Fact]
     public async Task Retry_after_of_one_and_a_half_seconds_is_honoured()
     {
-        var time = new ManualTimeProvider();
+        var time = new ObservedTimeProvider();
         var stub = new ShopifyStub((_, n) =>
         {
             if (n > 1)

@@ -54,12 +54,3 @@ public sealed class InMemoryOutboundQueue : IOutboundSyncQueue
 
     public bool TryTake(out OutboundPush push) => _pushes.TryDequeue(out push!);
 }
-
-public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}

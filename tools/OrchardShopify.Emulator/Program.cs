@@ -1,6 +1,6 @@
 using OrchardShopify.Emulator;
 
-if (args.Any(a => a is "--help" or "-h"))
+if (EmulatorCommandLine.AsksForHelp(args))
 {
     Console.WriteLine(EmulatorCommandLine.Usage);
     return 0;

@@ -13,6 +13,7 @@ internal static partial class SettingKeys
     public const string RefreshEmailFromShopify = "RefreshEmailFromShopify";
     public const string MatchStrategy = "MatchStrategy";
     public const string NameSplitRule = "NameSplitRule";
+    public const string DefaultRegion = "DefaultRegion";
     public const string DefaultCountryCallingCode = "DefaultCountryCallingCode";
     public const string ApiVersion = "ApiVersion";
     public const string WebhookSecret = "WebhookSecret";

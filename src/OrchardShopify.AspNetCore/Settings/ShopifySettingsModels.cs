@@ -24,7 +24,14 @@ public sealed record ShopifySettingsView(
     bool MultiStore,
     IReadOnlyDictionary<string, StoreSettingsView> Stores,
     IReadOnlyList<string> SavedOnSite,
-    IReadOnlyList<string> UnreadableSecrets);
+    IReadOnlyList<string> UnreadableSecrets)
+{
+    /// <summary>Region (GB, US, …) national phone numbers are read in; null reads them in the main region of <see cref="DefaultCountryCallingCode"/>.</summary>
+    public string? DefaultRegion { get; init; }
+
+    /// <summary>The region national phone numbers are read in now: <see cref="DefaultRegion"/>, else the calling code's main region. Read-only.</summary>
+    public string PhoneRegion { get; init; } = "";
+}
 
 /// <param name="ApiVersion">The store's own version; null means the global <c>ApiVersion</c>.</param>
 public sealed record StoreSettingsView(

@@ -65,6 +65,9 @@ internal sealed class ShopifySettingsOverlay(ShopifySettingsStore store) : IPost
                 case SettingKeys.NameSplitRule when Enum.TryParse<NameSplitRule>(value, ignoreCase: true, out var rule):
                     options.NameSplitRule = rule;
                     break;
+                case SettingKeys.DefaultRegion:
+                    options.DefaultRegion = value;
+                    break;
                 case SettingKeys.DefaultCountryCallingCode:
                     options.DefaultCountryCallingCode = value;
                     break;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Phones;
 
 namespace OrchardShopify.AspNetCore.Settings;
 
@@ -13,7 +14,7 @@ namespace OrchardShopify.AspNetCore.Settings;
 /// <remarks>
 /// Keys are those of configuration below <c>Shopify:</c>: <c>Enabled</c>, <c>InboundEnabled</c>,
 /// <c>CreateUsersFromShopify</c>, <c>UpdateUsersInShopify</c>, <c>RefreshLinkedUserProfile</c>,
-/// <c>RefreshEmailFromShopify</c>, <c>MatchStrategy</c>, <c>NameSplitRule</c>, <c>DefaultCountryCallingCode</c>,
+/// <c>RefreshEmailFromShopify</c>, <c>MatchStrategy</c>, <c>NameSplitRule</c>, <c>DefaultRegion</c>, <c>DefaultCountryCallingCode</c>,
 /// <c>ApiVersion</c>, <c>WebhookSecret</c>, and <c>Stores:{handle}:{ShopDomain|ApiVersion|ApiBaseUrl|Enabled|AccessToken|WebhookSecret|PreviousWebhookSecret}</c>.
 /// </remarks>
 public sealed partial class ShopifySettingsService
@@ -30,6 +31,7 @@ public sealed partial class ShopifySettingsService
         ["refreshEmailFromShopify"] = SettingKeys.RefreshEmailFromShopify,
         ["matchStrategy"] = SettingKeys.MatchStrategy,
         ["nameSplitRule"] = SettingKeys.NameSplitRule,
+        ["defaultRegion"] = SettingKeys.DefaultRegion,
         ["defaultCountryCallingCode"] = SettingKeys.DefaultCountryCallingCode,
         ["apiVersion"] = SettingKeys.ApiVersion,
         ["webhookSecret"] = SettingKeys.WebhookSecret,
@@ -96,7 +98,11 @@ public sealed partial class ShopifySettingsService
                         SecretState.Of(pair.Value.PreviousWebhookSecret)),
                     StringComparer.OrdinalIgnoreCase),
             [.. saved.Values.Keys.Order(StringComparer.OrdinalIgnoreCase)],
-            [.. saved.UnreadableSecrets.Order(StringComparer.OrdinalIgnoreCase)]);
+            [.. saved.UnreadableSecrets.Order(StringComparer.OrdinalIgnoreCase)])
+        {
+            DefaultRegion = string.IsNullOrWhiteSpace(options.DefaultRegion) ? null : options.DefaultRegion.Trim().ToUpperInvariant(),
+            PhoneRegion = PhoneNormalizer.DefaultRegionOf(options),
+        };
     }
 
     /// <summary>
@@ -189,9 +195,9 @@ public sealed partial class ShopifySettingsService
             {
                 Read(key, property.Value, changes, errors);
             }
-            else if (property.Name is "multiStore" or "savedOnSite" or "unreadableSecrets")
+            else if (property.Name is "multiStore" or "savedOnSite" or "unreadableSecrets" or "phoneRegion")
             {
-                errors.Add(new SettingError($"{Root}:{Pascal(property.Name)}", $"{Root}:{Pascal(property.Name)} cannot be changed here{(property.Name == "multiStore" ? "; set it in configuration (it changes how users hold Shopify ids)" : "")}."));
+                errors.Add(new SettingError($"{Root}:{Pascal(property.Name)}", $"{Root}:{Pascal(property.Name)} cannot be changed here{property.Name switch { "multiStore" => "; set it in configuration (it changes how users hold Shopify ids)", "phoneRegion" => "; it follows defaultRegion (or defaultCountryCallingCode)", _ => "" }}."));
             }
             else
             {

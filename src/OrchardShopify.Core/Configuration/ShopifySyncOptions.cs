@@ -58,8 +58,14 @@ public sealed class ShopifySyncOptions
     public NameSplitRule NameSplitRule { get; set; } = NameSplitRule.FirstLast;
 
     /// <summary>
-    /// Country calling code (digits, no plus) assumed for phone numbers written without one,
-    /// e.g. "1" for the North American Numbering Plan or "44" for the UK.
+    /// Region (ISO 3166-1 code, e.g. "GB", "US", "IT") whose numbering plan reads phone numbers written without a
+    /// country code, as libphonenumber does. When empty, the main region of <see cref="DefaultCountryCallingCode"/>.
+    /// </summary>
+    public string? DefaultRegion { get; set; }
+
+    /// <summary>
+    /// Older form of <see cref="DefaultRegion"/>: a country calling code (digits, no plus), read as its main region
+    /// ("1" → US, "44" → GB, "39" → IT). Used only while <see cref="DefaultRegion"/> is empty.
     /// </summary>
     public string DefaultCountryCallingCode { get; set; } = "1";
 

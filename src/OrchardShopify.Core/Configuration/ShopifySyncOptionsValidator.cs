@@ -33,6 +33,15 @@ public sealed partial class ShopifySyncOptionsValidator : IValidateOptions<Shopi
         {
             errors.Add($"{root}:DefaultCountryCallingCode must be 1 to 3 digits without '+' (was '{options.DefaultCountryCallingCode}').");
         }
+        else if (string.IsNullOrWhiteSpace(options.DefaultRegion) && Phones.PhoneNormalizer.MainRegionOfCallingCode(options.DefaultCountryCallingCode) is null)
+        {
+            errors.Add($"{root}:DefaultCountryCallingCode '{options.DefaultCountryCallingCode}' is not the calling code of any region; set {root}:DefaultRegion instead (e.g. GB, US).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.DefaultRegion) && !Phones.PhoneNormalizer.IsKnownRegion(options.DefaultRegion))
+        {
+            errors.Add($"{root}:DefaultRegion '{options.DefaultRegion}' is not a region code libphonenumber knows (two letters, ISO 3166-1, e.g. GB, US, IT).");
+        }
 
         if (!string.IsNullOrWhiteSpace(options.UpdateShopifyUserJob)
             && !Sync.UserUpdateJobType.TryResolve(options.UpdateShopifyUserJob, out _, out var jobError))

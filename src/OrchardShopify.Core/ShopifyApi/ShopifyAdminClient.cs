@@ -76,11 +76,17 @@ public sealed partial class ShopifyAdminClient
         var endpoint = GraphQLEndpoint(store);
         var mayHaveBeenApplied = false;
         var cost = request.EstimatedCost;
+        var attempt = 0;
+
+        // The operation key names store and operation in Polly's telemetry (logs and the operation.key metric tag).
+        var context = ResilienceContextPool.Shared.Get($"{store.Handle}/{request.Operation}", cancellationToken);
         try
         {
             return await _resilience.Pipeline.ExecuteAsync(
-                async attemptToken =>
+                async attemptContext =>
                 {
+                    var attemptToken = attemptContext.CancellationToken;
+                    attempt++;
                     if (mayHaveBeenApplied && checkApplied is not null)
                     {
                         var existing = await checkApplied(cancellationToken).ConfigureAwait(false);
@@ -103,11 +109,12 @@ public sealed partial class ShopifyAdminClient
                             cost = Math.Max(cost, requested);
                         }
 
-                        LogAttemptFailed(store.Handle, request.Operation, failure.Kind, failure.Message);
+                        LogAttemptFailed(store.Handle, request.Operation, attempt, Options.MaxAttempts, failure.Kind, failure.Message,
+                            attempt < Options.MaxAttempts ? "retrying" : "giving up");
                         throw;
                     }
                 },
-                cancellationToken).ConfigureAwait(false);
+                context).ConfigureAwait(false);
         }
         catch (ShopifyTransientFailure failure)
         {
@@ -116,6 +123,10 @@ public sealed partial class ShopifyAdminClient
         catch (TimeoutRejectedException timeout)
         {
             throw new ShopifyApiException(store.Handle, request.Operation, $"no answer within {Options.AttemptTimeout.TotalSeconds:0.#} s (gave up after {Options.MaxAttempts} attempts)", isTransient: true, timeout);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -349,8 +360,8 @@ public sealed partial class ShopifyAdminClient
     [LoggerMessage(Level = LogLevel.Information, Message = "Shopify store {Store}: waited {WaitedMs} ms for {Cost} points before {Operation}")]
     private partial void LogWaitedForBucket(string store, string operation, double waitedMs, int cost);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify store {Store}: {Operation} attempt failed ({Kind}): {Reason}")]
-    private partial void LogAttemptFailed(string store, string operation, TransientFailureKind kind, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify store {Store}: {Operation} attempt {Attempt} of {MaxAttempts} failed ({Kind}): {Reason}; {Next}")]
+    private partial void LogAttemptFailed(string store, string operation, int attempt, int maxAttempts, TransientFailureKind kind, string reason, string next);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shopify store {Store}: {Operation} had been applied before the failed attempt; not sending it again")]
     private partial void LogFoundAfterAmbiguousFailure(string store, string operation);

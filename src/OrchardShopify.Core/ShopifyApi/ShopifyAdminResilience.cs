@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace OrchardShopify.Core.ShopifyApi;
@@ -8,23 +10,50 @@ namespace OrchardShopify.Core.ShopifyApi;
 /// <summary>
 /// The one resilience pipeline of the Admin API client: per-attempt timeout inside a bounded, jittered exponential
 /// retry. THROTTLED responses retry without a backoff of their own because the throttle bucket already waits for the
-/// points; 429 waits for the server's Retry-After.
+/// points; 429 waits for the server's Retry-After. <see cref="ShopifyAdminApiServiceCollectionExtensions.AddShopifyAdminApi"/>
+/// registers it with Polly's <c>AddResiliencePipeline</c> as <see cref="PipelineName"/>, so Polly's telemetry counts
+/// every retry and timeout (meter <c>Polly</c>, <c>resilience.polly.strategy.events</c>, tagged with this pipeline's
+/// name and the operation key <c>{store}/{operation}</c>) and logs them.
 /// </summary>
 public sealed class ShopifyAdminResilience
 {
-    public ShopifyAdminResilience(IOptions<ShopifyAdminClientOptions> options, TimeProvider timeProvider)
+    /// <summary>The name the pipeline is registered under (the <c>pipeline.name</c> tag of Polly's metrics and logs).</summary>
+    public const string PipelineName = "OrchardShopify.ShopifyAdmin";
+
+    /// <summary>Builds the pipeline outside dependency injection; <paramref name="loggerFactory"/> turns on Polly's telemetry.</summary>
+    public ShopifyAdminResilience(IOptions<ShopifyAdminClientOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var settings = options.Value;
+        Options = options.Value;
+        var builder = new ResiliencePipelineBuilder { Name = PipelineName, TimeProvider = timeProvider };
+        Configure(builder, Options);
+        if (loggerFactory is not null)
+        {
+            builder.ConfigureTelemetry(loggerFactory);
+        }
+
+        Pipeline = builder.Build();
+    }
+
+    internal ShopifyAdminResilience(ShopifyAdminClientOptions options, ResiliencePipeline pipeline)
+    {
+        Options = options;
+        Pipeline = pipeline;
+    }
+
+    internal ShopifyAdminClientOptions Options { get; }
+
+    internal ResiliencePipeline Pipeline { get; }
+
+    /// <summary>Adds the retry and the per-attempt timeout to <paramref name="builder"/>.</summary>
+    internal static void Configure(ResiliencePipelineBuilder builder, ShopifyAdminClientOptions settings)
+    {
         if (settings.MaxAttempts < 1)
         {
             throw new OptionsValidationException(nameof(ShopifyAdminClientOptions), typeof(ShopifyAdminClientOptions),
                 [$"Shopify:AdminClient:MaxAttempts must be at least 1 (it is {settings.MaxAttempts})."]);
         }
-
-        Options = settings;
-        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
 
         // One attempt means no retry strategy at all: Polly refuses a retry strategy with no retries.
         if (settings.MaxAttempts > 1)
@@ -46,12 +75,8 @@ public sealed class ShopifyAdminResilience
             });
         }
 
-        Pipeline = builder.AddTimeout(settings.AttemptTimeout).Build();
+        builder.AddTimeout(settings.AttemptTimeout);
     }
-
-    internal ShopifyAdminClientOptions Options { get; }
-
-    internal ResiliencePipeline Pipeline { get; }
 
     private static TimeSpan? Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -194,7 +194,7 @@ public sealed partial class InboundCustomerSync
         for (var i = 0; i < customers.Count; i++)
         {
             var state = StateOf(store, customers[i]);
-            var incoming = state.Payload.Profile with { Phone = PhoneNumbers.NormalizeOrNull(state.Payload.Phone, options.DefaultCountryCallingCode) };
+            var incoming = IncomingProfile(state.Payload, store.Handle, options);
             candidates.Add(new NewCustomerCandidate(i, state.Delivery, state.Payload, incoming, incoming.Email?.Trim() ?? ""));
         }
 
@@ -351,7 +351,7 @@ public sealed partial class InboundCustomerSync
                 {
                     case ShopifyTopics.CustomersCreate or ShopifyTopics.CustomersUpdate or ShopifyTopics.CustomersEnable or ShopifyTopics.CustomersDisable:
                         var customer = CustomerPayloadParser.ParseCustomer(delivery.Body);
-                        var incoming = customer.Profile with { Phone = PhoneNumbers.NormalizeOrNull(customer.Phone, options.DefaultCountryCallingCode) };
+                        var incoming = customer.Profile with { Phone = PhoneNormalizer.NormalizeOrNull(customer.Phone, PhoneNormalizer.DefaultRegionOf(options)) };
                         var email = incoming.Email?.Trim();
                         Count(customers, (store, customer.Id));
                         if (!string.IsNullOrEmpty(email))
@@ -449,7 +449,7 @@ public sealed partial class InboundCustomerSync
     {
         var store = delivery.Store;
         await using var held = await _customerLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, customer.Id), cancellationToken);
-        var incoming = customer.Profile with { Phone = PhoneNumbers.NormalizeOrNull(customer.Phone, options.DefaultCountryCallingCode) };
+        var incoming = IncomingProfile(customer, store.Handle, options);
 
         var link = await _links.FindByCustomerAsync(store.Handle, customer.Id, cancellationToken);
         if (link is not null)
@@ -727,8 +727,28 @@ public sealed partial class InboundCustomerSync
         string.IsNullOrWhiteSpace(user.Email) ? null : user.Email,
         string.IsNullOrWhiteSpace(user.Phone) ? null : user.Phone);
 
+    /// <summary>
+    /// The customer as it is written to a user: the phone in E.164, or none when libphonenumber rejects it (a rejected
+    /// number is never written to a user; the warning names the customer, not the number).
+    /// </summary>
+    private CustomerProfile IncomingProfile(CustomerPayload customer, string store, ShopifySyncOptions options)
+    {
+        var region = PhoneNormalizer.DefaultRegionOf(options);
+        var phone = PhoneNormalizer.NormalizeOrNull(customer.Phone, region);
+        if (phone is null && !string.IsNullOrWhiteSpace(customer.Phone))
+        {
+            Log.PhoneRejected(_logger, store, customer.Id, region);
+        }
+
+        return customer.Profile with { Phone = phone };
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify customer {CustomerId} in store {Store} has a phone that is not a valid number (libphonenumber, default region {Region}); it is read as no phone and never written to the user")]
+        public static partial void PhoneRejected(ILogger logger, string store, long customerId, string region);
+
+
         [LoggerMessage(Level = LogLevel.Information, Message = "Shopify {Topic} for store {Store}, customer {CustomerId}: {Outcome}")]
         public static partial void Applied(ILogger logger, string topic, string store, long? customerId, InboundOutcome outcome);
     }

@@ -24,7 +24,7 @@ public static class OutboundProfile
         }
 
         var phone = Blank(user.Phone);
-        return new CustomerProfile(first, last, Blank(user.Email)?.Trim(), phone is null ? null : PhoneNumbers.NormalizeOrNull(phone, options.DefaultCountryCallingCode) ?? phone);
+        return new CustomerProfile(first, last, Blank(user.Email)?.Trim(), phone is null ? null : PhoneNormalizer.NormalizeOrNull(phone, PhoneNormalizer.DefaultRegionOf(options)) ?? phone);
     }
 
     /// <summary>Null when Shopify can take the profile; otherwise what is wrong with it.</summary>
@@ -42,9 +42,10 @@ public static class OutboundProfile
             return $"The email '{profile.Email}' is not a valid address.";
         }
 
-        if (profile.Phone is not null && !PhoneNumbers.TryNormalize(profile.Phone, options.DefaultCountryCallingCode, out _))
+        var region = PhoneNormalizer.DefaultRegionOf(options);
+        if (profile.Phone is not null && !PhoneNormalizer.TryNormalize(profile.Phone, region, out _))
         {
-            return $"The phone '{profile.Phone}' cannot be written in E.164 (+country code and number).";
+            return $"The phone '{profile.Phone}' is not a valid phone number and cannot be written in E.164 (libphonenumber, default region {region}); nothing is sent to Shopify until it is corrected.";
         }
 
         return null;

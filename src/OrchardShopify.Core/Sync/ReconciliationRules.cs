@@ -58,7 +58,7 @@ public static class ReconciliationRules
     {
         ArgumentNullException.ThrowIfNull(customer);
         ArgumentNullException.ThrowIfNull(options);
-        return customer.Profile with { Phone = PhoneNumbers.NormalizeOrNull(customer.Profile.Phone, options.DefaultCountryCallingCode) ?? customer.Profile.Phone };
+        return customer.Profile with { Phone = PhoneNormalizer.NormalizeOrNull(customer.Profile.Phone, PhoneNormalizer.DefaultRegionOf(options)) ?? customer.Profile.Phone };
     }
 
     /// <summary>The user as a push would send it.</summary>

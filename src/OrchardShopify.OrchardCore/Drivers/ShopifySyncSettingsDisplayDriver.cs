@@ -11,6 +11,7 @@ using OrchardCore.Environment.Shell.Scope;
 using OrchardCore.Settings;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Phones;
 using OrchardShopify.OrchardCore.Hosting;
 using OrchardShopify.OrchardCore.Settings;
 using OrchardShopify.OrchardCore.ViewModels;
@@ -127,6 +128,8 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         model.MatchStrategy = effective.MatchStrategy;
         model.RefreshLinkedUserProfile = effective.RefreshLinkedUserProfile;
         model.RefreshEmailFromShopify = effective.RefreshEmailFromShopify;
+        model.DefaultRegion = effective.DefaultRegion;
+        model.PhoneRegion = PhoneNormalizer.DefaultRegionOf(effective);
         model.DefaultCountryCallingCode = effective.DefaultCountryCallingCode;
         model.ApiVersion = effective.ApiVersion;
         model.HasWebhookSecret = !string.IsNullOrEmpty(effective.WebhookSecret);
@@ -169,6 +172,7 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
             MatchStrategy = model.MatchStrategy == configured.MatchStrategy ? null : model.MatchStrategy,
             RefreshLinkedUserProfile = Differing(model.RefreshLinkedUserProfile, configured.RefreshLinkedUserProfile),
             RefreshEmailFromShopify = Differing(model.RefreshEmailFromShopify, configured.RefreshEmailFromShopify),
+            DefaultRegion = Differing(Trim(model.DefaultRegion)?.ToUpperInvariant(), string.IsNullOrWhiteSpace(configured.DefaultRegion) ? null : configured.DefaultRegion.Trim().ToUpperInvariant()),
             DefaultCountryCallingCode = Differing(Trim(model.DefaultCountryCallingCode), configured.DefaultCountryCallingCode),
             ApiVersion = Differing(Trim(model.ApiVersion), configured.ApiVersion),
             WebhookSecret = string.IsNullOrWhiteSpace(model.WebhookSecret) ? stored.WebhookSecret : _protector.Protect(model.WebhookSecret.Trim()),
@@ -272,6 +276,7 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         Add(nameof(ShopifySyncOptions.MatchStrategy), saved.MatchStrategy);
         Add(nameof(ShopifySyncOptions.RefreshLinkedUserProfile), saved.RefreshLinkedUserProfile);
         Add(nameof(ShopifySyncOptions.RefreshEmailFromShopify), saved.RefreshEmailFromShopify);
+        Add(nameof(ShopifySyncOptions.DefaultRegion), saved.DefaultRegion);
         Add(nameof(ShopifySyncOptions.DefaultCountryCallingCode), saved.DefaultCountryCallingCode);
         Add(nameof(ShopifySyncOptions.ApiVersion), saved.ApiVersion);
         Add(nameof(ShopifySyncOptions.WebhookSecret), saved.WebhookSecret);
@@ -311,6 +316,7 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
                 nameof(ShopifySyncOptions.RefreshLinkedUserProfile) => S["Refresh names and phone of linked users from Shopify"],
                 nameof(ShopifySyncOptions.RefreshEmailFromShopify) => S["Also refresh the email from Shopify"],
                 nameof(ShopifySyncOptions.MatchStrategy) => S["Match customers to users by"],
+                nameof(ShopifySyncOptions.DefaultRegion) => S["Default phone region"],
                 nameof(ShopifySyncOptions.DefaultCountryCallingCode) => S["Default country calling code"],
                 nameof(ShopifySyncOptions.ApiVersion) => S["Admin API version"],
                 nameof(ShopifySyncOptions.UpdateShopifyUserJob) => S["User update job"],
@@ -362,6 +368,7 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         to.MatchStrategy = from.MatchStrategy;
         to.RefreshLinkedUserProfile = from.RefreshLinkedUserProfile;
         to.RefreshEmailFromShopify = from.RefreshEmailFromShopify;
+        to.DefaultRegion = from.DefaultRegion;
         to.DefaultCountryCallingCode = from.DefaultCountryCallingCode;
         to.ApiVersion = from.ApiVersion;
         to.WebhookSecret = from.WebhookSecret;

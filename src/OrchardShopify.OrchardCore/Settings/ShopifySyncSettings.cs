@@ -28,6 +28,8 @@ public sealed class ShopifySyncSettings
 
     public bool? RefreshEmailFromShopify { get; set; }
 
+    public string? DefaultRegion { get; set; }
+
     public string? DefaultCountryCallingCode { get; set; }
 
     public string? ApiVersion { get; set; }

@@ -40,6 +40,7 @@ internal sealed class ShopifySyncSettingsConfiguration : IConfigureOptions<Shopi
         options.MatchStrategy = settings.MatchStrategy ?? options.MatchStrategy;
         options.RefreshLinkedUserProfile = settings.RefreshLinkedUserProfile ?? options.RefreshLinkedUserProfile;
         options.RefreshEmailFromShopify = settings.RefreshEmailFromShopify ?? options.RefreshEmailFromShopify;
+        options.DefaultRegion = string.IsNullOrWhiteSpace(settings.DefaultRegion) ? options.DefaultRegion : settings.DefaultRegion.Trim().ToUpperInvariant();
         options.DefaultCountryCallingCode = string.IsNullOrWhiteSpace(settings.DefaultCountryCallingCode) ? options.DefaultCountryCallingCode : settings.DefaultCountryCallingCode.Trim();
         options.ApiVersion = string.IsNullOrWhiteSpace(settings.ApiVersion) ? options.ApiVersion : settings.ApiVersion.Trim();
         options.WebhookSecret = settings.WebhookSecret ?? options.WebhookSecret;

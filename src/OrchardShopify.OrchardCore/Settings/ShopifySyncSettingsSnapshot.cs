@@ -87,6 +87,7 @@ internal sealed class ShopifySyncSettingsSnapshot : IOptionsChangeTokenSource<Sh
             MatchStrategy = stored.MatchStrategy,
             RefreshLinkedUserProfile = stored.RefreshLinkedUserProfile,
             RefreshEmailFromShopify = stored.RefreshEmailFromShopify,
+            DefaultRegion = stored.DefaultRegion,
             DefaultCountryCallingCode = stored.DefaultCountryCallingCode,
             ApiVersion = stored.ApiVersion,
             WebhookSecret = Unprotect(stored.WebhookSecret, ref failed),

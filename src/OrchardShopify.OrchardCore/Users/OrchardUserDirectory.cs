@@ -4,6 +4,7 @@ using OrchardCore.Entities;
 using OrchardCore.Users;
 using OrchardCore.Users.Models;
 using OrchardShopify.Core.Customers;
+using OrchardShopify.Core.Phones;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.OrchardCore.Hosting;
 using YesSql;
@@ -77,7 +78,7 @@ internal sealed class OrchardUserDirectory : IUserDirectory
                 UserName = await UniqueUserNameAsync(users, email),
                 Email = email,
                 EmailConfirmed = emailConfirmed,
-                PhoneNumber = OrchardPhoneNumbers.Accepts(profile.Phone) ? profile.Phone : null,
+                PhoneNumber = PhoneNormalizer.IsValidInternational(profile.Phone) ? profile.Phone : null,
             };
             user.Put(new ShopifyUserPart { FirstName = profile.FirstName, LastName = profile.LastName });
 
@@ -111,7 +112,7 @@ internal sealed class OrchardUserDirectory : IUserDirectory
             }
 
             // A number Orchard Core's user editor would refuse is not written: the administrator could no longer save the user.
-            if (fields.HasFlag(ProfileFields.Phone) && (profile.Phone is null || OrchardPhoneNumbers.Accepts(profile.Phone))
+            if (fields.HasFlag(ProfileFields.Phone) && (profile.Phone is null || PhoneNormalizer.IsValidInternational(profile.Phone))
                 && !string.Equals(user.PhoneNumber, profile.Phone, StringComparison.Ordinal))
             {
                 user.PhoneNumber = profile.Phone;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using OrchardCore.Entities;
 using OrchardCore.Users.Models;
 using OrchardShopify.Core.Configuration;
-using E164 = OrchardShopify.Core.Phones.PhoneNumbers;
+using E164 = OrchardShopify.Core.Phones.PhoneNormalizer;
 using YesSql.Indexes;
 
 namespace OrchardShopify.OrchardCore.Users;
@@ -53,21 +53,21 @@ internal sealed class ShopifyUserIndexProvider : IndexProvider<User>
             });
 
         context.For<ShopifyUserPhoneIndex>()
-            .Map(user => E164.TryNormalize(user.PhoneNumber, CallingCode(), out var phone)
+            .Map(user => E164.TryNormalize(user.PhoneNumber, DefaultRegion(), out var phone)
                 ? [new ShopifyUserPhoneIndex { Phone = phone, UserId = user.UserId }]
                 : Enumerable.Empty<ShopifyUserPhoneIndex>());
     }
 
-    private string CallingCode()
+    private string DefaultRegion()
     {
         try
         {
-            return _options.CurrentValue.DefaultCountryCallingCode;
+            return E164.DefaultRegionOf(_options.CurrentValue);
         }
         catch (OptionsValidationException)
         {
-            // Users are saved before the sync is configured; the default calling code still indexes their phones.
-            return new ShopifySyncOptions().DefaultCountryCallingCode;
+            // Users are saved before the sync is configured; the default region still indexes their phones.
+            return E164.DefaultRegionOf(new ShopifySyncOptions());
         }
     }
 }

@@ -23,6 +23,12 @@ public class ShopifySyncSettingsViewModel
 
     public bool RefreshEmailFromShopify { get; set; }
 
+    /// <summary>Region national phone numbers are read in (GB, US, …); blank follows the calling code.</summary>
+    public string? DefaultRegion { get; set; }
+
+    /// <summary>The region in force: <see cref="DefaultRegion"/>, else the main region of the calling code.</summary>
+    public string? PhoneRegion { get; set; }
+
     public string? DefaultCountryCallingCode { get; set; }
 
     public string? ApiVersion { get; set; }

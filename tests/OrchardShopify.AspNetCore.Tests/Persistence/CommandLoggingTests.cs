@@ -1,8 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.AspNetCore.DependencyInjection;
-using OrchardShopify.Testing.Hosting.Logging;
 
 namespace OrchardShopify.AspNetCore.Tests.Persistence;
 
@@ -15,10 +15,10 @@ public sealed class CommandLoggingTests
     public async Task Workers_polling_the_sync_database_log_its_commands_at_debug_not_information()
     {
         var folder = Directory.CreateTempSubdirectory("orchardshopify-commandlog-").FullName;
-        using var logs = new RecordingLoggerProvider();
+        var logs = new FakeLogCollector();
         try
         {
-            await using (var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={Path.Combine(folder, "sync.db")}", logs: logs))
+            await using (var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={Path.Combine(folder, "sync.db")}", logs: new FakeLoggerProvider(logs)))
             {
                 await node.StartAsync(workers: true);
 
@@ -36,7 +36,7 @@ public sealed class CommandLoggingTests
             var executed = Executed(logs).ToList();
             Assert.True(executed.Count >= 20, $"only {executed.Count} executed commands were logged");
             Assert.All(executed, entry => Assert.Equal(LogLevel.Debug, entry.Level));
-            Assert.DoesNotContain(logs.Entries, entry => entry.Category == CommandCategory && entry.Level >= LogLevel.Information);
+            Assert.DoesNotContain(logs.GetSnapshot(), entry => entry.Category == CommandCategory && entry.Level >= LogLevel.Information);
         }
         finally
         {
@@ -45,6 +45,6 @@ public sealed class CommandLoggingTests
         }
     }
 
-    private static IEnumerable<RecordedLog> Executed(RecordingLoggerProvider logs) =>
-        logs.Entries.Where(entry => entry.Category == CommandCategory && entry.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal));
+    private static IEnumerable<FakeLogRecord> Executed(FakeLogCollector logs) =>
+        logs.GetSnapshot().Where(entry => entry.Category == CommandCategory && entry.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal));
 }

@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
-using OrchardShopify.Testing.Hosting.Logging;
 using OrchardShopify.Testing.Hosting.Postgres;
 
 namespace OrchardShopify.AspNetCore.Tests.Persistence;
@@ -21,10 +21,10 @@ public sealed class LinkRaceTests
     public async Task Losing_a_link_race_on_SQLite_returns_the_winner_and_logs_no_error()
     {
         await using var scratch = new ScratchSqliteDatabase();
-        var logs = new RecordingLoggerProvider();
+        var logs = new FakeLogCollector();
         var options = new DbContextOptionsBuilder<ShopifySyncDbContext>()
             .UseSqlite($"Data Source={scratch.File};Pooling=False")
-            .UseLoggerFactory(LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)))
+            .UseLoggerFactory(LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Trace)))
             .Options;
         await AssertRaceAsync(options, isPostgres: false, logs);
     }
@@ -33,15 +33,15 @@ public sealed class LinkRaceTests
     public async Task Losing_a_link_race_on_PostgreSQL_returns_the_winner_and_logs_no_error()
     {
         await using var scratch = await ScratchPostgresDatabase.CreateAsync();
-        var logs = new RecordingLoggerProvider();
+        var logs = new FakeLogCollector();
         var options = new DbContextOptionsBuilder<ShopifySyncDbContext>()
             .UseNpgsql(scratch.ConnectionString)
-            .UseLoggerFactory(LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)))
+            .UseLoggerFactory(LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Trace)))
             .Options;
         await AssertRaceAsync(options, isPostgres: true, logs);
     }
 
-    private static async Task AssertRaceAsync(DbContextOptions<ShopifySyncDbContext> options, bool isPostgres, RecordingLoggerProvider logs)
+    private static async Task AssertRaceAsync(DbContextOptions<ShopifySyncDbContext> options, bool isPostgres, FakeLogCollector logs)
     {
         await using (var db = new ShopifySyncDbContext(options))
         {
@@ -49,7 +49,7 @@ public sealed class LinkRaceTests
         }
 
         // Only what the race logs counts (creating the schema of a new PostgreSQL database logs its own probe).
-        var before = logs.Entries.Count;
+        var before = logs.Count;
 
         var links = new EfCustomerLinkStore(SyncDatabases.Over(options, isPostgres));
         var none = CancellationToken.None;
@@ -77,10 +77,10 @@ public sealed class LinkRaceTests
         Assert.True((await links.TryAddAsync(new CustomerLink("us", 5503, "user-ada", At.AddSeconds(3)), none)).Added);
         Assert.Equal(["uk", "us"], (await links.FindByUserAsync("user-ada", none)).Select(l => l.StoreHandle).Order().ToArray());
 
-        Assert.DoesNotContain(logs.Entries.Skip(before), e => e.Level >= LogLevel.Error && Fail(e));
+        Assert.DoesNotContain(logs.GetSnapshot().Skip(before), e => e.Level >= LogLevel.Error && Fail(e));
     }
 
-    private static bool Fail(RecordedLog entry)
+    private static bool Fail(FakeLogRecord entry)
     {
         Console.WriteLine($"{entry.Level} {entry.Category}: {entry.Message} {entry.Exception}");
         return true;

@@ -76,6 +76,25 @@ public sealed class SettingsApiTests
     }
 
     [Fact]
+    public async Task A_default_phone_region_saved_on_the_site_reads_the_next_webhooks_national_number_and_a_wrong_one_is_refused()
+    {
+        await using var site = await TestSite.StartAsync();
+
+        var wrong = await RefusedAsync(site, new { defaultRegion = "UK" });
+        var saved = await PutAsync(site, new { defaultRegion = "it" });
+        var node = System.Text.Json.Nodes.JsonNode.Parse(SteveLastnameson.CreatePayload)!;
+        node["phone"] = "06 6982 1234";
+        using var response = await site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Encoding.UTF8.GetBytes(node.ToJsonString()), "wh-region");
+        response.EnsureSuccessStatusCode();
+        await TestSite.EventuallyAsync(async () => (await site.ItemsWithWebhookIdAsync("wh-region")).Single().Status == WorkStatus.Succeeded, "wh-region is applied");
+        var user = await site.WithUsersAsync(users => users.FindByEmailAsync(SteveLastnameson.Email));
+
+        Assert.Equal(["Shopify:DefaultRegion"], wrong);
+        Assert.Equal(("IT", "IT", "1"), (saved.GetProperty("defaultRegion").GetString(), saved.GetProperty("phoneRegion").GetString(), saved.GetProperty("defaultCountryCallingCode").GetString()));
+        Assert.Equal("+390669821234", user!.PhoneNumber);
+    }
+
+    [Fact]
     public async Task Invalid_settings_are_refused_with_every_key_at_fault_named_and_nothing_is_saved()
     {
         await using var site = await TestSite.StartAsync();

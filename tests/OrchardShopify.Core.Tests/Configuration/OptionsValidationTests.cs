@@ -43,6 +43,8 @@ public sealed class OptionsValidationTests
     [InlineData("Shopify:Stores:uk:ApiVersion", "2026-13", "Shopify:Stores:uk:ApiVersion")]
     [InlineData("Shopify:ApiVersion", "latest", "Shopify:ApiVersion")]
     [InlineData("Shopify:DefaultCountryCallingCode", "+44", "Shopify:DefaultCountryCallingCode")]
+    [InlineData("Shopify:DefaultCountryCallingCode", "999", "Shopify:DefaultCountryCallingCode '999' is not the calling code of any region")]
+    [InlineData("Shopify:DefaultRegion", "UK", "Shopify:DefaultRegion 'UK' is not a region code")]
     [InlineData("Shopify:MaxWebhookBodyBytes", "10", "Shopify:MaxWebhookBodyBytes")]
     [InlineData("Shopify:UpdateShopifyUserJob", "No.Such.Job", "Shopify:UpdateShopifyUserJob")]
     [InlineData("Shopify:Stores:uk:WebhookSecret", "", "Shopify:Stores:uk:WebhookSecret")]

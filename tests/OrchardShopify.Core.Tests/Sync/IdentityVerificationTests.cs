@@ -15,7 +15,7 @@ public sealed class IdentityVerificationTests
     private const string SteveEmail = "steve.lastnameson@example.com";
     private const string StevePhone = "+15142546011";
     private static readonly byte[] SteveCreate = SyncHarness.Payload("customers-create-steve-lastnameson.json");
-    private static readonly CustomerProfile Theo = new("Theo", "Johnson", "theo@example.com", "+447700900004");
+    private static readonly CustomerProfile Theo = new("Theo", "Johnson", "theo@example.com", "+447400900004");
 
     private static byte[] Edit(byte[] body, Action<JsonObject> edit)
     {
@@ -244,7 +244,7 @@ public sealed class IdentityVerificationTests
     {
         using var harness = Outbound();
         var customer = harness.Shopify.Seed("uk", new CustomerProfile("Theo", "Johnson", "theo@example.com", null));
-        var user = await harness.Users.AddByHostAsync(Theo.Email!, first: "Teddy", last: "J", phone: "+447700900004");
+        var user = await harness.Users.AddByHostAsync(Theo.Email!, first: "Teddy", last: "J", phone: "+447400900004");
 
         var result = Assert.Single(await harness.RunOutboundAsync());
 

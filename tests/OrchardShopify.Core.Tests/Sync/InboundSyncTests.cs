@@ -39,6 +39,37 @@ public sealed class InboundSyncTests
     }
 
     [Fact]
+    public async Task A_phone_libphonenumber_rejects_is_never_written_to_the_user_and_the_warning_names_the_customer()
+    {
+        using var harness = SyncHarness.SingleStore(o => o.DefaultRegion = "GB");
+
+        var result = await harness.DeliverAsync("customers/create", Edit(SteveCreate, c => c["phone"] = "+44 7700 900123"));
+
+        Assert.Equal(InboundOutcome.Created, result.Outcome);
+        var user = Assert.Single(harness.Users.All);
+        Assert.Equal("steve.lastnameson@example.com", user.Email);
+        Assert.Null(user.Phone);
+        var warning = Assert.Single(harness.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Equal(
+            "Shopify customer 1073339470 in store uk has a phone that is not a valid number (libphonenumber, default region GB); it is read as no phone and never written to the user",
+            warning.Message);
+        Assert.DoesNotContain("7700", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("IT", "1")]
+    [InlineData(null, "39")]
+    public async Task A_national_phone_is_read_in_the_default_region_keeping_italys_leading_zero(string? region, string callingCode)
+    {
+        using var harness = SyncHarness.SingleStore(o => { o.DefaultRegion = region; o.DefaultCountryCallingCode = callingCode; });
+
+        await harness.DeliverAsync("customers/create", Edit(SteveCreate, c => c["phone"] = "06 6982 1234"));
+
+        Assert.Equal("+390669821234", Assert.Single(harness.Users.All).Phone);
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task Delivery_applied_again_after_a_crash_between_link_and_user_write_restores_the_users_shopify_id()
     {
         using var harness = SyncHarness.SingleStore();

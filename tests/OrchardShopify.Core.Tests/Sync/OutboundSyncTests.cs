@@ -88,6 +88,8 @@ public sealed class OutboundSyncTests
     [InlineData("ada@example", null, "not a valid address")]
     [InlineData("", null, "has no email")]
     [InlineData("ada@example.com", "12", "E.164")]
+    [InlineData("ada@example.com", "+44 7700 900123", "'+44 7700 900123' is not a valid phone number")]
+    [InlineData("ada@example.com", "555-625-1199", "default region US")]
     public async Task Invalid_data_is_a_recorded_validation_error_and_nothing_is_sent(string email, string? phone, string expected)
     {
         using var harness = Outbound();

@@ -7,7 +7,7 @@ namespace OrchardShopify.Core.Tests.Sync;
 
 public sealed class ReconciliationRulesTests
 {
-    private static readonly CustomerProfile Agreed = new("Ada", "Lovelace", "ada@example.com", "+447700900123");
+    private static readonly CustomerProfile Agreed = new("Ada", "Lovelace", "ada@example.com", "+447400900123");
 
     private static ShopifySyncOptions Options(bool outbound = true, bool refreshEmail = false, bool inbound = true)
         => new() { UpdateUsersInShopify = outbound, RefreshEmailFromShopify = refreshEmail, InboundEnabled = inbound };
@@ -25,7 +25,7 @@ public sealed class ReconciliationRulesTests
     [Fact]
     public void A_phone_changed_on_the_site_only_is_pushed_although_Shopify_owns_phones()
     {
-        var decision = ReconciliationRules.Compare(Agreed, Agreed with { Phone = "+447700900999" }, Agreed, Options());
+        var decision = ReconciliationRules.Compare(Agreed, Agreed with { Phone = "+447400900999" }, Agreed, Options());
 
         Assert.Equal(ChangedSide.Site, Assert.Single(decision.Fields).ChangedOn);
         Assert.Equal(ReconcileDirection.PushSite, decision.Direction);
@@ -68,7 +68,7 @@ public sealed class ReconciliationRulesTests
     [Fact]
     public void Equal_profiles_have_no_difference_and_phones_compare_in_E164()
     {
-        var customer = new ShopifyCustomer(1, Agreed with { Phone = "+44 7700 900123", Email = "ADA@example.com" }, DateTimeOffset.UnixEpoch);
+        var customer = new ShopifyCustomer(1, Agreed with { Phone = "+44 7400 900123", Email = "ADA@example.com" }, DateTimeOffset.UnixEpoch);
         var options = Options();
 
         var decision = ReconciliationRules.Compare(ReconciliationRules.ShopifyProfile(customer, options), Agreed, null, options);

@@ -6,12 +6,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using OrchardCore.Environment.Shell;
 using OrchardCore.Environment.Shell.Scope;
 using OrchardCore.Users;
 using OrchardCore.Users.Models;
 using OrchardShopify.Emulator;
-using OrchardShopify.Testing.Hosting.Logging;
 using SiteProgram = site::Program;
 
 namespace OrchardShopify.OrchardCore.Site.Tests.Support;
@@ -40,7 +40,7 @@ public class OrchardSiteFixture : WebApplicationFactory<SiteProgram>, IAsyncLife
         Directory.CreateDirectory(DataPath);
     }
 
-    public RecordingLoggerProvider Logs { get; } = new();
+    public FakeLogCollector Logs { get; } = new();
 
     public string DataPath { get; }
 
@@ -143,7 +143,7 @@ public class OrchardSiteFixture : WebApplicationFactory<SiteProgram>, IAsyncLife
     }
 
     /// <summary>Every entry at error level or above so far.</summary>
-    public IReadOnlyList<RecordedLog> Errors => [.. Logs.Entries.Where(e => e.Level >= LogLevel.Error)];
+    public IReadOnlyList<FakeLogRecord> Errors => [.. Logs.GetSnapshot().Where(e => e.Level >= LogLevel.Error)];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -154,7 +154,7 @@ public class OrchardSiteFixture : WebApplicationFactory<SiteProgram>, IAsyncLife
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Information));
+        builder.ConfigureLogging(logging => logging.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Information));
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -16,7 +16,7 @@ public abstract class SiteTest<TFixture> : IDisposable
     public void Dispose()
     {
         GC.SuppressFinalize(this);
-        var errors = Site.Logs.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
+        var errors = Site.Logs.GetSnapshot().Where(e => e.Level >= LogLevel.Error).ToList();
         if (errors.Count > 0)
         {
             Assert.Fail("The site logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => $"{e.Level} {e.Category}: {e.Message}{Environment.NewLine}{e.Exception}")));

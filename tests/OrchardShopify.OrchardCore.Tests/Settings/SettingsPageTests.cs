@@ -12,6 +12,7 @@ using OrchardCore.Entities;
 using OrchardCore.Environment.Shell.Configuration;
 using OrchardCore.Settings;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Phones;
 using OrchardShopify.Core.Sync;
 using OrchardShopify.Core.Webhooks;
 using OrchardShopify.OrchardCore.Drivers;
@@ -113,6 +114,29 @@ public sealed class SettingsPageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_default_phone_region_entered_on_the_page_replaces_the_configured_calling_code_and_a_wrong_one_is_refused()
+    {
+        var site = InMemorySite.Create();
+        var before = Page(new ShopifySyncSettings());
+        var wrong = FormOf(before);
+        wrong[Field + "DefaultRegion"] = "UK";
+        var form = FormOf(before);
+        form[Field + "DefaultRegion"] = "it";
+
+        var (errors, refused) = await SaveWithErrorsAsync(site, wrong);
+        var saved = await SaveAsync(site, form);
+        var options = Running(saved);
+
+        Assert.Equal("GB", before.PhoneRegion);
+        Assert.Null(refused);
+        Assert.Contains(errors, e => e.StartsWith("'Default phone region' 'UK' is not a region code libphonenumber knows", StringComparison.Ordinal));
+        Assert.Equal("IT", saved.DefaultRegion);
+        Assert.Equal("IT", PhoneNormalizer.DefaultRegionOf(options));
+        Assert.Equal("+390669821234", PhoneNormalizer.NormalizeOrNull("06 6982 1234", PhoneNormalizer.DefaultRegionOf(options)));
+        Assert.Equal("IT", Page(saved).PhoneRegion);
+    }
+
+    [Fact]
     public async Task A_new_webhook_secret_for_a_store_whose_secret_is_configured_keeps_the_configured_one_accepted()
     {
         var site = InMemorySite.Create();
@@ -211,6 +235,7 @@ public sealed class SettingsPageTests : IDisposable
             [Field + "RefreshLinkedUserProfile"] = Bool(page.RefreshLinkedUserProfile),
             [Field + "RefreshEmailFromShopify"] = Bool(page.RefreshEmailFromShopify),
             [Field + "MatchStrategy"] = page.MatchStrategy.ToString(),
+            [Field + "DefaultRegion"] = page.DefaultRegion ?? "",
             [Field + "DefaultCountryCallingCode"] = page.DefaultCountryCallingCode ?? "",
             [Field + "ApiVersion"] = page.ApiVersion ?? "",
             [Field + "UpdateShopifyUserJob"] = page.UpdateShopifyUserJob ?? "",

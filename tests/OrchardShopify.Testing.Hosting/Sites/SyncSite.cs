@@ -11,9 +11,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using OrchardShopify.AspNetCore.DependencyInjection;
-using OrchardShopify.Testing.Hosting.Logging;
 
 namespace OrchardShopify.Testing.Hosting.Sites;
 
@@ -32,7 +32,8 @@ public sealed record SyncSiteOptions
     /// <summary>Configuration on top of <see cref="SyncSite.DefaultSettings"/> (keys such as <c>Shopify:Queue:BatchSize</c>).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
-    public RecordingLoggerProvider? Logs { get; init; }
+    /// <summary>Receives the site's log entries (at <see cref="MinimumLogLevel"/> and above).</summary>
+    public FakeLogCollector? Logs { get; init; }
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
@@ -128,7 +129,7 @@ public sealed class SyncSite : IAsyncDisposable
         builder.Logging.ClearProviders().SetMinimumLevel(options.MinimumLogLevel);
         if (options.Logs is not null)
         {
-            builder.Logging.AddProvider(options.Logs);
+            builder.Logging.AddProvider(new FakeLoggerProvider(options.Logs));
         }
 
         if (options.ConsoleLogs)

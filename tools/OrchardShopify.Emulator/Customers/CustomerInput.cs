@@ -79,7 +79,7 @@ internal static class CustomerInput
         {
             var phone = Blank(phoneValue);
             string? e164 = null;
-            if (phone is not null && !PhoneNumbers.TryNormalize(phone, out e164!))
+            if (phone is not null && !ShopifyPhone.TryNormalize(phone, out e164!))
             {
                 errors.Add(new UserError(["phone"], "Phone is invalid", "INVALID"));
             }
@@ -143,7 +143,7 @@ internal static class CustomerInput
 
             string? Text(string name) => Blank(fields.GetValueOrDefault(name));
             var phone = Text("phone");
-            if (phone is not null && !PhoneNumbers.TryNormalize(phone, out _))
+            if (phone is not null && !ShopifyPhone.TryNormalize(phone, out _))
             {
                 errors.Add(new UserError(["addresses", index.ToString(CultureInfo.InvariantCulture), "phone"], "Phone is invalid", "INVALID"));
             }

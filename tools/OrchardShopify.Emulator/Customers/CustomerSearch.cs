@@ -67,7 +67,7 @@ public static class CustomerSearch
 
     private static Func<Customer, bool> PhoneMatcher(string value)
     {
-        if (PhoneNumbers.TryNormalize(value, out var e164))
+        if (ShopifyPhone.TryNormalize(value, out var e164))
         {
             return c => c.Phone == e164;
         }

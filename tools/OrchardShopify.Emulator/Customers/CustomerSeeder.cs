@@ -37,6 +37,10 @@ internal static class CustomerSeeder
         ("Heirloom Seedling", "SEED-HL", "Bramley", 12.00m),
     ];
 
+    /// <summary>Area codes 201–999 whose 555 numbers libphonenumber calls valid, so seeded phones are ones a site can store.</summary>
+    private static readonly int[] NanpAreaCodes = [.. Enumerable.Range(201, 799)
+        .Where(area => ShopifyPhone.TryNormalize(string.Create(CultureInfo.InvariantCulture, $"+1{area}5551000"), out _))];
+
     public static IEnumerable<Customer> Generate(Shop shop, int count, int seed)
     {
         var random = new Random(unchecked(seed + StableHash(shop.Domain)));
@@ -53,8 +57,8 @@ internal static class CustomerSeeder
             var created = epoch.AddMinutes(i * 7 + random.Next(5));
             var updated = created.AddDays(random.Next(0, 300)).AddSeconds(random.Next(3600));
             var phone = uk
-                ? "+447700" + (900000 + i).ToString(CultureInfo.InvariantCulture)
-                : string.Create(CultureInfo.InvariantCulture, $"+1{201 + (i % 700)}555{1000 + (i / 700):D4}");
+                ? "+447400" + (900000 + i).ToString(CultureInfo.InvariantCulture)
+                : string.Create(CultureInfo.InvariantCulture, $"+1{NanpAreaCodes[i % NanpAreaCodes.Length]}555{1000 + (i / NanpAreaCodes.Length):D4}");
             var email = $"{Ascii(first)}.{Ascii(last)}.{i + 1}@example.{(uk ? "co.uk" : "com")}".ToLowerInvariant();
             var place = places[random.Next(places.Length)];
             var address = new MailingAddress(

@@ -81,7 +81,7 @@ public sealed class Shop
 
     public Customer? FindByPhone(string phone)
     {
-        if (!PhoneNumbers.TryNormalize(phone, out var e164))
+        if (!ShopifyPhone.TryNormalize(phone, out var e164))
         {
             return null;
         }

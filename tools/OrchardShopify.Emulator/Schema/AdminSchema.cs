@@ -341,7 +341,7 @@ public static class AdminSchema
     }
 
     private static bool SameContact(string field, string a, string b) => field == "phone"
-        ? PhoneNumbers.TryNormalize(a, out var x) && PhoneNumbers.TryNormalize(b, out var y) && x == y
+        ? ShopifyPhone.TryNormalize(a, out var x) && ShopifyPhone.TryNormalize(b, out var y) && x == y
         : string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
     private static WebhookSubscriptionPayload CreateSubscription(FieldContext context)

@@ -45,6 +45,7 @@ public sealed class SettingsModel(ShopifySettingsService settings, StoreConnecti
             ["RefreshEmailFromShopify"] = Bool(Sync.RefreshEmailFromShopify),
             ["MatchStrategy"] = Sync.MatchStrategy.ToString(),
             ["NameSplitRule"] = Sync.NameSplitRule.ToString(),
+            ["DefaultRegion"] = Region(Sync.DefaultRegion),
             ["DefaultCountryCallingCode"] = Sync.DefaultCountryCallingCode?.Trim(),
             ["ApiVersion"] = Sync.ApiVersion?.Trim(),
         };
@@ -60,6 +61,7 @@ public sealed class SettingsModel(ShopifySettingsService settings, StoreConnecti
             ["RefreshEmailFromShopify"] = Bool(current.RefreshEmailFromShopify),
             ["MatchStrategy"] = current.MatchStrategy.ToString(),
             ["NameSplitRule"] = current.NameSplitRule.ToString(),
+            ["DefaultRegion"] = Region(current.DefaultRegion),
             ["DefaultCountryCallingCode"] = current.DefaultCountryCallingCode,
             ["ApiVersion"] = current.ApiVersion,
         };
@@ -157,6 +159,8 @@ public sealed class SettingsModel(ShopifySettingsService settings, StoreConnecti
 
     private static string Bool(bool value) => value ? "true" : "false";
 
+    private static string? Region(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim().ToUpperInvariant();
+
     private static string List(IReadOnlyList<string> items) => items.Count == 0 ? "none" : string.Join(", ", items);
 
     public sealed class SyncForm
@@ -185,6 +189,9 @@ public sealed class SettingsModel(ShopifySettingsService settings, StoreConnecti
         [Display(Name = "Name split rule")]
         public NameSplitRule NameSplitRule { get; set; }
 
+        [Display(Name = "Default phone region")]
+        public string? DefaultRegion { get; set; }
+
         [Display(Name = "Default country calling code")]
         public string? DefaultCountryCallingCode { get; set; }
 
@@ -206,6 +213,7 @@ public sealed class SettingsModel(ShopifySettingsService settings, StoreConnecti
             RefreshEmailFromShopify = view.RefreshEmailFromShopify,
             MatchStrategy = view.MatchStrategy,
             NameSplitRule = view.NameSplitRule,
+            DefaultRegion = view.DefaultRegion,
             DefaultCountryCallingCode = view.DefaultCountryCallingCode,
             ApiVersion = view.ApiVersion,
         };
