@@ -104,7 +104,7 @@ internal static partial class AddressRules
         if (Given("phone"))
         {
             var phone = Text("phone");
-            if (phone is not null && !PhoneNumbers.TryNormalize(phone, out _))
+            if (phone is not null && !ShopifyPhone.TryNormalize(phone, out _))
             {
                 errors.Add(new UserError(["address", "phone"], "Phone is invalid"));
             }
