@@ -76,7 +76,6 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     private SqliteConnection? _mover;
     private bool _moverClosed;
     private long _commits;
-    private long _moved;
 
     public WebhookInbox(SyncDatabase database, IOptionsMonitor<ShopifyHostOptions> options, WorkSignals signals, TimeProvider time, ILogger<WebhookInbox> logger)
     {
@@ -111,12 +110,6 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
 
     /// <summary>How many transactions the writer has committed (for tests and metrics of batching).</summary>
     public long Commits => Interlocked.Read(ref _commits);
-
-    /// <summary>How many deliveries have been moved from the inbox file into the work queue (for tests).</summary>
-    public long Moved => Interlocked.Read(ref _moved);
-
-    /// <summary>The inbox file when deliveries are stored in one (SQLite files), else null.</summary>
-    internal async Task<string?> InboxFileAsync() => (await FilesAsync().ConfigureAwait(false))?.Inbox;
 
     /// <summary>
     /// Moves stored deliveries from the inbox file into the work queue whenever the writer has committed some (and at
@@ -222,7 +215,6 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         }
 
         command.Transaction = null;
-        Interlocked.Add(ref _moved, count);
         _signals.Wake(WorkKind.InboundDelivery);
 
         // Between two of the writer's transactions, so the delete never waits in SQLite's busy handler.
