@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every benchmark under bench/ and writes docs/benchmarks.md with the figures, the machine and PNG charts
 # (docs/benchmarks/*.png). From the repository root: bash bench/run.sh
-# BENCH_IMPORT_CUSTOMERS (default 100000) sets the size of the bulk import.
+# BENCH_IMPORT_CUSTOMERS (default 100000) sets the size of the bulk import; BENCH_DEPLOYED_DELIVERIES (default 20000)
+# and BENCH_DEPLOYED_ROUNDS (default 5) the closed-loop rounds of the site as deployed (workers on);
+# BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -29,7 +31,8 @@ run() {
 }
 
 ingest=(dotnet bench/OrchardShopify.Bench.Ingest/bin/Release/net10.0/OrchardShopify.Bench.Ingest.dll)
-run ingest "${ingest[@]}" ingest
+run deployed "${ingest[@]}" deployed "${BENCH_DEPLOYED_DELIVERIES:-20000}" 32 "${BENCH_DEPLOYED_ROUNDS:-5}" 10
+run ingest "${ingest[@]}" ingest "${BENCH_INGEST_DELIVERIES:-20000}"
 run apply-sqlite "${ingest[@]}" apply
 if [ -z "${ORCHARDSHOPIFY_TEST_POSTGRES:-}" ]; then
   ORCHARDSHOPIFY_TEST_POSTGRES="$(bash scripts/postgres.sh 2>"$results/postgres.log" | tail -n 1)" || ORCHARDSHOPIFY_TEST_POSTGRES=""

@@ -90,6 +90,8 @@ internal sealed class Server(WebApplication app, string? ownFolder = null) : IAs
             sync.UseSqlite($"Data Source={SyncDb(storage.Folder)}");
         }
 
+        // The sync's admin API registers its authorization policies; the host supplies the authorization middleware's services.
+        services.AddAuthorization();
         services.AddIdentityCore<IdentityUser>(o => o.User.RequireUniqueEmail = true)
             .AddEntityFrameworkStores<BenchIdentityDb>();
 
@@ -116,6 +118,9 @@ internal sealed class Server(WebApplication app, string? ownFolder = null) : IAs
     public IServiceProvider Services => app.Services;
 
     public static string SyncDb(string folder) => Path.Combine(folder, "sync.db");
+
+    /// <summary>Where the site keeps its webhook inbox on SQLite: beside the sync database, in a file of its own.</summary>
+    public static string InboxDb(string folder) => Path.Combine(folder, "sync.inbox.db");
 
     private static async Task<bool> TableExistsAsync(Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database, string table)
     {

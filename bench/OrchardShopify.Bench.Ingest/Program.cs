@@ -2,6 +2,8 @@
 //
 //   ingest  webhook intake (verify + store in the inbox, workers off) against a bare Kestrel endpoint that only
 //           reads the body, then a fixed-rate run at 1,000 requests/s against the site.
+//   deployed  the site as deployed (workers on, a new customer per delivery) against the same site with its workers off,
+//           closed loop in turns, then 1,000 deliveries/s: ack latency, lag until the user is written, backlog after.
 //   apply   10,000 stored customers/create deliveries applied by the site's workers (users created and linked)
 //           against the engine alone (InboundCustomerSync over the in-memory ports of tests/OrchardShopify.Testing);
 //           on SQLite files, or on a scratch PostgreSQL database (apply-postgres).
@@ -9,6 +11,7 @@
 //           rules in the host's batch transactions: time and peak memory.
 //
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- ingest [deliveries] [connections]
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- deployed [deliveries] [connections] [rounds] [seconds at 1,000/s]
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- apply [deliveries]
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- apply-postgres [deliveries]   (ORCHARDSHOPIFY_TEST_POSTGRES set)
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers]            (emulator built in Release)
@@ -27,6 +30,9 @@ switch (mode)
     case "ingest":
         await IngestBenchmark.RunAsync(Arg(1, 20_000), Arg(2, 32), timeout.Token);
         return 0;
+    case "deployed":
+        await DeployedBenchmark.RunAsync(Arg(1, 20_000), Arg(2, 32), Arg(3, 3), Arg(4, 10), timeout.Token);
+        return 0;
     case "apply":
         await ApplyBenchmark.RunAsync(Arg(1, 10_000), null, timeout.Token);
         return 0;
@@ -44,6 +50,6 @@ switch (mode)
         await ImportBenchmark.RunAsync(Arg(1, 100_000), timeout.Token);
         return 0;
     default:
-        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | apply [deliveries] | apply-postgres [deliveries] | import [customers]");
+        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers]");
         return 2;
 }

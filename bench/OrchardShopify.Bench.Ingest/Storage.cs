@@ -57,6 +57,46 @@ internal sealed class BenchStorage : IAsyncDisposable
         return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Pairs of numbers from the sync database (for example when each delivery was received and applied).</summary>
+    public async Task<List<(long A, long B)>> PairsAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectionAsync(false, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pairs = new List<(long, long)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pairs.Add((Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
+        }
+
+        return pairs;
+    }
+
+    /// <summary>
+    /// Inbound deliveries stored and not yet applied: pending or claimed work items, and on SQLite the deliveries still
+    /// in the inbox file waiting to be moved into the work queue.
+    /// </summary>
+    public async Task<long> BacklogAsync(CancellationToken cancellationToken = default)
+    {
+        var backlog = await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE kind = 1 AND status IN (0, 1)", cancellationToken: cancellationToken);
+        var inbox = Server.InboxDb(Folder);
+        if (Postgres is null && File.Exists(inbox))
+        {
+            await using var connection = new SqliteConnection($"Data Source={inbox};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'shopify_inbox'";
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0)
+            {
+                command.CommandText = "SELECT COUNT(*) FROM shopify_inbox";
+                backlog += Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return backlog;
+    }
+
     public async Task<List<(string Key, long Count)>> GroupsAsync(string sql, CancellationToken cancellationToken = default)
     {
         var connection = await ConnectionAsync(false, cancellationToken);

@@ -93,6 +93,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
 
         // Registration order is start order: the schema exists before any worker claims.
         services.AddHostedService<SyncSchemaMigrator>();
+        services.AddHostedService<InboxMoveWorker>();
         services.AddSingleton<InboundDeliveryHandler>();
         services.AddSingleton<OutboundPushHandler>();
         services.AddSingleton<IHostedService>(sp => WorkerFor<InboundDeliveryHandler>(sp));

@@ -2,8 +2,11 @@ using System.Data;
 using System.Data.Common;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Workers;
 using OrchardShopify.Core.Webhooks;
 
@@ -13,6 +16,10 @@ namespace OrchardShopify.AspNetCore.Persistence;
 /// Stores verified deliveries, once per <c>X-Shopify-Webhook-Id</c>. The only database work a webhook request does.
 /// Appends are group-committed: requests queue their rows, one writer stores everything queued so far in one
 /// transaction, and each request's task completes only after the transaction holding its row has committed.
+/// On a SQLite file the rows go to an inbox file of their own (<see cref="SqliteInboxFile"/>), whose write lock nothing
+/// but this writer takes, so an append never waits for the workers' apply transactions; <see cref="RunMoverAsync"/>
+/// moves them into the work queue. On PostgreSQL (row locks, no single writer) and in-memory SQLite they go straight
+/// into the work queue.
 /// </summary>
 internal sealed partial class WebhookInbox : IAsyncDisposable
 {
@@ -22,26 +29,58 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     private const string Table = ShopifySyncDbContext.WorkItemsTable;
 
     // ON CONFLICT DO NOTHING: a duplicate neither fails nor writes, on SQLite and PostgreSQL alike.
-    private static readonly string InsertSql = $$"""
+    private static readonly string QueueInsertSql = $$"""
         INSERT INTO {{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, body, status, attempts, next_attempt_at, received_at)
         VALUES ({{(int)WorkKind.InboundDelivery}}, @webhook_id, @store, @topic, @event_id, @triggered_at, @api_version, @body, {{(int)WorkStatus.Pending}}, 0, @now, @now)
         ON CONFLICT (kind, dedup_key) DO NOTHING
         """;
 
+    // The inbox file's insert: a duplicate is one still in the inbox file, or one already moved into the work queue.
+    private static readonly string FileInsertSql = $$"""
+        INSERT INTO {{SqliteInboxFile.Table}} (webhook_id, store, topic, event_id, triggered_at, api_version, body, received_at)
+        SELECT @webhook_id, @store, @topic, @event_id, @triggered_at, @api_version, @body, @now
+        WHERE NOT EXISTS (SELECT 1 FROM {{SqliteInboxFile.SyncAlias}}.{{Table}} WHERE kind = {{(int)WorkKind.InboundDelivery}} AND dedup_key = @webhook_id)
+        ON CONFLICT (webhook_id) DO NOTHING
+        """;
+
+    // Arrival order is kept: the work queue's ids follow the inbox's sequence. A row already in the queue (moved before a
+    // crash kept it from being deleted here) is not stored twice.
+    private static readonly string MoveSql = $$"""
+        INSERT INTO {{SqliteInboxFile.SyncAlias}}.{{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, body, status, attempts, next_attempt_at, received_at)
+        SELECT {{(int)WorkKind.InboundDelivery}}, webhook_id, store, topic, event_id, triggered_at, api_version, body, {{(int)WorkStatus.Pending}}, 0, received_at, received_at
+        FROM {{SqliteInboxFile.Table}} WHERE seq <= @last ORDER BY seq
+        ON CONFLICT (kind, dedup_key) DO NOTHING
+        """;
+
+    /// <summary>Most deliveries one move takes from the inbox file into the work queue.</summary>
+    internal const int MoveBatch = 500;
+
+    /// <summary>Inbox log size from which the mover copies the inbox file's log into it (passively: appends go on).</summary>
+    private const long CheckpointThreshold = 4 * 1024 * 1024;
+
+    private static readonly TimeSpan MovePoll = TimeSpan.FromSeconds(1);
+
     private readonly SyncDatabase _database;
+    private readonly IOptionsMonitor<ShopifyHostOptions> _options;
     private readonly WorkSignals _signals;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookInbox> _logger;
     private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startGate = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _moveSignal = new(0, 1);
+    private readonly SemaphoreSlim _moveGate = new(1, 1);
     private Task? _writer;
+    private Task<InboxFiles?>? _files;
     private InsertStatement? _insert;
+    private SqliteConnection? _mover;
+    private bool _moverClosed;
     private long _commits;
 
-    public WebhookInbox(SyncDatabase database, WorkSignals signals, TimeProvider time, ILogger<WebhookInbox> logger)
+    public WebhookInbox(SyncDatabase database, IOptionsMonitor<ShopifyHostOptions> options, WorkSignals signals, TimeProvider time, ILogger<WebhookInbox> logger)
     {
         _database = database;
+        _options = options;
         _signals = signals;
         _time = time;
         _logger = logger;
@@ -52,15 +91,155 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     /// restarts the SQLite log under it, so neither waits for the other's lock in SQLite's busy handler, which sleeps
     /// in steps of milliseconds.
     /// </summary>
+    /// <remarks>On a SQLite inbox file the mover (which writes the sync database) is held too, between two moves.</remarks>
     public async Task<IDisposable> HoldWritesAsync(CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new GateRelease(_writeGate);
+        await _moveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _moveGate.Release();
+            throw;
+        }
+
+        return new GateRelease(_writeGate, _moveGate);
     }
 
     /// <summary>How many transactions the writer has committed (for tests and metrics of batching).</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
+    /// <summary>
+    /// Moves stored deliveries from the inbox file into the work queue whenever the writer has committed some (and at
+    /// least every second, so deliveries left by a stopped or crashed process are moved too), until cancelled. Does
+    /// nothing when deliveries go straight into the work queue.
+    /// </summary>
+    public async Task RunMoverAsync(CancellationToken stoppingToken)
+    {
+        if (await FilesAsync().ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await MoveAsync(stoppingToken).ConfigureAwait(false) == MoveBatch)
+                {
+                }
+
+                await _moveSignal.WaitAsync(MovePoll, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+#pragma warning disable CA1031 // The deliveries stay in the inbox file; the move is tried again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.MoveFailed(_logger, ex);
+                try
+                {
+                    await Task.Delay(MovePoll, _time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves up to <see cref="MoveBatch"/> of the oldest deliveries in the inbox file into the work queue (one
+    /// transaction in the sync database), then deletes them from the inbox file. A crash between the two leaves them in
+    /// both: the next move finds them in the queue already and only deletes them.
+    /// </summary>
+    /// <returns>How many deliveries were taken from the inbox file (0 when it is empty or there is none).</returns>
+    internal async Task<int> MoveAsync(CancellationToken cancellationToken)
+    {
+        if (await FilesAsync().ConfigureAwait(false) is not { } files)
+        {
+            return 0;
+        }
+
+        await _moveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Shut down: what the inbox file holds is moved when the site starts again.
+            return _moverClosed ? 0 : await MoveBatchAsync(files, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The connection may be unusable after a failure: the next move opens a fresh one.
+            await CloseMoverAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _moveGate.Release();
+        }
+    }
+
+    private async Task<int> MoveBatchAsync(InboxFiles files, CancellationToken cancellationToken)
+    {
+        var connection = _mover ??= await SqliteInboxFile.OpenAsync(files.Inbox, files.Sync, _options.CurrentValue.Storage).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*), MAX(seq) FROM (SELECT seq FROM {SqliteInboxFile.Table} ORDER BY seq LIMIT {MoveBatch})";
+        long count, last;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            count = reader.GetInt64(0);
+            last = count == 0 ? 0 : reader.GetInt64(1);
+        }
+
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        // Deferred: the transaction writes only the sync database (taking its lock, waiting for an apply transaction
+        // if one runs); the inbox file is only read, so appends go on meanwhile.
+        await using (var transaction = connection.BeginTransaction(deferred: true))
+        {
+            command.Transaction = transaction;
+            command.CommandText = MoveSql;
+            command.Parameters.AddWithValue("@last", last);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        command.Transaction = null;
+        _signals.Wake(WorkKind.InboundDelivery);
+
+        // Between two of the writer's transactions, so the delete never waits in SQLite's busy handler.
+        await _writeGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            command.CommandText = $"DELETE FROM {SqliteInboxFile.Table} WHERE seq <= @last";
+            await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        var log = new FileInfo(files.Inbox + "-wal");
+        if (log.Exists && log.Length >= CheckpointThreshold)
+        {
+            // Copies the log into the file without holding appends; the writer starts the log over once all is copied.
+            command.Parameters.Clear();
+            command.CommandText = "PRAGMA main.wal_checkpoint(PASSIVE)";
+            await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return (int)count;
+    }
     /// <returns>False when a delivery with the same webhook id is already stored.</returns>
     /// <remarks><paramref name="cancellationToken"/> only stops the wait: a queued row is still stored.</remarks>
     public Task<bool> AppendAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
@@ -96,6 +275,46 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
             await _insert.DisposeAsync().ConfigureAwait(false);
             _insert = null;
         }
+
+        // After the move under way, if any; none starts after this.
+        await _moveGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _moverClosed = true;
+            await CloseMoverAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _moveGate.Release();
+        }
+    }
+
+    private async Task CloseMoverAsync()
+    {
+        if (_mover is { } mover)
+        {
+            _mover = null;
+            await mover.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Task<InboxFiles?> FilesAsync()
+    {
+        lock (_startGate)
+        {
+            return _files ??= ResolveFilesAsync();
+        }
+    }
+
+    private async Task<InboxFiles?> ResolveFilesAsync()
+    {
+        if (_database.IsPostgres)
+        {
+            return null;
+        }
+
+        await using var db = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        return SyncDatabase.SqliteFile(db) is { } sync ? new InboxFiles(SqliteInboxFile.PathFor(sync), sync) : null;
     }
 
     private void EnsureWriter()
@@ -179,10 +398,13 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
 
         // A fixed order (by webhook id) so two nodes inserting overlapping batches on PostgreSQL cannot deadlock.
         var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Delivery.WebhookId, StringComparer.Ordinal).ToArray();
-        var insert = _insert ??= await InsertStatement.OpenAsync(_database).ConfigureAwait(false);
+        var insert = _insert ??= await InsertStatement.OpenAsync(_database, await FilesAsync().ConfigureAwait(false), _options.CurrentValue.Storage).ConfigureAwait(false);
         try
         {
-            await using var transaction = await insert.Command.Connection!.BeginTransactionAsync().ConfigureAwait(false);
+            // On the inbox file, deferred: BEGIN IMMEDIATE would also take the attached sync database's write lock.
+            await using var transaction = insert.Command.Connection is SqliteConnection sqlite && insert.InFile
+                ? sqlite.BeginTransaction(deferred: true)
+                : await insert.Command.Connection!.BeginTransactionAsync().ConfigureAwait(false);
             insert.Command.Transaction = transaction;
             foreach (var i in order)
             {
@@ -203,12 +425,34 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         Interlocked.Increment(ref _commits);
         if (inserted.Contains(true))
         {
-            _signals.Wake(WorkKind.InboundDelivery);
+            if (insert.InFile)
+            {
+                Wake(_moveSignal);
+            }
+            else
+            {
+                _signals.Wake(WorkKind.InboundDelivery);
+            }
         }
 
         for (var i = 0; i < rows.Count; i++)
         {
             rows[i].Stored.TrySetResult(inserted[i]);
+        }
+    }
+
+    private static void Wake(SemaphoreSlim signal)
+    {
+        if (signal.CurrentCount == 0)
+        {
+            try
+            {
+                signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
         }
     }
 
@@ -222,17 +466,21 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         return parameter;
     }
 
+    /// <summary>The inbox file and the sync database file it is moved into.</summary>
+    private sealed record InboxFiles(string Inbox, string Sync);
+
     /// <summary>The writer's own connection and prepared insert, kept from batch to batch.</summary>
     private sealed class InsertStatement : IAsyncDisposable
     {
-        private readonly ShopifySyncDbContext _db;
+        private readonly IAsyncDisposable _owner;
         private readonly DbParameter _webhookId, _store, _topic, _eventId, _triggeredAt, _apiVersion, _body, _now;
 
-        private InsertStatement(ShopifySyncDbContext db, DbCommand command)
+        private InsertStatement(IAsyncDisposable owner, DbCommand command, bool inFile)
         {
-            _db = db;
+            _owner = owner;
             Command = command;
-            command.CommandText = InsertSql;
+            InFile = inFile;
+            command.CommandText = inFile ? FileInsertSql : QueueInsertSql;
             _webhookId = Param(command, "webhook_id", DbType.String);
             _store = Param(command, "store", DbType.String);
             _topic = Param(command, "topic", DbType.String);
@@ -245,14 +493,23 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
 
         public DbCommand Command { get; }
 
-        public static async Task<InsertStatement> OpenAsync(SyncDatabase database)
+        /// <summary>True when rows go to the inbox file, false when straight into the work queue.</summary>
+        public bool InFile { get; }
+
+        public static async Task<InsertStatement> OpenAsync(SyncDatabase database, InboxFiles? files, ShopifyStorageOptions storage)
         {
+            if (files is not null)
+            {
+                var connection = await SqliteInboxFile.OpenAsync(files.Inbox, files.Sync, storage).ConfigureAwait(false);
+                return new InsertStatement(connection, connection.CreateCommand(), inFile: true);
+            }
+
             var db = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
                 // Opened through EF so the connection gets the same settings (WAL, synchronous, busy timeout) as every other.
                 await db.Database.OpenConnectionAsync().ConfigureAwait(false);
-                return new InsertStatement(db, db.Database.GetDbConnection().CreateCommand());
+                return new InsertStatement(db, db.Database.GetDbConnection().CreateCommand(), inFile: false);
             }
             catch
             {
@@ -278,11 +535,11 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         public async ValueTask DisposeAsync()
         {
             await Command.DisposeAsync().ConfigureAwait(false);
-            await _db.DisposeAsync().ConfigureAwait(false);
+            await _owner.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private sealed class GateRelease(SemaphoreSlim gate) : IDisposable
+    private sealed class GateRelease(SemaphoreSlim writes, SemaphoreSlim moves) : IDisposable
     {
         private int _released;
 
@@ -290,7 +547,8 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                gate.Release();
+                writes.Release();
+                moves.Release();
             }
         }
     }
@@ -309,5 +567,8 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Count} webhook deliveries in one transaction failed; storing each on its own")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Moving stored webhook deliveries from the inbox file into the work queue failed; they stay in the inbox file and the move is tried again")]
+        public static partial void MoveFailed(ILogger logger, Exception exception);
     }
 }

@@ -15,13 +15,22 @@ namespace OrchardShopify.AspNetCore.Persistence;
 /// of due item are looked up apart, so each is a range of the (kind, status, next_attempt_at) index rather than a
 /// scan of every row of the kind, finished ones included. Finishing an
 /// item requires still holding its lease, so a node whose lease expired cannot overwrite the new owner.
+/// On SQLite a claim of inbound deliveries first moves what the inbox file holds into the queue
+/// (<see cref="WebhookInbox.MoveAsync"/>), so every delivery acknowledged before the claim can be claimed by it.
 /// </summary>
-internal sealed class WorkQueue(SyncDatabase database, IOptionsMonitor<ShopifyHostOptions> options, TimeProvider time)
+internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOptionsMonitor<ShopifyHostOptions> options, TimeProvider time)
 {
     private const string Table = ShopifySyncDbContext.WorkItemsTable;
 
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(WorkKind kind, string owner, int max, CancellationToken cancellationToken)
     {
+        if (kind == WorkKind.InboundDelivery)
+        {
+            while (await inbox.MoveAsync(cancellationToken) == WebhookInbox.MoveBatch)
+            {
+            }
+        }
+
         var now = UnixTime.From(time.GetUtcNow());
         var leaseUntil = now + (long)options.CurrentValue.Queue.LeaseDuration.TotalMilliseconds;
         var due = $"kind = {{0}} AND ((status = {(int)WorkStatus.Pending} AND next_attempt_at <= {{1}}) OR (status = {(int)WorkStatus.Processing} AND lease_expires_at <= {{1}}))";

@@ -48,6 +48,10 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
             Assert.Equal(1, group.Count(a => a.Task.Result));
         }
 
+        Assert.Equal(300, await StoredAsync("wh-group-%"));
+
+        // Moved into the work queue once each.
+        await _node.Get<WebhookInbox>().MoveAsync(CancellationToken.None);
         Assert.Equal(300, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE kind = 1"));
         Assert.Equal(300, await ScalarAsync("SELECT COUNT(DISTINCT dedup_key) FROM shopify_work_items WHERE kind = 1"));
         Assert.InRange(_node.Get<WebhookInbox>().Commits, 1, 399);
@@ -56,8 +60,10 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task A_delivery_that_cannot_be_stored_fails_alone_and_the_others_are_stored()
     {
-        await ExecuteAsync("""
-            CREATE TRIGGER refuse_poison BEFORE INSERT ON shopify_work_items WHEN NEW.dedup_key = 'wh-poison'
+        // The inbox file exists once a delivery has been stored.
+        Assert.True(await _node.AppendDeleteAsync(7_099_999_999, "wh-first"));
+        await SyncDatabases.ExecuteSqliteAsync(SqliteInboxFile.PathFor(DatabaseFile), """
+            CREATE TRIGGER refuse_poison BEFORE INSERT ON shopify_inbox WHEN NEW.webhook_id = 'wh-poison'
             BEGIN SELECT RAISE(ABORT, 'poisoned row'); END;
             """);
         var good = Enumerable.Range(0, 50).Select(i => _node.AppendDeleteAsync(7_100_000_000 + i, $"wh-neighbour-{i}")).ToList();
@@ -68,8 +74,8 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
 
         Assert.Contains("poisoned row", failure.Message, StringComparison.Ordinal);
         Assert.All(await Task.WhenAll(good), Assert.True);
-        Assert.Equal(100, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key LIKE 'wh-neighbour-%'"));
-        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-poison'"));
+        Assert.Equal(100, await StoredAsync("wh-neighbour-%"));
+        Assert.Equal(0, await StoredAsync("wh-poison"));
     }
 
     [Fact]
@@ -79,7 +85,7 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
 
         // A separate connection (as another process would open) sees the row once the append has returned.
         Assert.True(stored);
-        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-visible'"));
+        Assert.Equal(1, await StoredAsync("wh-visible"));
     }
 
     [Theory]
@@ -143,6 +149,9 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
         await node.StartAsync(workers: false);
         var checkpoints = node.HostedServices.OfType<SqliteCheckpointWorker>().Single();
         checkpoints.RestartThreshold = 1024 * 1024;
+
+        // Deliveries are stored in the inbox file and moved into the sync database as they come, as on a running site.
+        await node.HostedServices.OfType<InboxMoveWorker>().Single().StartAsync(CancellationToken.None);
         var store = node.Stores.FindByHandle("uk")!;
         var inbox = node.Get<WebhookInbox>();
         var body = Encoding.UTF8.GetBytes("{\"id\":1,\"note\":\"" + new string('x', 2_000) + "\"}");
@@ -172,7 +181,7 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
         await writer;
         Assert.Equal(1, checkpoints.Restarts);
         Assert.Equal(afterCheckpoint, Length(log));
-        Assert.Equal(appended, await ScalarAsync(file, "SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key LIKE 'wh-stream-%' AND length(body) = " + body.Length));
+        Assert.Equal(appended, await SyncDatabases.StoredDeliveriesAsync(file, "wh-stream-%", body.Length));
     }
 
     [Fact]
@@ -187,14 +196,16 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
             held = _node.AppendDeleteAsync(7_300_000_001, "wh-during-hold");
             await Task.Delay(300);
             Assert.False(held.IsCompleted);
-            Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-during-hold'"));
+            Assert.Equal(0, await StoredAsync("wh-during-hold"));
         }
 
         Assert.True(await held.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-during-hold'"));
+        Assert.Equal(1, await StoredAsync("wh-during-hold"));
     }
 
     private Task<long> ScalarAsync(string sql) => ScalarAsync(DatabaseFile, sql);
+
+    private Task<long> StoredAsync(string pattern) => SyncDatabases.StoredDeliveriesAsync(DatabaseFile, pattern);
 
     private static long Length(FileInfo file)
     {
@@ -204,5 +215,4 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
 
     private static Task<long> ScalarAsync(string file, string sql) => SyncDatabases.SqliteScalarAsync(file, sql);
 
-    private Task ExecuteAsync(string sql) => SyncDatabases.ExecuteSqliteAsync(DatabaseFile, sql);
 }

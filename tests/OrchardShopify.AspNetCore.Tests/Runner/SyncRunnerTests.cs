@@ -82,7 +82,10 @@ public sealed class SyncRunnerTests : IAsyncLifetime
 
         Assert.True(await AppendDeleteAsync(78, "wh-runner-2"));
         await Task.Delay(300);
-        Assert.Equal(WorkStatus.Pending, (await SingleItemAsync()).Status);
+
+        // Stored (in the inbox file, or in the queue) and not applied.
+        Assert.Equal(1, await SyncDatabases.StoredDeliveriesAsync(Path.Combine(_folder, "nested", "sync.db"), "wh-runner-2"));
+        Assert.True((await SingleItemAsync())?.Status is null or WorkStatus.Pending);
 
         await runner.StartAsync(CancellationToken.None);
         var item = await WaitForOutcomeAsync();
@@ -110,19 +113,20 @@ public sealed class SyncRunnerTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
+            // The delivery is in the queue once moved there from the inbox file.
             var item = await SingleItemAsync();
-            if (item.Status is WorkStatus.Succeeded or WorkStatus.DeadLetter || DateTime.UtcNow > deadline)
+            if (item is { Status: WorkStatus.Succeeded or WorkStatus.DeadLetter } || DateTime.UtcNow > deadline)
             {
-                return item;
+                return item ?? throw new Xunit.Sdk.XunitException("The delivery never reached the work queue.");
             }
 
             await Task.Delay(50);
         }
     }
 
-    private async Task<WorkItem> SingleItemAsync()
+    private async Task<WorkItem?> SingleItemAsync()
     {
         await using var db = await _provider.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
-        return await db.WorkItems.AsNoTracking().SingleAsync();
+        return await db.WorkItems.AsNoTracking().SingleOrDefaultAsync();
     }
 }

@@ -31,6 +31,35 @@ internal static class SyncDatabases
     }
 
     /// <summary>
+    /// Inbound deliveries stored for a SQLite sync database file, wherever they are: still in the inbox file beside it,
+    /// or already moved into the work queue (counted once when in both), whose webhook id is LIKE <paramref name="pattern"/>
+    /// and whose body is <paramref name="bodyLength"/> bytes long when that is given. The inbox file is read before the
+    /// queue, so a delivery moved meanwhile is seen in one or the other.
+    /// </summary>
+    public static async Task<long> StoredDeliveriesAsync(string syncFile, string pattern, int? bodyLength = null)
+    {
+        var inbox = OrchardShopify.AspNetCore.Persistence.SqliteInboxFile.PathFor(syncFile);
+        await using var connection = new SqliteConnection($"Data Source={inbox};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "CREATE TABLE IF NOT EXISTS shopify_inbox (seq INTEGER PRIMARY KEY, webhook_id TEXT NOT NULL UNIQUE, store TEXT NOT NULL, topic TEXT NOT NULL, event_id TEXT, triggered_at INTEGER, api_version TEXT, body BLOB NOT NULL, received_at INTEGER NOT NULL)";
+        await command.ExecuteNonQueryAsync();
+        command.CommandText = "ATTACH DATABASE @file AS sync";
+        command.Parameters.AddWithValue("@file", syncFile);
+        await command.ExecuteNonQueryAsync();
+        command.Parameters.Clear();
+        command.CommandText = """
+            SELECT COUNT(*) FROM (
+              SELECT webhook_id AS id, length(body) AS size FROM shopify_inbox
+              UNION SELECT dedup_key, length(body) FROM sync.shopify_work_items WHERE kind = 1)
+            WHERE id LIKE @pattern AND (@size IS NULL OR size = @size)
+            """;
+        command.Parameters.AddWithValue("@pattern", pattern);
+        command.Parameters.AddWithValue("@size", (object?)bodyLength ?? DBNull.Value);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
     /// EXPLAIN QUERY PLAN of a query in the form <c>ToQueryString</c> gives on SQLite: <c>.param set @name value</c>
     /// lines, then the statement.
     /// </summary>

@@ -142,8 +142,10 @@ internal sealed class TestSite : IAsyncDisposable
         return Http.SendAsync(request);
     }
 
+    /// <summary>The work queue, after moving what the inbox file holds into it (as a claim does): every acknowledged delivery is in it.</summary>
     public async Task<List<WorkItem>> WorkItemsAsync(Func<IQueryable<WorkItem>, IQueryable<WorkItem>>? filter = null)
     {
+        await Services.GetRequiredService<WebhookInbox>().MoveAsync(CancellationToken.None);
         await using var db = await Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
         var query = db.WorkItems.AsNoTracking();
         return await (filter is null ? query : filter(query)).ToListAsync();

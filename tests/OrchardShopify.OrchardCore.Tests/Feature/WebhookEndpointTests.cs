@@ -110,14 +110,24 @@ public sealed class WebhookEndpointTests : IAsyncDisposable
         return new HttpClient { BaseAddress = new Uri(address) };
     }
 
-    /// <summary>Rows in the tenant's inbox table, read from its SQLite file under App_Data/Sites/Default.</summary>
+    /// <summary>
+    /// Deliveries the tenant stored, read from its SQLite files under App_Data/Sites/Default: those still in the inbox
+    /// file beside the sync database and those already moved into its work queue, each webhook id once. The inbox file
+    /// is read first, so a delivery moved meanwhile is found in the queue.
+    /// </summary>
     private async Task<long> CountDeliveriesAsync()
     {
         var file = Path.Combine(_appData, "Sites", "Default", TenantSyncStorage.DatabaseFileName);
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}");
+        var inbox = Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileNameWithoutExtension(file) + ".inbox" + Path.GetExtension(file));
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={inbox};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM shopify_work_items WHERE kind = 1";
+        command.CommandText = "CREATE TABLE IF NOT EXISTS shopify_inbox (seq INTEGER PRIMARY KEY, webhook_id TEXT NOT NULL UNIQUE, store TEXT NOT NULL, topic TEXT NOT NULL, event_id TEXT, triggered_at INTEGER, api_version TEXT, body BLOB NOT NULL, received_at INTEGER NOT NULL)";
+        await command.ExecuteNonQueryAsync();
+        command.CommandText = "ATTACH DATABASE @file AS sync";
+        command.Parameters.AddWithValue("@file", file);
+        await command.ExecuteNonQueryAsync();
+        command.CommandText = "SELECT COUNT(*) FROM (SELECT webhook_id FROM shopify_inbox UNION SELECT dedup_key FROM sync.shopify_work_items WHERE kind = 1)";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -22,7 +22,8 @@ public sealed record UserRow(string Id, string? Email, string? Phone, IReadOnlyD
 }
 
 /// <summary>What a site holds, read straight from its databases with plain SQL (the schema documented in docs/aspnetcore.md and Identity's tables).</summary>
-public sealed class SiteState(Func<DbConnection> identity, Func<DbConnection> sync)
+/// <param name="inbox">On SQLite, the inbox file beside the sync database, where deliveries wait until they are moved into the work queue.</param>
+public sealed class SiteState(Func<DbConnection> identity, Func<DbConnection> sync, Func<DbConnection>? inbox = null)
 {
     public async Task<IReadOnlyList<WorkItemRow>> WorkItemsAsync() => await QueryAsync(
         sync,
@@ -50,8 +51,19 @@ public sealed class SiteState(Func<DbConnection> identity, Func<DbConnection> sy
             r => new UserRow(r.GetString(0), Text(r, 1), Text(r, 2), claims.GetValueOrDefault(r.GetString(0)) ?? new Dictionary<string, string>()));
     }
 
-    /// <summary>Inbound work items that are not finished yet (pending or being processed).</summary>
-    public async Task<int> UnfinishedInboundAsync() => (await WorkItemsAsync()).Count(w => w.Kind == WorkItemRow.Inbound && w.Status is WorkItemRow.Pending or WorkItemRow.Processing);
+    /// <summary>
+    /// Inbound deliveries not applied yet: work items pending or being processed, and on SQLite deliveries still in the
+    /// inbox file (read first, so one moved meanwhile is counted in the queue).
+    /// </summary>
+    public async Task<int> UnfinishedInboundAsync()
+    {
+        var waiting = inbox is null
+            ? 0
+            : (await QueryAsync(inbox, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'shopify_inbox'", r => r.GetInt64(0)))[0] == 0
+                ? 0
+                : (await QueryAsync(inbox, "SELECT COUNT(*) FROM shopify_inbox", r => r.GetInt64(0)))[0];
+        return (int)waiting + (await WorkItemsAsync()).Count(w => w.Kind == WorkItemRow.Inbound && w.Status is WorkItemRow.Pending or WorkItemRow.Processing);
+    }
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -86,7 +86,7 @@ public sealed class SyncSite : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         return options.PostgresConnectionString is { } postgres
             ? new SiteState(() => new NpgsqlConnection(postgres), () => new NpgsqlConnection(postgres))
-            : new SiteState(() => new SqliteConnection(SqliteFile(options.Folder, "identity.db")), () => new SqliteConnection(SqliteFile(options.Folder, "sync.db")));
+            : new SiteState(() => new SqliteConnection(SqliteFile(options.Folder, "identity.db")), () => new SqliteConnection(SqliteFile(options.Folder, "sync.db")), () => new SqliteConnection(SqliteFile(options.Folder, "sync.inbox.db")));
     }
 
     public static Dictionary<string, string?> DefaultSettings(SyncSiteOptions options)
