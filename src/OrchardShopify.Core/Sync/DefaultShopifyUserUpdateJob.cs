@@ -168,8 +168,10 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
                     + (kept == ProfileFields.None ? "" : $" Shopify's {kept} kept.")) { Changed = fill };
             }
 
+            // The link remembers the created customer from its first write: Shopify's customers/create webhook for it
+            // may arrive before this push is done, and is then its echo (not a newer state to apply to the user).
             var created = await Shopify.CreateCustomerAsync(store, profile, cancellationToken);
-            var added = await Links.TryAddAsync(new CustomerLink(store.Handle, created.Id, user.Id, Time.GetUtcNow()), cancellationToken);
+            var added = await Links.TryAddAsync(EchoRules.CreatedByPush(store.Handle, user.Id, created, Time.GetUtcNow()), cancellationToken);
             await WriteShopifyIdAsync(user.Id, store, created.Id, cancellationToken);
             await RememberAsync(added.Link, created, cancellationToken);
             await ForgetDeletionAsync(push, store, user.Id, cancellationToken);
