@@ -9,7 +9,7 @@ namespace OrchardShopify.AspNetCore.Users;
 /// <summary>
 /// The host's <see cref="UserManager{TUser}"/>, which also schedules a Shopify push after every successful
 /// create or update (every Identity write ends in <see cref="UpdateUserAsync"/>). Writes made by the sync
-/// itself run inside <see cref="SyncWriteScope"/> and are not pushed back. A failure to schedule never fails
+/// itself run inside <see cref="EchoRules.SyncWrite"/> and are not pushed back. A failure to schedule never fails
 /// the user's save; it is logged.
 /// </summary>
 public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
@@ -81,7 +81,7 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
 
     private async Task ScheduleAsync(TUser user)
     {
-        if (SyncWriteScope.IsActive)
+        if (EchoRules.IsSyncWrite)
         {
             return;
         }

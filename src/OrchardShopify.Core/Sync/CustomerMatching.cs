@@ -1,6 +1,7 @@
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.ShopifyApi;
 
 namespace OrchardShopify.Core.Sync;
 
@@ -14,7 +15,13 @@ namespace OrchardShopify.Core.Sync;
 /// <item>A user is pushed (and matched to an existing customer by email) only once its email is confirmed, and never
 /// when it has one of the <see cref="ShopifySyncOptions.ExcludedRoles"/> (staff).</item>
 /// <item>A user created from a customer has a confirmed email when Shopify verified it (<c>verified_email</c>).</item>
+/// <item>When a user cannot be created for an unmatched customer because its email was taken meanwhile (another delivery,
+/// store or node created the user first), the customer is linked to that user under the same rules
+/// (<see cref="ResolveTakenEmail"/>).</item>
+/// <item>A user matched to a customer keeps what it has; Shopify only fills its blanks (<see cref="FilledOnLink"/>).</item>
 /// </list>
+/// Where each rule is used: <see cref="FindUserAsync"/> and <see cref="ResolveTakenEmail"/> by the inbound rules,
+/// <see cref="FindCustomerForPushAsync"/> and <see cref="WhyNotPushed"/> by the outbound job.
 /// </summary>
 public static class CustomerMatching
 {
@@ -131,6 +138,53 @@ public static class CustomerMatching
         return CustomerMatch.None;
     }
 
+    /// <summary>
+    /// The customer's email turned out taken when a user was to be created for it (another delivery, store or node
+    /// created the user first): link to <paramref name="holder"/> when the strategy matches by email and the holder
+    /// confirmed it; otherwise the refusal, with its <see cref="CustomerMatch.RefusedReason"/>.
+    /// </summary>
+    public static CustomerMatch ResolveTakenEmail(SyncUser holder, ShopifySyncOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MatchStrategy == UserMatchStrategy.LinkOnly)
+        {
+            return new CustomerMatch(null, $"The email belongs to user {holder.Id}, and the LinkOnly strategy does not match by email.") { RefusedReason = InboundSkipReasons.EmailTakenLinkOnly };
+        }
+
+        return EmailVerified(holder, options)
+            ? new CustomerMatch(holder, null)
+            : new CustomerMatch(null, UnverifiedEmailHolder(holder));
+    }
+
+    /// <summary>The fields a user matched to a customer takes from it: only those the user has not got and the customer has.</summary>
+    public static ProfileFields FilledOnLink(CustomerProfile user, CustomerProfile incoming)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(incoming);
+        var blanks = ProfileFields.None;
+        blanks |= user.FirstName is null && incoming.FirstName is not null ? ProfileFields.FirstName : ProfileFields.None;
+        blanks |= user.LastName is null && incoming.LastName is not null ? ProfileFields.LastName : ProfileFields.None;
+        blanks |= user.Phone is null && incoming.Phone is not null ? ProfileFields.Phone : ProfileFields.None;
+        return blanks;
+    }
+
+    /// <summary>
+    /// The existing customer an unlinked user is matched to before a push creates one: the customer of the store with
+    /// the user's exact email, looked up only when the user confirmed that email (<see cref="EmailVerified"/>).
+    /// </summary>
+    public static async Task<ShopifyCustomer?> FindCustomerForPushAsync(IShopifyCustomerApi shopify, ShopifyStore store, SyncUser user, CustomerProfile profile, ShopifySyncOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(shopify);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(options);
+        return EmailVerified(user, options) && !string.IsNullOrWhiteSpace(profile.Email)
+            ? await shopify.FindCustomerByEmailAsync(store, profile.Email, cancellationToken)
+            : null;
+    }
+
     /// <summary>Why a customer whose email belongs to <paramref name="holder"/> is not linked to it.</summary>
     public static string UnverifiedEmailHolder(SyncUser holder)
     {
@@ -148,6 +202,9 @@ public static class CustomerMatching
 public sealed record CustomerMatch(SyncUser? User, string? Refused, string? Note = null)
 {
     public static readonly CustomerMatch None = new(null, null);
+
+    /// <summary>With <see cref="Refused"/>: its stable code from <see cref="InboundSkipReasons"/>.</summary>
+    public string RefusedReason { get; init; } = InboundSkipReasons.UnverifiedIdentity;
 }
 
 /// <summary>Why a user is not pushed; <see cref="Code"/> is stable for API clients.</summary>

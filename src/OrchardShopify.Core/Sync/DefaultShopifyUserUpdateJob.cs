@@ -8,10 +8,12 @@ namespace OrchardShopify.Core.Sync;
 
 /// <summary>
 /// Sends first name, last name, email and phone. Users are pushed only as <see cref="CustomerMatching.WhyNotPushed"/>
-/// allows (confirmed email, no excluded role). Unlinked users are matched to an existing customer by exact email before
+/// allows (confirmed email, no excluded role). Unlinked users are matched to an existing customer by exact email
+/// (<see cref="CustomerMatching.FindCustomerForPushAsync"/>) before
 /// anything is created; on that first link only the customer's empty fields are filled. Linked users get only the
 /// fields that changed, and an empty site value never replaces a value in Shopify. A user whose customer Shopify
-/// deleted is not sent again until an administrator sends it deliberately (<see cref="OutboundPush.Deliberate"/>).
+/// deleted is not sent again until an administrator sends it deliberately (<see cref="OutboundPush.Deliberate"/>). What a
+/// link remembers after a push, so that Shopify's webhook about it is an echo, is decided by <see cref="EchoRules"/>.
 /// </summary>
 public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
 {
@@ -145,9 +147,7 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
                     $"Shopify deleted this user's customer {deleted.CustomerId} (recorded {deleted.DeletedAt:O}); it is created again only when the user is sent to Shopify deliberately.");
             }
 
-            var existing = CustomerMatching.EmailVerified(user, options)
-                ? await Shopify.FindCustomerByEmailAsync(store, profile.Email!, cancellationToken)
-                : null;
+            var existing = await CustomerMatching.FindCustomerForPushAsync(Shopify, store, user, profile, options, cancellationToken);
             if (existing is not null)
             {
                 var attempt = await Links.TryAddAsync(new CustomerLink(store.Handle, existing.Id, user.Id, Time.GetUtcNow()), cancellationToken);
@@ -160,11 +160,7 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
                 var fill = FirstLinkFields(profile, existing.Profile);
                 var current = fill == ProfileFields.None ? existing : await Shopify.UpdateCustomerAsync(store, existing.Id, profile, fill, cancellationToken);
 
-                // What the site had when it was linked counts as agreed, so only a later change on the site is sent
-                // over Shopify's values; Shopify's own webhook about the customer then refreshes the user.
-                await Links.UpdateAsync(
-                    attempt.Link with { AppliedUpdatedAt = current.UpdatedAt, AppliedTriggeredAt = null, SyncedProfile = AgreedOnFirstLink(profile, current.Profile) },
-                    cancellationToken);
+                await Links.UpdateAsync(EchoRules.AfterFirstLink(attempt.Link, profile, current), cancellationToken);
                 await ForgetDeletionAsync(push, store, user.Id, cancellationToken);
                 var kept = profile.DifferencesFrom(current.Profile) & ~fill;
                 return new OutboundResult(OutboundOutcome.Linked, existing.Id,
@@ -172,8 +168,10 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
                     + (kept == ProfileFields.None ? "" : $" Shopify's {kept} kept.")) { Changed = fill };
             }
 
+            // The link remembers the created customer from its first write: Shopify's customers/create webhook for it
+            // may arrive before this push is done, and is then its echo (not a newer state to apply to the user).
             var created = await Shopify.CreateCustomerAsync(store, profile, cancellationToken);
-            var added = await Links.TryAddAsync(new CustomerLink(store.Handle, created.Id, user.Id, Time.GetUtcNow()), cancellationToken);
+            var added = await Links.TryAddAsync(EchoRules.CreatedByPush(store.Handle, user.Id, created, Time.GetUtcNow()), cancellationToken);
             await WriteShopifyIdAsync(user.Id, store, created.Id, cancellationToken);
             await RememberAsync(added.Link, created, cancellationToken);
             await ForgetDeletionAsync(push, store, user.Id, cancellationToken);
@@ -208,10 +206,6 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
         return empty;
     }
 
-    // After a first link: Shopify's value where the site has none, the site's where it has one.
-    private static CustomerProfile AgreedOnFirstLink(CustomerProfile site, CustomerProfile shopify)
-        => site.With(shopify, EmptyFields(site));
-
     private async Task ForgetDeletionAsync(OutboundPush push, ShopifyStore store, string userId, CancellationToken cancellationToken)
     {
         if (push.Deliberate)
@@ -220,13 +214,12 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
         }
     }
 
-    // What Shopify now holds is what both sides agree on; its webhook about this change is then an echo.
     private Task RememberAsync(CustomerLink link, ShopifyCustomer customer, CancellationToken cancellationToken)
-        => Links.UpdateAsync(link with { AppliedUpdatedAt = customer.UpdatedAt, AppliedTriggeredAt = null, SyncedProfile = customer.Profile }, cancellationToken);
+        => Links.UpdateAsync(EchoRules.AfterPush(link, customer), cancellationToken);
 
     private async Task WriteShopifyIdAsync(string userId, ShopifyStore store, long customerId, CancellationToken cancellationToken)
     {
-        using (SyncWriteScope.Begin())
+        using (EchoRules.SyncWrite())
         {
             await Users.SetShopifyIdAsync(userId, Stores.MultiStore ? store.Handle : null, customerId, cancellationToken);
         }

@@ -264,7 +264,7 @@ public sealed partial class InboundCustomerSync
             }
 
             IReadOnlyList<SyncUser?>? created;
-            using (SyncWriteScope.Begin())
+            using (EchoRules.SyncWrite())
             {
                 created = await bulkUsers.CreateLinkedAsync(
                     candidates.Select(c => new NewLinkedUser(c.Incoming, _stores.MultiStore ? c.Delivery.Store.Handle : null, c.Customer.Id, CustomerMatching.EmailConfirmedOnCreate(c.Customer.VerifiedEmail))).ToList(),
@@ -477,7 +477,7 @@ public sealed partial class InboundCustomerSync
 
         if (match.Refused is not null)
         {
-            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: match.Refused) { Reason = InboundSkipReasons.UnverifiedIdentity };
+            return new InboundResult(InboundOutcome.Skipped, CustomerId: customer.Id, Detail: match.Refused) { Reason = match.RefusedReason };
         }
 
         if (string.IsNullOrWhiteSpace(incoming.Email))
@@ -491,7 +491,7 @@ public sealed partial class InboundCustomerSync
         }
 
         UserCreateResult created;
-        using (SyncWriteScope.Begin())
+        using (EchoRules.SyncWrite())
         {
             created = await _users.CreateAsync(incoming, CustomerMatching.EmailConfirmedOnCreate(customer.VerifiedEmail), cancellationToken);
         }
@@ -502,24 +502,13 @@ public sealed partial class InboundCustomerSync
             return match.Note is null || result.Detail is not null ? result : result with { Detail = match.Note };
         }
 
-        if (created.EmailTaken)
+        // Another delivery (another store, another node) created the user first: link to it as the match rules allow.
+        if (created.EmailTaken && await _users.FindByEmailAsync(incoming.Email, cancellationToken) is { } holder)
         {
-            var holder = await _users.FindByEmailAsync(incoming.Email, cancellationToken);
-            if (holder is not null && options.MatchStrategy == UserMatchStrategy.LinkOnly)
-            {
-                return new InboundResult(InboundOutcome.Skipped, holder.Id, customer.Id, $"The email belongs to user {holder.Id}, and the LinkOnly strategy does not match by email.") { Reason = InboundSkipReasons.EmailTakenLinkOnly };
-            }
-
-            if (holder is not null && !CustomerMatching.EmailVerified(holder, options))
-            {
-                return new InboundResult(InboundOutcome.Skipped, holder.Id, customer.Id, CustomerMatching.UnverifiedEmailHolder(holder)) { Reason = InboundSkipReasons.UnverifiedIdentity };
-            }
-
-            // Another delivery (another store, another node) created the user first: link to it.
-            if (holder is not null)
-            {
-                return await LinkAsync(delivery, customer, incoming, holder, InboundOutcome.Linked, cancellationToken);
-            }
+            var taken = CustomerMatching.ResolveTakenEmail(holder, options);
+            return taken.User is not null
+                ? await LinkAsync(delivery, customer, incoming, taken.User, InboundOutcome.Linked, cancellationToken)
+                : new InboundResult(InboundOutcome.Skipped, holder.Id, customer.Id, taken.Refused) { Reason = taken.RefusedReason };
         }
 
         throw new InvalidOperationException($"Creating a user for Shopify customer {customer.Id} failed: {created.Error ?? "the email is taken but no user has it"}.");
@@ -543,18 +532,14 @@ public sealed partial class InboundCustomerSync
         }
 
         var filled = outcome == InboundOutcome.Created ? FilledFields(incoming) : ProfileFields.None;
-        using (SyncWriteScope.Begin())
+        using (EchoRules.SyncWrite())
         {
             await _users.SetShopifyIdAsync(user.Id, _stores.MultiStore ? store.Handle : null, customer.Id, cancellationToken);
 
             if (outcome == InboundOutcome.Linked)
             {
                 // A matched user keeps what it has; Shopify only fills the blanks.
-                var current = ProfileOf(user);
-                var blanks = ProfileFields.None;
-                blanks |= current.FirstName is null && incoming.FirstName is not null ? ProfileFields.FirstName : ProfileFields.None;
-                blanks |= current.LastName is null && incoming.LastName is not null ? ProfileFields.LastName : ProfileFields.None;
-                blanks |= current.Phone is null && incoming.Phone is not null ? ProfileFields.Phone : ProfileFields.None;
+                var blanks = CustomerMatching.FilledOnLink(ProfileOf(user), incoming);
                 if (blanks != ProfileFields.None)
                 {
                     await _users.UpdateProfileAsync(user.Id, incoming, blanks, cancellationToken);
@@ -573,15 +558,15 @@ public sealed partial class InboundCustomerSync
         var storedId = shopifyKey is null ? user.ShopifyId : user.ShopifyIds.GetValueOrDefault(shopifyKey);
         if (storedId != customer.Id)
         {
-            using (SyncWriteScope.Begin())
+            using (EchoRules.SyncWrite())
             {
                 await _users.SetShopifyIdAsync(user.Id, shopifyKey, customer.Id, cancellationToken);
             }
         }
 
-        if (!force && !IsNewer(customer.UpdatedAt, delivery.TriggeredAt, incoming, link))
+        if (!force && EchoRules.Classify(customer.UpdatedAt, delivery.TriggeredAt, incoming, link) is var state && state != IncomingState.Newer)
         {
-            var echo = link.SyncedProfile is not null && incoming.DifferencesFrom(link.SyncedProfile) == ProfileFields.None;
+            var echo = state == IncomingState.Echo;
             return new InboundResult(echo ? InboundOutcome.Echo : InboundOutcome.Stale, user.Id, customer.Id,
                 echo ? "Shopify reported a state this site already has." : $"updated_at {customer.UpdatedAt:O} is not newer than the applied {link.AppliedUpdatedAt:O}.");
         }
@@ -589,7 +574,7 @@ public sealed partial class InboundCustomerSync
         var outcome = InboundOutcome.Unchanged;
         var written = ProfileFields.None;
         string? detail = null;
-        using (SyncWriteScope.Begin())
+        using (EchoRules.SyncWrite())
         {
             if (options.RefreshLinkedUserProfile)
             {
@@ -617,39 +602,8 @@ public sealed partial class InboundCustomerSync
             }
         }
 
-        await _links.UpdateAsync(
-            link with
-            {
-                AppliedUpdatedAt = customer.UpdatedAt is { } at && (link.AppliedUpdatedAt is null || at > link.AppliedUpdatedAt) ? at : link.AppliedUpdatedAt,
-                AppliedTriggeredAt = delivery.TriggeredAt,
-                SyncedProfile = (link.SyncedProfile ?? CustomerProfile.Empty).With(incoming, ProfileFields.All),
-            },
-            cancellationToken);
+        await _links.UpdateAsync(EchoRules.AfterApply(link, customer.UpdatedAt, delivery.TriggeredAt, incoming), cancellationToken);
         return new InboundResult(outcome, user.Id, customer.Id, detail) { Changed = written };
-    }
-
-    /// <summary>
-    /// Newer when updated_at is later than what was applied. On a tie (Shopify's timestamps have
-    /// second precision) the delivery's Triggered-At decides, else a differing state wins.
-    /// </summary>
-    private static bool IsNewer(DateTimeOffset? updatedAt, DateTimeOffset? triggeredAt, CustomerProfile incoming, CustomerLink link)
-    {
-        if (link.AppliedUpdatedAt is null || updatedAt is null)
-        {
-            return updatedAt is not null || triggeredAt is null || link.AppliedTriggeredAt is null || triggeredAt > link.AppliedTriggeredAt;
-        }
-
-        if (updatedAt != link.AppliedUpdatedAt)
-        {
-            return updatedAt > link.AppliedUpdatedAt;
-        }
-
-        if (triggeredAt is not null && link.AppliedTriggeredAt is not null)
-        {
-            return triggeredAt > link.AppliedTriggeredAt;
-        }
-
-        return link.SyncedProfile is null || incoming.DifferencesFrom(link.SyncedProfile) != ProfileFields.None;
     }
 
     /// <summary>customers/delete: forget this store's link and remember the deletion; the user stays, and other stores' links stay.</summary>
@@ -668,7 +622,7 @@ public sealed partial class InboundCustomerSync
         }
 
         await _links.RemoveAsync(store.Handle, customerId, cancellationToken);
-        using (SyncWriteScope.Begin())
+        using (EchoRules.SyncWrite())
         {
             if (await _users.FindByIdAsync(link.UserId, cancellationToken) is not null)
             {
@@ -699,7 +653,7 @@ public sealed partial class InboundCustomerSync
         }
 
         var removed = await _links.RemoveStoreAsync(store.Handle, cancellationToken);
-        using (SyncWriteScope.Begin())
+        using (EchoRules.SyncWrite())
         {
             foreach (var link in removed)
             {

@@ -5,7 +5,7 @@ namespace OrchardShopify.Core.Sync;
 
 /// <summary>
 /// Called by the host whenever a user is created or changed. Schedules one push per enabled store,
-/// except for writes made by the sync itself (<see cref="SyncWriteScope"/>), stores already in step, users that may not
+/// except for writes made by the sync itself and stores already in step (<see cref="EchoRules"/>), users that may not
 /// be pushed (<see cref="CustomerMatching.WhyNotPushed"/>: the push waits until the email is confirmed) and stores whose
 /// customer of the user Shopify deleted (only a deliberate send creates it again).
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class OutboundPushScheduler
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var options = _stores.Options;
-        if (!options.Enabled || !options.UpdateUsersInShopify || SyncWriteScope.IsActive)
+        if (!options.Enabled || !options.UpdateUsersInShopify || EchoRules.IsSyncWrite)
         {
             return [];
         }
@@ -58,7 +58,7 @@ public sealed class OutboundPushScheduler
             }
 
             var link = links.FirstOrDefault(l => string.Equals(l.StoreHandle, store.Handle, StringComparison.OrdinalIgnoreCase));
-            if (link?.SyncedProfile is not null && profile.DifferencesFrom(link.SyncedProfile) == Customers.ProfileFields.None)
+            if (EchoRules.InStep(profile, link))
             {
                 // Saves that touch no synced field (sign-ins, password changes) cost nothing.
                 continue;

@@ -12,7 +12,7 @@ namespace OrchardShopify.OrchardCore.Users;
 /// <summary>
 /// Feeds user creations and changes to the outbound sync. The push is scheduled after the request's unit of
 /// work commits, once per user per request (a handler that calls <c>UpdateAsync</c> inside <c>UpdatedAsync</c>
-/// re-fires the events), and never for writes made by the sync itself (<see cref="SyncWriteScope"/>), which
+/// re-fires the events), and never for writes made by the sync itself (<see cref="EchoRules.IsSyncWrite"/>), which
 /// would echo Shopify's own change back to it.
 /// </summary>
 internal sealed partial class ShopifyUserEventHandler : UserEventHandlerBase
@@ -30,7 +30,7 @@ internal sealed partial class ShopifyUserEventHandler : UserEventHandlerBase
 
     private Task ScheduleAsync(IUser? user)
     {
-        if (SyncWriteScope.IsActive || user is not User { UserId: { Length: > 0 } userId })
+        if (EchoRules.IsSyncWrite || user is not User { UserId: { Length: > 0 } userId })
         {
             return Task.CompletedTask;
         }

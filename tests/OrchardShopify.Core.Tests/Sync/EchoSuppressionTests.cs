@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Core.Sync;
 using OrchardShopify.Testing;
 
@@ -107,5 +110,101 @@ public sealed class EchoSuppressionTests
         Assert.Equal("Ada2", harness.Users.Get(user.Id).FirstName);
         // Round 0 creates the customer; rounds 1 and 2 each send the one changed field once.
         Assert.Equal([ProfileFields.FirstName, ProfileFields.FirstName], harness.Shopify.Updates.Select(u => u.Fields));
+    }
+
+    [Fact]
+    public async Task Shopifys_create_webhook_arriving_while_the_push_stores_its_link_does_not_undo_an_edit_made_meanwhile()
+    {
+        using var harness = BothWays();
+        var user = await harness.Users.AddByHostAsync("ada@example.com", first: "Ada", last: "Lovelace");
+        var push = Assert.Single(DrainQueue(harness));
+        InboundResult? webhook = null;
+        var links = new LinkStoreWithHook(harness.Links, async () =>
+        {
+            // The push has created the customer and stored its link; before it is done, the user edits the profile
+            // and Shopify's customers/create webhook for the new customer arrives.
+            await harness.Users.EditByHostAsync(user.Id, u => u with { FirstName = "Augusta" });
+            var created = Assert.Single(harness.Shopify.In("uk"));
+            webhook = await harness.DeliverAsync("customers/create", FakeShopifyCustomers.WebhookBody(created));
+        });
+
+        var pushed = await JobOver(harness, links).RunAsync(push, CancellationToken.None);
+        await harness.RunOutboundAsync();
+
+        Assert.Equal(OutboundOutcome.Created, pushed.Outcome);
+        Assert.Equal("Augusta", harness.Users.Get(user.Id).FirstName);
+        Assert.Equal(InboundOutcome.Echo, webhook?.Outcome);
+        Assert.Equal("Augusta", Assert.Single(harness.Shopify.In("uk")).Profile.FirstName);
+        Assert.Equal(0, harness.Queue.Count);
+    }
+
+    [Fact]
+    public async Task Shopifys_create_webhook_arriving_while_the_push_stores_its_link_writes_nothing_to_the_user()
+    {
+        using var harness = BothWays();
+        // Names are sent split from the display name; the user has none of its own.
+        var user = await harness.Users.AddByHostAsync("ada@example.com", displayName: "Ada Lovelace");
+        var push = Assert.Single(DrainQueue(harness));
+        InboundResult? webhook = null;
+        var links = new LinkStoreWithHook(harness.Links, async () =>
+            webhook = await harness.DeliverAsync("customers/create", FakeShopifyCustomers.WebhookBody(Assert.Single(harness.Shopify.In("uk")))));
+        var updatesBefore = harness.Users.ProfileUpdates;
+
+        await JobOver(harness, links).RunAsync(push, CancellationToken.None);
+
+        Assert.Equal(("Ada", "Lovelace"), (Assert.Single(harness.Shopify.In("uk")).Profile.FirstName, Assert.Single(harness.Shopify.In("uk")).Profile.LastName));
+        Assert.Equal((null, null), (harness.Users.Get(user.Id).FirstName, harness.Users.Get(user.Id).LastName));
+        Assert.Equal(updatesBefore, harness.Users.ProfileUpdates);
+        Assert.Equal(InboundOutcome.Echo, webhook?.Outcome);
+        Assert.Equal(0, harness.Queue.Count);
+    }
+
+    private static List<OutboundPush> DrainQueue(SyncHarness harness)
+    {
+        var pushes = new List<OutboundPush>();
+        while (harness.Queue.TryTake(out var push))
+        {
+            pushes.Add(push);
+        }
+
+        return pushes;
+    }
+
+    private static DefaultShopifyUserUpdateJob JobOver(SyncHarness harness, ICustomerLinkStore links)
+        => new(harness.Stores, harness.Users, links, harness.Shopify, harness.Log, harness.Time, NullLogger<DefaultShopifyUserUpdateJob>.Instance);
+
+    /// <summary>The link store, running <paramref name="afterFirstAdd"/> once, right after the first link is stored.</summary>
+    private sealed class LinkStoreWithHook(ICustomerLinkStore inner, Func<Task> afterFirstAdd) : ICustomerLinkStore
+    {
+        private Func<Task>? _hook = afterFirstAdd;
+
+        public async Task<LinkAttempt> TryAddAsync(CustomerLink link, CancellationToken cancellationToken)
+        {
+            var attempt = await inner.TryAddAsync(link, cancellationToken);
+            if (attempt.Added && Interlocked.Exchange(ref _hook, null) is { } hook)
+            {
+                await hook();
+            }
+
+            return attempt;
+        }
+
+        public Task<CustomerLink?> FindByCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken) => inner.FindByCustomerAsync(storeHandle, customerId, cancellationToken);
+
+        public Task<IReadOnlyList<CustomerLink>> FindByUserAsync(string userId, CancellationToken cancellationToken) => inner.FindByUserAsync(userId, cancellationToken);
+
+        public Task UpdateAsync(CustomerLink link, CancellationToken cancellationToken) => inner.UpdateAsync(link, cancellationToken);
+
+        public Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken) => inner.RemoveAsync(storeHandle, customerId, cancellationToken);
+
+        public Task<IReadOnlyList<CustomerLink>> RemoveStoreAsync(string storeHandle, CancellationToken cancellationToken) => inner.RemoveStoreAsync(storeHandle, cancellationToken);
+
+        public Task MarkDeletedAsync(string storeHandle, long customerId, string? userId, DateTimeOffset deletedAt, CancellationToken cancellationToken) => inner.MarkDeletedAsync(storeHandle, customerId, userId, deletedAt, cancellationToken);
+
+        public Task<DateTimeOffset?> FindDeletedAsync(string storeHandle, long customerId, CancellationToken cancellationToken) => inner.FindDeletedAsync(storeHandle, customerId, cancellationToken);
+
+        public Task<DeletedCustomer?> FindDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken) => inner.FindDeletedForUserAsync(storeHandle, userId, cancellationToken);
+
+        public Task ForgetDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken) => inner.ForgetDeletedForUserAsync(storeHandle, userId, cancellationToken);
     }
 }
