@@ -592,6 +592,12 @@ public sealed partial class InboundCustomerSync
                     }
                 }
 
+                if (incoming.Phone is null && !string.IsNullOrWhiteSpace(customer.Phone))
+                {
+                    // Shopify holds a phone libphonenumber rejects: that says nothing about the user's own phone.
+                    owned &= ~ProfileFields.Phone;
+                }
+
                 var changed = incoming.DifferencesFrom(ProfileOf(user)) & owned;
                 if (changed != ProfileFields.None)
                 {
@@ -699,7 +705,7 @@ public sealed partial class InboundCustomerSync
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify customer {CustomerId} in store {Store} has a phone that is not a valid number (libphonenumber, default region {Region}); it is read as no phone and never written to the user")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify customer {CustomerId} in store {Store} has a phone that is not a valid number (libphonenumber, default region {Region}); it is read as no phone, never written to the user, and a linked user keeps its own")]
         public static partial void PhoneRejected(ILogger logger, string store, long customerId, string region);
 
 

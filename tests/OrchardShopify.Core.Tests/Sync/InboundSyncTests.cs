@@ -51,9 +51,29 @@ public sealed class InboundSyncTests
         Assert.Null(user.Phone);
         var warning = Assert.Single(harness.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
         Assert.Equal(
-            "Shopify customer 1073339470 in store uk has a phone that is not a valid number (libphonenumber, default region GB); it is read as no phone and never written to the user",
+            "Shopify customer 1073339470 in store uk has a phone that is not a valid number (libphonenumber, default region GB); it is read as no phone, never written to the user, and a linked user keeps its own",
             warning.Message);
         Assert.DoesNotContain("7700", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_linked_user_keeps_its_phone_when_shopify_holds_one_libphonenumber_rejects()
+    {
+        using var harness = SyncHarness.SingleStore(o => o.DefaultRegion = "US");
+        await harness.DeliverAsync("customers/create", SteveCreate);
+        Assert.Equal("+15142546011", Assert.Single(harness.Users.All).Phone);
+
+        var result = await harness.DeliverAsync("customers/update", Edit(SteveCreate, c =>
+        {
+            c["first_name"] = "Steven";
+            c["phone"] = "555-625-1199";
+            c["updated_at"] = "2025-07-02T09:00:00-04:00";
+        }));
+
+        Assert.Equal(InboundOutcome.Updated, result.Outcome);
+        var user = Assert.Single(harness.Users.All);
+        Assert.Equal(("Steven", "+15142546011"), (user.FirstName, user.Phone));
+        Assert.Equal(ProfileFields.FirstName, result.Changed);
     }
 
     [Theory]
