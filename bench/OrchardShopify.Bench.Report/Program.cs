@@ -30,7 +30,8 @@ L();
 L("This page is written by `bash bench/run.sh` (from the repository root), which builds and runs every benchmark");
 L("under `bench/` and then writes this file and its charts (`docs/benchmarks/*.png`) from their results; rerun it");
 L("rather than editing the figures by hand. The benchmarks are console programs run on demand: they are not part of");
-L("`OrchardShopify.sln` and do not run in CI. Each one can also be run on its own (commands below).");
+L("`OrchardShopify.sln` and do not run in CI. Each one can also be run on its own (commands below). The charts are drawn");
+L("with ScottPlot, which needs a font installed on the machine (on Debian: `apt-get install fonts-dejavu-core`).");
 L();
 L("```sh");
 L("bash bench/run.sh                 # all benchmarks, then this page (about 15-25 minutes on 2 cores)");
@@ -134,20 +135,20 @@ L("(polled every 50 ms).");
 L();
 if (deployed is not null)
 {
-    Charts.Bars(Path.Combine(charts, "deployed-throughput.png"), "ACKNOWLEDGEMENTS/S, WORKERS ON VS OFF", "REQUESTS/S",
+    Charts.Bars(Path.Combine(charts, "deployed-throughput.png"), $"Webhook acknowledgements, workers on vs off ({deployed["connections"]:0} connections, closed loop)", "throughput (requests/s)",
     [
-        new Bar("WORKERS OFF", deployed["off_rps"], N(deployed["off_rps"]), Charts.Grey),
-        new Bar("WORKERS ON", deployed["on_rps"], $"{N(deployed["on_rps"])} ({deployed["ratio"]:0.00}X)", Charts.Blue),
+        new Bar("workers off", deployed["off_rps"], N(deployed["off_rps"]), Charts.Grey, "site, workers off (baseline)"),
+        new Bar("workers on", deployed["on_rps"], $"{N(deployed["on_rps"])} ({deployed["ratio"]:0.00}× off)", Charts.Blue, "site, workers on (as deployed)"),
     ],
-    (deployed["off_rps"] * 0.9, "TARGET 0.9X WORKERS OFF"));
-    Charts.Bars(Path.Combine(charts, "deployed-latency.png"), "WORKERS ON, 1,000 DELIVERIES/S: ACK AND LAG, MS", "MILLISECONDS",
+    new Target(deployed["off_rps"] * 0.9, "target: 0.9 × workers off"));
+    Charts.Bars(Path.Combine(charts, "deployed-latency.png"), "Workers on at 1,000 deliveries/s: acknowledgement latency and lag until the user is written", "time (ms)",
     [
-        new Bar("ACK P50", deployed["paced_p50_ms"], $"{deployed["paced_p50_ms"]:0.00}", Charts.Blue),
-        new Bar("ACK P99", deployed["paced_p99_ms"], $"{deployed["paced_p99_ms"]:0.00}", Charts.Blue),
-        new Bar("LAG P50", deployed["lag_p50_ms"], $"{deployed["lag_p50_ms"]:0}", Charts.Green),
-        new Bar("LAG P99", deployed["lag_p99_ms"], $"{deployed["lag_p99_ms"]:0}", Charts.Green),
+        new Bar("ack p50", deployed["paced_p50_ms"], $"{deployed["paced_p50_ms"]:0.00} ms", Charts.Blue, "acknowledgement (from send)"),
+        new Bar("ack p99", deployed["paced_p99_ms"], $"{deployed["paced_p99_ms"]:0.00} ms", Charts.Blue, "acknowledgement (from send)"),
+        new Bar("lag p50", deployed["lag_p50_ms"], $"{N(deployed["lag_p50_ms"])} ms", Charts.Green, "lag, received → user written"),
+        new Bar("lag p99", deployed["lag_p99_ms"], $"{N(deployed["lag_p99_ms"])} ms", Charts.Green, "lag, received → user written"),
     ],
-    (10, "TARGET ACK P99 10 MS"));
+    new Target(10, "target: ack p99 < 10 ms"));
     L("![Acknowledgements with workers on and off](benchmarks/deployed-throughput.png)");
     L();
     L("![Ack latency and lag at 1,000 deliveries/s](benchmarks/deployed-latency.png)");
@@ -191,23 +192,23 @@ L("one process; \"CPU per request\" is that process's processor time divided by 
 L();
 if (ingest is not null)
 {
-    Charts.Bars(Path.Combine(charts, "ingest-throughput.png"), "WEBHOOK INGEST, REQUESTS/S (32 CONNECTIONS)", "REQUESTS/S",
+    Charts.Bars(Path.Combine(charts, "ingest-throughput.png"), "Webhook ingest, workers off (32 connections, closed loop)", "throughput (requests/s)",
     [
-        new Bar("BARE KESTREL", ingest["bare_rps"], N(ingest["bare_rps"]), Charts.Grey),
-        new Bar("SITE (NORMAL)", ingest["site_rps"], $"{N(ingest["site_rps"])} ({ingest["ratio"]:0.00}X)", Charts.Blue),
-        new Bar("SITE (FULL)", ingest["full_rps"], $"{N(ingest["full_rps"])} ({ingest["full_ratio"]:0.00}X)", Charts.Purple),
+        new Bar("bare Kestrel", ingest["bare_rps"], N(ingest["bare_rps"]), Charts.Grey, "bare Kestrel (baseline)"),
+        new Bar("site, Normal", ingest["site_rps"], $"{N(ingest["site_rps"])} ({ingest["ratio"]:0.00}× bare)", Charts.Blue, "site, SqliteSynchronous=Normal (default)"),
+        new Bar("site, Full", ingest["full_rps"], $"{N(ingest["full_rps"])} ({ingest["full_ratio"]:0.00}× bare)", Charts.Purple, "site, SqliteSynchronous=Full"),
     ],
-    (ingest["bare_rps"] * 0.5, "TARGET 0.5X BARE"));
-    Charts.Bars(Path.Combine(charts, "ingest-latency.png"), "WEBHOOK LATENCY, MS", "MILLISECONDS",
+    new Target(ingest["bare_rps"] * 0.5, "target: 0.5 × bare Kestrel"));
+    Charts.Bars(Path.Combine(charts, "ingest-latency.png"), "Webhook ingest latency, workers off", "latency (ms)",
     [
-        new Bar("BARE P50", ingest["bare_p50_ms"], $"{ingest["bare_p50_ms"]:0.00}", Charts.Grey),
-        new Bar("BARE P99", ingest["bare_p99_ms"], $"{ingest["bare_p99_ms"]:0.00}", Charts.Grey),
-        new Bar("SITE P50", ingest["site_p50_ms"], $"{ingest["site_p50_ms"]:0.00}", Charts.Blue),
-        new Bar("SITE P99", ingest["site_p99_ms"], $"{ingest["site_p99_ms"]:0.00}", Charts.Blue),
-        new Bar("1,000/S P50", ingest["paced_p50_ms"], $"{ingest["paced_p50_ms"]:0.00}", Charts.Green),
-        new Bar("1,000/S P99", ingest["paced_p99_ms"], $"{ingest["paced_p99_ms"]:0.00}", Charts.Green),
+        new Bar("bare p50", ingest["bare_p50_ms"], $"{ingest["bare_p50_ms"]:0.00} ms", Charts.Grey, "bare Kestrel, closed loop"),
+        new Bar("bare p99", ingest["bare_p99_ms"], $"{ingest["bare_p99_ms"]:0.00} ms", Charts.Grey, "bare Kestrel, closed loop"),
+        new Bar("site p50", ingest["site_p50_ms"], $"{ingest["site_p50_ms"]:0.00} ms", Charts.Blue, "site, closed loop"),
+        new Bar("site p99", ingest["site_p99_ms"], $"{ingest["site_p99_ms"]:0.00} ms", Charts.Blue, "site, closed loop"),
+        new Bar("1,000/s p50", ingest["paced_p50_ms"], $"{ingest["paced_p50_ms"]:0.00} ms", Charts.Green, "site, 1,000 requests/s open loop"),
+        new Bar("1,000/s p99", ingest["paced_p99_ms"], $"{ingest["paced_p99_ms"]:0.00} ms", Charts.Green, "site, 1,000 requests/s open loop"),
     ],
-    (10, "TARGET P99 10 MS AT 1,000/S"));
+    new Target(10, "target: p99 < 10 ms at 1,000/s"));
     L("![Webhook ingest throughput](benchmarks/ingest-throughput.png)");
     L();
     L("![Webhook ingest latency](benchmarks/ingest-latency.png)");
@@ -252,18 +253,18 @@ if (applySqlite is not null || applyPostgres is not null)
 {
     var bars = new List<Bar>();
     var engine = applySqlite ?? applyPostgres!;
-    bars.Add(new Bar("ENGINE ALONE", engine["engine_rate"], N(engine["engine_rate"]), Charts.Grey));
+    bars.Add(new Bar("engine alone", engine["engine_rate"], N(engine["engine_rate"]), Charts.Grey, "engine alone, in-memory ports (baseline)"));
     if (applySqlite is not null)
     {
-        bars.Add(new Bar("SITE, SQLITE", applySqlite["site_rate"], N(applySqlite["site_rate"]), Charts.Blue));
+        bars.Add(new Bar("site, SQLite", applySqlite["site_rate"], N(applySqlite["site_rate"]), Charts.Blue, "site on SQLite files"));
     }
 
     if (applyPostgres is not null)
     {
-        bars.Add(new Bar("SITE, POSTGRESQL", applyPostgres["site_rate"], N(applyPostgres["site_rate"]), Charts.Orange));
+        bars.Add(new Bar("site, PostgreSQL", applyPostgres["site_rate"], N(applyPostgres["site_rate"]), Charts.Orange, "site on PostgreSQL"));
     }
 
-    Charts.Bars(Path.Combine(charts, "apply-rate.png"), "INBOUND APPLY, NEW CUSTOMERS/S", "CUSTOMERS/S", bars, (3000, "TARGET 3,000/S (SQLITE)"));
+    Charts.Bars(Path.Combine(charts, "apply-rate.png"), "Inbound apply of new customers (after warm-up rounds)", "apply rate (customers/s)", bars, new Target(3000, "target: 3,000/s on SQLite"));
     L("![Inbound apply rate](benchmarks/apply-rate.png)");
     L();
     L("| | customers/s | CPU per customer | first warm-up round | users / claims / links | ratio to the engine alone |");
@@ -299,14 +300,15 @@ L("start-up included). The run stops after 10 minutes of importing and says so."
 L();
 if (import is not null)
 {
-    Charts.Bars(Path.Combine(charts, "import-time.png"), $"BULK IMPORT OF {N(import["customers"])} CUSTOMERS, SECONDS", "SECONDS",
-        [new Bar("IMPORT", import["seconds"], $"{import["seconds"]:0.0} S{(import["complete"] == 1 ? "" : " (STOPPED)")}", Charts.Blue)], (20, "TARGET 20 S"));
-    Charts.Bars(Path.Combine(charts, "import-memory.png"), "BULK IMPORT, PEAK MEMORY (MB)", "MB",
+    Charts.Bars(Path.Combine(charts, "import-time.png"), $"Bulk import of {N(import["customers"])} customers", "time (s)",
+        [new Bar("import", import["seconds"], $"{import["seconds"]:0.0} s{(import["complete"] == 1 ? "" : " (stopped at the time limit)")}", Charts.Blue, "bulk operation started → last commit")],
+        new Target(15, "target: < 15 s"));
+    Charts.Bars(Path.Combine(charts, "import-memory.png"), $"Bulk import of {N(import["customers"])} customers, peak memory", "memory (MB)",
     [
-        new Bar("PEAK WORKING SET", import["peak_working_set_mb"], N(import["peak_working_set_mb"]), Charts.Blue),
-        new Bar("MANAGED HEAP", import["peak_managed_mb"], N(import["peak_managed_mb"]), Charts.Green),
+        new Bar("working set", import["peak_working_set_mb"], $"{N(import["peak_working_set_mb"])} MB", Charts.Blue, "peak working set of the process"),
+        new Bar("managed heap", import["peak_managed_mb"], $"{N(import["peak_managed_mb"])} MB", Charts.Green, "peak managed heap"),
     ],
-    (200, "TARGET 200 MB"));
+    new Target(200, "target: < 200 MB"));
     L("![Bulk import time](benchmarks/import-time.png)");
     L();
     L("![Bulk import memory](benchmarks/import-memory.png)");
@@ -330,10 +332,10 @@ L();
 if (outbound is not null && runs.Series("outbound", "points") is { } curve)
 {
     var seconds = outbound["seconds"];
-    Charts.Lines(Path.Combine(charts, "outbound-points.png"), "OUTBOUND: SHOPIFY COST POINTS CONSUMED OVER TIME", "SECONDS", "POINTS",
+    Charts.Lines(Path.Combine(charts, "outbound-points.png"), "Outbound updates: Shopify cost points consumed over time", "time since the updates started (s)", "cost points consumed (cumulative)",
     [
-        new Series("PLAN LIMIT (2,000 + 100/S)", [(0, outbound["bucket"]), (seconds, outbound["bucket"] + (outbound["restore_rate"] * seconds))], Rgb.Red, Dashed: true),
-        new Series("CONSUMED (ACTUALQUERYCOST)", [.. curve.Select(p => (p[0], p[1]))], Charts.Blue),
+        new Series($"plan limit ({N(outbound["bucket"])} + {N(outbound["restore_rate"])}/s)", [(0, outbound["bucket"]), (seconds, outbound["bucket"] + (outbound["restore_rate"] * seconds))], Charts.Red, Dashed: true),
+        new Series("consumed (sum of actualQueryCost)", [.. curve.Select(p => (p[0], p[1]))], Charts.Blue),
     ]);
     L("![Outbound points over time](benchmarks/outbound-points.png)");
     L();
