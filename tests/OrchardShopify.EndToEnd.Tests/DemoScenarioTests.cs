@@ -24,11 +24,12 @@ public sealed class DemoScenarioTests
 
         var grace = Assert.Single(outcome.Users, u => u.Email == "grace@example.com");
         Assert.Equal(2, grace.ShopifyIds.Count);
-        Assert.Single(outcome.UkEmails, e => e == "grace@example.com");
-        Assert.Single(outcome.UsEmails, e => e == "grace@example.com");
-        Assert.DoesNotContain(outcome.UkEmails, e => e == "ada@example.com");
+        Assert.Equal("+442079460000", Assert.Single(outcome.UkCustomers, c => c.Email == "grace@example.com").Phone);
+        Assert.Equal("+442079460000", Assert.Single(outcome.UsCustomers, c => c.Email == "grace@example.com").Phone);
+        Assert.DoesNotContain(outcome.UkCustomers, c => c.Email == "ada@example.com");
         Assert.Equal(["uk", "us"], outcome.Log.Where(e => e.Direction == SyncDirection.Outbound && e.UserId == grace.Id && e.Outcome == "created").Select(e => e.Store).Order());
-        Assert.Equal("+442079460000", grace.Phone);
+        // Shopify gets her phone in E.164; its customers/create webhooks are the echo of the push and leave it as she typed it.
+        Assert.Equal("020 7946 0000", grace.Phone);
 
         // One push per store for Ada's phone change, none for the Shopify-side edits: no ping-pong.
         Assert.Equal(2, outcome.Log.Count(e => e.Direction == SyncDirection.Outbound && e.UserId == ada.Id));

@@ -10,7 +10,10 @@ using OrchardShopify.Emulator;
 namespace OrchardShopify.Demo;
 
 /// <summary>What the demo left behind, for its end-to-end test.</summary>
-public sealed record DemoOutcome(IReadOnlyList<SyncUser> Users, IReadOnlyList<SyncLogRecord> Log, IReadOnlyList<string?> UkEmails, IReadOnlyList<string?> UsEmails);
+public sealed record DemoOutcome(IReadOnlyList<SyncUser> Users, IReadOnlyList<SyncLogRecord> Log, IReadOnlyList<DemoCustomer> UkCustomers, IReadOnlyList<DemoCustomer> UsCustomers);
+
+/// <summary>A customer as the emulated Shopify holds it at the end of the demo.</summary>
+public sealed record DemoCustomer(string? Email, string? Phone);
 
 /// <summary>
 /// End to end, offline: a local Shopify with two stores, and a site on the ASP.NET Core host (Identity users, the
@@ -105,7 +108,7 @@ public static class DemoScenario
         output.WriteLine();
         output.WriteLine("Done. Webhook deliveries as Shopify sent them: " + new Uri(shopify.BaseUrl, "/_emulator/deliveries"));
 
-        return new DemoOutcome(await site.UsersAsync(ct), log, shopify.Shops["uk-demo.myshopify.com"].Snapshot().Select(c => c.Email).ToList(), shopify.Shops["us-demo.myshopify.com"].Snapshot().Select(c => c.Email).ToList());
+        return new DemoOutcome(await site.UsersAsync(ct), log, [.. shopify.Shops["uk-demo.myshopify.com"].Snapshot().Select(c => new DemoCustomer(c.Email, c.Phone))], [.. shopify.Shops["us-demo.myshopify.com"].Snapshot().Select(c => new DemoCustomer(c.Email, c.Phone))]);
 
 
         void Step(string text)
