@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.Core.Configuration;
-using OrchardShopify.Emulator;
 using OrchardShopify.Web.Demo;
 using OrchardShopify.Web.Identity;
 
@@ -13,12 +12,12 @@ public sealed class RunningSite : IAsyncDisposable
 {
     private readonly SiteOptions _site;
 
-    internal RunningSite(WebApplication app, Uri baseUrl, string dataPath, ShopifyEmulator? emulator, AdminCredentials? newAdmin, SiteOptions site)
+    internal RunningSite(WebApplication app, Uri baseUrl, string dataPath, DemoShopify? demo, AdminCredentials? newAdmin, SiteOptions site)
     {
         App = app;
         BaseUrl = baseUrl;
         DataPath = dataPath;
-        Emulator = emulator;
+        Demo = demo;
         NewAdmin = newAdmin;
         _site = site;
     }
@@ -29,15 +28,15 @@ public sealed class RunningSite : IAsyncDisposable
 
     public string DataPath { get; }
 
-    /// <summary>The in-process Shopify of demo mode; null with real stores.</summary>
-    public ShopifyEmulator? Emulator { get; }
+    /// <summary>Demo mode and its in-process Shopify; null with real stores.</summary>
+    public DemoShopify? Demo { get; }
 
     /// <summary>The administrator created by this start, with the generated password; null when one existed already.</summary>
     public AdminCredentials? NewAdmin { get; }
 
     public IServiceProvider Services => App.Services;
 
-    public IReadOnlyList<DemoAccount> DemoAccounts => Emulator is null ? [] : DemoSeeder.Accounts;
+    public IReadOnlyList<DemoAccount> DemoAccounts => Demo is null ? [] : DemoSeeder.Accounts;
 
     public string DemoPassword => _site.Demo.CustomerPassword;
 
@@ -48,11 +47,7 @@ public sealed class RunningSite : IAsyncDisposable
         output.WriteLine();
         output.WriteLine($"OrchardShopify site: {BaseUrl}");
         output.WriteLine($"  data: {DataPath}");
-        if (Emulator is not null)
-        {
-            output.WriteLine("  demo mode: no store is configured, so a local Shopify emulator runs inside this process.");
-            output.WriteLine($"  emulator: {Emulator.BaseUrl} (control API {new Uri(Emulator.BaseUrl, "_emulator/shops")})");
-        }
+        Demo?.WriteWhereItRuns(output);
 
         foreach (var store in stores)
         {
@@ -71,25 +66,21 @@ public sealed class RunningSite : IAsyncDisposable
             output.WriteLine($"Administrator: {_site.AdminEmail} (password as printed on first start; lost it? dotnet run --project src/OrchardShopify.Web -- reset-admin-password)");
         }
 
-        if (Emulator is not null)
+        if (Demo is not null)
         {
-            output.WriteLine($"Demo customers (password {DemoPassword}):");
-            foreach (var account in DemoAccounts)
-            {
-                output.WriteLine($"  {account.Email,-20} {account.FirstName} {account.LastName}, customer of {string.Join(" and ", account.Stores)}");
-            }
+            DemoShopify.WriteAccounts(output, DemoPassword);
         }
 
         output.WriteLine();
         output.WriteLine("Try:");
-        if (Emulator is not null)
+        if (Demo is not null)
         {
             output.WriteLine($"  1. {new Uri(BaseUrl, "/account/sign-in")} as ada@example.com: your orders and addresses in each store.");
             output.WriteLine($"  2. {new Uri(BaseUrl, "/account")}: change your name; the customer changes in Shopify, and Shopify's webhook about it changes nothing (no echo).");
             output.WriteLine($"  3. Sign in as the administrator: {new Uri(BaseUrl, "/admin")} for settings, customers, the sync log, dead letters and reconciliation.");
             output.WriteLine($"  4. {new Uri(BaseUrl, "/admin/sync")}: import each store's generated customers (Sync now) and watch the progress.");
             output.WriteLine("  5. Create a customer as a merchant would, and watch it appear under Admin > Customers:");
-            output.WriteLine($"     curl -X POST {new Uri(Emulator.BaseUrl, $"_emulator/shops/{DemoShopify.UkDomain}/customers")} -H 'Content-Type: application/json' -d '{{\"first_name\":\"Alan\",\"last_name\":\"Turing\",\"email\":\"alan@example.com\"}}'");
+            output.WriteLine("     " + Demo.CreateCustomerCommand());
         }
         else
         {
@@ -106,9 +97,9 @@ public sealed class RunningSite : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        if (Emulator is not null)
+        if (Demo is not null)
         {
-            await Emulator.DisposeAsync();
+            await Demo.DisposeAsync();
         }
 
         SqliteConnection.ClearAllPools();

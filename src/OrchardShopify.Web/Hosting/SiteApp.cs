@@ -15,7 +15,6 @@ using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Users;
 using OrchardShopify.Core.ShopifyApi;
-using OrchardShopify.Emulator;
 using OrchardShopify.Web.Demo;
 using OrchardShopify.Web.Identity;
 using OrchardShopify.Web.Mail;
@@ -154,14 +153,13 @@ public static class SiteApp
 
         var site = builder.Configuration.GetSection(SiteOptions.SectionName).Get<SiteOptions>() ?? new SiteOptions();
         var dataPath = Path.GetFullPath(site.DataPath ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data"));
-        ShopifyEmulator? emulator = null;
         var defaults = new Dictionary<string, string?>();
-        if (DemoShopify.IsWanted(builder.Configuration, site))
+        var demo = await DemoShopify.StartIfWantedAsync(builder.Configuration, site, cancellationToken);
+        if (demo is not null)
         {
             // Demo data lives apart from a real site's, so switching to real stores starts clean.
             dataPath = Path.Combine(dataPath, "demo");
-            emulator = await DemoShopify.StartAsync(site.Demo, cancellationToken);
-            foreach (var (key, value) in DemoShopify.Settings(emulator))
+            foreach (var (key, value) in demo.Settings())
             {
                 defaults[key] = value;
             }
@@ -175,32 +173,31 @@ public static class SiteApp
         ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
         var adminRole = builder.Configuration["Shopify:AdminRole"] is { Length: > 0 } role ? role : new ShopifyHostOptions().AdminRole;
         ConfigureServices(builder, dataPath, adminRole);
-        builder.Services.AddSingleton(new SiteMode(emulator is not null, emulator?.BaseUrl));
+        builder.Services.AddSingleton(new SiteMode(demo is not null, demo?.BaseUrl));
 
         var app = builder.Build();
         try
         {
-            await PrepareDatabaseAsync(app.Services, clearShopifyIds: emulator is not null, cancellationToken);
+            await PrepareDatabaseAsync(app.Services, clearShopifyIds: demo is not null, cancellationToken);
             var admin = await AdminBootstrap.EnsureAdminAsync(app.Services, adminRole, site.AdminEmail, site.AdminPassword);
             ConfigurePipeline(app);
             await app.StartAsync(cancellationToken);
 
             var listening = ListeningAddress(app);
             var webhookUrl = new Uri(site.PublicUrl ?? listening, "/!/shopify/webhook");
-            if (emulator is not null)
+            if (demo is not null)
             {
-                await DemoShopify.ForgetPreviousRunAsync(app.Services, cancellationToken);
-                await new DemoSeeder(app.Services, emulator).SeedAsync(webhookUrl, site.Demo.CustomerPassword, cancellationToken);
+                await demo.PrepareAsync(app.Services, webhookUrl, site.Demo.CustomerPassword, cancellationToken);
             }
 
-            return new RunningSite(app, listening, dataPath, emulator, admin, site);
+            return new RunningSite(app, listening, dataPath, demo, admin, site);
         }
         catch
         {
             await app.DisposeAsync();
-            if (emulator is not null)
+            if (demo is not null)
             {
-                await emulator.DisposeAsync();
+                await demo.DisposeAsync();
             }
 
             throw;

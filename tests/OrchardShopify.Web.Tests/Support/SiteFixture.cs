@@ -26,7 +26,7 @@ public sealed class SiteFixture : IAsyncLifetime
 
     public RunningSite Site => _site ?? throw new InvalidOperationException("The site did not start.");
 
-    public ShopifyEmulator Emulator => Site.Emulator ?? throw new InvalidOperationException("The site is not in demo mode.");
+    public ShopifyEmulator Emulator => Site.Demo?.Emulator ?? throw new InvalidOperationException("The site is not in demo mode.");
 
     public Uri BaseUrl => Site.BaseUrl;
 
