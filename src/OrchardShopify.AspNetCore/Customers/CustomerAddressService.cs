@@ -87,63 +87,20 @@ public sealed partial class CustomerAddressService
     }
 
     /// <summary>Changes the posted fields of one of the user's addresses; a blank or missing field is left as it is.</summary>
-    public async Task<AddressChangeResult> UpdateAsync(string userId, string? storeHandle, string addressId, ShopifyAddressInput address, bool setAsDefault, CancellationToken cancellationToken)
+    public Task<AddressChangeResult> UpdateAsync(string userId, string? storeHandle, string addressId, ShopifyAddressInput address, bool setAsDefault, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var (store, customerId, refused) = await AuthorizeAsync(userId, storeHandle, cancellationToken);
-        if (refused is not null)
-        {
-            return refused;
-        }
-
-        var invalid = Validate(address, creating: false);
-        if (invalid.Count > 0)
-        {
-            return AddressChangeResult.Invalid(store.Handle, invalid);
-        }
-
-        var owned = await FindOwnAddressAsync(store, customerId, addressId, cancellationToken);
-        if (owned is null)
-        {
-            return AddressChangeResult.AddressNotFound(store.Handle, addressId);
-        }
-
-        return await ApplyAsync(store, customerId, "update", ct => _addresses.UpdateAddressAsync(store, customerId, owned.Id, address, setAsDefault, ct), cancellationToken);
+        return ChangeOwnAddressAsync(userId, storeHandle, addressId, "update", address,
+            (store, customerId, owned, ct) => _addresses.UpdateAddressAsync(store, customerId, owned, address, setAsDefault, ct), cancellationToken);
     }
 
-    public async Task<AddressChangeResult> SetDefaultAsync(string userId, string? storeHandle, string addressId, CancellationToken cancellationToken)
-    {
-        var (store, customerId, refused) = await AuthorizeAsync(userId, storeHandle, cancellationToken);
-        if (refused is not null)
-        {
-            return refused;
-        }
+    public Task<AddressChangeResult> SetDefaultAsync(string userId, string? storeHandle, string addressId, CancellationToken cancellationToken)
+        => ChangeOwnAddressAsync(userId, storeHandle, addressId, "default", posted: null,
+            (store, customerId, owned, ct) => _addresses.UpdateAddressAsync(store, customerId, owned, new ShopifyAddressInput(), setAsDefault: true, ct), cancellationToken);
 
-        var owned = await FindOwnAddressAsync(store, customerId, addressId, cancellationToken);
-        if (owned is null)
-        {
-            return AddressChangeResult.AddressNotFound(store.Handle, addressId);
-        }
-
-        return await ApplyAsync(store, customerId, "default", ct => _addresses.UpdateAddressAsync(store, customerId, owned.Id, new ShopifyAddressInput(), setAsDefault: true, ct), cancellationToken);
-    }
-
-    public async Task<AddressChangeResult> DeleteAsync(string userId, string? storeHandle, string addressId, CancellationToken cancellationToken)
-    {
-        var (store, customerId, refused) = await AuthorizeAsync(userId, storeHandle, cancellationToken);
-        if (refused is not null)
-        {
-            return refused;
-        }
-
-        var owned = await FindOwnAddressAsync(store, customerId, addressId, cancellationToken);
-        if (owned is null)
-        {
-            return AddressChangeResult.AddressNotFound(store.Handle, addressId);
-        }
-
-        return await ApplyAsync(store, customerId, "delete", ct => _addresses.DeleteAddressAsync(store, customerId, owned.Id, ct), cancellationToken);
-    }
+    public Task<AddressChangeResult> DeleteAsync(string userId, string? storeHandle, string addressId, CancellationToken cancellationToken)
+        => ChangeOwnAddressAsync(userId, storeHandle, addressId, "delete", posted: null,
+            (store, customerId, owned, ct) => _addresses.DeleteAddressAsync(store, customerId, owned, ct), cancellationToken);
 
     /// <summary>
     /// The numeric part of an address id as the pages and the JSON show it: <c>123</c> or
@@ -248,6 +205,40 @@ public sealed partial class CustomerAddressService
         }
 
         return (store, link.CustomerId, null);
+    }
+
+
+    /// <summary>
+    /// An address change on one of the user's own addresses: the user's link and verified identity first, then the posted
+    /// fields (<paramref name="posted"/>, when there are some), then the address must be one of the linked customer's.
+    /// </summary>
+    private async Task<AddressChangeResult> ChangeOwnAddressAsync(
+        string userId,
+        string? storeHandle,
+        string addressId,
+        string action,
+        ShopifyAddressInput? posted,
+        Func<ShopifyStore, long, string, CancellationToken, Task<ShopifyAddressResult>> change,
+        CancellationToken cancellationToken)
+    {
+        var (store, customerId, refused) = await AuthorizeAsync(userId, storeHandle, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (posted is not null && Validate(posted, creating: false) is { Count: > 0 } invalid)
+        {
+            return AddressChangeResult.Invalid(store.Handle, invalid);
+        }
+
+        var owned = await FindOwnAddressAsync(store, customerId, addressId, cancellationToken);
+        if (owned is null)
+        {
+            return AddressChangeResult.AddressNotFound(store.Handle, addressId);
+        }
+
+        return await ApplyAsync(store, customerId, action, ct => change(store, customerId, owned.Id, ct), cancellationToken);
     }
 
     /// <summary>The customer's address with that id, read from Shopify (every page), or null: an id of another customer is never sent.</summary>

@@ -50,11 +50,7 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
             return Challenge();
         }
 
-        FirstName = user.FirstName;
-        LastName = user.LastName;
-        Phone = user.PhoneNumber;
-        Email = user.Email;
-        EmailConfirmed = user.EmailConfirmed;
+        ShowProfile(user);
         return Page();
     }
 
@@ -127,6 +123,15 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
     public Task<IActionResult> OnPostDefaultAddressAsync(string store, string addressId) =>
         ChangeAddressAsync(store, addressId, (user, ct) => addresses.SetDefaultAsync(user, store, addressId, ct), "Default address changed.");
 
+    private void ShowProfile(SiteUser user)
+    {
+        FirstName = user.FirstName;
+        LastName = user.LastName;
+        Phone = user.PhoneNumber;
+        Email = user.Email;
+        EmailConfirmed = user.EmailConfirmed;
+    }
+
     /// <summary>
     /// Runs an address change for the signed-in user. Success redirects back to the store's section; a refusal renders
     /// the page again (400, 403 or 404) with the message, the posted values and each error next to its field.
@@ -139,11 +144,7 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
             return Challenge();
         }
 
-        FirstName = user.FirstName;
-        LastName = user.LastName;
-        Phone = user.PhoneNumber;
-        Email = user.Email;
-        EmailConfirmed = user.EmailConfirmed;
+        ShowProfile(user);
 
         // The profile form's checks do not apply to an address post.
         ModelState.Clear();
