@@ -9,7 +9,7 @@ namespace OrchardShopify.AspNetCore.Admin;
 /// <summary>JSON of the admin operations: camelCase, enums as camelCase strings; refusals as <c>{ error, message }</c>.</summary>
 internal static class AdminJson
 {
-    public static JsonSerializerOptions Options => SyncJobRunner.Json;
+    public static JsonSerializerOptions Options => SyncJobHost.Json;
 
     public static IResult Ok(object? value, int statusCode = StatusCodes.Status200OK) => Results.Json(value, Options, statusCode: statusCode);
 

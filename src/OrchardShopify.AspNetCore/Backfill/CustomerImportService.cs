@@ -19,14 +19,14 @@ namespace OrchardShopify.AspNetCore.Backfill;
 public sealed class CustomerImportService
 {
     private readonly StoreRegistry _stores;
-    private readonly SyncJobRunner _runner;
+    private readonly SyncJobHost _jobs;
     private readonly IServiceProvider _services;
     private readonly IOptionsMonitor<ShopifyBackfillOptions> _options;
 
-    internal CustomerImportService(StoreRegistry stores, SyncJobRunner runner, IServiceProvider services, IOptionsMonitor<ShopifyBackfillOptions> options)
+    internal CustomerImportService(StoreRegistry stores, SyncJobHost jobs, IServiceProvider services, IOptionsMonitor<ShopifyBackfillOptions> options)
     {
         _stores = stores;
-        _runner = runner;
+        _jobs = jobs;
         _services = services;
         _options = options;
     }
@@ -51,7 +51,7 @@ public sealed class CustomerImportService
         var since = request.Since;
         if (request.Mode == CustomerImportMode.Changed && since is null)
         {
-            var last = await _runner.LatestSucceededAsync(store.Handle, CustomerImportJob.Kind, cancellationToken)
+            var last = await _jobs.LatestSucceededAsync(store.Handle, CustomerImportJob.Kind, cancellationToken)
                 ?? throw new AdminRequestException("no_previous_import", $"Store '{store.Handle}' has no successful import to continue from; give 'since' or import all customers.");
 
             // Start before the last import began: changes made while it ran, and clock differences with Shopify, are
@@ -74,7 +74,7 @@ public sealed class CustomerImportService
         string id;
         try
         {
-            id = await _runner.StartAsync(CustomerImportJob.Kind, store.Handle, new ImportParameters(request.Mode, since), job, cancellationToken);
+            id = await _jobs.StartAsync(CustomerImportJob.Kind, store.Handle, new ImportParameters(request.Mode, since), job, cancellationToken);
         }
         catch (SyncJobConflictException conflict)
         {
@@ -86,7 +86,7 @@ public sealed class CustomerImportService
 
     public async Task<CustomerImportStatus?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
-        var info = await _runner.GetAsync(jobId, cancellationToken);
+        var info = await _jobs.GetAsync(jobId, cancellationToken);
         return info is null || info.Kind != CustomerImportJob.Kind ? null : ToStatus(info);
     }
 
@@ -94,15 +94,15 @@ public sealed class CustomerImportService
     public async Task<CustomerImportStatus?> GetLatestAsync(string? storeHandle, CancellationToken cancellationToken)
     {
         var store = ResolveStore(storeHandle);
-        var info = await _runner.LatestAsync(store.Handle, CustomerImportJob.Kind, cancellationToken);
+        var info = await _jobs.LatestAsync(store.Handle, CustomerImportJob.Kind, cancellationToken);
         return info is null ? null : ToStatus(info);
     }
 
     /// <summary>Asks a running import to stop; what was applied stays applied. False when it is not running.</summary>
-    public Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken) => _runner.CancelAsync(jobId, cancellationToken);
+    public Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken) => _jobs.CancelAsync(jobId, cancellationToken);
 
     /// <summary>Waits until an import running on this node has finished.</summary>
-    public Task WaitAsync(string jobId) => _runner.WaitAsync(jobId);
+    public Task WaitAsync(string jobId) => _jobs.WaitAsync(jobId);
 
     private ShopifyStore ResolveStore(string? handle)
     {
@@ -116,9 +116,9 @@ public sealed class CustomerImportService
 
     private static CustomerImportStatus ToStatus(SyncJobInfo info)
     {
-        var parameters = info.Parameters is null ? null : JsonSerializer.Deserialize<ImportParameters>(info.Parameters, SyncJobRunner.Json);
+        var parameters = info.Parameters is null ? null : JsonSerializer.Deserialize<ImportParameters>(info.Parameters, SyncJobHost.Json);
         var progress = info.LiveState as CustomerImportSummary
-            ?? (info.StateJson is null ? null : JsonSerializer.Deserialize<CustomerImportSummary>(info.StateJson, SyncJobRunner.Json))
+            ?? (info.StateJson is null ? null : JsonSerializer.Deserialize<CustomerImportSummary>(info.StateJson, SyncJobHost.Json))
             ?? CustomerImportSummary.Empty;
         return new CustomerImportStatus(
             info.Id,

@@ -22,11 +22,11 @@ internal static class ShopifyAdminOperationsServiceCollectionExtensions
     {
         services.AddOptions<ShopifyBackfillOptions>().Bind(configuration.GetSection("Backfill"));
 
-        services.TryAddSingleton<SyncJobRunner>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SyncJobRunner>());
+        services.TryAddSingleton<SyncJobHost>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SyncJobHost>());
         services.TryAddSingleton(sp => new CustomerImportService(
             sp.GetRequiredService<StoreRegistry>(),
-            sp.GetRequiredService<SyncJobRunner>(),
+            sp.GetRequiredService<SyncJobHost>(),
             sp,
             sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
 
@@ -48,7 +48,7 @@ internal static class ShopifyAdminOperationsServiceCollectionExtensions
         services.TryAddSingleton<ISiteUserCatalog, UnlistedSiteUsers>();
         services.TryAddSingleton(sp => new ReconciliationService(
             sp.GetRequiredService<StoreRegistry>(),
-            sp.GetRequiredService<SyncJobRunner>(),
+            sp.GetRequiredService<SyncJobHost>(),
             sp,
             sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
 

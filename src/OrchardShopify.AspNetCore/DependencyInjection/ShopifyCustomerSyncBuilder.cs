@@ -44,11 +44,13 @@ public sealed class ShopifyCustomerSyncBuilder
     /// <summary>
     /// Syncs the site's ASP.NET Core Identity users: <see cref="IdentityUserDirectory{TUser}"/> as the user
     /// directory, and <see cref="ShopifySyncingUserManager{TUser}"/> as <see cref="UserManager{TUser}"/>, so user
-    /// creations and updates through the normal Identity APIs schedule the push to Shopify.
+    /// creations and updates through the normal Identity APIs schedule the push to Shopify. Names are mapped by
+    /// <see cref="DefaultIdentityProfileMapper{TUser}"/> unless an <see cref="IIdentityProfileMapper{TUser}"/> is registered.
     /// </summary>
     public ShopifyCustomerSyncBuilder UseIdentityUsers<TUser>()
         where TUser : class, new()
     {
+        Services.TryAddSingleton<IIdentityProfileMapper<TUser>, DefaultIdentityProfileMapper<TUser>>();
         Services.Replace(ServiceDescriptor.Singleton<IUserDirectory, IdentityUserDirectory<TUser>>());
         Services.Replace(ServiceDescriptor.Singleton<IAdminUserSource, IdentityAdminUserSource<TUser>>());
         Services.Replace(ServiceDescriptor.Singleton<Reconciliation.ISiteUserCatalog, Reconciliation.IdentitySiteUserCatalog<TUser>>());

@@ -96,6 +96,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddHostedService<InboxMoveWorker>();
         services.AddSingleton<InboundDeliveryHandler>();
         services.AddSingleton<OutboundPushHandler>();
+        services.TryAddSingleton<WorkProcessorFactory>();
         services.AddSingleton<IHostedService>(sp => WorkerFor<InboundDeliveryHandler>(sp));
         services.AddSingleton<IHostedService>(sp => WorkerFor<OutboundPushHandler>(sp));
         services.AddHostedService<SyncMaintenanceWorker>();

@@ -27,14 +27,14 @@ public sealed class ReconciliationService
     public const int MaxFixItems = 500;
 
     private readonly StoreRegistry _stores;
-    private readonly SyncJobRunner _runner;
+    private readonly SyncJobHost _jobs;
     private readonly IServiceProvider _services;
     private readonly IOptionsMonitor<ShopifyBackfillOptions> _options;
 
-    internal ReconciliationService(StoreRegistry stores, SyncJobRunner runner, IServiceProvider services, IOptionsMonitor<ShopifyBackfillOptions> options)
+    internal ReconciliationService(StoreRegistry stores, SyncJobHost jobs, IServiceProvider services, IOptionsMonitor<ShopifyBackfillOptions> options)
     {
         _stores = stores;
-        _runner = runner;
+        _jobs = jobs;
         _services = services;
         _options = options;
     }
@@ -60,7 +60,7 @@ public sealed class ReconciliationService
         string id;
         try
         {
-            id = await _runner.StartAsync(ReconciliationJob.Kind, store.Handle, null, job, cancellationToken);
+            id = await _jobs.StartAsync(ReconciliationJob.Kind, store.Handle, null, job, cancellationToken);
         }
         catch (SyncJobConflictException conflict)
         {
@@ -72,7 +72,7 @@ public sealed class ReconciliationService
 
     public async Task<ReconciliationStatus?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
-        var info = await _runner.GetAsync(jobId, cancellationToken);
+        var info = await _jobs.GetAsync(jobId, cancellationToken);
         return info is null || info.Kind != ReconciliationJob.Kind ? null : ToStatus(info);
     }
 
@@ -80,13 +80,13 @@ public sealed class ReconciliationService
     public async Task<ReconciliationStatus?> GetLatestAsync(string? storeHandle, CancellationToken cancellationToken)
     {
         var store = ResolveStore(storeHandle);
-        var info = await _runner.LatestAsync(store.Handle, ReconciliationJob.Kind, cancellationToken);
+        var info = await _jobs.LatestAsync(store.Handle, ReconciliationJob.Kind, cancellationToken);
         return info is null ? null : ToStatus(info);
     }
 
-    public Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken) => _runner.CancelAsync(jobId, cancellationToken);
+    public Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken) => _jobs.CancelAsync(jobId, cancellationToken);
 
-    public Task WaitAsync(string jobId) => _runner.WaitAsync(jobId);
+    public Task WaitAsync(string jobId) => _jobs.WaitAsync(jobId);
 
     /// <summary>Fixes the chosen differences, one after another; each result says what was done or why not.</summary>
     /// <exception cref="AdminRequestException">Unknown store, or more than <see cref="MaxFixItems"/> items.</exception>
@@ -132,7 +132,7 @@ public sealed class ReconciliationService
     private static ReconciliationStatus ToStatus(SyncJobInfo info)
     {
         var report = info.LiveState as ReconciliationReport
-            ?? (info.StateJson is null ? null : JsonSerializer.Deserialize<ReconciliationReport>(info.StateJson, SyncJobRunner.Json))
+            ?? (info.StateJson is null ? null : JsonSerializer.Deserialize<ReconciliationReport>(info.StateJson, SyncJobHost.Json))
             ?? new ReconciliationReport("starting", 0, null, new ReconciliationCounts(0, 0, 0, 0, 0, null, null, null, 0, new Dictionary<string, long>()), [], false);
         return new ReconciliationStatus(info.Id, info.StoreHandle, info.Status, info.StartedAt, info.FinishedAt, info.HeartbeatAt, info.Error, report);
     }

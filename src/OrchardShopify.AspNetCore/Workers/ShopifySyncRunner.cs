@@ -108,7 +108,7 @@ public sealed class ShopifySyncRunner : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Whether the instance was created for this start and is disposed when it stops. A service the container also
-    /// hands out (a singleton such as the job runner) belongs to the container and may be started again. Decided
+    /// hands out (a singleton such as the <see cref="Jobs.SyncJobHost"/>) belongs to the container and may be started again. Decided
     /// while the container is alive: at stop time it may already be disposing (tenant or host shutdown).
     /// </summary>
     private bool IsOwned(IHostedService service) => !ReferenceEquals(_provider.GetService(service.GetType()), service);

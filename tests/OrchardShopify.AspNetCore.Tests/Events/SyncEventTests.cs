@@ -287,6 +287,9 @@ public sealed class OutboundSyncEventTests : IAsyncLifetime
         await TestSite.EventuallyAsync(async () => (await PushesAsync(ada.Id)).SingleOrDefault()?.Status == WorkStatus.Succeeded, "Ada's push finishes");
 
         var customer = Assert.Single(Site.Shopify.Customers, c => c.Profile.Email == ada.Email);
+
+        // The push is stored as succeeded before its event is dispatched (events follow the commit).
+        await TestSite.EventuallyAsync(() => Task.FromResult(_events.Recorded.Events.Any(e => e.UserId == ada.Id)), "Pushed is raised");
         var pushed = Assert.Single(_events.Recorded.Events, e => e.UserId == ada.Id);
         Assert.Equal((ShopifySyncEventKind.Pushed, "uk", (long?)customer.Id, (string?)null), (pushed.Kind, pushed.StoreHandle, pushed.CustomerId, pushed.DeliveryId));
         Assert.Equal(["Email", "Phone"], pushed.ChangedFields);

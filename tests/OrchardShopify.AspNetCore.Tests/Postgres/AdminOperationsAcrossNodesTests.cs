@@ -33,8 +33,8 @@ public sealed class AdminOperationsAcrossNodesTests
         await using var second = new SyncNode(provider, connectionString, configure: Fast);
         await first.StartAsync(workers: true);
         await second.StartAsync(workers: true);
-        var firstJobs = first.Get<SyncJobRunner>();
-        var secondJobs = second.Get<SyncJobRunner>();
+        var firstJobs = first.Get<SyncJobHost>();
+        var secondJobs = second.Get<SyncJobHost>();
         firstJobs.HeartbeatInterval = secondJobs.HeartbeatInterval = TimeSpan.FromMilliseconds(50);
 
         // A job on the first node holds the store: the second node cannot start one, but can cancel it.

@@ -71,12 +71,13 @@ public sealed class SyncJobConflictException : Exception
 }
 
 /// <summary>
-/// Runs import and reconciliation jobs in the background, one per store at a time across all nodes. Progress and a
+/// Hosts the long admin jobs (import, reconciliation): stores each as a row, runs it in the background, one per store at
+/// a time across all nodes. Progress and a
 /// heartbeat are written every second; a cancel asked on any node reaches the owner through the row. A job whose
 /// heartbeat stops (its node crashed) reads as <see cref="SyncJobStatus.Interrupted"/>; on shutdown running jobs stop
 /// and are stored as interrupted.
 /// </summary>
-internal sealed partial class SyncJobRunner(SyncDatabase database, TimeProvider time, ILogger<SyncJobRunner> logger) : IHostedService, IDisposable
+internal sealed partial class SyncJobHost(SyncDatabase database, TimeProvider time, ILogger<SyncJobHost> logger) : IHostedService, IDisposable
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -85,7 +86,7 @@ internal sealed partial class SyncJobRunner(SyncDatabase database, TimeProvider 
     };
 
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
-    // Replaced at each start so a runner stopped and started again (a tenant reloading) runs jobs again.
+    // Replaced at each start so a job host stopped and started again (a tenant reloading) runs jobs again.
     private CancellationTokenSource _stopping = new();
 
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";

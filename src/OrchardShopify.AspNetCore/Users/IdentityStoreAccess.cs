@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Reflection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace OrchardShopify.AspNetCore.Users;
+
+/// <summary>
+/// What the Identity adapter reads of a user type and its store beyond <see cref="UserManager{TUser}"/>: the columns it
+/// queries (phone, normalized email and user name) and the DbContext of an EF Core store.
+/// </summary>
+internal static class IdentityStoreAccess<TUser>
+    where TUser : class
+{
+    private static readonly ConcurrentDictionary<Type, PropertyInfo?> ContextProperties = new();
+
+    public static PropertyInfo? PhoneProperty { get; } = StringProperty("PhoneNumber");
+
+    public static PropertyInfo? NormalizedEmailProperty { get; } = StringProperty("NormalizedEmail");
+
+    public static PropertyInfo? NormalizedUserNameProperty { get; } = StringProperty("NormalizedUserName");
+
+    /// <summary>A public read-write <c>string</c> property of the user type, or null.</summary>
+    public static PropertyInfo? StringProperty(string name)
+    {
+        var property = typeof(TUser).GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
+        return property is { CanRead: true, CanWrite: true } && property.PropertyType == typeof(string) ? property : null;
+    }
+
+    /// <summary>The DbContext of an EF Core Identity store (its public <c>Context</c>), or null for other stores.</summary>
+    public static DbContext? ContextOf(IUserStore<TUser> store)
+        => ContextProperties.GetOrAdd(
+            store.GetType(),
+            type => type.GetProperty("Context", BindingFlags.Public | BindingFlags.Instance) is { } property && typeof(DbContext).IsAssignableFrom(property.PropertyType) ? property : null)
+            ?.GetValue(store) as DbContext;
+
+    /// <summary>The values of <paramref name="property"/> among <paramref name="values"/>, found by one query.</summary>
+    public static async Task<List<string>> ValuesInAsync(IQueryable<TUser> users, PropertyInfo property, IEnumerable<string> values, CancellationToken cancellationToken)
+    {
+        var holder = new ValuesHolder(values.Distinct(StringComparer.Ordinal).ToList());
+        if (holder.Values.Count == 0)
+        {
+            return [];
+        }
+
+        var user = Expression.Parameter(typeof(TUser), "user");
+        var column = Expression.Property(user, property);
+        var contains = Expression.Call(
+            typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)],
+            Expression.Property(Expression.Constant(holder), nameof(ValuesHolder.Values)), column);
+        var query = users.Where(Expression.Lambda<Func<TUser, bool>>(contains, user)).Select(Expression.Lambda<Func<TUser, string>>(column, user));
+        var found = query is IAsyncEnumerable<string> ? await query.ToListAsync(cancellationToken) : query.ToList();
+        return found.Where(v => v is not null).ToList();
+    }
+
+    /// <summary>Users whose phone number is <paramref name="phone"/>, sent to the database as a parameter.</summary>
+    public static Expression<Func<TUser, bool>> PhoneEquals(string phone)
+    {
+        var user = Expression.Parameter(typeof(TUser), "user");
+        var holder = new PhoneHolder(phone);
+        var body = Expression.Equal(Expression.Property(user, PhoneProperty!), Expression.Property(Expression.Constant(holder), nameof(PhoneHolder.Value)));
+        return Expression.Lambda<Func<TUser, bool>>(body, user);
+    }
+
+    public static Expression<Func<TUser, string?>> PhoneOf()
+    {
+        var user = Expression.Parameter(typeof(TUser), "user");
+        return Expression.Lambda<Func<TUser, string?>>(Expression.Property(user, PhoneProperty!), user);
+    }
+
+    public static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(Describe(result));
+        }
+    }
+
+    public static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => $"{e.Code}: {e.Description}"));
+
+    // A member access (not a constant) so the query provider sends the phone as a parameter.
+    private sealed record PhoneHolder(string Value);
+
+    private sealed record ValuesHolder(List<string> Values);
+}
