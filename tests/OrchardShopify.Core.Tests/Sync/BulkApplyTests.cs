@@ -214,7 +214,7 @@ public sealed class BulkApplyTests
     }
 
     private static Task<InboundResult> StateOutcomeAsync(InboundCustomerSync engine, OrchardShopify.Core.Configuration.ShopifyStore store, ShopifyCustomer customer)
-        => engine.ApplyCustomerStateAsync(store, customer, force: false, CancellationToken.None);
+        => engine.ApplyCustomerStateAsync(store, customer, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
 
     private static async Task<string?> OutcomeAsync(InboundCustomerSync engine, WebhookDelivery delivery)
     {

@@ -15,8 +15,8 @@ public sealed class CustomerStateApplyTests
         using var harness = SyncHarness.SingleStore();
         var store = harness.Stores.FindByHandle("uk")!;
 
-        var first = await harness.Inbound.ApplyCustomerStateAsync(store, Ada, force: false, CancellationToken.None);
-        var again = await harness.Inbound.ApplyCustomerStateAsync(store, Ada, force: false, CancellationToken.None);
+        var first = await harness.Inbound.ApplyCustomerStateAsync(store, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
+        var again = await harness.Inbound.ApplyCustomerStateAsync(store, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
 
         Assert.Equal(InboundOutcome.Created, first.Outcome);
         Assert.Equal(InboundOutcome.Echo, again.Outcome);
@@ -26,18 +26,18 @@ public sealed class CustomerStateApplyTests
     }
 
     [Fact]
-    public async Task An_older_state_is_not_applied_unless_forced()
+    public async Task An_older_state_is_not_applied_unless_Shopify_data_is_taken()
     {
         using var harness = SyncHarness.SingleStore();
         var store = harness.Stores.FindByHandle("uk")!;
-        await harness.Inbound.ApplyCustomerStateAsync(store, Ada, force: false, CancellationToken.None);
+        await harness.Inbound.ApplyCustomerStateAsync(store, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
         var userId = Assert.Single(harness.Users.All).Id;
         await harness.Users.EditByHostAsync(userId, u => u with { LastName = "Byron" });
         var older = new ShopifyCustomer(Ada.Id, Ada.Profile with { FirstName = "Augusta" }, UpdatedAt.AddDays(-1));
 
-        var skipped = await harness.Inbound.ApplyCustomerStateAsync(store, older, force: false, CancellationToken.None);
+        var skipped = await harness.Inbound.ApplyCustomerStateAsync(store, older, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
         Assert.Equal(("Ada", "Byron"), (harness.Users.Get(userId).FirstName, harness.Users.Get(userId).LastName));
-        var forced = await harness.Inbound.ApplyCustomerStateAsync(store, older, force: true, CancellationToken.None);
+        var forced = await harness.Inbound.ApplyCustomerStateAsync(store, older, CustomerStateSource.Reconciliation, CustomerApplyMode.TakeShopifyData, CancellationToken.None);
 
         Assert.Equal(InboundOutcome.Stale, skipped.Outcome);
         Assert.Equal(InboundOutcome.Updated, forced.Outcome);
@@ -51,8 +51,8 @@ public sealed class CustomerStateApplyTests
         using var off = SyncHarness.SingleStore(o => o.InboundEnabled = false);
         using var noCreate = SyncHarness.SingleStore(o => o.CreateUsersFromShopify = false);
 
-        var inboundOff = await off.Inbound.ApplyCustomerStateAsync(off.Stores.FindByHandle("uk")!, Ada, force: false, CancellationToken.None);
-        var creationOff = await noCreate.Inbound.ApplyCustomerStateAsync(noCreate.Stores.FindByHandle("uk")!, Ada, force: false, CancellationToken.None);
+        var inboundOff = await off.Inbound.ApplyCustomerStateAsync(off.Stores.FindByHandle("uk")!, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
+        var creationOff = await noCreate.Inbound.ApplyCustomerStateAsync(noCreate.Stores.FindByHandle("uk")!, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
 
         Assert.Equal((InboundOutcome.Skipped, InboundSkipReasons.InboundOff), (inboundOff.Outcome, inboundOff.Reason));
         Assert.Equal((InboundOutcome.Skipped, InboundSkipReasons.CreationOff), (creationOff.Outcome, creationOff.Reason));
