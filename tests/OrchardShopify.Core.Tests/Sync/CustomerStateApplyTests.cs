@@ -59,4 +59,37 @@ public sealed class CustomerStateApplyTests
         Assert.Empty(off.Users.All);
         Assert.Empty(noCreate.Users.All);
     }
+
+    [Fact]
+    public async Task A_deletion_holds_back_the_customers_delivery_but_not_the_customer_as_a_reconciliation_reads_it_from_Shopify()
+    {
+        using var harness = SyncHarness.SingleStore();
+        var store = harness.Stores.FindByHandle("uk")!;
+        await harness.DeliverAsync("customers/delete", SyncHarness.Payload("customers-delete.json"));
+
+        var delivered = await harness.DeliverAsync("customers/create", SyncHarness.Payload("customers-create-steve-lastnameson.json"));
+        Assert.Equal((InboundOutcome.Skipped, InboundSkipReasons.CustomerDeleted), (delivered.Outcome, delivered.Reason));
+        Assert.Empty(harness.Users.All);
+
+        var steve = new ShopifyCustomer(1073339470, new CustomerProfile("Steve", "Lastnameson", "steve.lastnameson@example.com", "+15142546011"), UpdatedAt);
+        var read = await harness.Inbound.ApplyCustomerStateAsync(store, steve, CustomerStateSource.Reconciliation, CustomerApplyMode.NewerOnly, CancellationToken.None);
+
+        Assert.Equal(InboundOutcome.Created, read.Outcome);
+        var user = Assert.Single(harness.Users.All);
+        Assert.Equal((1073339470L, "steve.lastnameson@example.com"), (user.ShopifyId, user.Email));
+        Assert.Equal(user.Id, Assert.Single(harness.Links.All).UserId);
+    }
+
+    [Fact]
+    public async Task A_customer_read_from_Shopify_is_refused_as_a_webhook_delivery_and_nothing_is_written()
+    {
+        using var harness = SyncHarness.SingleStore();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => harness.Inbound.ApplyCustomerStateAsync(
+            harness.Stores.FindByHandle("uk")!, Ada, CustomerStateSource.WebhookDelivery, CustomerApplyMode.NewerOnly, CancellationToken.None));
+
+        Assert.Equal("source", error.ParamName);
+        Assert.Empty(harness.Users.All);
+        Assert.Empty(harness.Links.All);
+    }
 }
