@@ -243,14 +243,14 @@ internal sealed class CustomerImportJob(
                         if (Current(customer))
                         {
                             // A failure here ends the transaction uncommitted (caught below).
-                            outcomes.Add((customer, await inbound.ApplyCustomerStateAsync(store, customer, force: false, cancellationToken), null));
+                            outcomes.Add((customer, await inbound.ApplyCustomerStateAsync(store, customer, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, cancellationToken), null));
                             continue;
                         }
 
                         await batch.BeginItemAsync(CancellationToken.None);
                         try
                         {
-                            var result = await inbound.ApplyCustomerStateAsync(store, customer, force: false, cancellationToken);
+                            var result = await inbound.ApplyCustomerStateAsync(store, customer, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, cancellationToken);
                             await batch.EndItemAsync(succeeded: true);
                             outcomes.Add((customer, result, null));
                         }
@@ -324,7 +324,7 @@ internal sealed class CustomerImportJob(
         InboundResult result;
         try
         {
-            result = await inbound.ApplyCustomerStateAsync(store, customer, force: false, cancellationToken);
+            result = await inbound.ApplyCustomerStateAsync(store, customer, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -97,7 +97,7 @@ internal sealed class ReconciliationFixer(
                     return Refused(item, direction, $"The inbound rules do not write {differing} to a linked user (RefreshLinkedUserProfile / RefreshEmailFromShopify); push the site's user instead.");
                 }
 
-                var applied = await inbound.ApplyCustomerStateAsync(store, customer, force: true, cancellationToken);
+                var applied = await inbound.ApplyCustomerStateAsync(store, customer, CustomerStateSource.Reconciliation, CustomerApplyMode.TakeShopifyData, cancellationToken);
                 return applied.Outcome is InboundOutcome.Updated or InboundOutcome.Unchanged
                     ? new ReconciliationFixResult(item, "fixed", direction, $"Shopify's {owned} applied to user {user.Id}.{(applied.Detail is null ? "" : " " + applied.Detail)}")
                     : Refused(item, direction, applied.Detail ?? $"The inbound rules answered {applied.Outcome}.");
@@ -155,7 +155,7 @@ internal sealed class ReconciliationFixer(
             return Refused(item, direction, "Shopify no longer has this customer.");
         }
 
-        var applied = await inbound.ApplyCustomerStateAsync(store, customer, force: false, cancellationToken);
+        var applied = await inbound.ApplyCustomerStateAsync(store, customer, CustomerStateSource.Reconciliation, CustomerApplyMode.NewerOnly, cancellationToken);
         return applied.Outcome switch
         {
             InboundOutcome.Created => new ReconciliationFixResult(item, "fixed", direction, $"User {applied.UserId} created and linked."),

@@ -15,8 +15,8 @@ public sealed class CustomerStateApplyTests
         using var harness = SyncHarness.SingleStore();
         var store = harness.Stores.FindByHandle("uk")!;
 
-        var first = await harness.Inbound.ApplyCustomerStateAsync(store, Ada, force: false, CancellationToken.None);
-        var again = await harness.Inbound.ApplyCustomerStateAsync(store, Ada, force: false, CancellationToken.None);
+        var first = await harness.Inbound.ApplyCustomerStateAsync(store, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
+        var again = await harness.Inbound.ApplyCustomerStateAsync(store, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
 
         Assert.Equal(InboundOutcome.Created, first.Outcome);
         Assert.Equal(InboundOutcome.Echo, again.Outcome);
@@ -26,18 +26,18 @@ public sealed class CustomerStateApplyTests
     }
 
     [Fact]
-    public async Task An_older_state_is_not_applied_unless_forced()
+    public async Task An_older_state_is_not_applied_unless_Shopify_data_is_taken()
     {
         using var harness = SyncHarness.SingleStore();
         var store = harness.Stores.FindByHandle("uk")!;
-        await harness.Inbound.ApplyCustomerStateAsync(store, Ada, force: false, CancellationToken.None);
+        await harness.Inbound.ApplyCustomerStateAsync(store, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
         var userId = Assert.Single(harness.Users.All).Id;
         await harness.Users.EditByHostAsync(userId, u => u with { LastName = "Byron" });
         var older = new ShopifyCustomer(Ada.Id, Ada.Profile with { FirstName = "Augusta" }, UpdatedAt.AddDays(-1));
 
-        var skipped = await harness.Inbound.ApplyCustomerStateAsync(store, older, force: false, CancellationToken.None);
+        var skipped = await harness.Inbound.ApplyCustomerStateAsync(store, older, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
         Assert.Equal(("Ada", "Byron"), (harness.Users.Get(userId).FirstName, harness.Users.Get(userId).LastName));
-        var forced = await harness.Inbound.ApplyCustomerStateAsync(store, older, force: true, CancellationToken.None);
+        var forced = await harness.Inbound.ApplyCustomerStateAsync(store, older, CustomerStateSource.Reconciliation, CustomerApplyMode.TakeShopifyData, CancellationToken.None);
 
         Assert.Equal(InboundOutcome.Stale, skipped.Outcome);
         Assert.Equal(InboundOutcome.Updated, forced.Outcome);
@@ -51,12 +51,45 @@ public sealed class CustomerStateApplyTests
         using var off = SyncHarness.SingleStore(o => o.InboundEnabled = false);
         using var noCreate = SyncHarness.SingleStore(o => o.CreateUsersFromShopify = false);
 
-        var inboundOff = await off.Inbound.ApplyCustomerStateAsync(off.Stores.FindByHandle("uk")!, Ada, force: false, CancellationToken.None);
-        var creationOff = await noCreate.Inbound.ApplyCustomerStateAsync(noCreate.Stores.FindByHandle("uk")!, Ada, force: false, CancellationToken.None);
+        var inboundOff = await off.Inbound.ApplyCustomerStateAsync(off.Stores.FindByHandle("uk")!, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
+        var creationOff = await noCreate.Inbound.ApplyCustomerStateAsync(noCreate.Stores.FindByHandle("uk")!, Ada, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
 
         Assert.Equal((InboundOutcome.Skipped, InboundSkipReasons.InboundOff), (inboundOff.Outcome, inboundOff.Reason));
         Assert.Equal((InboundOutcome.Skipped, InboundSkipReasons.CreationOff), (creationOff.Outcome, creationOff.Reason));
         Assert.Empty(off.Users.All);
         Assert.Empty(noCreate.Users.All);
+    }
+
+    [Fact]
+    public async Task A_deletion_holds_back_the_customers_delivery_but_not_the_customer_as_a_reconciliation_reads_it_from_Shopify()
+    {
+        using var harness = SyncHarness.SingleStore();
+        var store = harness.Stores.FindByHandle("uk")!;
+        await harness.DeliverAsync("customers/delete", SyncHarness.Payload("customers-delete.json"));
+
+        var delivered = await harness.DeliverAsync("customers/create", SyncHarness.Payload("customers-create-steve-lastnameson.json"));
+        Assert.Equal((InboundOutcome.Skipped, InboundSkipReasons.CustomerDeleted), (delivered.Outcome, delivered.Reason));
+        Assert.Empty(harness.Users.All);
+
+        var steve = new ShopifyCustomer(1073339470, new CustomerProfile("Steve", "Lastnameson", "steve.lastnameson@example.com", "+15142546011"), UpdatedAt);
+        var read = await harness.Inbound.ApplyCustomerStateAsync(store, steve, CustomerStateSource.Reconciliation, CustomerApplyMode.NewerOnly, CancellationToken.None);
+
+        Assert.Equal(InboundOutcome.Created, read.Outcome);
+        var user = Assert.Single(harness.Users.All);
+        Assert.Equal((1073339470L, "steve.lastnameson@example.com"), (user.ShopifyId, user.Email));
+        Assert.Equal(user.Id, Assert.Single(harness.Links.All).UserId);
+    }
+
+    [Fact]
+    public async Task A_customer_read_from_Shopify_is_refused_as_a_webhook_delivery_and_nothing_is_written()
+    {
+        using var harness = SyncHarness.SingleStore();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => harness.Inbound.ApplyCustomerStateAsync(
+            harness.Stores.FindByHandle("uk")!, Ada, CustomerStateSource.WebhookDelivery, CustomerApplyMode.NewerOnly, CancellationToken.None));
+
+        Assert.Equal("source", error.ParamName);
+        Assert.Empty(harness.Users.All);
+        Assert.Empty(harness.Links.All);
     }
 }

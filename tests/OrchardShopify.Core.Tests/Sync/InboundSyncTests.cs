@@ -446,7 +446,8 @@ public sealed class InboundSyncTests
         var state = await harness.Inbound.ApplyCustomerStateAsync(
             harness.Stores.FindByHandle("uk")!,
             new ShopifyCustomer(1073339470, new CustomerProfile("Steve", "Lastnameson", "steve.lastnameson@example.com", "+15142546011"), DateTimeOffset.Parse("2025-07-09T00:00:00Z", CultureInfo.InvariantCulture)),
-            force: false,
+            CustomerStateSource.Import,
+            CustomerApplyMode.NewerOnly,
             CancellationToken.None);
         Assert.Equal(InboundOutcome.Linked, state.Outcome);
         Assert.Equal(1073339470L, Assert.Single(harness.Users.All).ShopifyIds["uk"]);

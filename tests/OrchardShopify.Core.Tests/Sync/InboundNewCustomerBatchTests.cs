@@ -12,10 +12,12 @@ using OrchardShopify.Testing;
 namespace OrchardShopify.Core.Tests.Sync;
 
 /// <summary>
-/// <see cref="InboundCustomerSync.ApplyNewCustomersAsync"/>: the new customers of a run applied at once, the rest left to
-/// <see cref="InboundCustomerSync.ApplyAsync"/>, with the same end state as applying the run one by one in order.
+/// <see cref="InboundNewCustomerBatch"/> (through <see cref="InboundCustomerSync.ApplyNewCustomersAsync"/> and
+/// <see cref="InboundCustomerSync.ApplyNewCustomerStatesAsync"/>): the new customers of a run applied at once, the rest
+/// left to the one-by-one path. The equivalence tests apply the same run both ways on two sites and compare outcomes,
+/// users and links. End to end through the host's worker: <c>OrchardShopify.AspNetCore.Tests/Queue/BatchApplyTests.cs</c>.
 /// </summary>
-public sealed class BulkApplyTests
+public sealed class InboundNewCustomerBatchTests
 {
     private static readonly byte[] Steve = SyncHarness.Payload("customers-create-steve-lastnameson.json");
 
@@ -214,7 +216,7 @@ public sealed class BulkApplyTests
     }
 
     private static Task<InboundResult> StateOutcomeAsync(InboundCustomerSync engine, OrchardShopify.Core.Configuration.ShopifyStore store, ShopifyCustomer customer)
-        => engine.ApplyCustomerStateAsync(store, customer, force: false, CancellationToken.None);
+        => engine.ApplyCustomerStateAsync(store, customer, CustomerStateSource.Import, CustomerApplyMode.NewerOnly, CancellationToken.None);
 
     private static async Task<string?> OutcomeAsync(InboundCustomerSync engine, WebhookDelivery delivery)
     {
