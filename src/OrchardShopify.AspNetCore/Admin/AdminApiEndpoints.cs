@@ -24,6 +24,15 @@ internal static class AdminApiEndpoints
             .AddEndpointFilter((context, next) => ShopifyAdminAuthorization.RequireAdminAsync(context, next, policyName))
             .AddEndpointFilter(AdminJson.AnswerRefusalsAsync);
 
+        // A query or route value minimal APIs cannot bind (take=many) ends the request with a bare status: answer it as a problem too.
+        ((IEndpointConventionBuilder)group).Add(endpoint =>
+        {
+            if (endpoint.RequestDelegate is { } handle)
+            {
+                endpoint.RequestDelegate = http => AdminJson.AnswerBareFailuresAsync(http, handle);
+            }
+        });
+
         group.MapGet("/links", ListLinksAsync);
         group.MapGet("/deliveries", ListDeliveriesAsync);
         group.MapPost("/deliveries/{id:long}/replay", ReplayAsync);

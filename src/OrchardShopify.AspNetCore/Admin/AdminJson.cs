@@ -85,6 +85,34 @@ internal static class AdminJson
         }
     }
 
+    /// <summary>
+    /// Runs an admin endpoint; when minimal APIs refused a query or route value they cannot bind (thrown where
+    /// <c>RouteHandlerOptions.ThrowOnBadRequest</c> is on, as in Development, else a bare status), answers
+    /// <c>invalid_request</c> as a problem.
+    /// </summary>
+    public static async Task AnswerBareFailuresAsync(HttpContext http, RequestDelegate endpoint)
+    {
+        var response = http.Response;
+        try
+        {
+            await endpoint(http);
+        }
+        catch (BadHttpRequestException unbound) when (!response.HasStarted)
+        {
+            await Problem("invalid_request", unbound.Message, unbound.StatusCode).ExecuteAsync(http);
+            return;
+        }
+
+        if (response.StatusCode >= StatusCodes.Status400BadRequest && !response.HasStarted && response.ContentType is null && response.ContentLength is null)
+        {
+            var query = http.Request.QueryString.HasValue ? $" (query {http.Request.QueryString})" : "";
+            await Problem(
+                "invalid_request",
+                $"A value of the request{query} cannot be read: numbers such as take and hours must be whole numbers.",
+                response.StatusCode).ExecuteAsync(http);
+        }
+    }
+
     /// <summary>The <c>{ error, message }</c> refusal of the signed-in customer's endpoints (not the admin JSON).</summary>
     public static IResult Error(string code, string message, int statusCode = StatusCodes.Status400BadRequest)
         => Results.Json(new ApiError(code, message), Options, statusCode: statusCode);

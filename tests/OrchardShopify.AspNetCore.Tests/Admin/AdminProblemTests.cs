@@ -39,6 +39,7 @@ public sealed class AdminProblemTests(SiteFixture fixture) : IClassFixture<SiteF
             (HttpMethod.Get, "/links", null, "wrong-key-0123456789abcdef", HttpStatusCode.Unauthorized, "invalid_api_key"),
             (HttpMethod.Get, "/links?store=fr", null, TestSite.AdminKey, HttpStatusCode.BadRequest, "unknown_store"),
             (HttpMethod.Get, "/deliveries?status=lost", null, TestSite.AdminKey, HttpStatusCode.BadRequest, "invalid_status"),
+            (HttpMethod.Get, "/deliveries?take=many", null, TestSite.AdminKey, HttpStatusCode.BadRequest, "invalid_request"),
             (HttpMethod.Post, "/deliveries/987654321/replay", null, TestSite.AdminKey, HttpStatusCode.NotFound, "not_replayable"),
             (HttpMethod.Post, "/users/no-such-user/push", null, TestSite.AdminKey, HttpStatusCode.NotFound, "unknown_user"),
             (HttpMethod.Post, "/import?store=fr", null, TestSite.AdminKey, HttpStatusCode.BadRequest, "unknown_store"),
