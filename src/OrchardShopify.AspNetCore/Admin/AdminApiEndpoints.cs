@@ -1,119 +1,42 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using OrchardShopify.AspNetCore.Customers;
-using OrchardShopify.AspNetCore.DependencyInjection;
-using OrchardShopify.AspNetCore.Persistence;
-using OrchardShopify.AspNetCore.Workers;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Ports;
-using OrchardShopify.Core.Sync;
 
 namespace OrchardShopify.AspNetCore.Admin;
 
-/// <summary>Admin JSON: links, deliveries and dead letters, replay, push one user now. Admin role or <c>X-Api-Key</c>.</summary>
+/// <summary>
+/// Admin JSON: links, deliveries and dead letters, replay, push one user now (over <see cref="ShopifySyncAdmin"/>), and
+/// the groups of the other admin endpoints. Admin role or <c>X-Api-Key</c>; every refusal is a problem (<see cref="AdminJson"/>).
+/// </summary>
 internal static class AdminApiEndpoints
 {
     public const string ApiKeyHeader = ShopifyAdminAuthorization.ApiKeyHeader;
 
     public static RouteGroupBuilder MapAdminApiEndpoints(this IEndpointRouteBuilder endpoints, string prefix, string policyName)
     {
-        // Authorization is the filter's (JSON refusals instead of a cookie scheme's redirects), with the named policy;
-        // antiforgery too, for browser-sent credentials only, so API-key callers need no token.
+        // Authorization is the filter's (problems instead of a cookie scheme's redirects), with the named policy;
+        // antiforgery too, for browser-sent credentials only, so API-key callers need no token. After it, unreadable
+        // bodies and the services' refusals become problems.
         var group = endpoints.MapGroup(prefix + "/admin/api").AllowAnonymous().DisableAntiforgery().WithTags("Shopify admin")
-            .AddEndpointFilter((context, next) => ShopifyAdminAuthorization.RequireAdminAsync(context, next, policyName));
+            .AddEndpointFilter((context, next) => ShopifyAdminAuthorization.RequireAdminAsync(context, next, policyName))
+            .AddEndpointFilter(AdminJson.AnswerRefusalsAsync);
 
-        group.MapGet("/links", async (string? store, string? email, int? take, HttpContext http, IAdminUserSource users, StoreRegistry stores, ICustomerLinkStore links) =>
+        // A query or route value minimal APIs cannot bind (take=many) ends the request with a bare status: answer it as a problem too.
+        ((IEndpointConventionBuilder)group).Add(endpoint =>
         {
-            var resolved = store is null ? null : stores.FindByHandle(store);
-            if (store is not null && resolved is null)
+            if (endpoint.RequestDelegate is { } handle)
             {
-                return Results.Json(new ApiError("unknown_store", $"No enabled store has the handle '{store}'."), statusCode: StatusCodes.Status400BadRequest);
+                endpoint.RequestDelegate = http => AdminJson.AnswerBareFailuresAsync(http, handle);
             }
-
-            var rows = new List<AdminLinkRow>();
-            foreach (var user in await users.ListAsync(email, Math.Clamp(take ?? 100, 1, 500), http.RequestAborted))
-            {
-                var userLinks = await links.FindByUserAsync(user.Id, http.RequestAborted);
-                var relevant = resolved is null ? userLinks : userLinks.Where(l => string.Equals(l.StoreHandle, resolved.Handle, StringComparison.OrdinalIgnoreCase)).ToList();
-                rows.Add(new AdminLinkRow(
-                    user.Id,
-                    user.Email,
-                    user.FirstName,
-                    user.LastName,
-                    resolved is null || relevant.Count == 0 ? null : relevant[0].CustomerId,
-                    relevant.ToDictionary(l => l.StoreHandle, l => l.CustomerId, StringComparer.OrdinalIgnoreCase)));
-            }
-
-            return Results.Json(rows);
         });
 
-        group.MapGet("/deliveries", async (string? status, string? kind, int? take, SyncDatabase database, HttpContext http) =>
-        {
-            await using var db = await database.OpenAsync(http.RequestAborted);
-            var query = db.WorkItems.AsNoTracking();
-            if (!string.IsNullOrEmpty(status))
-            {
-                if (!TryParseStatus(status, out var parsed))
-                {
-                    return Results.Json(new ApiError("invalid_status", "status must be pending, processing, succeeded or deadletter."), statusCode: StatusCodes.Status400BadRequest);
-                }
-
-                query = query.Where(w => w.Status == parsed);
-            }
-
-            if (kind is "inbound" or "outbound")
-            {
-                var parsedKind = kind == "inbound" ? WorkKind.InboundDelivery : WorkKind.OutboundPush;
-                query = query.Where(w => w.Kind == parsedKind);
-            }
-
-            var items = await query.OrderByDescending(w => w.Id).Take(Math.Clamp(take ?? 100, 1, 500)).ToListAsync(http.RequestAborted);
-            return Results.Json(items.Select(AdminDeliveryRow.From));
-        });
-
-        group.MapPost("/deliveries/{id:long}/replay", async (long id, WorkQueue queue, WorkSignals signals, SyncDatabase database, HttpContext http) =>
-        {
-            if (!await queue.ReplayAsync(id, http.RequestAborted))
-            {
-                return Results.Json(new ApiError("not_replayable", $"Item {id} does not exist or is being processed."), statusCode: StatusCodes.Status404NotFound);
-            }
-
-            await using var db = await database.OpenAsync(http.RequestAborted);
-            var item = await db.WorkItems.AsNoTracking().FirstAsync(w => w.Id == id, http.RequestAborted);
-            signals.Wake(item.Kind);
-            return Results.Json(AdminDeliveryRow.From(item), statusCode: StatusCodes.Status202Accepted);
-        });
-
-        group.MapPost("/users/{id}/push", async (string id, string? store, StoreRegistry stores, IUserDirectory users, IOutboundSyncQueue queue, TimeProvider time, HttpContext http) =>
-        {
-            if (await users.FindByIdAsync(id, http.RequestAborted) is not { } user)
-            {
-                return Results.Json(new ApiError("unknown_user", $"User {id} does not exist."), statusCode: StatusCodes.Status404NotFound);
-            }
-
-            if (CustomerMatching.WhyNotPushed(user, stores.Options) is { } refusal)
-            {
-                return Results.Json(new ApiError(refusal.Code, refusal.Message), statusCode: StatusCodes.Status409Conflict);
-            }
-
-            var targets = stores.Stores.Where(s => s.CanCallAdminApi && (store is null || string.Equals(s.Handle, store, StringComparison.OrdinalIgnoreCase))).ToList();
-            if (targets.Count == 0)
-            {
-                return Results.Json(new ApiError("no_store", "No enabled store with an access token matches."), statusCode: StatusCodes.Status400BadRequest);
-            }
-
-            foreach (var target in targets)
-            {
-                await queue.EnqueueAsync(new OutboundPush(id, target.Handle, time.GetUtcNow(), Deliberate: true), http.RequestAborted);
-            }
-
-            return Results.Json(new { userId = id, stores = targets.Select(t => t.Handle) }, statusCode: StatusCodes.Status202Accepted);
-        });
+        group.MapGet("/links", ListLinksAsync);
+        group.MapGet("/deliveries", ListDeliveriesAsync);
+        group.MapPost("/deliveries/{id:long}/replay", ReplayAsync);
+        group.MapPost("/users/{id}/push", PushUserAsync);
 
         group.MapBackfillEndpoints();
         group.MapSettingsEndpoints();
@@ -123,56 +46,82 @@ internal static class AdminApiEndpoints
         return group;
     }
 
-    private static bool TryParseStatus(string value, out WorkStatus status)
+    /// <summary>Users (filtered by email) with the Shopify customers they are linked to; with <c>store</c>, that store's id as <c>shopifyId</c>.</summary>
+    internal static async Task<Results<JsonHttpResult<List<AdminLinkRow>>, ProblemHttpResult>> ListLinksAsync(
+        string? store, string? email, int? take, IAdminUserSource users, StoreRegistry stores, ICustomerLinkStore links, CancellationToken cancellationToken)
     {
-        status = value.ToUpperInvariant() switch
+        var resolved = store is null ? null : stores.FindByHandle(store);
+        if (store is not null && resolved is null)
         {
-            "PENDING" => WorkStatus.Pending,
-            "PROCESSING" => WorkStatus.Processing,
-            "SUCCEEDED" => WorkStatus.Succeeded,
-            "DEADLETTER" or "DEAD-LETTER" or "DEAD_LETTER" => WorkStatus.DeadLetter,
-            _ => (WorkStatus)(-1),
-        };
-        return status >= 0;
+            return AdminJson.Problem("unknown_store", $"No enabled store has the handle '{store}'.");
+        }
+
+        var rows = new List<AdminLinkRow>();
+        foreach (var user in await users.ListAsync(email, Math.Clamp(take ?? 100, 1, ShopifySyncAdmin.MaxTake), cancellationToken))
+        {
+            var userLinks = await links.FindByUserAsync(user.Id, cancellationToken);
+            var relevant = resolved is null ? userLinks : userLinks.Where(l => string.Equals(l.StoreHandle, resolved.Handle, StringComparison.OrdinalIgnoreCase)).ToList();
+            rows.Add(new AdminLinkRow(
+                user.Id,
+                user.Email,
+                user.FirstName,
+                user.LastName,
+                resolved is null || relevant.Count == 0 ? null : relevant[0].CustomerId,
+                relevant.ToDictionary(l => l.StoreHandle, l => l.CustomerId, StringComparer.OrdinalIgnoreCase)));
+        }
+
+        return AdminJson.Json(rows);
     }
+
+    /// <summary>Deliveries and pushes, newest first; <c>status</c> pending, processing, succeeded or deadletter; <c>kind</c> inbound or outbound.</summary>
+    internal static async Task<Results<JsonHttpResult<IReadOnlyList<SyncDeliveryRecord>>, ProblemHttpResult>> ListDeliveriesAsync(
+        string? status, string? kind, int? take, ShopifySyncAdmin admin, CancellationToken cancellationToken)
+    {
+        SyncDeliveryStatus? parsed = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (ParseStatus(status) is not { } known)
+            {
+                return AdminJson.Problem("invalid_status", "status must be pending, processing, succeeded or deadletter.");
+            }
+
+            parsed = known;
+        }
+
+        SyncDirection? direction = kind switch
+        {
+            "inbound" => SyncDirection.Inbound,
+            "outbound" => SyncDirection.Outbound,
+            _ => null,
+        };
+        return AdminJson.Json(await admin.GetDeliveriesAsync(new SyncDeliveryQuery(Status: parsed, Direction: direction, Take: take ?? 100), cancellationToken));
+    }
+
+    /// <summary>Queues a finished or dead-lettered item again: 202 with the item, 404 when it does not exist or is being processed.</summary>
+    internal static async Task<Results<JsonHttpResult<SyncDeliveryRecord>, ProblemHttpResult>> ReplayAsync(long id, ShopifySyncAdmin admin, CancellationToken cancellationToken)
+        => await admin.ReplayAsync(id, cancellationToken) is { } replayed
+            ? AdminJson.Json(replayed, StatusCodes.Status202Accepted)
+            : AdminJson.Problem("not_replayable", $"Item {id} does not exist or is being processed.", StatusCodes.Status404NotFound);
+
+    /// <summary>Queues a deliberate push of the user to every store that can be called (or <c>store</c>): 202 with the stores.</summary>
+    internal static async Task<Results<JsonHttpResult<AdminPushQueued>, ProblemHttpResult>> PushUserAsync(string id, string? store, ShopifySyncAdmin admin, CancellationToken cancellationToken)
+    {
+        var queued = await admin.PushUserAsync(id, store, cancellationToken);
+        return queued.Count == 0
+            ? AdminJson.Problem("no_store", "No enabled store with an access token matches.")
+            : AdminJson.Json(new AdminPushQueued(id, queued), StatusCodes.Status202Accepted);
+    }
+
+    private static SyncDeliveryStatus? ParseStatus(string value) => value.ToUpperInvariant() switch
+    {
+        "PENDING" => SyncDeliveryStatus.Pending,
+        "PROCESSING" => SyncDeliveryStatus.Processing,
+        "SUCCEEDED" => SyncDeliveryStatus.Succeeded,
+        "DEADLETTER" or "DEAD-LETTER" or "DEAD_LETTER" => SyncDeliveryStatus.DeadLetter,
+        _ => null,
+    };
 }
 
 internal sealed record AdminLinkRow(string Id, string? Email, string? FirstName, string? LastName, long? ShopifyId, IReadOnlyDictionary<string, long> ShopifyIds);
 
-internal sealed record AdminDeliveryRow(
-    long Id,
-    string Kind,
-    string Status,
-    string Store,
-    string Topic,
-    string? WebhookId,
-    long? ShopifyId,
-    string? UserId,
-    int Attempts,
-    string? Outcome,
-    string? LastError,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset? ProcessedAt,
-    DateTimeOffset? NextAttemptAt)
-{
-    /// <summary>The admin record of the item (<see cref="ShopifySyncAdmin.ToRecord"/>) with kind and status as lower-case words.</summary>
-    public static AdminDeliveryRow From(WorkItem item)
-    {
-        var record = ShopifySyncAdmin.ToRecord(item);
-        return new(
-            record.Id,
-            record.Direction.ToString().ToLowerInvariant(),
-            record.Status.ToString().ToLowerInvariant(),
-            record.Store,
-            record.Topic,
-            record.WebhookId,
-            record.CustomerId,
-            record.UserId,
-            record.Attempts,
-            record.Outcome,
-            record.LastError,
-            record.ReceivedAt,
-            record.ProcessedAt,
-            record.NextAttemptAt);
-    }
-}
+internal sealed record AdminPushQueued(string UserId, IReadOnlyList<string> Stores);

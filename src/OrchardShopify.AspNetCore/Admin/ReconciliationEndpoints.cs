@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using OrchardShopify.AspNetCore.Reconciliation;
 
@@ -10,35 +11,43 @@ internal static class ReconciliationEndpoints
 {
     public static void MapReconciliationEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("/reconcile", async (string? store, HttpContext http, ReconciliationService reconciliation) =>
-            AdminJson.Ok(await reconciliation.StartAsync(store, http.RequestAborted), StatusCodes.Status202Accepted)).WithAdminErrors();
-
-        group.MapGet("/reconcile", async (string? store, HttpContext http, ReconciliationService reconciliation) =>
-            await reconciliation.GetLatestAsync(store, http.RequestAborted) is { } status
-                ? AdminJson.Ok(status)
-                : AdminJson.Error("no_reconciliation", "This store has not been compared yet.", StatusCodes.Status404NotFound)).WithAdminErrors();
-
-        group.MapGet("/reconcile/{id}", async (string id, HttpContext http, ReconciliationService reconciliation) =>
-            await reconciliation.GetAsync(id, http.RequestAborted) is { } status
-                ? AdminJson.Ok(status)
-                : AdminJson.Error("unknown_job", $"No reconciliation has the id '{id}'.", StatusCodes.Status404NotFound)).WithAdminErrors();
-
-        group.MapPost("/reconcile/{id}/cancel", async (string id, HttpContext http, ReconciliationService reconciliation) =>
-            await reconciliation.CancelAsync(id, http.RequestAborted)
-                ? AdminJson.Ok(await reconciliation.GetAsync(id, http.RequestAborted), StatusCodes.Status202Accepted)
-                : AdminJson.Error("not_running", $"Reconciliation '{id}' is not running.", StatusCodes.Status409Conflict)).WithAdminErrors();
-
-        group.MapPost("/reconcile/fix", async (string? store, HttpContext http, ReconciliationService reconciliation) =>
-        {
-            var request = await AdminJson.ReadBodyAsync(http.Request, new FixRequest([]));
-            if (request.Items is not { Count: > 0 } items)
-            {
-                return AdminJson.Error("no_items", "Name the differences to fix: { \"items\": [ { \"kind\": \"fieldsDiffer\", \"customerId\": 1 } ] }.");
-            }
-
-            return AdminJson.Ok(new { results = await reconciliation.FixAsync(store, items, http.RequestAborted) });
-        }).WithAdminErrors();
+        group.MapPost("/reconcile", StartAsync);
+        group.MapGet("/reconcile", GetLatestAsync);
+        group.MapGet("/reconcile/{id}", GetAsync);
+        group.MapPost("/reconcile/{id}/cancel", CancelAsync);
+        group.MapPost("/reconcile/fix", FixAsync);
     }
 
-    private sealed record FixRequest(IReadOnlyList<ReconciliationFixItem>? Items);
+    internal static async Task<JsonHttpResult<ReconciliationStatus>> StartAsync(string? store, ReconciliationService reconciliation, CancellationToken cancellationToken)
+        => AdminJson.Json(await reconciliation.StartAsync(store, cancellationToken), StatusCodes.Status202Accepted);
+
+    internal static async Task<Results<JsonHttpResult<ReconciliationStatus>, ProblemHttpResult>> GetLatestAsync(string? store, ReconciliationService reconciliation, CancellationToken cancellationToken)
+        => await reconciliation.GetLatestAsync(store, cancellationToken) is { } status
+            ? AdminJson.Json(status)
+            : AdminJson.Problem("no_reconciliation", "This store has not been compared yet.", StatusCodes.Status404NotFound);
+
+    internal static async Task<Results<JsonHttpResult<ReconciliationStatus>, ProblemHttpResult>> GetAsync(string id, ReconciliationService reconciliation, CancellationToken cancellationToken)
+        => await reconciliation.GetAsync(id, cancellationToken) is { } status
+            ? AdminJson.Json(status)
+            : AdminJson.Problem("unknown_job", $"No reconciliation has the id '{id}'.", StatusCodes.Status404NotFound);
+
+    internal static async Task<Results<JsonHttpResult<ReconciliationStatus?>, ProblemHttpResult>> CancelAsync(string id, ReconciliationService reconciliation, CancellationToken cancellationToken)
+        => await reconciliation.CancelAsync(id, cancellationToken)
+            ? AdminJson.Json(await reconciliation.GetAsync(id, cancellationToken), StatusCodes.Status202Accepted)
+            : AdminJson.Problem("not_running", $"Reconciliation '{id}' is not running.", StatusCodes.Status409Conflict);
+
+    /// <summary>Body <c>{ "items": [ { "kind": "fieldsDiffer", "customerId": 1 } ] }</c>: what each fix did.</summary>
+    internal static async Task<Results<JsonHttpResult<FixResponse>, ProblemHttpResult>> FixAsync(string? store, AdminBody<FixRequest> body, ReconciliationService reconciliation, CancellationToken cancellationToken)
+    {
+        if (body.Value?.Items is not { Count: > 0 } items)
+        {
+            return AdminJson.Problem("no_items", "Name the differences to fix: { \"items\": [ { \"kind\": \"fieldsDiffer\", \"customerId\": 1 } ] }.");
+        }
+
+        return AdminJson.Json(new FixResponse(await reconciliation.FixAsync(store, items, cancellationToken)));
+    }
+
+    internal sealed record FixRequest(IReadOnlyList<ReconciliationFixItem>? Items);
+
+    internal sealed record FixResponse(IReadOnlyList<ReconciliationFixResult> Results);
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -62,7 +63,7 @@ public static class ShopifyAdminAuthorization
             var authenticated = await http.AuthenticateAsync(ApiKeyScheme);
             if (!authenticated.Succeeded)
             {
-                return AdminJson.Error("invalid_api_key", authenticated.Failure?.Message ?? "The API key is not valid.", StatusCodes.Status401Unauthorized);
+                return AdminJson.Problem("invalid_api_key", authenticated.Failure?.Message ?? "The API key is not valid.", StatusCodes.Status401Unauthorized);
             }
 
             user = authenticated.Principal;
@@ -73,13 +74,13 @@ public static class ShopifyAdminAuthorization
         }
         else
         {
-            return AdminJson.Error("not_signed_in", $"Sign in as an administrator or send {ApiKeyHeader}.", StatusCodes.Status401Unauthorized);
+            return AdminJson.Problem("not_signed_in", $"Sign in as an administrator or send {ApiKeyHeader}.", StatusCodes.Status401Unauthorized);
         }
 
         var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
         if (!(await authorization.AuthorizeAsync(user, http, policyName)).Succeeded)
         {
-            return AdminJson.Error("forbidden", "Administrators only.", StatusCodes.Status403Forbidden);
+            return AdminJson.Problem("forbidden", "Administrators only.", StatusCodes.Status403Forbidden);
         }
 
         if (!byApiKey && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method))
@@ -92,7 +93,7 @@ public static class ShopifyAdminAuthorization
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(http))
             {
-                return AdminJson.Error(
+                return AdminJson.Problem(
                     "antiforgery_token_missing",
                     $"A signed-in request that changes something needs the site's antiforgery token in the {AntiforgeryHeader(http)} header (or use {ApiKeyHeader}).");
             }
@@ -102,18 +103,18 @@ public static class ShopifyAdminAuthorization
         return await next(context);
     }
 
-    private static IResult? RefuseCrossSite(HttpContext http)
+    private static ProblemHttpResult? RefuseCrossSite(HttpContext http)
     {
         var request = http.Request;
-        if (RefuseCrossOrigin(http, $"other clients use {ApiKeyHeader}.") is { } crossOrigin)
+        if (CrossOrigin(http, $"other clients use {ApiKeyHeader}.") is { } crossOrigin)
         {
-            return crossOrigin;
+            return AdminJson.Problem("cross_origin", crossOrigin, StatusCodes.Status403Forbidden);
         }
 
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
         if (hasBody && !request.HasJsonContentType())
         {
-            return AdminJson.Error("unsupported_media_type", $"The body must be application/json (was '{request.ContentType}').", StatusCodes.Status415UnsupportedMediaType);
+            return AdminJson.Problem("unsupported_media_type", $"The body must be application/json (was '{request.ContentType}').", StatusCodes.Status415UnsupportedMediaType);
         }
 
         return null;
@@ -124,6 +125,10 @@ public static class ShopifyAdminAuthorization
     /// <c>Sec-Fetch-Site</c> must say <c>same-origin</c>. Used by every cookie-authenticated request that changes something.
     /// </summary>
     internal static IResult? RefuseCrossOrigin(HttpContext http, string otherClients)
+        => CrossOrigin(http, otherClients) is { } refused ? AdminJson.Error("cross_origin", refused, StatusCodes.Status403Forbidden) : null;
+
+    /// <summary>Why the request is refused as not sent by the site's own pages; null when it is.</summary>
+    private static string? CrossOrigin(HttpContext http, string otherClients)
     {
         var request = http.Request;
         var own = $"{request.Scheme}://{request.Host}";
@@ -132,12 +137,12 @@ public static class ShopifyAdminAuthorization
         {
             if (!string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
             {
-                return AdminJson.Error("cross_origin", $"Requests from {origin} may not change the Shopify data of {own}.", StatusCodes.Status403Forbidden);
+                return $"Requests from {origin} may not change the Shopify data of {own}.";
             }
         }
         else if (!string.Equals(request.Headers["Sec-Fetch-Site"].ToString(), "same-origin", StringComparison.OrdinalIgnoreCase))
         {
-            return AdminJson.Error("cross_origin", $"A signed-in request that changes something must come from the site's own pages (Origin {own}); {otherClients}", StatusCodes.Status403Forbidden);
+            return $"A signed-in request that changes something must come from the site's own pages (Origin {own}); {otherClients}";
         }
 
         return null;

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Workers;
@@ -148,18 +149,19 @@ public sealed class ShopifySyncAdmin
     /// Queues a deliberate push of the user (<see cref="OutboundPush.Deliberate"/>: it creates the customer again after
     /// Shopify deleted it) to every store that can be called (or the named one); returns the stores queued.
     /// </summary>
-    /// <exception cref="AdminRequestException">
-    /// <c>unknown_user</c>; <c>excluded_role</c> (staff are never sent) or <c>unverified_email</c> (the user has not
-    /// confirmed the email), from <see cref="CustomerMatching.WhyNotPushed"/>.
+    /// <exception cref="AdminNotFoundException"><c>unknown_user</c>.</exception>
+    /// <exception cref="AdminConflictException">
+    /// <c>excluded_role</c> (staff are never sent) or <c>unverified_email</c> (the user has not confirmed the email), from
+    /// <see cref="CustomerMatching.WhyNotPushed"/>.
     /// </exception>
     public async Task<IReadOnlyList<string>> PushUserAsync(string userId, string? storeHandle, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var user = await _users.FindByIdAsync(userId, cancellationToken)
-            ?? throw new AdminRequestException("unknown_user", $"User {userId} does not exist.", 404);
+            ?? throw new AdminNotFoundException("unknown_user", $"User {userId} does not exist.");
         if (CustomerMatching.WhyNotPushed(user, _stores.Options) is { } refusal)
         {
-            throw new AdminRequestException(refusal.Code, refusal.Message, 409);
+            throw new AdminConflictException(refusal.Code, refusal.Message);
         }
 
         var targets = _stores.Stores
@@ -240,15 +242,16 @@ public enum SyncDeliveryStatus
 
 public sealed record SyncDeliveryQuery(string? Store = null, string? Topic = null, SyncDeliveryStatus? Status = null, SyncDirection? Direction = null, int Take = 100);
 
+/// <summary>A delivery or push; in the admin JSON <see cref="Direction"/> is <c>kind</c> and <see cref="CustomerId"/> is <c>shopifyId</c>.</summary>
 /// <param name="WebhookId">X-Shopify-Webhook-Id for deliveries; null for pushes.</param>
 public sealed record SyncDeliveryRecord(
     long Id,
-    SyncDirection Direction,
+    [property: JsonPropertyName("kind")] SyncDirection Direction,
     SyncDeliveryStatus Status,
     string Store,
     string Topic,
     string? WebhookId,
-    long? CustomerId,
+    [property: JsonPropertyName("shopifyId")] long? CustomerId,
     string? UserId,
     int Attempts,
     string? Outcome,

@@ -18,7 +18,7 @@ namespace OrchardShopify.AspNetCore.Reconciliation;
 /// chosen differences in the direction <see cref="ReconciliationRules"/> gives (or the one an administrator chose).
 /// Every fix looks at both sides again first, so a report that is out of date never causes a wrong change.
 /// </summary>
-public sealed class ReconciliationService
+public sealed class ReconciliationService : SyncJobService<ReconciliationStatus>
 {
     /// <summary>Sync log topic of the fixes.</summary>
     public const string FixTopic = "reconcile/fix";
@@ -26,74 +26,39 @@ public sealed class ReconciliationService
     /// <summary>Most items one fix request may carry.</summary>
     public const int MaxFixItems = 500;
 
-    private readonly StoreRegistry _stores;
-    private readonly SyncJobHost _jobs;
     private readonly IServiceProvider _services;
     private readonly IOptionsMonitor<ShopifyBackfillOptions> _options;
 
     internal ReconciliationService(StoreRegistry stores, SyncJobHost jobs, IServiceProvider services, IOptionsMonitor<ShopifyBackfillOptions> options)
+        : base(ReconciliationJob.Kind, stores, jobs)
     {
-        _stores = stores;
-        _jobs = jobs;
         _services = services;
         _options = options;
     }
 
     /// <summary>Starts comparing the store and returns the job's status.</summary>
-    /// <exception cref="AdminRequestException">Unknown store, no access token, or a job already runs (409).</exception>
+    /// <exception cref="AdminRequestException">Unknown store or no access token.</exception>
+    /// <exception cref="AdminConflictException"><c>job_running</c>: a job of the store already runs.</exception>
     public async Task<ReconciliationStatus> StartAsync(string? storeHandle, CancellationToken cancellationToken)
     {
-        var store = ResolveStore(storeHandle);
-        if (!store.CanCallAdminApi)
-        {
-            throw new AdminRequestException("no_access_token", $"Store '{store.Handle}' has no access token; set Shopify:Stores:{store.Handle}:AccessToken to compare its customers.");
-        }
-
+        var store = WithAccessToken(Stores.Resolve(storeHandle), "compare its customers");
         var job = new ReconciliationJob(
             store,
-            _stores.Options,
+            Stores.Options,
             _services.GetRequiredService<BulkCustomerExport>(),
             _services.GetRequiredService<SyncDatabase>(),
             _services.GetRequiredService<IUserDirectory>(),
             _services.GetRequiredService<ISiteUserCatalog>(),
             Math.Clamp(_options.CurrentValue.ReportLimit, 1, 10_000));
-        string id;
-        try
-        {
-            id = await _jobs.StartAsync(ReconciliationJob.Kind, store.Handle, null, job, cancellationToken);
-        }
-        catch (SyncJobConflictException conflict)
-        {
-            throw new AdminRequestException("job_running", conflict.Message, 409);
-        }
-
-        return (await GetAsync(id, cancellationToken))!;
+        return await StartAsync(store, null, job, cancellationToken);
     }
-
-    public async Task<ReconciliationStatus?> GetAsync(string jobId, CancellationToken cancellationToken)
-    {
-        var info = await _jobs.GetAsync(jobId, cancellationToken);
-        return info is null || info.Kind != ReconciliationJob.Kind ? null : ToStatus(info);
-    }
-
-    /// <summary>The store's newest reconciliation, running or finished.</summary>
-    public async Task<ReconciliationStatus?> GetLatestAsync(string? storeHandle, CancellationToken cancellationToken)
-    {
-        var store = ResolveStore(storeHandle);
-        var info = await _jobs.LatestAsync(store.Handle, ReconciliationJob.Kind, cancellationToken);
-        return info is null ? null : ToStatus(info);
-    }
-
-    public Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken) => _jobs.CancelAsync(jobId, cancellationToken);
-
-    public Task WaitAsync(string jobId) => _jobs.WaitAsync(jobId);
 
     /// <summary>Fixes the chosen differences, one after another; each result says what was done or why not.</summary>
     /// <exception cref="AdminRequestException">Unknown store, or more than <see cref="MaxFixItems"/> items.</exception>
     public async Task<IReadOnlyList<ReconciliationFixResult>> FixAsync(string? storeHandle, IReadOnlyList<ReconciliationFixItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var store = ResolveStore(storeHandle);
+        var store = Stores.Resolve(storeHandle);
         if (items.Count > MaxFixItems)
         {
             throw new AdminRequestException("too_many_items", $"At most {MaxFixItems} differences can be fixed in one request (got {items.Count}).");
@@ -101,7 +66,7 @@ public sealed class ReconciliationService
 
         var fixer = new ReconciliationFixer(
             store,
-            _stores.Options,
+            Stores.Options,
             _services.GetRequiredService<ICustomerLinkStore>(),
             _services.GetRequiredService<IUserDirectory>(),
             _services.GetRequiredService<IShopifyCustomerApi>(),
@@ -119,17 +84,7 @@ public sealed class ReconciliationService
         return results;
     }
 
-    private ShopifyStore ResolveStore(string? handle)
-    {
-        if (string.IsNullOrWhiteSpace(handle) && _stores.Stores.Count == 1)
-        {
-            return _stores.Stores[0];
-        }
-
-        return _stores.FindByHandle(handle) ?? throw AdminRequestException.UnknownStore(handle, _stores.Stores.Select(s => s.Handle));
-    }
-
-    private static ReconciliationStatus ToStatus(SyncJobInfo info)
+    private protected override ReconciliationStatus ToStatus(SyncJobInfo info)
     {
         var report = info.LiveState as ReconciliationReport
             ?? (info.StateJson is null ? null : JsonSerializer.Deserialize<ReconciliationReport>(info.StateJson, SyncJobHost.Json))

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using OrchardShopify.AspNetCore.Admin;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.Core.Configuration;
@@ -37,7 +36,7 @@ public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClie
     /// </summary>
     public async Task<StoreConnectionResult> TestAsync(string? storeHandle, CancellationToken cancellationToken)
     {
-        var store = Resolve(storeHandle);
+        var store = stores.Resolve(storeHandle);
         var clock = Stopwatch.StartNew();
         ShopifyShopInfo shop;
         try
@@ -77,11 +76,12 @@ public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClie
     /// Subscribes <c>{callbackBase}/!/shopify/webhook</c> (routed by topic) to customers/create, update and delete.
     /// Running it again creates nothing. Shopify calls only https URLs; http is accepted for loopback hosts (a local emulator).
     /// </summary>
-    /// <exception cref="AdminRequestException">Unknown store, no access token, a callback that is not an absolute https URL, or Shopify refused.</exception>
+    /// <exception cref="AdminRequestException">Unknown store, no access token, or a callback that is not an absolute https URL.</exception>
+    /// <exception cref="ShopifyRefusedException">Shopify refused the subscription (<c>shopify_error</c>, <c>protected_customer_data</c>).</exception>
     public async Task<WebhookRegistrationResult> RegisterWebhooksAsync(string? storeHandle, Uri callbackBase, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callbackBase);
-        var store = Resolve(storeHandle);
+        var store = stores.Resolve(storeHandle);
         if (!callbackBase.IsAbsoluteUri || (callbackBase.Scheme != Uri.UriSchemeHttps && !(callbackBase.Scheme == Uri.UriSchemeHttp && IsLoopback(callbackBase))))
         {
             throw new AdminRequestException("invalid_callback", $"The callback base URL must be an absolute https URL that Shopify can reach (was '{callbackBase}').");
@@ -104,22 +104,12 @@ public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClie
         }
         catch (ShopifyApiException refused) when (ProtectedCustomerData.IsRefusal(refused))
         {
-            throw new AdminRequestException("protected_customer_data", ProtectedCustomerData.Explain(store.Handle, refused.ShopifyMessage), StatusCodes.Status502BadGateway);
+            throw new ShopifyRefusedException("protected_customer_data", ProtectedCustomerData.Explain(store.Handle, refused.ShopifyMessage), refused);
         }
         catch (ShopifyApiException failed)
         {
-            throw new AdminRequestException("shopify_error", $"Shopify refused: {failed.ShopifyMessage}", StatusCodes.Status502BadGateway);
+            throw new ShopifyRefusedException("shopify_error", $"Shopify refused: {failed.ShopifyMessage}", failed);
         }
-    }
-
-    private ShopifyStore Resolve(string? handle)
-    {
-        if (string.IsNullOrWhiteSpace(handle) && stores.Stores.Count == 1)
-        {
-            return stores.Stores[0];
-        }
-
-        return stores.FindByHandle(handle) ?? throw AdminRequestException.UnknownStore(handle, stores.Stores.Select(s => s.Handle));
     }
 
     private static bool IsLoopback(Uri uri) => uri.IsLoopback || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase);
