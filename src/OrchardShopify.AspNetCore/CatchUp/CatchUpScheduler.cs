@@ -107,14 +107,14 @@ internal sealed partial class CatchUpScheduler(
         await using var db = await database.OpenAsync(cancellationToken);
         if (!await db.CatchUp.AnyAsync(r => r.StoreHandle == handle, cancellationToken))
         {
-            // The first run reads from the start of the last successful import, or else from now: customers changed
-            // before catch-up was turned on are brought in by an import.
+            // The first run is one interval from now and reads from the start of the last successful import, or else
+            // from now: customers changed before catch-up was turned on are brought in by an import.
             var imported = await db.Jobs.AsNoTracking()
                 .Where(j => j.StoreHandle == handle && j.Kind == CustomerImportJob.Kind && j.Status == SyncJobStatus.Succeeded)
                 .OrderByDescending(j => j.StartedAt)
                 .Select(j => (long?)j.StartedAt)
                 .FirstOrDefaultAsync(cancellationToken);
-            db.CatchUp.Add(new CatchUpRow { StoreHandle = handle, Watermark = (imported ?? now) - overlap, NextRunAt = now });
+            db.CatchUp.Add(new CatchUpRow { StoreHandle = handle, Watermark = (imported ?? now) - overlap, NextRunAt = now + (long)options.Interval.TotalMilliseconds });
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
