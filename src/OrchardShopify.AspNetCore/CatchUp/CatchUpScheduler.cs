@@ -42,12 +42,15 @@ internal sealed partial class CatchUpScheduler(
 
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
-    /// <summary>Runs every store that is due and that this node claims; returns how many ran.</summary>
+    /// <summary>
+    /// Runs every store that is due and that this node claims; returns how many ran. A node whose workers are off
+    /// (<c>Queue:WorkersEnabled</c>: it only receives webhooks) leaves the catch-up to the others.
+    /// </summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
         var options = hostOptions.CurrentValue.CatchUp;
         var sync = stores.Options;
-        if (!options.Enabled || !sync.Enabled || !sync.InboundEnabled)
+        if (!options.Enabled || !sync.Enabled || !sync.InboundEnabled || !hostOptions.CurrentValue.Queue.WorkersEnabled)
         {
             return 0;
         }

@@ -142,6 +142,28 @@ public sealed class ScheduledCatchUpTests
         }
     }
 
+    [Theory]
+    [InlineData("Shopify:CatchUp:Enabled")]
+    [InlineData("Shopify:Queue:WorkersEnabled")]
+    public async Task Catch_up_turned_off_or_a_node_without_workers_runs_nothing(string key)
+    {
+        await using var env = await EmulatorSite.StartAsync(5, s =>
+        {
+            s["Shopify:CatchUp:Interval"] = "00:00:01";
+            s[key] = "false";
+        });
+        var changed = env.Shop.Snapshot()[1];
+        await ImportAllAsync(env);
+        Assert.Empty(env.Shop.Update(changed.Id, new Dictionary<string, object?> { ["lastName"] = "Never-Caught-Up" }).Errors);
+
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+
+        await using var db = await OpenAsync(env);
+        Assert.Equal(0, await db.SyncLog.CountAsync(l => l.Topic == CatchUpScheduler.RunTopic || l.Topic == CatchUpScheduler.CustomerTopic));
+        Assert.Equal(0, await db.CatchUp.CountAsync());
+        Assert.NotEqual("Never-Caught-Up", await FamilyNameAsync(env, changed.Email!));
+    }
+
     private static async Task ImportAllAsync(EmulatorSite env)
     {
         var import = await env.WaitForJobAsync($"/import/{(await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString()}");
