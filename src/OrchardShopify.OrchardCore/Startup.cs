@@ -55,6 +55,8 @@ public sealed class Startup : StartupBase
         services.AddSingleton<ShopifySyncSettingsSnapshot>();
         services.AddSingleton<IOptionsChangeTokenSource<ShopifySyncOptions>>(sp => sp.GetRequiredService<ShopifySyncSettingsSnapshot>());
         services.AddTransient<IConfigureOptions<ShopifySyncOptions>, ShopifySyncSettingsConfiguration>();
+        services.AddSingleton<IOptionsChangeTokenSource<ShopifyHostOptions>>(sp => sp.GetRequiredService<ShopifySyncSettingsSnapshot>());
+        services.AddSingleton<IPostConfigureOptions<ShopifyHostOptions>, ShopifyCatchUpSettingsConfiguration>();
         services.AddSingleton<ShopifySyncReadiness>();
         services.AddSingleton<TenantSyncLifetime>();
         services.AddScoped<IModularTenantEvents, ShopifySyncTenantEvents>();

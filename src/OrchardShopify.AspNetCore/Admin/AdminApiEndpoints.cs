@@ -43,6 +43,7 @@ internal static class AdminApiEndpoints
         group.MapStoreConnectionEndpoints();
         group.MapReconciliationEndpoints();
         group.MapStatisticsEndpoints();
+        group.MapCatchUpEndpoints();
         return group;
     }
 

@@ -31,11 +31,12 @@ internal sealed class CustomerImportJob(
     SyncDatabase database,
     IUserDirectory users,
     ShopifyBackfillOptions options,
-    TimeProvider time) : ISyncJob
+    TimeProvider time,
+    string logTopic = CustomerImportJob.LogTopic) : ISyncJob
 {
     public const string Kind = "import";
 
-    /// <summary>Sync log topic of the changes an import made.</summary>
+    /// <summary>Sync log topic of the changes an import made (the scheduled catch-up gives its own).</summary>
     public const string LogTopic = "import/customers";
 
     /// <summary>Most customers stored in one transaction.</summary>
@@ -367,7 +368,7 @@ internal sealed class CustomerImportJob(
         At = UnixTime.From(time.GetUtcNow()),
         Direction = "inbound",
         StoreHandle = store.Handle,
-        Topic = LogTopic,
+        Topic = logTopic,
         CustomerId = customerId,
         UserId = userId,
         Outcome = outcome,

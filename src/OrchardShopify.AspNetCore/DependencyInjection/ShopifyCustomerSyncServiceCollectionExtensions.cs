@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Admin;
+using OrchardShopify.AspNetCore.CatchUp;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Diagnostics;
 using OrchardShopify.AspNetCore.Health;
@@ -102,6 +103,8 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddHostedService<SyncMaintenanceWorker>();
         services.AddHostedService<SqliteCheckpointWorker>();
         services.AddShopifyAdminOperations(configuration);
+        services.TryAddSingleton<CatchUpScheduler>();
+        services.AddHostedService<CatchUpWorker>();
         return new ShopifyCustomerSyncBuilder(engine);
     }
 

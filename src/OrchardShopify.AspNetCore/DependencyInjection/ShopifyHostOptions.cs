@@ -30,6 +30,25 @@ public sealed class ShopifyHostOptions
 
     /// <summary>Health turns degraded when the oldest waiting delivery is older than this.</summary>
     public TimeSpan HealthMaxInboxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The scheduled catch-up of customers changed in Shopify (the <c>Shopify:CatchUp</c> section).</summary>
+    public ShopifyCatchUpOptions CatchUp { get; set; } = new();
+}
+
+/// <summary>
+/// Scheduled catch-up: every <see cref="Interval"/>, each store's customers updated in Shopify since the last successful
+/// run are read and applied with the inbound rules, so a change whose webhook never arrived is still applied.
+/// </summary>
+public sealed class ShopifyCatchUpOptions
+{
+    /// <summary>Off: no scheduled catch-up on this site (imports and webhooks still work).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Time between the start of one run of a store and the next, across all nodes.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Each run also reads this far before the last successful run's start, for clock differences with Shopify.</summary>
+    public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 public enum ShopifyStorageProvider

@@ -74,6 +74,17 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
             errors.Add($"{root}:Storage:SqliteSynchronous must be Full or Normal.");
         }
 
+        var catchUp = options.CatchUp;
+        if (catchUp.Interval < TimeSpan.FromSeconds(1) || catchUp.Interval > TimeSpan.FromDays(7))
+        {
+            errors.Add($"{root}:CatchUp:Interval must be between 00:00:01 and 7.00:00:00 (was {catchUp.Interval}); set {root}:CatchUp:Enabled to false to turn the catch-up off.");
+        }
+
+        if (catchUp.Overlap < TimeSpan.Zero || catchUp.Overlap > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{root}:CatchUp:Overlap must be between 00:00:00 and 01:00:00 (was {catchUp.Overlap}).");
+        }
+
         if (options.AdminApiKey is { Length: > 0 and < 16 })
         {
             errors.Add($"{root}:AdminApiKey must be at least 16 characters when set.");

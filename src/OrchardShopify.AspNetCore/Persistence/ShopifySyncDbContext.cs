@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrchardShopify.AspNetCore.CatchUp;
 using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.AspNetCore.Settings;
 
@@ -33,6 +34,8 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
     public DbSet<SyncJobRow> Jobs => Set<SyncJobRow>();
 
     public DbSet<SettingRow> Settings => Set<SettingRow>();
+
+    public DbSet<CatchUpRow> CatchUp => Set<CatchUpRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -117,5 +120,6 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
 
         SyncJobRow.Configure(modelBuilder);
         SettingRow.Configure(modelBuilder);
+        CatchUpRow.Configure(modelBuilder);
     }
 }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using OrchardCore.DisplayManagement.Entities;
@@ -90,6 +92,11 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         var model = new ShopifySyncSettingsViewModel();
         await context.Updater.TryUpdateModelAsync(model, Prefix);
 
+        if (CatchUpIntervalProblem(model.CatchUpInterval) is { } intervalProblem)
+        {
+            context.Updater.ModelState.AddModelError(Prefix + "." + nameof(model.CatchUpInterval), intervalProblem);
+        }
+
         var updated = Apply(model, settings);
         foreach (var problem in Validate(updated))
         {
@@ -133,6 +140,10 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         model.DefaultCountryCallingCode = effective.DefaultCountryCallingCode;
         model.ApiVersion = effective.ApiVersion;
         model.HasWebhookSecret = !string.IsNullOrEmpty(effective.WebhookSecret);
+        var catchUp = ConfiguredCatchUp();
+        ShopifyCatchUpSettingsConfiguration.Apply(saved, catchUp);
+        model.CatchUpEnabled = catchUp.Enabled;
+        model.CatchUpInterval = catchUp.Interval.ToString("c", CultureInfo.InvariantCulture);
         model.Stores = effective.Stores.OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => new ShopifyStoreViewModel
         {
             Handle = pair.Key,
@@ -161,8 +172,12 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stored);
         var configured = ConfiguredOptions();
+        var configuredCatchUp = ConfiguredCatchUp();
+        var interval = ParseInterval(model.CatchUpInterval);
         var result = new ShopifySyncSettings
         {
+            CatchUpEnabled = Differing(model.CatchUpEnabled, configuredCatchUp.Enabled),
+            CatchUpInterval = interval is null || interval == configuredCatchUp.Interval ? null : interval,
             Enabled = Differing(model.Enabled, configured.Enabled),
             InboundEnabled = Differing(model.InboundEnabled, configured.InboundEnabled),
             CreateUsersFromShopify = Differing(model.CreateUsersFromShopify, configured.CreateUsersFromShopify),
@@ -235,6 +250,34 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         }
     }
 
+    /// <summary>
+    /// Why the catch-up interval typed on the page cannot be used, or null when it can (blank keeps the configured one).
+    /// The range is the host's (<c>CatchUp:Interval</c>).
+    /// </summary>
+    internal string? CatchUpIntervalProblem(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var interval = ParseInterval(text);
+        return interval is null || interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromDays(7)
+            ? S["Catch-up interval must be a time between 00:00:01 and 7.00:00:00, like 00:15:00 for every 15 minutes (was '{0}'). Untick the catch-up to turn it off.", text.Trim()].Value
+            : null;
+    }
+
+    private static TimeSpan? ParseInterval(string? text) =>
+        TimeSpan.TryParse(text?.Trim(), CultureInfo.InvariantCulture, out var interval) ? interval : null;
+
+    /// <summary>The catch-up settings the tenant's configuration alone gives (the host's defaults, then <c>OrchardCore:OrchardShopify:CatchUp</c>).</summary>
+    private ShopifyCatchUpOptions ConfiguredCatchUp()
+    {
+        var options = new ShopifyCatchUpOptions();
+        _shellConfiguration.GetSection(ShopifySyncConstants.ConfigurationSection).GetSection("CatchUp").Bind(options);
+        return options;
+    }
+
     /// <summary>The options the tenant's configuration alone gives (the engine's defaults, then <c>OrchardCore:OrchardShopify</c>).</summary>
     private ShopifySyncOptions ConfiguredOptions()
     {
@@ -280,6 +323,8 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         Add(nameof(ShopifySyncOptions.DefaultCountryCallingCode), saved.DefaultCountryCallingCode);
         Add(nameof(ShopifySyncOptions.ApiVersion), saved.ApiVersion);
         Add(nameof(ShopifySyncOptions.WebhookSecret), saved.WebhookSecret);
+        Add("CatchUp:Enabled", saved.CatchUpEnabled);
+        Add("CatchUp:Interval", saved.CatchUpInterval);
         foreach (var configuredStore in section.GetSection(nameof(ShopifySyncOptions.Stores)).GetChildren())
         {
             var store = FindStore(saved, configuredStore.Key);
@@ -372,6 +417,8 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         to.DefaultCountryCallingCode = from.DefaultCountryCallingCode;
         to.ApiVersion = from.ApiVersion;
         to.WebhookSecret = from.WebhookSecret;
+        to.CatchUpEnabled = from.CatchUpEnabled;
+        to.CatchUpInterval = from.CatchUpInterval;
         to.Stores = from.Stores;
     }
 

@@ -34,6 +34,12 @@ public sealed class ShopifySyncSettings
 
     public string? ApiVersion { get; set; }
 
+    /// <summary>Scheduled catch-up on or off (the host's <c>CatchUp:Enabled</c>).</summary>
+    public bool? CatchUpEnabled { get; set; }
+
+    /// <summary>Time between two catch-up runs of a store (the host's <c>CatchUp:Interval</c>).</summary>
+    public TimeSpan? CatchUpInterval { get; set; }
+
     /// <summary>Encrypted fallback webhook secret.</summary>
     public string? WebhookSecret { get; set; }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OrchardCore.Entities;
 using OrchardCore.Settings;
+using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.Core.Configuration;
 
 namespace OrchardShopify.OrchardCore.Settings;
@@ -10,9 +11,10 @@ namespace OrchardShopify.OrchardCore.Settings;
 /// <summary>
 /// The tenant's saved settings with secrets decrypted, held in memory so the engine's options are built
 /// without a database call; replacing it signals <see cref="IOptionsMonitor{ShopifySyncOptions}"/> to rebuild,
-/// which applies saved settings without restarting the tenant.
+/// which applies saved settings without restarting the tenant (and <see cref="IOptionsMonitor{ShopifyHostOptions}"/>,
+/// for the catch-up settings).
 /// </summary>
-internal sealed class ShopifySyncSettingsSnapshot : IOptionsChangeTokenSource<ShopifySyncOptions>, IDisposable
+internal sealed class ShopifySyncSettingsSnapshot : IOptionsChangeTokenSource<ShopifySyncOptions>, IOptionsChangeTokenSource<ShopifyHostOptions>, IDisposable
 {
     private readonly ShopifySecretProtector _protector;
     private CancellationTokenSource _changed = new();
@@ -90,6 +92,8 @@ internal sealed class ShopifySyncSettingsSnapshot : IOptionsChangeTokenSource<Sh
             DefaultRegion = stored.DefaultRegion,
             DefaultCountryCallingCode = stored.DefaultCountryCallingCode,
             ApiVersion = stored.ApiVersion,
+            CatchUpEnabled = stored.CatchUpEnabled,
+            CatchUpInterval = stored.CatchUpInterval,
             WebhookSecret = Unprotect(stored.WebhookSecret, ref failed),
         };
         foreach (var store in stored.Stores)

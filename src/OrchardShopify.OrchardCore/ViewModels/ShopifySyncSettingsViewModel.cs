@@ -33,6 +33,12 @@ public class ShopifySyncSettingsViewModel
 
     public string? ApiVersion { get; set; }
 
+    /// <summary>Scheduled catch-up of customers changed in Shopify.</summary>
+    public bool CatchUpEnabled { get; set; } = true;
+
+    /// <summary>Time between two runs of a store, like <c>00:15:00</c>; blank keeps the configured (or default) interval.</summary>
+    public string? CatchUpInterval { get; set; }
+
     /// <summary>A new fallback webhook secret; blank keeps the stored one.</summary>
     public string? WebhookSecret { get; set; }
 

@@ -77,6 +77,65 @@ public sealed class SyncFeatureStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task Activated_tenant_schedules_the_catch_up_of_its_stores_with_the_tenant_configuration()
+    {
+        var configuration = TenantServices.UkStore();
+        configuration["OrchardShopify:Stores:uk:AccessToken"] = "shpat_tenant_test_token";
+        configuration["OrchardShopify:CatchUp:Interval"] = "02:00:00";
+        var (services, _) = TenantServices.Create(_appData, configuration);
+        await using var provider = services.BuildServiceProvider();
+        var lifetime = provider.GetRequiredService<TenantSyncLifetime>();
+        var file = Path.Combine(_appData, "Sites", "Default", TenantSyncStorage.DatabaseFileName);
+        var started = DateTimeOffset.UtcNow;
+
+        await lifetime.EnsureStartedAsync(CancellationToken.None);
+        (string Store, long NextRunAt)? row = null;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (row is null && DateTime.UtcNow < deadline)
+            {
+                row = await CatchUpRowAsync(file);
+                if (row is null)
+                {
+                    await Task.Delay(100);
+                }
+            }
+        }
+        finally
+        {
+            await lifetime.StopAsync(CancellationToken.None);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+
+        // The tenant's worker put the store on its schedule: first run one (tenant-configured) interval from start.
+        Assert.NotNull(row);
+        Assert.Equal("uk", row.Value.Store);
+        Assert.InRange(DateTimeOffset.FromUnixTimeMilliseconds(row.Value.NextRunAt), started.AddHours(2), DateTimeOffset.UtcNow.AddHours(2));
+    }
+
+    private static async Task<(string Store, long NextRunAt)?> CatchUpRowAsync(string file)
+    {
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'shopify_catch_up'";
+        if (await command.ExecuteScalarAsync() is null)
+        {
+            return null;
+        }
+
+        command.CommandText = "SELECT store, next_run_at FROM shopify_catch_up";
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetString(0), reader.GetInt64(1)) : null;
+    }
+
+    [Fact]
     public async Task Unconfigured_tenant_does_not_start_workers_and_says_why()
     {
         var (services, _) = TenantServices.Create(_appData, new Dictionary<string, string?>());

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OrchardCore;
 using OrchardCore.Environment.Shell.Configuration;
+using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Webhooks;
 using OrchardShopify.OrchardCore.Drivers;
@@ -61,6 +62,38 @@ public sealed class SettingsTests : IDisposable
 
         // The uk store's secret still comes from the tenant configuration: a blank saved secret keeps it.
         Assert.Equal("uk", verifier.Verify(Headers(TenantServices.UkDomain, TenantServices.UkSecret, out var ukBody), ukBody).Store.Handle);
+    }
+
+    [Fact]
+    public void Catch_up_switch_and_interval_saved_on_the_site_apply_to_the_running_sync_and_a_bad_interval_is_refused()
+    {
+        var driver = Driver();
+        var hostOptions = _provider.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>();
+        Assert.Equal((true, TimeSpan.FromMinutes(15)), (hostOptions.CurrentValue.CatchUp.Enabled, hostOptions.CurrentValue.CatchUp.Interval));
+
+        // The page shows what the tenant runs with; saving it untouched stores nothing of the catch-up.
+        var shown = new ShopifySyncSettingsViewModel();
+        driver.Describe(new ShopifySyncSettings(), shown);
+        Assert.Equal((true, "00:15:00"), (shown.CatchUpEnabled, shown.CatchUpInterval));
+        var untouched = driver.Apply(shown, new ShopifySyncSettings());
+        Assert.Equal((null, null), (untouched.CatchUpEnabled, untouched.CatchUpInterval));
+
+        var form = Form();
+        form.CatchUpEnabled = false;
+        form.CatchUpInterval = " 00:30:00 ";
+        var stored = driver.Apply(form, new ShopifySyncSettings());
+        _provider.GetRequiredService<ShopifySyncSettingsSnapshot>().Apply(stored);
+
+        Assert.Equal((false, TimeSpan.FromMinutes(30)), (hostOptions.CurrentValue.CatchUp.Enabled, hostOptions.CurrentValue.CatchUp.Interval));
+        var described = new ShopifySyncSettingsViewModel();
+        driver.Describe(stored, described);
+        Assert.Equal((false, "00:30:00"), (described.CatchUpEnabled, described.CatchUpInterval));
+
+        Assert.Null(driver.CatchUpIntervalProblem(""));
+        Assert.Null(driver.CatchUpIntervalProblem("7.00:00:00"));
+        Assert.StartsWith("Catch-up interval must be a time between 00:00:01 and 7.00:00:00", driver.CatchUpIntervalProblem("every hour"), StringComparison.Ordinal);
+        Assert.Contains("(was '00:00:00')", driver.CatchUpIntervalProblem("00:00:00"), StringComparison.Ordinal);
+        Assert.Contains("(was '8.00:00:00')", driver.CatchUpIntervalProblem("8.00:00:00"), StringComparison.Ordinal);
     }
 
     [Fact]
