@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using OrchardShopify.AspNetCore.CatchUp;
 
@@ -8,9 +8,8 @@ namespace OrchardShopify.AspNetCore.Admin;
 /// <summary>Scheduled catch-up: each store's last run (when, outcome, counts), watermark and next run.</summary>
 internal static class CatchUpEndpoints
 {
-    public static void MapCatchUpEndpoints(this RouteGroupBuilder group)
-    {
-        group.MapGet("/catchup", async (HttpContext http, CatchUpScheduler scheduler) =>
-            AdminJson.Ok(await scheduler.GetOverviewAsync(http.RequestAborted)));
-    }
+    public static void MapCatchUpEndpoints(this RouteGroupBuilder group) => group.MapGet("/catchup", GetOverviewAsync);
+
+    internal static async Task<JsonHttpResult<CatchUpOverview>> GetOverviewAsync(CatchUpScheduler scheduler, CancellationToken cancellationToken)
+        => AdminJson.Json(await scheduler.GetOverviewAsync(cancellationToken));
 }
