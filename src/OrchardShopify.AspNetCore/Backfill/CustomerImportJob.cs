@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.AspNetCore.Persistence;
@@ -43,6 +44,21 @@ internal sealed class CustomerImportJob(
     private const int MaxBatch = 200;
 
     private readonly ImportProgress _progress = new();
+
+    /// <summary>An import of <paramref name="store"/> with the site's services (the import service and the scheduled catch-up).</summary>
+    public static CustomerImportJob Create(IServiceProvider services, ShopifyStore store, CustomerImportMode mode, DateTimeOffset? since, ShopifyBackfillOptions options, string logTopic = LogTopic) => new(
+        store,
+        mode,
+        since,
+        services.GetRequiredService<BulkCustomerExport>(),
+        services.GetRequiredService<ShopifyCustomerClient>(),
+        services.GetRequiredService<InboundCustomerSync>(),
+        services.GetRequiredService<CustomerViewCache>(),
+        services.GetRequiredService<SyncDatabase>(),
+        services.GetRequiredService<IUserDirectory>(),
+        options,
+        services.GetRequiredService<TimeProvider>(),
+        logTopic);
 
     public object Snapshot() => _progress.Snapshot();
 

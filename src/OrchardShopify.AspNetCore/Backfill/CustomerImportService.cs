@@ -53,18 +53,7 @@ public sealed class CustomerImportService : SyncJobService<CustomerImportStatus>
             since = last.StartedAt - TimeSpan.FromMinutes(1);
         }
 
-        var job = new CustomerImportJob(
-            store,
-            request.Mode,
-            since,
-            _services.GetRequiredService<BulkCustomerExport>(),
-            _services.GetRequiredService<ShopifyCustomerClient>(),
-            _services.GetRequiredService<InboundCustomerSync>(),
-            _services.GetRequiredService<CustomerViewCache>(),
-            _services.GetRequiredService<SyncDatabase>(),
-            _services.GetRequiredService<IUserDirectory>(),
-            _options.CurrentValue,
-            _services.GetRequiredService<TimeProvider>());
+        var job = CustomerImportJob.Create(_services, store, request.Mode, since, _options.CurrentValue);
         return await StartAsync(store, new ImportParameters(request.Mode, since), job, cancellationToken);
     }
 

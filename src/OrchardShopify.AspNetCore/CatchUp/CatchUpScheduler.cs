@@ -151,19 +151,7 @@ internal sealed partial class CatchUpScheduler(
     private async Task RunAsync(ShopifyStore store, Claim claim, ShopifyCatchUpOptions options, CancellationToken cancellationToken)
     {
         var since = UnixTime.To(claim.Watermark);
-        var job = new CustomerImportJob(
-            store,
-            CustomerImportMode.Changed,
-            since,
-            services.GetRequiredService<BulkCustomerExport>(),
-            services.GetRequiredService<ShopifyCustomerClient>(),
-            services.GetRequiredService<InboundCustomerSync>(),
-            services.GetRequiredService<CustomerViewCache>(),
-            database,
-            services.GetRequiredService<IUserDirectory>(),
-            backfillOptions.CurrentValue,
-            time,
-            CustomerTopic);
+        var job = CustomerImportJob.Create(services, store, CustomerImportMode.Changed, since, backfillOptions.CurrentValue, CustomerTopic);
 
         using var renewal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var renewing = RenewAsync(store.Handle, renewal.Token);
