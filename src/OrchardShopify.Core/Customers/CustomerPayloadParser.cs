@@ -7,7 +7,7 @@ namespace OrchardShopify.Core.Customers;
 /// Reads webhook payloads. Tolerant: any field may be null or absent, unknown fields are ignored,
 /// ids may be numbers or strings. Strict where it matters: the customer id must be a positive 64-bit integer.
 /// </summary>
-public static class CustomerPayloadParser
+internal static class CustomerPayloadParser
 {
     public static CustomerPayload ParseCustomer(ReadOnlyMemory<byte> json)
     {

@@ -12,9 +12,9 @@ namespace OrchardShopify.Core.ShopifyApi;
 /// faster mode), in which an address row need not follow its customer, so attaching children would mean holding
 /// customers in memory. Consumers join <see cref="BulkCustomerAddressRow.CustomerId"/> to the customer themselves.
 /// </remarks>
-public abstract record BulkExportRow;
+internal abstract record BulkExportRow;
 
-public sealed record BulkCustomerRow(
+internal sealed record BulkCustomerRow(
     ShopifyCustomer Customer,
     string? Note,
     string? State,
@@ -22,9 +22,9 @@ public sealed record BulkCustomerRow(
     DateTimeOffset? CreatedAt) : BulkExportRow;
 
 /// <summary>An address of the customer <see cref="CustomerId"/> (the row's <c>__parentId</c>).</summary>
-public sealed record BulkCustomerAddressRow(long CustomerId, ShopifyMailingAddress Address) : BulkExportRow;
+internal sealed record BulkCustomerAddressRow(long CustomerId, ShopifyMailingAddress Address) : BulkExportRow;
 
-public enum BulkOperationState
+internal enum BulkOperationState
 {
     Created,
     Running,
@@ -36,14 +36,14 @@ public enum BulkOperationState
 }
 
 /// <summary>A bulk operation as <c>bulkOperation(id)</c> reports it.</summary>
-public sealed record ShopifyBulkOperation(string Id, BulkOperationState Status, string? ErrorCode, long ObjectCount, Uri? Url, Uri? PartialDataUrl)
+internal sealed record ShopifyBulkOperation(string Id, BulkOperationState Status, string? ErrorCode, long ObjectCount, Uri? Url, Uri? PartialDataUrl)
 {
     /// <summary>Top-level objects (customers) in the result, without their nested rows.</summary>
     public long RootObjectCount { get; init; }
 }
 
 /// <summary>What a bulk customer export holds.</summary>
-public enum BulkCustomerFields
+internal enum BulkCustomerFields
 {
     /// <summary>Customers with note, state, order count and addresses (address rows follow as <see cref="BulkCustomerAddressRow"/>).</summary>
     Full,
@@ -56,7 +56,7 @@ public enum BulkCustomerFields
 /// Exports every customer with a bulk operation: start it, poll its status with backoff, then stream the JSONL result
 /// one row at a time. Memory stays bounded by the read buffer and the longest line, whatever the store's size.
 /// </summary>
-public sealed class BulkCustomerExport
+internal sealed class BulkCustomerExport
 {
     private readonly ShopifyAdminClient _client;
     private readonly TimeProvider _timeProvider;

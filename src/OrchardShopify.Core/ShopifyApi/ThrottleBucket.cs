@@ -6,13 +6,13 @@ using OrchardShopify.Core.Configuration;
 namespace OrchardShopify.Core.ShopifyApi;
 
 /// <summary>Shopify's <c>extensions.cost.throttleStatus</c>.</summary>
-public sealed record ThrottleStatus(double MaximumAvailable, double CurrentlyAvailable, double RestoreRate);
+internal sealed record ThrottleStatus(double MaximumAvailable, double CurrentlyAvailable, double RestoreRate);
 
 /// <summary>
 /// A local mirror of Shopify's cost-based leaky bucket for one (store, token). Callers reserve the estimated cost
 /// before sending and wait while the bucket is too low; every response resets the mirror to what Shopify reports.
 /// </summary>
-public sealed class ThrottleBucket : IDisposable
+internal sealed class ThrottleBucket : IDisposable
 {
     // Until Shopify reports the real bucket, assume the smallest plan (older Standard: 1,000 points, 50/s).
     internal const double InitialMaximum = 1000;
@@ -157,7 +157,7 @@ public sealed class ThrottleBucketRegistry : IDisposable
         _timeProvider = timeProvider;
     }
 
-    public ThrottleBucket For(ShopifyStore store)
+    internal ThrottleBucket For(ShopifyStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         return _buckets.GetOrAdd(KeyOf(store), _ => new ThrottleBucket(_timeProvider));

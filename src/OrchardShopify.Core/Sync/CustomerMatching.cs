@@ -23,7 +23,7 @@ namespace OrchardShopify.Core.Sync;
 /// Where each rule is used: <see cref="FindUserAsync"/> and <see cref="ResolveTakenEmail"/> by the inbound rules,
 /// <see cref="FindCustomerForPushAsync"/> and <see cref="WhyNotPushed"/> by the outbound job.
 /// </summary>
-public static class CustomerMatching
+internal static class CustomerMatching
 {
     /// <summary>The user's email may be used to link it to a customer, or to push it.</summary>
     public static bool EmailVerified(SyncUser user, ShopifySyncOptions options)
@@ -199,7 +199,7 @@ public static class CustomerMatching
 /// Set when a user holds the customer's email but has not confirmed it: nothing may be linked or created for the customer.
 /// </param>
 /// <param name="Note">What was passed over (a phone its holder has not confirmed), for the sync log.</param>
-public sealed record CustomerMatch(SyncUser? User, string? Refused, string? Note = null)
+internal sealed record CustomerMatch(SyncUser? User, string? Refused, string? Note = null)
 {
     public static readonly CustomerMatch None = new(null, null);
 
@@ -208,7 +208,7 @@ public sealed record CustomerMatch(SyncUser? User, string? Refused, string? Note
 }
 
 /// <summary>Why a user is not pushed; <see cref="Code"/> is stable for API clients.</summary>
-public sealed record PushRefusal(string Code, string Message)
+internal sealed record PushRefusal(string Code, string Message)
 {
     public const string ExcludedRole = "excluded_role";
 

@@ -21,7 +21,7 @@ namespace OrchardShopify.Core.Sync;
 /// echo however soon it arrives.</item>
 /// </list>
 /// </summary>
-public static class EchoRules
+internal static class EchoRules
 {
     private static readonly AsyncLocal<int> SyncWriteDepth = new();
 
@@ -160,7 +160,7 @@ public static class EchoRules
 }
 
 /// <summary>The verdict of <see cref="EchoRules.Classify"/> on an incoming state of a linked customer.</summary>
-public enum IncomingState
+internal enum IncomingState
 {
     /// <summary>Newer than what the link remembers: apply it.</summary>
     Newer,

@@ -3,7 +3,7 @@ using OrchardShopify.Core.Configuration;
 namespace OrchardShopify.Core.Sync;
 
 /// <summary>Splits a display name into Shopify's first and last name.</summary>
-public static class NameSplitter
+internal static class NameSplitter
 {
     public static (string? FirstName, string? LastName) Split(string? displayName, NameSplitRule rule)
     {

@@ -10,7 +10,7 @@ namespace OrchardShopify.Core.Sync;
 /// What a user looks like to Shopify: names (split from the display name when absent, unless the display name is only
 /// the email or its local part, as user names made from an email are), email, E.164 phone.
 /// </summary>
-public static class OutboundProfile
+internal static class OutboundProfile
 {
     public static CustomerProfile Of(SyncUser user, ShopifySyncOptions options)
     {

@@ -35,10 +35,10 @@ public enum ChangedSide
     Both,
 }
 
-public sealed record FieldDifference(ProfileFields Field, string? Shopify, string? Site, ChangedSide ChangedOn);
+internal sealed record FieldDifference(ProfileFields Field, string? Shopify, string? Site, ChangedSide ChangedOn);
 
 /// <summary>The differing fields of a linked pair and the direction that resolves them.</summary>
-public sealed record PairDecision(IReadOnlyList<FieldDifference> Fields, ReconcileDirection Direction, string Reason);
+internal sealed record PairDecision(IReadOnlyList<FieldDifference> Fields, ReconcileDirection Direction, string Reason);
 
 /// <summary>
 /// Decides how a difference between a Shopify customer and its linked user is resolved. A field is won by the side
@@ -49,7 +49,7 @@ public sealed record PairDecision(IReadOnlyList<FieldDifference> Fields, Reconci
 /// All fields won by Shopify → <see cref="ReconcileDirection.ApplyShopify"/>; all by the site →
 /// <see cref="ReconcileDirection.PushSite"/>; a mix, or a direction its switch turns off, → none, with the reason.
 /// </summary>
-public static class ReconciliationRules
+internal static class ReconciliationRules
 {
     private static readonly ProfileFields[] Fields = [ProfileFields.FirstName, ProfileFields.LastName, ProfileFields.Email, ProfileFields.Phone];
 

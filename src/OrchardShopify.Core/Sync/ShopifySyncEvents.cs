@@ -77,7 +77,7 @@ public interface ISyncEventHandlerScope
 }
 
 /// <summary>The default <see cref="ISyncEventHandlerScope"/>: an async scope of the application's container.</summary>
-public sealed class ServiceScopeSyncEventHandlerScope(IServiceScopeFactory scopes) : ISyncEventHandlerScope
+internal sealed class ServiceScopeSyncEventHandlerScope(IServiceScopeFactory scopes) : ISyncEventHandlerScope
 {
     public async Task RunAsync(Func<IServiceProvider, Task> dispatch, CancellationToken cancellationToken)
     {
@@ -109,7 +109,7 @@ public sealed partial class ShopifySyncEventDispatcher
     /// Holds the events raised on the current flow until the caller dispatches them (<see cref="DispatchAsync(SyncEventBuffer, CancellationToken)"/>)
     /// after committing what raised them; disposing it without dispatching drops them. Call it in the async method that commits.
     /// </summary>
-    public static SyncEventBuffer Defer()
+    internal static SyncEventBuffer Defer()
     {
         var buffer = new SyncEventBuffer(Open.Value);
         Open.Value = buffer;
@@ -130,7 +130,7 @@ public sealed partial class ShopifySyncEventDispatcher
     }
 
     /// <summary>Dispatches what <paramref name="buffer"/> holds (its work is committed), in order, and empties it.</summary>
-    public async Task DispatchAsync(SyncEventBuffer buffer, CancellationToken cancellationToken)
+    internal async Task DispatchAsync(SyncEventBuffer buffer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         foreach (var syncEvent in buffer.Take())
@@ -192,7 +192,7 @@ public sealed partial class ShopifySyncEventDispatcher
 }
 
 /// <summary>Events held by <see cref="ShopifySyncEventDispatcher.Defer"/> until what raised them is committed.</summary>
-public sealed class SyncEventBuffer : IDisposable
+internal sealed class SyncEventBuffer : IDisposable
 {
     private readonly List<ShopifySyncEvent> _events = [];
     private readonly Lock _gate = new();

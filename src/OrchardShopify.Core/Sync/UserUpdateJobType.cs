@@ -1,7 +1,7 @@
 namespace OrchardShopify.Core.Sync;
 
 /// <summary>Resolves <c>Shopify:UpdateShopifyUserJob</c> to a job type, with an error that says what is wrong.</summary>
-public static class UserUpdateJobType
+internal static class UserUpdateJobType
 {
     public static bool TryResolve(string typeName, out Type? type, out string? error)
     {
