@@ -25,12 +25,12 @@ public sealed record ShopifySyncHealthReport(IReadOnlyList<ShopifySyncProblem> P
 /// </summary>
 public sealed partial class ShopifySyncHealth
 {
-    private readonly SyncDatabase database;
-    private readonly StoreRegistry stores;
-    private readonly WebhookSubscriptionMonitor webhooks;
-    private readonly IOptionsMonitor<ShopifyHostOptions> options;
-    private readonly TimeProvider time;
-    private readonly ILogger<ShopifySyncHealth> logger;
+    private readonly SyncDatabase _database;
+    private readonly StoreRegistry _stores;
+    private readonly WebhookSubscriptionMonitor _webhooks;
+    private readonly IOptionsMonitor<ShopifyHostOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ShopifySyncHealth> _logger;
     private readonly Lock _lock = new();
     private string _lastProblems = string.Empty;
 
@@ -42,12 +42,12 @@ public sealed partial class ShopifySyncHealth
         TimeProvider time,
         ILogger<ShopifySyncHealth> logger)
     {
-        this.database = database;
-        this.stores = stores;
-        this.webhooks = webhooks;
-        this.options = options;
-        this.time = time;
-        this.logger = logger;
+        _database = database;
+        _stores = stores;
+        _webhooks = webhooks;
+        _options = options;
+        _time = time;
+        _logger = logger;
     }
 
     /// <summary>Reads the sync database (throws when it cannot) and the cached webhook subscriptions.</summary>
@@ -55,7 +55,7 @@ public sealed partial class ShopifySyncHealth
     {
         var data = new Dictionary<string, object>();
         var problems = new List<ShopifySyncProblem>();
-        await using (var db = await database.OpenAsync(cancellationToken))
+        await using (var db = await _database.OpenAsync(cancellationToken))
         {
             var waiting = db.WorkItems.Where(w => w.Status == WorkStatus.Pending || w.Status == WorkStatus.Processing);
             var backlog = await waiting.CountAsync(w => w.Kind == WorkKind.InboundDelivery, cancellationToken);
@@ -67,12 +67,12 @@ public sealed partial class ShopifySyncHealth
                 .GroupBy(w => new { w.StoreHandle, w.Topic })
                 .Select(g => new { g.Key.StoreHandle, g.Key.Topic, Last = g.Max(w => w.ReceivedAt) })
                 .ToListAsync(cancellationToken);
-            var handles = stores.Stores.Select(s => s.Handle).ToList();
-            var catchUps = options.CurrentValue.CatchUp.Enabled
+            var handles = _stores.Stores.Select(s => s.Handle).ToList();
+            var catchUps = _options.CurrentValue.CatchUp.Enabled
                 ? await db.CatchUp.AsNoTracking().Where(r => handles.Contains(r.StoreHandle) && r.LastOutcome != null).ToListAsync(cancellationToken)
                 : [];
 
-            var oldestAge = oldest is null ? TimeSpan.Zero : time.GetUtcNow() - UnixTime.To(oldest.Value);
+            var oldestAge = oldest is null ? TimeSpan.Zero : _time.GetUtcNow() - UnixTime.To(oldest.Value);
             data["inbox_backlog"] = backlog;
             data["inbox_oldest_age_seconds"] = Math.Round(oldestAge.TotalSeconds);
             data["outbound_backlog"] = outbound;
@@ -82,7 +82,7 @@ public sealed partial class ShopifySyncHealth
                 data[$"last_delivery:{last.StoreHandle}:{last.Topic}"] = Iso(UnixTime.To(last.Last));
             }
 
-            if (oldestAge > options.CurrentValue.HealthMaxInboxAge)
+            if (oldestAge > _options.CurrentValue.HealthMaxInboxAge)
             {
                 problems.Add(new("inbox_behind", null, $"the oldest waiting delivery is {oldestAge.TotalSeconds:0} s old"));
             }
@@ -98,12 +98,13 @@ public sealed partial class ShopifySyncHealth
                 if (run.LastOutcome == "failed")
                 {
                     var at = run.LastFinishedAt is { } finished ? " at " + Iso(UnixTime.To(finished)) : string.Empty;
-                    problems.Add(new("catch_up_failed", run.StoreHandle, $"the last catch-up of store {run.StoreHandle} failed{at}: {run.LastError}"));
+                    var why = run.LastError is { Length: > 0 } error ? ": " + error : string.Empty;
+                    problems.Add(new("catch_up_failed", run.StoreHandle, $"the last catch-up of store {run.StoreHandle} failed{at}{why}"));
                 }
             }
         }
 
-        foreach (var status in await webhooks.GetAsync(cancellationToken))
+        foreach (var status in await _webhooks.GetAsync(cancellationToken))
         {
             data[$"webhooks_checked_at:{status.Store}"] = Iso(status.CheckedAt);
             if (status.Error is not null)
@@ -118,7 +119,7 @@ public sealed partial class ShopifySyncHealth
                 problems.Add(new(
                     "webhooks_missing",
                     status.Store,
-                    $"store {status.Store} has no webhook subscription of {string.Join(", ", status.Missing)} to {string.Join(" or ", webhooks.CallbackUrls)}"));
+                    $"store {status.Store} has no webhook subscription of {string.Join(", ", status.Missing)} to {string.Join(" or ", _webhooks.CallbackUrls)}"));
             }
 
             if (status.Elsewhere.Count > 0)
@@ -141,7 +142,7 @@ public sealed partial class ShopifySyncHealth
 
         if (changed && problems.Count > 0)
         {
-            Log.Degraded(logger, summary);
+            Log.Degraded(_logger, summary);
         }
 
         return new ShopifySyncHealthReport(problems, data);
