@@ -90,6 +90,14 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
             sp.GetRequiredService<CustomerViewCache>(),
             sp.GetRequiredService<ILogger<CustomerAddressService>>()));
 
+        services.TryAddSingleton<WebhookSubscriptionMonitor>();
+        services.TryAddSingleton(sp => new ShopifySyncHealth(
+            sp.GetRequiredService<SyncDatabase>(),
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<WebhookSubscriptionMonitor>(),
+            sp.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ShopifySyncHealth>>()));
         services.AddHealthChecks().AddCheck<ShopifySyncHealthCheck>("shopify-sync", tags: ["shopify"]);
 
         // Registration order is start order: the schema exists before any worker claims.

@@ -31,6 +31,12 @@ public sealed class ShopifyHostOptions
     /// <summary>Health turns degraded when the oldest waiting delivery is older than this.</summary>
     public TimeSpan HealthMaxInboxAge { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long the health check keeps what it found in each store's webhook subscriptions before it asks Shopify again
+    /// (checked only when <see cref="PublicUrls"/> names the site's address).
+    /// </summary>
+    public TimeSpan HealthWebhookCheckInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The scheduled catch-up of customers changed in Shopify (the <c>Shopify:CatchUp</c> section).</summary>
     public ShopifyCatchUpOptions CatchUp { get; set; } = new();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OrchardShopify.AspNetCore.Admin;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Health;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.ShopifyApi;
 
@@ -28,7 +29,7 @@ public sealed record StoreConnectionResult(
 public sealed record WebhookRegistrationResult(string Store, Uri CallbackUrl, IReadOnlyList<string> Created, IReadOnlyList<string> AlreadyRegistered);
 
 /// <summary>Checks a store's Admin API connection and subscribes the site to its customer webhooks.</summary>
-public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClient shops, WebhookSubscriptionClient webhooks)
+public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClient shops, WebhookSubscriptionClient webhooks, WebhookSubscriptionMonitor monitor)
 {
     /// <summary>
     /// Reads the shop (the cheapest Admin API call), then one customer's name, email and phone as the sync reads them, so
@@ -92,10 +93,11 @@ public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClie
             throw new AdminRequestException("no_access_token", $"Store '{store.Handle}' has no access token; set Shopify:Stores:{store.Handle}:AccessToken first.");
         }
 
-        var callback = new Uri(callbackBase.GetLeftPart(UriPartial.Authority) + callbackBase.AbsolutePath.TrimEnd('/') + ShopifyEndpointRouteBuilderExtensions.Prefix + "/webhook");
+        var callback = WebhookSubscriptionMonitor.CallbackFor(callbackBase);
         try
         {
             var registration = await webhooks.RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
+            monitor.Forget(store.Handle);
             return new WebhookRegistrationResult(
                 store.Handle,
                 callback,

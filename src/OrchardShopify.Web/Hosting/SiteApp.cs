@@ -168,6 +168,11 @@ public static class SiteApp
         Directory.CreateDirectory(dataPath);
         var syncDatabase = Path.Combine(dataPath, "shopify-sync.db");
         defaults["Shopify:Storage:ConnectionString"] = $"Data Source={syncDatabase}";
+        if (site.PublicUrl is not null)
+        {
+            // The health check compares the stores' webhook subscriptions with this address.
+            defaults["Shopify:PublicUrls:0"] = site.PublicUrl.AbsoluteUri;
+        }
 
         // Defaults go first, so appsettings, the environment and the command line still win.
         ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });

@@ -25,7 +25,7 @@ internal sealed class EmulatorSite : IAsyncDisposable
 
     public Shop Shop => Emulator.Shops[TestSite.UkDomain];
 
-    public static async Task<EmulatorSite> StartAsync(int customers, Action<Dictionary<string, string?>>? configure = null)
+    public static async Task<EmulatorSite> StartAsync(int customers, Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? configureServices = null)
     {
         var emulator = await ShopifyEmulator.StartAsync(new EmulatorOptions { Shops = [TestSite.UkDomain], CustomersPerShop = customers }, CancellationToken.None);
         var site = await TestSite.StartAsync(
@@ -36,12 +36,16 @@ internal sealed class EmulatorSite : IAsyncDisposable
                 configure?.Invoke(settings);
             },
             fakeShopify: false,
-            services => services.Configure<ShopifyAdminClientOptions>(o =>
+            services =>
             {
-                o.BaseDelay = TimeSpan.FromMilliseconds(50);
-                o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(50);
-                o.BulkPollMaxDelay = TimeSpan.FromMilliseconds(200);
-            }));
+                services.Configure<ShopifyAdminClientOptions>(o =>
+                {
+                    o.BaseDelay = TimeSpan.FromMilliseconds(50);
+                    o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(50);
+                    o.BulkPollMaxDelay = TimeSpan.FromMilliseconds(200);
+                });
+                configureServices?.Invoke(services);
+            });
         return new EmulatorSite(emulator, site);
     }
 
