@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Demo;
 
@@ -7,7 +8,7 @@ namespace OrchardShopify.EndToEnd.Tests;
 /// The README's run command, as a test: the engine and the Admin client against the emulator over real
 /// HTTP, with webhooks signed and delivered by the emulator.
 /// </summary>
-public sealed class DemoScenarioTests
+public sealed class DemoScenarioTests(ITestOutputHelper log)
 {
     [Fact]
     public async Task The_demo_reaches_the_documented_end_state()
@@ -15,7 +16,16 @@ public sealed class DemoScenarioTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var output = new StringWriter();
 
-        var outcome = await DemoScenario.RunAsync(output, timeout.Token);
+        DemoOutcome outcome;
+        try
+        {
+            outcome = await DemoScenario.RunAsync(output, timeout.Token);
+        }
+        finally
+        {
+            // The demo's own account of each step and the sync log: what a failure needs to be read.
+            log.WriteLine(output.ToString());
+        }
 
         var ada = Assert.Single(outcome.Users, u => u.Email == "ada@example.com");
         Assert.Equal(("Ada", "King", "+442079460999"), (ada.FirstName, ada.LastName, ada.Phone));

@@ -89,6 +89,9 @@ public static class DemoScenario
             Succeeded(await users.ConfirmEmailAsync(user, token));
             return user.Id;
         });
+        // Both pushes finished: Shopify's customers/create webhook can link her before the push that created the customer
+        // has recorded its outcome, so the ids alone do not say the pushes are done.
+        await Until(async () => (await site.LogAsync(ct)).Where(e => e.Direction == SyncDirection.Outbound && e.UserId == graceId && e.Outcome == "created").Select(e => e.Store).Distinct().Count() == 2 ? "both pushes" : null, ct);
         var grace = await Until(async () => (await site.UsersAsync(ct)).FirstOrDefault(u => u.Id == graceId && u.ShopifyIds.Count == 2), ct);
         Show(grace, "created in both stores by the user update job once her email was confirmed");
 
