@@ -194,10 +194,17 @@ internal sealed partial class ShopifySettingsStore(SyncDatabase database, IDataP
         return new SettingsSnapshot(values, unreadable, revision);
     }
 
+    /// <summary>
+    /// Whether the settings table exists yet, asked of the database's catalog: reading EF Core's migrations history
+    /// instead fails (and is logged as an error) on a new PostgreSQL database, before the first migration.
+    /// </summary>
     private bool TableExists()
     {
         using var db = database.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
-        return db.Database.GetAppliedMigrations().Contains(Persistence.Migrations.JobsAndSettings.Id, StringComparer.Ordinal);
+        var sql = database.IsPostgres
+            ? $"SELECT CASE WHEN to_regclass('{SettingRow.Table}') IS NULL THEN 0 ELSE 1 END AS \"Value\""
+            : $"SELECT count(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{SettingRow.Table}'";
+        return db.Database.SqlQueryRaw<int>(sql).AsEnumerable().Single() > 0;
     }
 
     private SettingsSnapshot? TryRead(Func<SettingsSnapshot?> read)
