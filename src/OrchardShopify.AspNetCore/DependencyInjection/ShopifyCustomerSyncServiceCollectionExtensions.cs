@@ -120,7 +120,13 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddShopifyAdminOperations(configuration);
         services.TryAddSingleton<CatchUpScheduler>();
         services.AddHostedService<CatchUpWorker>();
-        services.TryAddSingleton<ReconciliationScheduler>();
+        services.TryAddSingleton(sp => new ReconciliationScheduler(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<SyncDatabase>(),
+            sp.GetRequiredService<ReconciliationService>(),
+            sp.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ReconciliationScheduler>>()));
         services.AddHostedService<ReconciliationWorker>();
         services.AddHostedService<WebhookCheckWorker>();
         return new ShopifyCustomerSyncBuilder(engine);

@@ -16,36 +16,53 @@ namespace OrchardShopify.AspNetCore.Reconciliation;
 /// It fixes nothing. Each run writes a <see cref="RunTopic"/> entry to the sync log with the counts and the drift.
 /// A store busy with another job (an import, a reconciliation started by hand) is tried again a few minutes later.
 /// </summary>
-internal sealed partial class ReconciliationScheduler(
-    StoreRegistry stores,
-    SyncDatabase database,
-    ReconciliationService reconciliation,
-    IOptionsMonitor<ShopifyHostOptions> hostOptions,
-    TimeProvider time,
-    ILogger<ReconciliationScheduler> logger)
+public sealed partial class ReconciliationScheduler
 {
+    private readonly StoreRegistry _stores;
+    private readonly SyncDatabase _database;
+    private readonly ReconciliationService _reconciliation;
+    private readonly IOptionsMonitor<ShopifyHostOptions> _hostOptions;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ReconciliationScheduler> _logger;
+
+    internal ReconciliationScheduler(
+        StoreRegistry stores,
+        SyncDatabase database,
+        ReconciliationService reconciliation,
+        IOptionsMonitor<ShopifyHostOptions> hostOptions,
+        TimeProvider time,
+        ILogger<ReconciliationScheduler> logger)
+    {
+        _stores = stores;
+        _database = database;
+        _reconciliation = reconciliation;
+        _hostOptions = hostOptions;
+        _time = time;
+        _logger = logger;
+    }
+
     /// <summary>Sync log topic of a scheduled run's entry (outcome, counts and drift).</summary>
     public const string RunTopic = "reconcile/run";
 
     /// <summary>How long a store busy with another job waits before the scheduled run is tried again (at most the interval).</summary>
     internal static readonly TimeSpan RetryWhenBusy = TimeSpan.FromMinutes(5);
 
-    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    internal string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     /// <summary>
     /// Runs every store that is due and that this node claims, one after another, each until its report is stored;
     /// returns how many started. A node whose workers are off leaves the schedule to the others.
     /// </summary>
-    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    internal async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
-        var options = hostOptions.CurrentValue;
-        if (!options.ScheduledReconciliation.Enabled || !stores.Options.Enabled || !options.Queue.WorkersEnabled)
+        var options = _hostOptions.CurrentValue;
+        if (!options.ScheduledReconciliation.Enabled || !_stores.Options.Enabled || !options.Queue.WorkersEnabled)
         {
             return 0;
         }
 
         var runs = 0;
-        foreach (var store in stores.Stores.Where(s => s.CanCallAdminApi))
+        foreach (var store in _stores.Stores.Where(s => s.CanCallAdminApi))
         {
             if (await TryClaimAsync(store.Handle, options.ScheduledReconciliation.Interval, cancellationToken) is { } claimedAt
                 && await RunAsync(store, claimedAt, options.ScheduledReconciliation.Interval, cancellationToken))
@@ -60,20 +77,20 @@ internal sealed partial class ReconciliationScheduler(
     /// <summary>Each configured store's schedule and what its last completed reconciliation found.</summary>
     public async Task<ReconciliationScheduleOverview> GetOverviewAsync(CancellationToken cancellationToken)
     {
-        var options = hostOptions.CurrentValue;
+        var options = _hostOptions.CurrentValue;
         var schedule = options.ScheduledReconciliation;
-        var handles = stores.Stores.Select(s => s.Handle).ToList();
+        var handles = _stores.Stores.Select(s => s.Handle).ToList();
         List<ReconciliationScheduleRow> rows;
         IReadOnlyList<ReconciliationDriftStatus> drifts;
-        await using (var db = await database.OpenAsync(cancellationToken))
+        await using (var db = await _database.OpenAsync(cancellationToken))
         {
             rows = await db.ReconciliationSchedule.AsNoTracking().Where(r => handles.Contains(r.StoreHandle)).ToListAsync(cancellationToken);
-            drifts = await ReconciliationDrift.LatestAsync(db, handles, stores.Options, options, cancellationToken);
+            drifts = await ReconciliationDrift.LatestAsync(db, handles, _stores.Options, options, cancellationToken);
         }
 
-        var now = UnixTime.From(time.GetUtcNow());
-        var enabled = schedule.Enabled && stores.Options.Enabled;
-        var list = stores.Stores.Select(store =>
+        var now = UnixTime.From(_time.GetUtcNow());
+        var enabled = schedule.Enabled && _stores.Options.Enabled;
+        var list = _stores.Stores.Select(store =>
         {
             var row = rows.FirstOrDefault(r => r.StoreHandle == store.Handle);
             var runs = enabled && store.CanCallAdminApi;
@@ -92,9 +109,9 @@ internal sealed partial class ReconciliationScheduler(
 
     private async Task<long?> TryClaimAsync(string handle, TimeSpan interval, CancellationToken cancellationToken)
     {
-        var now = UnixTime.From(time.GetUtcNow());
+        var now = UnixTime.From(_time.GetUtcNow());
         var every = (long)interval.TotalMilliseconds;
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var db = await _database.OpenAsync(cancellationToken);
         if (!await db.ReconciliationSchedule.AnyAsync(r => r.StoreHandle == handle, cancellationToken))
         {
             // The first run is one interval after the store's last reconciliation, or after now.
@@ -138,12 +155,12 @@ internal sealed partial class ReconciliationScheduler(
         ReconciliationStatus started;
         try
         {
-            started = await reconciliation.StartScheduledAsync(store, cancellationToken);
+            started = await _reconciliation.StartScheduledAsync(store, cancellationToken);
         }
         catch (AdminConflictException busy)
         {
             var retry = interval < RetryWhenBusy ? interval : RetryWhenBusy;
-            await using var db = await database.OpenAsync(CancellationToken.None);
+            await using var db = await _database.OpenAsync(CancellationToken.None);
             await db.ReconciliationSchedule.Where(r => r.StoreHandle == store.Handle).ExecuteUpdateAsync(
                 set => set
                     .SetProperty(r => r.NextRunAt, claimedAt + (long)retry.TotalMilliseconds)
@@ -151,11 +168,11 @@ internal sealed partial class ReconciliationScheduler(
                     .SetProperty(r => r.LastSkipReason, busy.Message),
                 CancellationToken.None);
             await WriteLogAsync(db, store.Handle, "postponed", $"Scheduled reconciliation postponed by {retry.TotalMinutes:0.#} min: {busy.Message}");
-            Log.Postponed(logger, store.Handle, busy.Message);
+            Log.Postponed(_logger, store.Handle, busy.Message);
             return false;
         }
 
-        await using (var db = await database.OpenAsync(CancellationToken.None))
+        await using (var db = await _database.OpenAsync(CancellationToken.None))
         {
             await db.ReconciliationSchedule.Where(r => r.StoreHandle == store.Handle).ExecuteUpdateAsync(
                 set => set.SetProperty(r => r.LastJobId, started.Id).SetProperty(r => r.LastSkipReason, (string?)null),
@@ -163,15 +180,15 @@ internal sealed partial class ReconciliationScheduler(
         }
 
         // On shutdown the job host stops the job (stored as interrupted); this run then writes no entry.
-        await reconciliation.WaitAsync(started.Id).WaitAsync(cancellationToken);
-        var finished = await reconciliation.GetAsync(started.Id, CancellationToken.None) ?? started;
+        await _reconciliation.WaitAsync(started.Id).WaitAsync(cancellationToken);
+        var finished = await _reconciliation.GetAsync(started.Id, CancellationToken.None) ?? started;
         var counts = finished.Report.Counts;
-        var mismatches = ReconciliationDrift.Count(counts, stores.Options);
+        var mismatches = ReconciliationDrift.Count(counts, _stores.Options);
         var outcome = finished.Status.ToString().ToLowerInvariant();
         var detail = string.Create(
             CultureInfo.InvariantCulture,
-            $"Scheduled reconciliation {finished.Id}: {counts.ShopifyCustomers} Shopify customers, {counts.LinkedCustomers} linked; drift {mismatches} ({ReconciliationDrift.Describe(counts, stores.Options)}).");
-        if (!stores.Options.CreateUsersFromShopify)
+            $"Scheduled reconciliation {finished.Id}: {counts.ShopifyCustomers} Shopify customers, {counts.LinkedCustomers} linked; drift {mismatches} ({ReconciliationDrift.Describe(counts, _stores.Options)}).");
+        if (!_stores.Options.CreateUsersFromShopify)
         {
             detail += string.Create(CultureInfo.InvariantCulture, $" Not drift: {counts.CustomersWithoutUser} customers without a user.");
         }
@@ -185,18 +202,18 @@ internal sealed partial class ReconciliationScheduler(
             detail += " " + error;
         }
 
-        await using (var db = await database.OpenAsync(CancellationToken.None))
+        await using (var db = await _database.OpenAsync(CancellationToken.None))
         {
             await WriteLogAsync(db, store.Handle, outcome, detail);
         }
 
         if (finished.Status == SyncJobStatus.Succeeded)
         {
-            Log.RunSucceeded(logger, store.Handle, finished.Id, counts.ShopifyCustomers, mismatches);
+            Log.RunSucceeded(_logger, store.Handle, finished.Id, counts.ShopifyCustomers, mismatches);
         }
         else
         {
-            Log.RunFailed(logger, store.Handle, finished.Id, finished.Status, finished.Error);
+            Log.RunFailed(_logger, store.Handle, finished.Id, finished.Status, finished.Error);
         }
 
         return true;
@@ -206,7 +223,7 @@ internal sealed partial class ReconciliationScheduler(
     {
         db.SyncLog.Add(new SyncLogRow
         {
-            At = UnixTime.From(time.GetUtcNow()),
+            At = UnixTime.From(_time.GetUtcNow()),
             Direction = "inbound",
             StoreHandle = store,
             Topic = RunTopic,
