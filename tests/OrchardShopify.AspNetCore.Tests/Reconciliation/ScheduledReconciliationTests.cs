@@ -67,6 +67,51 @@ public sealed class ScheduledReconciliationTests
         Assert.Equal(1L, health.Data["reconciliation_drift:uk"]);
     }
 
+    [Fact]
+    public async Task Two_nodes_on_one_database_start_one_scheduled_reconciliation_per_interval()
+    {
+        var interval = TimeSpan.FromSeconds(2);
+        void Configure(Dictionary<string, string?> s)
+        {
+            s["Shopify:CatchUp:Enabled"] = "false";
+            s["Shopify:ScheduledReconciliation:Interval"] = "00:00:02";
+        }
+
+        await using var env = await EmulatorSite.StartAsync(4, Configure);
+        await using var second = await TestSite.StartAsync(
+            s =>
+            {
+                Configure(s);
+                s["Shopify:Stores:uk:AccessToken"] = env.Emulator.Options.AccessToken;
+                s["Shopify:Stores:uk:ApiBaseUrl"] = new Uri(env.Emulator.BaseUrl, $"shops/{TestSite.UkDomain}").AbsoluteUri;
+                s["Shopify:Storage:ConnectionString"] = $"Data Source={env.Site.SyncDatabaseFile}";
+            },
+            fakeShopify: false);
+
+        List<long> starts = [];
+        await TestSite.EventuallyAsync(
+            async () =>
+            {
+                await using var db = await OpenAsync(env);
+                starts = await db.Jobs.Where(j => j.Kind == ReconciliationJob.Kind).OrderBy(j => j.StartedAt).Select(j => j.StartedAt).ToListAsync();
+                return starts.Count >= 3;
+            },
+            "three scheduled reconciliations",
+            TimeSpan.FromSeconds(60));
+
+        // Both nodes poll every two seconds; the claim lets one of them start each interval's run.
+        for (var i = 1; i < starts.Count; i++)
+        {
+            Assert.True(starts[i] - starts[i - 1] >= interval.TotalMilliseconds * 0.75, $"runs {i - 1} and {i} started {starts[i] - starts[i - 1]} ms apart");
+        }
+
+        await using (var db = await OpenAsync(env))
+        {
+            var claimedBy = await db.ReconciliationSchedule.Select(r => r.ClaimedBy).SingleAsync();
+            Assert.NotNull(claimedBy);
+        }
+    }
+
     [Theory]
     [InlineData("Shopify:ScheduledReconciliation:Enabled")]
     [InlineData("Shopify:Queue:WorkersEnabled")]
