@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,8 @@ public sealed record ReconciliationDriftStatus(
 /// </summary>
 internal static class ReconciliationDrift
 {
+    private static readonly ConcurrentDictionary<string, ReconciliationCounts?> Read = new(StringComparer.Ordinal);
+
     public static long Count(ReconciliationCounts counts, ShopifySyncOptions sync)
         => counts.PairsWithDifferences + counts.LinksToMissingCustomers + counts.LinksToMissingUsers + (sync.CreateUsersFromShopify ? counts.CustomersWithoutUser : 0);
 
@@ -79,9 +82,27 @@ internal static class ReconciliationDrift
             var job = await db.Jobs.AsNoTracking()
                 .Where(j => j.StoreHandle == handle && j.Kind == ReconciliationJob.Kind && j.Status == SyncJobStatus.Succeeded)
                 .OrderByDescending(j => j.FinishedAt)
-                .Select(j => new { j.Id, j.FinishedAt, j.State })
+                .Select(j => new { j.Id, j.FinishedAt })
                 .FirstOrDefaultAsync(cancellationToken);
-            if (job?.State is null || ReadCounts(job.State) is not { } counts)
+            if (job is null)
+            {
+                continue;
+            }
+
+            // A finished report never changes: its counts are read once, not at every health probe.
+            if (!Read.TryGetValue(job.Id, out var counts))
+            {
+                var state = await db.Jobs.AsNoTracking().Where(j => j.Id == job.Id).Select(j => j.State).FirstOrDefaultAsync(cancellationToken);
+                counts = state is null ? null : ReadCounts(state);
+                if (Read.Count > 1000)
+                {
+                    Read.Clear();
+                }
+
+                Read[job.Id] = counts;
+            }
+
+            if (counts is null)
             {
                 continue;
             }
