@@ -38,6 +38,7 @@ public sealed partial class HealthBannerTests : IAsyncLifetime
                     ["Site:AdminPassword"] = AdminPassword,
                     ["Site:Demo:CustomersPerShop"] = "0",
                     ["Shopify:HealthWebhookCheckInterval"] = "00:00:00",
+                    ["Shopify:HealthMaxReconciliationDrift"] = "0",
                 },
                 ConfigureLogging = logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning)
                     .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error),
@@ -83,6 +84,48 @@ public sealed partial class HealthBannerTests : IAsyncLifetime
         Assert.Contains($"uk: webhooks to {callback} – created: CUSTOMERS_UPDATE", WebUtility.HtmlDecode(after), StringComparison.Ordinal);
         Assert.DoesNotContain("health-banner", after, StringComparison.Ordinal);
         Assert.Equal(3, subscriptions.ForShop(UkDomain).Count(s => s.CallbackUrl == callback));
+    }
+
+    [Fact]
+    public async Task Drift_above_the_threshold_found_by_a_reconciliation_shows_on_the_admin_pages_with_the_store_and_the_counts()
+    {
+        using var admin = await SignedInAdminAsync();
+        Assert.DoesNotContain("health-banner", await PageAsync(admin, "/admin"), StringComparison.Ordinal);
+
+        // A customer made in Shopify whose webhook never reached the site: with users created from Shopify, that is drift.
+        var (customer, errors, _) = _site.Demo!.Emulator.Shops[UkDomain].Create(new Dictionary<string, object?> { ["firstName"] = "Unseen", ["email"] = "unseen.drift@example.com" });
+        Assert.Empty(errors);
+
+        var reconcile = await PageAsync(admin, "/admin/reconcile");
+        Assert.Contains("Compared on schedule every 1.00:00:00; next run ", WebUtility.HtmlDecode(reconcile), StringComparison.Ordinal);
+        using (var started = await admin.PostAsync("/admin/reconcile?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["store"] = "uk",
+            ["__RequestVerificationToken"] = TokenPattern().Match(reconcile).Groups[1].Value,
+        })))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(reconcile = await PageAsync(admin, "/admin/reconcile")).Contains("data-store=\"uk\" data-status=\"succeeded\"", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the comparison of uk finishes");
+            await Task.Delay(250);
+        }
+
+        Assert.Contains("Drift in the last comparison: 1 (more than 0: the health check is degraded).", WebUtility.HtmlDecode(reconcile), StringComparison.Ordinal);
+        var page = await PageAsync(admin, "/admin/customers");
+        var banner = BannerPattern().Match(page);
+        Assert.True(banner.Success, "the admin page shows the health banner");
+        var problem = Assert.Single(ProblemPattern().Matches(banner.Value), p => p.Groups["kind"].Value == "reconciliation_drift");
+        Assert.Equal("uk", problem.Groups["store"].Value);
+        var text = WebUtility.HtmlDecode(problem.Value);
+        Assert.Contains("the last reconciliation of store uk at ", text, StringComparison.Ordinal);
+        var customers = _site.Demo.Emulator.Shops[UkDomain].Snapshot().Count;
+        Assert.Contains($"found 1 mismatches in {customers} Shopify customers (0 linked with different fields, 0 linked to a deleted customer, 0 linked to a deleted user, 1 customers without a user), more than 0.", text, StringComparison.Ordinal);
+        Assert.Contains("href=\"/admin/reconcile#reconcile-uk\"", problem.Value, StringComparison.Ordinal);
+        Assert.NotNull(customer);
     }
 
     private async Task<HttpClient> SignedInAdminAsync()

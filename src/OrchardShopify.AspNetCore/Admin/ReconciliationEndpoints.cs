@@ -6,13 +6,14 @@ using OrchardShopify.AspNetCore.Reconciliation;
 
 namespace OrchardShopify.AspNetCore.Admin;
 
-/// <summary>Reconciliation: start, status and report, cancel, fix selected differences.</summary>
+/// <summary>Reconciliation: start, status and report, cancel, fix selected differences, and the schedule.</summary>
 internal static class ReconciliationEndpoints
 {
     public static void MapReconciliationEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/reconcile", StartAsync);
         group.MapGet("/reconcile", GetLatestAsync);
+        group.MapGet("/reconcile/schedule", GetScheduleAsync);
         group.MapGet("/reconcile/{id}", GetAsync);
         group.MapPost("/reconcile/{id}/cancel", CancelAsync);
         group.MapPost("/reconcile/fix", FixAsync);
@@ -25,6 +26,10 @@ internal static class ReconciliationEndpoints
         => await reconciliation.GetLatestAsync(store, cancellationToken) is { } status
             ? AdminJson.Json(status)
             : AdminJson.Problem("no_reconciliation", "This store has not been compared yet.", StatusCodes.Status404NotFound);
+
+    /// <summary>The scheduled reconciliation: settings, drift thresholds, and per store the next run and the last report's drift.</summary>
+    internal static async Task<JsonHttpResult<ReconciliationScheduleOverview>> GetScheduleAsync(ReconciliationScheduler scheduler, CancellationToken cancellationToken)
+        => AdminJson.Json(await scheduler.GetOverviewAsync(cancellationToken));
 
     internal static async Task<Results<JsonHttpResult<ReconciliationStatus>, ProblemHttpResult>> GetAsync(string id, ReconciliationService reconciliation, CancellationToken cancellationToken)
         => await reconciliation.GetAsync(id, cancellationToken) is { } status

@@ -12,6 +12,7 @@ using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Diagnostics;
 using OrchardShopify.AspNetCore.Health;
 using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Reconciliation;
 using OrchardShopify.AspNetCore.Webhooks;
 using OrchardShopify.AspNetCore.Workers;
 using OrchardShopify.Core.Configuration;
@@ -90,7 +91,13 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
             sp.GetRequiredService<CustomerViewCache>(),
             sp.GetRequiredService<ILogger<CustomerAddressService>>()));
 
-        services.TryAddSingleton<WebhookSubscriptionMonitor>();
+        services.TryAddSingleton(sp => new WebhookSubscriptionMonitor(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<WebhookSubscriptionClient>(),
+            sp.GetRequiredService<SyncDatabase>(),
+            sp.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<WebhookSubscriptionMonitor>>()));
         services.TryAddSingleton(sp => new ShopifySyncHealth(
             sp.GetRequiredService<SyncDatabase>(),
             sp.GetRequiredService<StoreRegistry>(),
@@ -113,6 +120,15 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddShopifyAdminOperations(configuration);
         services.TryAddSingleton<CatchUpScheduler>();
         services.AddHostedService<CatchUpWorker>();
+        services.TryAddSingleton(sp => new ReconciliationScheduler(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<SyncDatabase>(),
+            sp.GetRequiredService<ReconciliationService>(),
+            sp.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ReconciliationScheduler>>()));
+        services.AddHostedService<ReconciliationWorker>();
+        services.AddHostedService<WebhookCheckWorker>();
         return new ShopifyCustomerSyncBuilder(engine);
     }
 

@@ -37,8 +37,42 @@ public sealed class ShopifyHostOptions
     /// </summary>
     public TimeSpan HealthWebhookCheckInterval { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Health turns degraded when a store's last completed reconciliation found more mismatches than this (see
+    /// <c>docs/backfill-and-reconciliation.md</c> for what counts). Null: the count is not checked.
+    /// </summary>
+    public int? HealthMaxReconciliationDrift { get; set; } = 10;
+
+    /// <summary>
+    /// Health turns degraded when a store's last completed reconciliation found mismatches on more than this share of
+    /// its Shopify customers (0.01 is 1 %). Null (the default): the share is not checked.
+    /// </summary>
+    public double? HealthMaxReconciliationDriftShare { get; set; }
+
+    /// <summary>
+    /// When the webhook check finds a store's customer webhook subscriptions missing, subscribe this site again (as
+    /// Register webhooks does), at most once per <see cref="HealthWebhookCheckInterval"/> per store. Off by default.
+    /// </summary>
+    public bool AutoRegisterWebhooks { get; set; }
+
     /// <summary>The scheduled catch-up of customers changed in Shopify (the <c>Shopify:CatchUp</c> section).</summary>
     public ShopifyCatchUpOptions CatchUp { get; set; } = new();
+
+    /// <summary>The scheduled reconciliation report (the <c>Shopify:ScheduledReconciliation</c> section).</summary>
+    public ShopifyScheduledReconciliationOptions ScheduledReconciliation { get; set; } = new();
+}
+
+/// <summary>
+/// Scheduled reconciliation: every <see cref="Interval"/>, each store's Shopify customers are compared with the site's
+/// users and links, as the admin's Compare does. The report is stored and shown; nothing is fixed.
+/// </summary>
+public sealed class ShopifyScheduledReconciliationOptions
+{
+    /// <summary>Off: no scheduled reconciliation on this site (it can still be started from the admin).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Time between the start of one scheduled run of a store and the next, across all nodes.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>

@@ -85,6 +85,22 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
             errors.Add($"{root}:CatchUp:Overlap must be between 00:00:00 and 01:00:00 (was {catchUp.Overlap}).");
         }
 
+        var reconciliation = options.ScheduledReconciliation;
+        if (reconciliation.Interval < TimeSpan.FromSeconds(1) || reconciliation.Interval > TimeSpan.FromDays(31))
+        {
+            errors.Add($"{root}:ScheduledReconciliation:Interval must be between 00:00:01 and 31.00:00:00 (was {reconciliation.Interval}); set {root}:ScheduledReconciliation:Enabled to false to turn the scheduled reconciliation off.");
+        }
+
+        if (options.HealthMaxReconciliationDrift < 0)
+        {
+            errors.Add($"{root}:HealthMaxReconciliationDrift must be 0 or more (was {options.HealthMaxReconciliationDrift}); leave it empty not to check the count.");
+        }
+
+        if (options.HealthMaxReconciliationDriftShare is < 0 or > 1 or double.NaN)
+        {
+            errors.Add($"{root}:HealthMaxReconciliationDriftShare must be between 0 and 1 (was {options.HealthMaxReconciliationDriftShare}); 0.01 is 1 %.");
+        }
+
         if (options.AdminApiKey is { Length: > 0 and < 16 })
         {
             errors.Add($"{root}:AdminApiKey must be at least 16 characters when set.");

@@ -5,12 +5,16 @@ using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.CatchUp;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Reconciliation;
 using OrchardShopify.Core.Configuration;
 
 namespace OrchardShopify.AspNetCore.Health;
 
 /// <summary>One thing the sync health check found wrong.</summary>
-/// <param name="Kind"><c>inbox_behind</c>, <c>dead_letters</c>, <c>catch_up_failed</c>, <c>webhooks_missing</c> or <c>webhooks_elsewhere</c>.</param>
+/// <param name="Kind">
+/// <c>inbox_behind</c>, <c>dead_letters</c>, <c>catch_up_failed</c>, <c>reconciliation_drift</c>, <c>webhooks_missing</c>,
+/// <c>webhooks_elsewhere</c> or <c>webhooks_register_failed</c>.
+/// </param>
 /// <param name="Store">The store it concerns; null for the inbox.</param>
 /// <param name="Message">What is wrong, in a sentence an administrator can act on.</param>
 public sealed record ShopifySyncProblem(string Kind, string? Store, string Message);
@@ -20,7 +24,8 @@ public sealed record ShopifySyncHealthReport(IReadOnlyList<ShopifySyncProblem> P
 
 /// <summary>
 /// What the <c>shopify-sync</c> health check and the admin banner read: the inbox backlog and dead letters, each store's last
-/// scheduled catch-up, and each store's customer webhook subscriptions (<see cref="WebhookSubscriptionMonitor"/>, cached).
+/// scheduled catch-up, the drift its last completed reconciliation found, and each store's customer webhook subscriptions
+/// (<see cref="WebhookSubscriptionMonitor"/>, cached).
 /// Logs a warning when the set of problems changes to a non-empty one, once per change.
 /// </summary>
 public sealed partial class ShopifySyncHealth
@@ -102,6 +107,20 @@ public sealed partial class ShopifySyncHealth
                     problems.Add(new("catch_up_failed", run.StoreHandle, $"the last catch-up of store {run.StoreHandle} failed{at}{why}"));
                 }
             }
+
+            foreach (var drift in await ReconciliationDrift.LatestAsync(db, handles, _stores.Options, _options.CurrentValue, cancellationToken))
+            {
+                data[$"reconciliation_drift:{drift.Store}"] = drift.Mismatches;
+                if (drift.Limit is { } limit)
+                {
+                    problems.Add(new(
+                        "reconciliation_drift",
+                        drift.Store,
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"the last reconciliation of store {drift.Store} at {Iso(drift.FinishedAt)} found {drift.Mismatches} mismatches in {drift.ShopifyCustomers} Shopify customers ({ReconciliationDrift.Describe(drift.Counts, _stores.Options)}), {limit}")));
+                }
+            }
         }
 
         foreach (var status in await _webhooks.GetAsync(cancellationToken))
@@ -114,6 +133,19 @@ public sealed partial class ShopifySyncHealth
             }
 
             data[$"webhooks:{status.Store}"] = status.Missing.Count == 0 ? "ok" : "missing " + string.Join(", ", status.Missing);
+            if (status.Registered.Count > 0)
+            {
+                data[$"webhooks_registered:{status.Store}"] = string.Join(", ", status.Registered) + " at " + Iso(status.CheckedAt);
+            }
+
+            if (status.RegistrationError is { } registrationError)
+            {
+                problems.Add(new(
+                    "webhooks_register_failed",
+                    status.Store,
+                    $"registering the missing webhook subscriptions of store {status.Store} again failed: {registrationError}"));
+            }
+
             if (status.Missing.Count > 0)
             {
                 problems.Add(new(

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.ShopifyApi;
 
@@ -15,24 +17,55 @@ public sealed record WebhookSubscriptionStatus(
     DateTimeOffset CheckedAt,
     IReadOnlyList<string> Missing,
     IReadOnlyList<Uri> Elsewhere,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Topics this look found missing and subscribed again (<c>Shopify:AutoRegisterWebhooks</c>).</summary>
+    public IReadOnlyList<string> Registered { get; init; } = [];
+
+    /// <summary>Why subscribing the missing topics again failed; null when it was not tried or succeeded.</summary>
+    public string? RegistrationError { get; init; }
+}
 
 /// <summary>
 /// Compares each store's customer webhook subscriptions with this site's webhook URL (<c>{Shopify:PublicUrls}/!/shopify/webhook</c>)
 /// and keeps the answer for <c>Shopify:HealthWebhookCheckInterval</c>, so a health probe does not call Shopify each time.
-/// Registering webhooks from the admin forgets the store's answer, so the next look is fresh.
+/// Registering webhooks from the admin forgets the store's answer, so the next look is fresh. With
+/// <c>Shopify:AutoRegisterWebhooks</c> on, a look that finds topics missing subscribes them again to the first public
+/// URL (as Register webhooks does), logs it and writes it to the sync log (<see cref="RegisterTopic"/>): at most once per
+/// look, so at most once per interval per store. Subscriptions pointing elsewhere are reported, never removed.
 /// </summary>
-public sealed class WebhookSubscriptionMonitor(
-    StoreRegistry stores,
-    WebhookSubscriptionClient webhooks,
-    IOptionsMonitor<ShopifyHostOptions> options,
-    TimeProvider time) : IDisposable
+public sealed partial class WebhookSubscriptionMonitor : IDisposable
 {
+    /// <summary>Sync log topic of an automatic re-registration (outcome <c>registered</c> or <c>failed</c>).</summary>
+    public const string RegisterTopic = "webhooks/register";
+
+    private readonly StoreRegistry _stores;
+    private readonly WebhookSubscriptionClient _webhooks;
+    private readonly SyncDatabase _database;
+    private readonly IOptionsMonitor<ShopifyHostOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WebhookSubscriptionMonitor> _logger;
     private readonly ConcurrentDictionary<string, WebhookSubscriptionStatus> _checked = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    internal WebhookSubscriptionMonitor(
+        StoreRegistry stores,
+        WebhookSubscriptionClient webhooks,
+        SyncDatabase database,
+        IOptionsMonitor<ShopifyHostOptions> options,
+        TimeProvider time,
+        ILogger<WebhookSubscriptionMonitor> logger)
+    {
+        _stores = stores;
+        _webhooks = webhooks;
+        _database = database;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
     /// <summary>This site's webhook URLs: one per <c>Shopify:PublicUrls</c> entry. Empty: the site does not know its public address.</summary>
-    public IReadOnlyList<Uri> CallbackUrls => [.. options.CurrentValue.PublicUrls.Select(CallbackFor)];
+    public IReadOnlyList<Uri> CallbackUrls => [.. _options.CurrentValue.PublicUrls.Select(CallbackFor)];
 
     /// <summary>The webhook URL Register webhooks subscribes for a site at <paramref name="callbackBase"/>.</summary>
     public static Uri CallbackFor(Uri callbackBase)
@@ -57,10 +90,10 @@ public sealed class WebhookSubscriptionMonitor(
         try
         {
             var list = new List<WebhookSubscriptionStatus>();
-            var now = time.GetUtcNow();
-            foreach (var store in stores.Stores.Where(s => s.CanCallAdminApi))
+            var now = _time.GetUtcNow();
+            foreach (var store in _stores.Stores.Where(s => s.CanCallAdminApi))
             {
-                if (!_checked.TryGetValue(store.Handle, out var status) || now - status.CheckedAt >= options.CurrentValue.HealthWebhookCheckInterval)
+                if (!_checked.TryGetValue(store.Handle, out var status) || now - status.CheckedAt >= _options.CurrentValue.HealthWebhookCheckInterval)
                 {
                     status = await CheckAsync(store, callbacks, now, cancellationToken);
                     _checked[store.Handle] = status;
@@ -87,7 +120,7 @@ public sealed class WebhookSubscriptionMonitor(
         IReadOnlyList<ShopifyWebhookSubscription> subscriptions;
         try
         {
-            subscriptions = await webhooks.ListAsync(store, CustomerWebhookTopics.All, cancellationToken);
+            subscriptions = await _webhooks.ListAsync(store, CustomerWebhookTopics.All, cancellationToken);
         }
         catch (ShopifyApiException failed)
         {
@@ -104,6 +137,76 @@ public sealed class WebhookSubscriptionMonitor(
             .Where(topic => !subscriptions.Any(s => string.Equals(s.Topic, topic, StringComparison.Ordinal) && callbacks.Contains(s.CallbackUri)))
             .ToList();
         var elsewhere = subscriptions.Select(s => s.CallbackUri).Where(uri => !callbacks.Contains(uri)).Distinct().ToList();
-        return new WebhookSubscriptionStatus(store.Handle, now, missing, elsewhere, null);
+        var status = new WebhookSubscriptionStatus(store.Handle, now, missing, elsewhere, null);
+        return missing.Count > 0 && _options.CurrentValue.AutoRegisterWebhooks
+            ? await RegisterAsync(store, callbacks[0], status, cancellationToken)
+            : status;
+    }
+
+    /// <summary>Subscribes the missing topics again, as Register webhooks does; a failure is the status's, never thrown.</summary>
+    private async Task<WebhookSubscriptionStatus> RegisterAsync(ShopifyStore store, Uri callback, WebhookSubscriptionStatus status, CancellationToken cancellationToken)
+    {
+        string? error;
+        try
+        {
+            var registration = await _webhooks.RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
+            var registered = registration.Created.Select(s => s.Topic).ToList();
+            var subscribed = registered.Concat(registration.AlreadyRegistered.Select(s => s.Topic)).ToHashSet(StringComparer.Ordinal);
+            var stillMissing = status.Missing.Where(topic => !subscribed.Contains(topic)).ToList();
+            var topics = string.Join(", ", registered);
+            Log.Registered(_logger, store.Handle, topics, callback);
+            await WriteLogAsync(store.Handle, "registered", $"The webhook check found {string.Join(", ", status.Missing)} missing; subscribed {(topics.Length == 0 ? "nothing new" : topics)} to {callback} again.");
+            return status with { Missing = stillMissing, Registered = registered };
+        }
+        catch (ShopifyApiException failed)
+        {
+            error = ProtectedCustomerData.IsRefusal(failed) ? ProtectedCustomerData.Explain(store.Handle, failed.ShopifyMessage) : failed.ShopifyMessage;
+        }
+#pragma warning disable CA1031 // A failed registration is a health problem until the next look, not an exception for the probe.
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            error = ex.GetType().Name;
+        }
+
+        Log.RegistrationFailed(_logger, store.Handle, callback, error);
+        await WriteLogAsync(store.Handle, "failed", $"The webhook check found {string.Join(", ", status.Missing)} missing; subscribing {callback} again failed: {error}");
+        return status with { RegistrationError = error };
+    }
+
+    private async Task WriteLogAsync(string store, string outcome, string detail)
+    {
+        try
+        {
+            await using var db = await _database.OpenAsync(CancellationToken.None);
+            db.SyncLog.Add(new SyncLogRow
+            {
+                At = UnixTime.From(_time.GetUtcNow()),
+                Direction = "outbound",
+                StoreHandle = store,
+                Topic = RegisterTopic,
+                Outcome = outcome,
+                Detail = detail.Length > 2000 ? detail[..2000] : detail,
+            });
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+#pragma warning disable CA1031 // The log line above already says what happened; the sync log is a second record.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.NotLogged(_logger, ex, store);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify store {Store}: customer webhook subscriptions were missing; subscribed {Topics} to {Callback} again")]
+        public static partial void Registered(ILogger logger, string store, string topics, Uri callback);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify store {Store}: customer webhook subscriptions are missing and subscribing {Callback} again failed: {Error}")]
+        public static partial void RegistrationFailed(ILogger logger, string store, Uri callback, string? error);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify store {Store}: the webhook re-registration could not be written to the sync log")]
+        public static partial void NotLogged(ILogger logger, Exception exception, string store);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.CatchUp;
 using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Reconciliation;
 using OrchardShopify.AspNetCore.Settings;
 
 namespace OrchardShopify.AspNetCore.Persistence;
@@ -36,6 +37,8 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
     public DbSet<SettingRow> Settings => Set<SettingRow>();
 
     public DbSet<CatchUpRow> CatchUp => Set<CatchUpRow>();
+
+    public DbSet<ReconciliationScheduleRow> ReconciliationSchedule => Set<ReconciliationScheduleRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -121,5 +124,6 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
         SyncJobRow.Configure(modelBuilder);
         SettingRow.Configure(modelBuilder);
         CatchUpRow.Configure(modelBuilder);
+        ReconciliationScheduleRow.Configure(modelBuilder);
     }
 }

@@ -42,16 +42,13 @@ public sealed class ReconciliationService : SyncJobService<ReconciliationStatus>
     public async Task<ReconciliationStatus> StartAsync(string? storeHandle, CancellationToken cancellationToken)
     {
         var store = WithAccessToken(Stores.Resolve(storeHandle), "compare its customers");
-        var job = new ReconciliationJob(
-            store,
-            Stores.Options,
-            _services.GetRequiredService<BulkCustomerExport>(),
-            _services.GetRequiredService<SyncDatabase>(),
-            _services.GetRequiredService<IUserDirectory>(),
-            _services.GetRequiredService<ISiteUserCatalog>(),
-            Math.Clamp(_options.CurrentValue.ReportLimit, 1, 10_000));
-        return await StartAsync(store, null, job, cancellationToken);
+        return await StartAsync(store, null, CreateJob(store), cancellationToken);
     }
+
+    /// <summary>Starts the scheduled comparison of the store (the same job; its parameters say it was scheduled).</summary>
+    /// <exception cref="AdminConflictException"><c>job_running</c>: a job of the store already runs.</exception>
+    internal Task<ReconciliationStatus> StartScheduledAsync(ShopifyStore store, CancellationToken cancellationToken)
+        => StartAsync(WithAccessToken(store, "compare its customers"), new { scheduled = true }, CreateJob(store), cancellationToken);
 
     /// <summary>Fixes the chosen differences, one after another; each result says what was done or why not.</summary>
     /// <exception cref="AdminRequestException">Unknown store, or more than <see cref="MaxFixItems"/> items.</exception>
@@ -83,6 +80,15 @@ public sealed class ReconciliationService : SyncJobService<ReconciliationStatus>
 
         return results;
     }
+
+    private ReconciliationJob CreateJob(ShopifyStore store) => new(
+        store,
+        Stores.Options,
+        _services.GetRequiredService<BulkCustomerExport>(),
+        _services.GetRequiredService<SyncDatabase>(),
+        _services.GetRequiredService<IUserDirectory>(),
+        _services.GetRequiredService<ISiteUserCatalog>(),
+        Math.Clamp(_options.CurrentValue.ReportLimit, 1, 10_000));
 
     private protected override ReconciliationStatus ToStatus(SyncJobInfo info)
     {

@@ -21,6 +21,20 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         return options;
     }
 
+    /// <summary>
+    /// The scheduled reconciliation, drift threshold and automatic webhook registration the tenant's configuration alone
+    /// gives (the host's defaults, then <c>OrchardCore:OrchardShopify</c>).
+    /// </summary>
+    private ShopifyHostOptions ConfiguredReconciliation()
+    {
+        var section = _shellConfiguration.GetSection(ShopifySyncConstants.ConfigurationSection);
+        var options = new ShopifyHostOptions();
+        section.GetSection(nameof(ShopifyHostOptions.ScheduledReconciliation)).Bind(options.ScheduledReconciliation);
+        options.HealthMaxReconciliationDrift = section.GetValue(nameof(ShopifyHostOptions.HealthMaxReconciliationDrift), options.HealthMaxReconciliationDrift);
+        options.AutoRegisterWebhooks = section.GetValue(nameof(ShopifyHostOptions.AutoRegisterWebhooks), options.AutoRegisterWebhooks);
+        return options;
+    }
+
     /// <summary>The options the tenant's configuration alone gives (the engine's defaults, then <c>OrchardCore:OrchardShopify</c>).</summary>
     private ShopifySyncOptions ConfiguredOptions()
     {
@@ -68,6 +82,10 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         Add(nameof(ShopifySyncOptions.WebhookSecret), saved.WebhookSecret);
         Add("CatchUp:Enabled", saved.CatchUpEnabled);
         Add("CatchUp:Interval", saved.CatchUpInterval);
+        Add("ScheduledReconciliation:Enabled", saved.ScheduledReconciliationEnabled);
+        Add("ScheduledReconciliation:Interval", saved.ScheduledReconciliationInterval);
+        Add(nameof(ShopifyHostOptions.HealthMaxReconciliationDrift), saved.HealthMaxReconciliationDrift);
+        Add(nameof(ShopifyHostOptions.AutoRegisterWebhooks), saved.AutoRegisterWebhooks);
         foreach (var configuredStore in section.GetSection(nameof(ShopifySyncOptions.Stores)).GetChildren())
         {
             var store = FindStore(saved, configuredStore.Key);

@@ -97,6 +97,16 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
             context.Updater.ModelState.AddModelError(Prefix + "." + nameof(model.CatchUpInterval), intervalProblem);
         }
 
+        if (ReconciliationIntervalProblem(model.ScheduledReconciliationInterval) is { } reconciliationProblem)
+        {
+            context.Updater.ModelState.AddModelError(Prefix + "." + nameof(model.ScheduledReconciliationInterval), reconciliationProblem);
+        }
+
+        if (DriftProblem(model.HealthMaxReconciliationDrift) is { } driftProblem)
+        {
+            context.Updater.ModelState.AddModelError(Prefix + "." + nameof(model.HealthMaxReconciliationDrift), driftProblem);
+        }
+
         var updated = Apply(model, settings);
         foreach (var problem in Validate(updated))
         {
@@ -144,6 +154,12 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         ShopifyCatchUpSettingsConfiguration.Apply(saved, catchUp);
         model.CatchUpEnabled = catchUp.Enabled;
         model.CatchUpInterval = catchUp.Interval.ToString("c", CultureInfo.InvariantCulture);
+        var reconciliation = ConfiguredReconciliation();
+        ShopifyCatchUpSettingsConfiguration.ApplyReconciliation(saved, reconciliation);
+        model.ScheduledReconciliationEnabled = reconciliation.ScheduledReconciliation.Enabled;
+        model.ScheduledReconciliationInterval = reconciliation.ScheduledReconciliation.Interval.ToString("c", CultureInfo.InvariantCulture);
+        model.HealthMaxReconciliationDrift = reconciliation.HealthMaxReconciliationDrift?.ToString(CultureInfo.InvariantCulture);
+        model.AutoRegisterWebhooks = reconciliation.AutoRegisterWebhooks;
         model.Stores = effective.Stores.OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => new ShopifyStoreViewModel
         {
             Handle = pair.Key,
@@ -174,10 +190,17 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         var configured = ConfiguredOptions();
         var configuredCatchUp = ConfiguredCatchUp();
         var interval = ParseInterval(model.CatchUpInterval);
+        var configuredReconciliation = ConfiguredReconciliation();
+        var reconciliationInterval = ParseInterval(model.ScheduledReconciliationInterval);
+        var drift = ParseDrift(model.HealthMaxReconciliationDrift);
         var result = new ShopifySyncSettings
         {
             CatchUpEnabled = Differing(model.CatchUpEnabled, configuredCatchUp.Enabled),
             CatchUpInterval = interval is null || interval == configuredCatchUp.Interval ? null : interval,
+            ScheduledReconciliationEnabled = Differing(model.ScheduledReconciliationEnabled, configuredReconciliation.ScheduledReconciliation.Enabled),
+            ScheduledReconciliationInterval = reconciliationInterval is null || reconciliationInterval == configuredReconciliation.ScheduledReconciliation.Interval ? null : reconciliationInterval,
+            HealthMaxReconciliationDrift = drift is null || drift == configuredReconciliation.HealthMaxReconciliationDrift ? null : drift,
+            AutoRegisterWebhooks = Differing(model.AutoRegisterWebhooks, configuredReconciliation.AutoRegisterWebhooks),
             Enabled = Differing(model.Enabled, configured.Enabled),
             InboundEnabled = Differing(model.InboundEnabled, configured.InboundEnabled),
             CreateUsersFromShopify = Differing(model.CreateUsersFromShopify, configured.CreateUsersFromShopify),
@@ -267,6 +290,32 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
             : null;
     }
 
+    /// <summary>
+    /// Why the scheduled reconciliation interval typed on the page cannot be used, or null when it can (blank keeps the
+    /// configured one). The range is the host's (<c>ScheduledReconciliation:Interval</c>).
+    /// </summary>
+    internal string? ReconciliationIntervalProblem(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var interval = ParseInterval(text);
+        return interval is null || interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromDays(31)
+            ? S["Reconciliation interval must be a time between 00:00:01 and 31.00:00:00, like 1.00:00:00 for every day (was '{0}'). Untick the scheduled reconciliation to turn it off.", text.Trim()].Value
+            : null;
+    }
+
+    /// <summary>Why the drift threshold typed on the page cannot be used, or null when it can (blank keeps the configured one).</summary>
+    internal string? DriftProblem(string? text) =>
+        string.IsNullOrWhiteSpace(text) || ParseDrift(text) is not null
+            ? null
+            : S["Most mismatches must be a whole number, 0 or more (was '{0}').", text.Trim()].Value;
+
+    private static int? ParseDrift(string? text) =>
+        int.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var drift) ? drift : null;
+
     private static TimeSpan? ParseInterval(string? text) =>
         TimeSpan.TryParse(text?.Trim(), CultureInfo.InvariantCulture, out var interval) ? interval : null;
 
@@ -306,6 +355,10 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         to.WebhookSecret = from.WebhookSecret;
         to.CatchUpEnabled = from.CatchUpEnabled;
         to.CatchUpInterval = from.CatchUpInterval;
+        to.ScheduledReconciliationEnabled = from.ScheduledReconciliationEnabled;
+        to.ScheduledReconciliationInterval = from.ScheduledReconciliationInterval;
+        to.HealthMaxReconciliationDrift = from.HealthMaxReconciliationDrift;
+        to.AutoRegisterWebhooks = from.AutoRegisterWebhooks;
         to.Stores = from.Stores;
     }
 

@@ -40,6 +40,18 @@ public sealed class ShopifySyncSettings
     /// <summary>Time between two catch-up runs of a store (the host's <c>CatchUp:Interval</c>).</summary>
     public TimeSpan? CatchUpInterval { get; set; }
 
+    /// <summary>Scheduled reconciliation on or off (the host's <c>ScheduledReconciliation:Enabled</c>).</summary>
+    public bool? ScheduledReconciliationEnabled { get; set; }
+
+    /// <summary>Time between two scheduled reconciliations of a store (the host's <c>ScheduledReconciliation:Interval</c>).</summary>
+    public TimeSpan? ScheduledReconciliationInterval { get; set; }
+
+    /// <summary>Mismatches a reconciliation may find before health turns degraded (the host's <c>HealthMaxReconciliationDrift</c>).</summary>
+    public int? HealthMaxReconciliationDrift { get; set; }
+
+    /// <summary>Subscribe missing customer webhooks again automatically (the host's <c>AutoRegisterWebhooks</c>).</summary>
+    public bool? AutoRegisterWebhooks { get; set; }
+
     /// <summary>Encrypted fallback webhook secret.</summary>
     public string? WebhookSecret { get; set; }
 

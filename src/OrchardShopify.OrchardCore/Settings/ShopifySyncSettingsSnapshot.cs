@@ -94,6 +94,10 @@ internal sealed class ShopifySyncSettingsSnapshot : IOptionsChangeTokenSource<Sh
             ApiVersion = stored.ApiVersion,
             CatchUpEnabled = stored.CatchUpEnabled,
             CatchUpInterval = stored.CatchUpInterval,
+            ScheduledReconciliationEnabled = stored.ScheduledReconciliationEnabled,
+            ScheduledReconciliationInterval = stored.ScheduledReconciliationInterval,
+            HealthMaxReconciliationDrift = stored.HealthMaxReconciliationDrift,
+            AutoRegisterWebhooks = stored.AutoRegisterWebhooks,
             WebhookSecret = Unprotect(stored.WebhookSecret, ref failed),
         };
         foreach (var store in stored.Stores)

@@ -39,6 +39,18 @@ public class ShopifySyncSettingsViewModel
     /// <summary>Time between two runs of a store, like <c>00:15:00</c>; blank keeps the configured (or default) interval.</summary>
     public string? CatchUpInterval { get; set; }
 
+    /// <summary>Scheduled reconciliation report of each store (nothing is fixed).</summary>
+    public bool ScheduledReconciliationEnabled { get; set; } = true;
+
+    /// <summary>Time between two scheduled reconciliations of a store, like <c>1.00:00:00</c>; blank keeps the configured one.</summary>
+    public string? ScheduledReconciliationInterval { get; set; }
+
+    /// <summary>Mismatches a reconciliation may find before health turns degraded; blank keeps the configured one.</summary>
+    public string? HealthMaxReconciliationDrift { get; set; }
+
+    /// <summary>Subscribe a store's missing customer webhooks again when the check finds them missing.</summary>
+    public bool AutoRegisterWebhooks { get; set; }
+
     /// <summary>A new fallback webhook secret; blank keeps the stored one.</summary>
     public string? WebhookSecret { get; set; }
 

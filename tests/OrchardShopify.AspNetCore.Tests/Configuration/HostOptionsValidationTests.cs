@@ -30,6 +30,10 @@ public sealed class HostOptionsValidationTests
     [InlineData("CatchUp:Interval", "8.00:00:00", "Shopify:CatchUp:Interval must be between 00:00:01 and 7.00:00:00 (was 8.00:00:00)")]
     [InlineData("CatchUp:Overlap", "-00:00:01", "Shopify:CatchUp:Overlap must be between 00:00:00 and 01:00:00 (was -00:00:01)")]
     [InlineData("CatchUp:Overlap", "02:00:00", "Shopify:CatchUp:Overlap must be between 00:00:00 and 01:00:00 (was 02:00:00)")]
+    [InlineData("ScheduledReconciliation:Interval", "00:00:00", "Shopify:ScheduledReconciliation:Interval must be between 00:00:01 and 31.00:00:00 (was 00:00:00); set Shopify:ScheduledReconciliation:Enabled to false")]
+    [InlineData("ScheduledReconciliation:Interval", "32.00:00:00", "Shopify:ScheduledReconciliation:Interval must be between 00:00:01 and 31.00:00:00 (was 32.00:00:00)")]
+    [InlineData("HealthMaxReconciliationDrift", "-1", "Shopify:HealthMaxReconciliationDrift must be 0 or more (was -1)")]
+    [InlineData("HealthMaxReconciliationDriftShare", "1.5", "Shopify:HealthMaxReconciliationDriftShare must be between 0 and 1 (was 1.5)")]
     [InlineData("AdminApiKey", "short", "Shopify:AdminApiKey must be at least 16 characters when set")]
     [InlineData("PublicUrls:0", "shop.example.com", "Shopify:PublicUrls:0 must be the site's absolute http(s) address without a query")]
     [InlineData("PublicUrls:0", "ftp://shop.example.com/", "Shopify:PublicUrls:0 must be the site's absolute http(s) address without a query")]
@@ -40,6 +44,17 @@ public sealed class HostOptionsValidationTests
 
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
         Assert.Single(errors);
+    }
+
+    [Fact]
+    public void An_empty_drift_count_turns_the_count_check_off_and_the_share_is_off_by_default()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Shopify:HealthMaxReconciliationDrift"] = "" }).Build();
+        var options = new ShopifyHostOptions();
+        configuration.GetSection("Shopify").Bind(options);
+        Assert.Null(options.HealthMaxReconciliationDrift);
+        Assert.Null(options.HealthMaxReconciliationDriftShare);
+        Assert.Equal((true, TimeSpan.FromDays(1), false), (options.ScheduledReconciliation.Enabled, options.ScheduledReconciliation.Interval, options.AutoRegisterWebhooks));
     }
 
     [Fact]

@@ -97,6 +97,45 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public void Scheduled_reconciliation_drift_threshold_and_webhook_re_registration_saved_on_the_site_apply_to_the_running_sync()
+    {
+        var driver = Driver();
+        var hostOptions = _provider.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>();
+        var running = hostOptions.CurrentValue;
+        Assert.Equal((true, TimeSpan.FromDays(1), (int?)10, false), (running.ScheduledReconciliation.Enabled, running.ScheduledReconciliation.Interval, running.HealthMaxReconciliationDrift, running.AutoRegisterWebhooks));
+
+        // The page shows what the tenant runs with; saving it untouched stores none of them.
+        var shown = new ShopifySyncSettingsViewModel();
+        driver.Describe(new ShopifySyncSettings(), shown);
+        Assert.Equal((true, "1.00:00:00", "10", false), (shown.ScheduledReconciliationEnabled, shown.ScheduledReconciliationInterval, shown.HealthMaxReconciliationDrift, shown.AutoRegisterWebhooks));
+        var untouched = driver.Apply(shown, new ShopifySyncSettings());
+        Assert.Equal(((bool?)null, (TimeSpan?)null, (int?)null, (bool?)null), (untouched.ScheduledReconciliationEnabled, untouched.ScheduledReconciliationInterval, untouched.HealthMaxReconciliationDrift, untouched.AutoRegisterWebhooks));
+
+        var form = Form();
+        form.ScheduledReconciliationEnabled = false;
+        form.ScheduledReconciliationInterval = " 06:00:00 ";
+        form.HealthMaxReconciliationDrift = " 3 ";
+        form.AutoRegisterWebhooks = true;
+        var stored = driver.Apply(form, new ShopifySyncSettings());
+        _provider.GetRequiredService<ShopifySyncSettingsSnapshot>().Apply(stored);
+
+        running = hostOptions.CurrentValue;
+        Assert.Equal((false, TimeSpan.FromHours(6), (int?)3, true), (running.ScheduledReconciliation.Enabled, running.ScheduledReconciliation.Interval, running.HealthMaxReconciliationDrift, running.AutoRegisterWebhooks));
+        var described = new ShopifySyncSettingsViewModel();
+        driver.Describe(stored, described);
+        Assert.Equal((false, "06:00:00", "3", true), (described.ScheduledReconciliationEnabled, described.ScheduledReconciliationInterval, described.HealthMaxReconciliationDrift, described.AutoRegisterWebhooks));
+
+        Assert.Null(driver.ReconciliationIntervalProblem(""));
+        Assert.Null(driver.ReconciliationIntervalProblem("31.00:00:00"));
+        Assert.StartsWith("Reconciliation interval must be a time between 00:00:01 and 31.00:00:00", driver.ReconciliationIntervalProblem("daily"), StringComparison.Ordinal);
+        Assert.Contains("(was '32.00:00:00')", driver.ReconciliationIntervalProblem("32.00:00:00"), StringComparison.Ordinal);
+        Assert.Null(driver.DriftProblem(" "));
+        Assert.Null(driver.DriftProblem("0"));
+        Assert.Contains("(was '-1')", driver.DriftProblem("-1"), StringComparison.Ordinal);
+        Assert.Contains("(was 'many')", driver.DriftProblem("many"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Secrets_are_stored_encrypted_and_a_blank_field_keeps_the_stored_secret()
     {
         var driver = Driver();

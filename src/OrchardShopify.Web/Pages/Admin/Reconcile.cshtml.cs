@@ -9,9 +9,12 @@ using OrchardShopify.Core.Configuration;
 namespace OrchardShopify.Web.Pages.Admin;
 
 /// <summary>Reconciliation: compare a store's customers with the site (the module's job), then fix the selected differences.</summary>
-public sealed class ReconcileModel(ReconciliationService reconciliation, StoreRegistry stores) : PageModel
+public sealed class ReconcileModel(ReconciliationService reconciliation, ReconciliationScheduler schedule, StoreRegistry stores) : PageModel
 {
     public IReadOnlyList<StoreReconciliation> Stores { get; private set; } = [];
+
+    /// <summary>The scheduled reconciliation (Shopify:ScheduledReconciliation) and the drift threshold.</summary>
+    public ReconciliationScheduleOverview? Schedule { get; private set; }
 
     /// <summary>A difference as a form value: kind|customer|user.</summary>
     public static string Key(ReconciliationDifference difference)
@@ -36,6 +39,33 @@ public sealed class ReconcileModel(ReconciliationService reconciliation, StoreRe
         }
 
         Stores = list;
+        Schedule = await schedule.GetOverviewAsync(cancellationToken);
+    }
+
+    /// <summary>The store's schedule line: when the next scheduled comparison runs, or why none does.</summary>
+    public string ScheduleText(string handle)
+    {
+        if (Schedule?.Stores.FirstOrDefault(s => s.Store == handle) is not { } store)
+        {
+            return "";
+        }
+
+        var every = Schedule.Interval.ToString("c", CultureInfo.InvariantCulture);
+        var text = store.Scheduled
+            ? string.Create(CultureInfo.InvariantCulture, $"Compared on schedule every {every}; next run {store.NextRunAt:yyyy-MM-dd HH:mm} UTC.")
+            : $"Not compared on schedule: {store.NotScheduledReason}";
+        if (store.LastSkipReason is { } skipped)
+        {
+            text += $" The last scheduled run was postponed: {skipped}";
+        }
+
+        if (store.LastCompleted is { } last)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $" Drift in the last comparison: {last.Mismatches}");
+            text += last.Limit is { } limit ? $" ({limit}: the health check is degraded)." : ".";
+        }
+
+        return text;
     }
 
     public async Task<IActionResult> OnPostStartAsync(string store, CancellationToken cancellationToken)
