@@ -43,13 +43,21 @@ public sealed class ProtectedCustomerDataTests
         var before = emulator.State.Shops[client.Shop].Snapshot().Count;
         emulator.SetFaults(new FaultSettings { ProtectedCustomerData = ProtectedCustomerDataAccess.NotApproved });
 
+        // customers is CustomerConnection! (non-null): as in any GraphQL server, the refused field's null reaches data.
         var read = await client.SendAsync("{ shop { name } customers(first: 1) { nodes { id email } } }");
         Assert.Equal(HttpStatusCode.OK, read.Status);
-        Assert.NotNull(read.Data!["shop"]!["name"]);
-        Assert.Null(read.Data!["customers"]);
+        Assert.Null(read.Data);
         Assert.Equal(CustomerRefusal, read.FirstErrorMessage);
         Assert.Equal("ACCESS_DENIED", read.FirstErrorCode);
         Assert.Equal(["customers"], read.Errors![0]!["path"]!.AsArray().Select(p => p!.GetValue<string>()));
+
+        // customer(id:) is nullable: it alone is null, the rest of the answer is read.
+        var one = await client.SendAsync("{ shop { name } customer(id: \"gid://shopify/Customer/1\") { id email } }");
+        Assert.NotNull(one.Data!["shop"]!["name"]);
+        Assert.Null(one.Data!["customer"]);
+        Assert.Equal(CustomerRefusal, one.FirstErrorMessage);
+        Assert.Equal("ACCESS_DENIED", one.FirstErrorCode);
+        Assert.Equal(["customer"], one.Errors![0]!["path"]!.AsArray().Select(p => p!.GetValue<string>()));
 
         var write = await client.SendAsync("mutation { customerCreate(input: { email: \"new@example.com\" }) { customer { id } userErrors { message } } }");
         Assert.Null(write.Data!["customerCreate"]);
