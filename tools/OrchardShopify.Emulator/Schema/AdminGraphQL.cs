@@ -39,7 +39,7 @@ public sealed class AdminGraphQL
         }
         catch (GraphQLSyntaxErrorException exception)
         {
-            var error = new ExecutionError($"Parse error: {exception.Description} at [{exception.Location.Line}, {exception.Location.Column}]");
+            var error = new ShopifyError($"Parse error: {exception.Description} at [{exception.Location.Line}, {exception.Location.Column}]", "PARSE_ERROR");
             error.AddLocation(new GraphQLParser.Location(exception.Location.Line, exception.Location.Column));
             return (null, error);
         }
