@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphQL;
+using GraphQL.Transport;
 using Microsoft.AspNetCore.Http;
 using OrchardShopify.Emulator.Schema;
 
@@ -49,7 +50,7 @@ internal static class AdminApiEndpoint
             return;
         }
 
-        JsonObject? body;
+        GraphQLRequest? body;
         try
         {
             if (http.Request.ContentLength > MaxBodyBytes)
@@ -57,23 +58,22 @@ internal static class AdminApiEndpoint
                 throw new JsonException("body too large");
             }
 
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken) as JsonObject;
+            body = await state.GraphQL.Serializer.ReadAsync<GraphQLRequest>(http.Request.Body, cancellationToken);
         }
         catch (JsonException)
         {
             body = null;
         }
 
-        if (body?["query"] is not JsonValue queryValue || queryValue.GetValueKind() != JsonValueKind.String)
+        if (body?.Query is not { } query)
         {
             await WriteAsync(http, StatusCodes.Status400BadRequest, new JsonObject { ["errors"] = new JsonObject { ["query"] = "Required parameter missing or invalid" } }, cancellationToken);
             return;
         }
 
         var bucketKey = shop.Domain + "|" + token;
-        var variables = body["variables"] is JsonObject given ? state.GraphQL.Serializer.Deserialize<Inputs>(given.ToJsonString()) : null;
         var request = new AdminRequest(new AdminContext(state, shop, version, BaseUrl(http)), bucketKey, faults.ThrottleRate);
-        var result = await state.GraphQL.ExecuteAsync(request, queryValue.GetValue<string>(), body["operationName"]?.GetValue<string>(), variables, cancellationToken);
+        var result = await state.GraphQL.ExecuteAsync(request, query, body.OperationName, body.Variables, cancellationToken);
         if (state.Faults.Roll(faults.ApiTimeoutRate))
         {
             // Applied but unanswered: the client cannot tell whether its request ran.

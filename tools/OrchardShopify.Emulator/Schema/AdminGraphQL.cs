@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Encodings.Web;
 using GraphQL;
 using GraphQL.SystemTextJson;
@@ -14,7 +15,9 @@ namespace OrchardShopify.Emulator.Schema;
 public sealed class AdminGraphQL
 {
     private static readonly Lazy<AdminGraphQL> Instance = new(() => new AdminGraphQL());
+    private const int CachedDocuments = 1_000;
     private readonly DocumentExecuter _executer = new();
+    private readonly ConcurrentDictionary<string, GraphQLDocument> _validated = new(StringComparer.Ordinal);
 
     private AdminGraphQL()
     {
@@ -48,10 +51,33 @@ public sealed class AdminGraphQL
     public async Task<ExecutionResult> ExecuteAsync(AdminRequest request, string query, string? operationName, Inputs? variables, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(query);
+
+        // A document that passed validation once passes again (the schema does not change): clients send the same few
+        // documents over and over, so those are parsed and validated once; variables are still coerced every time.
+        if (_validated.TryGetValue(query, out var known))
+        {
+            return await ExecuteAsync(request, query, known, operationName, variables, [], cancellationToken);
+        }
+
         var (document, parseError) = Parse(query);
-        return document is null
-            ? new ExecutionResult(parseError!)
-            : await ExecuteAsync(request, query, document, operationName, variables, ShopifyValidation.Rules, cancellationToken);
+        if (document is null)
+        {
+            return new ExecutionResult(parseError!);
+        }
+
+        var result = await ExecuteAsync(request, query, document, operationName, variables, ShopifyValidation.Rules, cancellationToken);
+        if (request.Costed)
+        {
+            if (_validated.Count >= CachedDocuments)
+            {
+                _validated.Clear();
+            }
+
+            _validated.TryAdd(query, document);
+        }
+
+        return result;
     }
 
     /// <summary>Runs a parsed document; a bulk export runs its already validated document once per slice of customers, without the rules.</summary>
