@@ -155,7 +155,7 @@ public static class AdminSchema
         bind.Field<object>(type, "customers", (_, c) =>
         {
             RequireCustomerObject(c);
-            return Request(c.UserContext).BulkRoots is { } roots ? Connections.Page(roots, c => SortKey(c.Id), c) : CustomersPage(c);
+            return Request(c.UserContext).BulkRoots is { } roots ? Connections.Page(roots, customer => SortKey(customer.Id), c) : CustomersPage(c);
         });
         bind.Field<object>(type, "customerByIdentifier", (_, c) => { RequireCustomerObject(c); return FindByIdentifier(c); });
         bind.Field<object>(type, "customersCount", (_, c) =>
