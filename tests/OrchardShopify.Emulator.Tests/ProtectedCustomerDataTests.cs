@@ -92,4 +92,25 @@ public sealed class ProtectedCustomerDataTests
         // Customer topics still subscribe at Level 1.
         await client.SubscribeAsync("CUSTOMERS_UPDATE", new Uri("https://site.example/!/shopify/webhook"));
     }
+
+    [Fact]
+    public async Task Not_approved_a_bulk_export_is_refused_with_Shopifys_words_as_a_user_error_and_nothing_runs()
+    {
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 2 });
+        using var client = new AdminClient(emulator);
+        emulator.SetFaults(new FaultSettings { ProtectedCustomerData = ProtectedCustomerDataAccess.NotApproved });
+
+        var data = await client.DataAsync(
+            "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { code field message } } }",
+            new { q = "{ customers { edges { node { id firstName } } } }" });
+
+        Assert.Null(data["bulkOperationRunQuery"]!["bulkOperation"]);
+        var error = Assert.Single(data["bulkOperationRunQuery"]!["userErrors"]!.AsArray())!;
+        Assert.Equal(CustomerRefusal, error["message"]!.GetValue<string>());
+        Assert.Equal(["query"], error["field"]!.AsArray().Select(f => f!.GetValue<string>()));
+
+        // BulkOperationUserErrorCode (INVALID, LIMIT_REACHED, OPERATION_IN_PROGRESS) has no value for this refusal.
+        Assert.Null(error["code"]);
+        Assert.Null(emulator.State.Bulk.Current(client.Shop));
+    }
 }

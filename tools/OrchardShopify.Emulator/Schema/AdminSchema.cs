@@ -292,8 +292,9 @@ public static class AdminSchema
             var admin = Admin(c);
             if (CustomerDataAccess(c) != ProtectedCustomerDataAccess.Approved)
             {
-                // The emulator's bulk queries read customers and their profile fields only: refused as those are.
-                return new BulkOperationRunQueryPayload(null, [new UserError(["query"], ProtectedCustomerDataMessages.CustomerObject, ProtectedCustomerDataMessages.AccessDenied)]);
+                // The emulator's bulk queries read customers and their profile fields only: refused as those are, with
+                // Shopify's message. BulkOperationUserErrorCode has no ACCESS_DENIED, so the user error carries no code.
+                return new BulkOperationRunQueryPayload(null, [new UserError(["query"], ProtectedCustomerDataMessages.CustomerObject)]);
             }
 
             var (operation, errors) = admin.State.Bulk.Start(admin.Shop, String(c, "query")!, admin.BaseUrl);
