@@ -43,13 +43,21 @@ public sealed class ProtectedCustomerDataTests
         var before = emulator.State.Shops[client.Shop].Snapshot().Count;
         emulator.SetFaults(new FaultSettings { ProtectedCustomerData = ProtectedCustomerDataAccess.NotApproved });
 
+        // customers is CustomerConnection! (non-null): as in any GraphQL server, the refused field's null reaches data.
         var read = await client.SendAsync("{ shop { name } customers(first: 1) { nodes { id email } } }");
         Assert.Equal(HttpStatusCode.OK, read.Status);
-        Assert.NotNull(read.Data!["shop"]!["name"]);
-        Assert.Null(read.Data!["customers"]);
+        Assert.Null(read.Data);
         Assert.Equal(CustomerRefusal, read.FirstErrorMessage);
         Assert.Equal("ACCESS_DENIED", read.FirstErrorCode);
         Assert.Equal(["customers"], read.Errors![0]!["path"]!.AsArray().Select(p => p!.GetValue<string>()));
+
+        // customer(id:) is nullable: it alone is null, the rest of the answer is read.
+        var one = await client.SendAsync("{ shop { name } customer(id: \"gid://shopify/Customer/1\") { id email } }");
+        Assert.NotNull(one.Data!["shop"]!["name"]);
+        Assert.Null(one.Data!["customer"]);
+        Assert.Equal(CustomerRefusal, one.FirstErrorMessage);
+        Assert.Equal("ACCESS_DENIED", one.FirstErrorCode);
+        Assert.Equal(["customer"], one.Errors![0]!["path"]!.AsArray().Select(p => p!.GetValue<string>()));
 
         var write = await client.SendAsync("mutation { customerCreate(input: { email: \"new@example.com\" }) { customer { id } userErrors { message } } }");
         Assert.Null(write.Data!["customerCreate"]);
@@ -83,5 +91,26 @@ public sealed class ProtectedCustomerDataTests
 
         // Customer topics still subscribe at Level 1.
         await client.SubscribeAsync("CUSTOMERS_UPDATE", new Uri("https://site.example/!/shopify/webhook"));
+    }
+
+    [Fact]
+    public async Task Not_approved_a_bulk_export_is_refused_with_Shopifys_words_as_a_user_error_and_nothing_runs()
+    {
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 2 });
+        using var client = new AdminClient(emulator);
+        emulator.SetFaults(new FaultSettings { ProtectedCustomerData = ProtectedCustomerDataAccess.NotApproved });
+
+        var data = await client.DataAsync(
+            "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { code field message } } }",
+            new { q = "{ customers { edges { node { id firstName } } } }" });
+
+        Assert.Null(data["bulkOperationRunQuery"]!["bulkOperation"]);
+        var error = Assert.Single(data["bulkOperationRunQuery"]!["userErrors"]!.AsArray())!;
+        Assert.Equal(CustomerRefusal, error["message"]!.GetValue<string>());
+        Assert.Equal(["query"], error["field"]!.AsArray().Select(f => f!.GetValue<string>()));
+
+        // BulkOperationUserErrorCode (INVALID, LIMIT_REACHED, OPERATION_IN_PROGRESS) has no value for this refusal.
+        Assert.Null(error["code"]);
+        Assert.Null(emulator.State.Bulk.Current(client.Shop));
     }
 }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GraphQL;
+using GraphQL.Transport;
 using Microsoft.AspNetCore.Http;
-using OrchardShopify.Emulator.GraphQL;
 using OrchardShopify.Emulator.Schema;
-using OrchardShopify.Emulator.Throttling;
 
 namespace OrchardShopify.Emulator;
 
@@ -50,7 +50,7 @@ internal static class AdminApiEndpoint
             return;
         }
 
-        JsonObject? body;
+        GraphQLRequest? body;
         try
         {
             if (http.Request.ContentLength > MaxBodyBytes)
@@ -58,21 +58,22 @@ internal static class AdminApiEndpoint
                 throw new JsonException("body too large");
             }
 
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken) as JsonObject;
+            body = await state.GraphQL.Serializer.ReadAsync<GraphQLRequest>(http.Request.Body, cancellationToken);
         }
         catch (JsonException)
         {
             body = null;
         }
 
-        if (body?["query"] is not JsonValue queryValue || queryValue.GetValueKind() != JsonValueKind.String)
+        if (body?.Query is not { } query)
         {
             await WriteAsync(http, StatusCodes.Status400BadRequest, new JsonObject { ["errors"] = new JsonObject { ["query"] = "Required parameter missing or invalid" } }, cancellationToken);
             return;
         }
 
         var bucketKey = shop.Domain + "|" + token;
-        var response = Execute(state, shop, version, BaseUrl(http), queryValue.GetValue<string>(), body["operationName"]?.GetValue<string>(), body["variables"] as JsonObject, bucketKey, faults.ThrottleRate);
+        var request = new AdminRequest(new AdminContext(state, shop, version, BaseUrl(http)), bucketKey, faults.ThrottleRate);
+        var result = await state.GraphQL.ExecuteAsync(request, query, body.OperationName, body.Variables, cancellationToken);
         if (state.Faults.Roll(faults.ApiTimeoutRate))
         {
             // Applied but unanswered: the client cannot tell whether its request ran.
@@ -86,95 +87,10 @@ internal static class AdminApiEndpoint
             }
         }
 
-        await WriteAsync(http, StatusCodes.Status200OK, response, cancellationToken);
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await state.GraphQL.Serializer.WriteAsync(http.Response.Body, result, cancellationToken);
     }
-
-    internal static JsonObject Execute(EmulatorState state, Customers.Shop shop, string version, Uri baseUrl, string query, string? operationName, JsonObject? variables, string bucketKey, double throttleRate)
-    {
-        GraphQLDocument document;
-        try
-        {
-            document = Parser.Parse(query);
-        }
-        catch (GraphQLException exception)
-        {
-            return ErrorResponse([exception.Error], null);
-        }
-
-        var (prepared, errors) = state.Executor.Prepare(document, operationName, variables);
-        if (prepared is null)
-        {
-            return ErrorResponse(errors, null);
-        }
-
-        var requested = prepared.RequestedCost;
-        if (requested > CostThrottle.MaxSingleQueryCost)
-        {
-            var status = state.Throttle.Peek(bucketKey);
-            return ErrorResponse(
-                [new GraphQLError(
-                    $"Query cost is {requested}, which exceeds the single query max cost limit ({CostThrottle.MaxSingleQueryCost}).\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.",
-                    Extensions: new Dictionary<string, JsonNode?> { ["code"] = "MAX_COST_EXCEEDED", ["cost"] = requested, ["maxCost"] = CostThrottle.MaxSingleQueryCost })],
-                Cost(requested, null, status));
-        }
-
-        if (state.Faults.Roll(throttleRate) || !state.Throttle.TryConsume(bucketKey, requested, out _))
-        {
-            var status = state.Throttle.Peek(bucketKey);
-            return ErrorResponse(
-                [new GraphQLError("Throttled", Extensions: new Dictionary<string, JsonNode?> { ["code"] = "THROTTLED", ["documentation"] = "https://shopify.dev/api/usage/rate-limits" })],
-                Cost(requested, null, status));
-        }
-
-        var context = new GraphQL.ExecutionContext(new AdminContext(state, shop, version, baseUrl));
-        JsonObject? data;
-        try
-        {
-            data = state.Executor.Execute(prepared, prepared.Operation.Type == OperationType.Mutation ? new MutationRoot() : new QueryRoot(), context);
-        }
-        catch (GraphQLException exception)
-        {
-            data = null;
-            context.Errors.Add(exception.Error);
-        }
-
-        var actual = Math.Min(context.ActualCost, requested);
-        var after = state.Throttle.Refund(bucketKey, requested - actual);
-        var response = new JsonObject { ["data"] = data };
-        if (context.Errors.Count > 0)
-        {
-            response["errors"] = new JsonArray([.. context.Errors.Select(e => (JsonNode)e.ToJson())]);
-        }
-
-        response["extensions"] = Cost(requested, actual, after);
-        return response;
-    }
-
-    private static JsonObject ErrorResponse(IEnumerable<GraphQLError> errors, JsonObject? extensions)
-    {
-        var response = new JsonObject { ["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)e.ToJson())]) };
-        if (extensions is not null)
-        {
-            response["extensions"] = extensions;
-        }
-
-        return response;
-    }
-
-    private static JsonObject Cost(int requested, int? actual, ThrottleStatus status) => new()
-    {
-        ["cost"] = new JsonObject
-        {
-            ["requestedQueryCost"] = requested,
-            ["actualQueryCost"] = actual,
-            ["throttleStatus"] = new JsonObject
-            {
-                ["maximumAvailable"] = (double)status.MaximumAvailable,
-                ["currentlyAvailable"] = (int)status.CurrentlyAvailable,
-                ["restoreRate"] = (double)status.RestoreRate,
-            },
-        },
-    };
 
     private static bool IsVersion(string version) =>
         version == "unstable" || (version.Length == 7 && version[4] == '-' && int.TryParse(version.AsSpan(0, 4), out var year) && year >= 2024

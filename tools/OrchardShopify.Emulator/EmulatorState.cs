@@ -1,7 +1,6 @@
 using OrchardShopify.Emulator.Bulk;
 using OrchardShopify.Emulator.Control;
 using OrchardShopify.Emulator.Customers;
-using OrchardShopify.Emulator.GraphQL;
 using OrchardShopify.Emulator.Schema;
 using OrchardShopify.Emulator.Throttling;
 using OrchardShopify.Emulator.Webhooks;
@@ -21,7 +20,7 @@ public sealed class EmulatorState : IAsyncDisposable
         Faults = new FaultState(options.Faults);
         Throttle = new CostThrottle(PlanLimits.For(options.Plan), Time);
         Webhooks = new WebhookDispatcher(Subscriptions, Faults, Deliveries, Time, options.TimeScale, () => Options.WebhookSecret);
-        Executor = new Executor(AdminSchema.Build());
+        GraphQL = AdminGraphQL.Shared;
         Bulk = new BulkOperationStore(this);
         SeedCustomers(options.CustomersPerShop);
     }
@@ -42,7 +41,8 @@ public sealed class EmulatorState : IAsyncDisposable
 
     public WebhookDispatcher Webhooks { get; }
 
-    public Executor Executor { get; }
+    /// <summary>The Admin API: Shopify's schema subset on GraphQL.NET.</summary>
+    public AdminGraphQL GraphQL { get; }
 
     public BulkOperationStore Bulk { get; }
 

@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using GraphQL;
+using GraphQL.Validation;
+using GraphQLParser.AST;
 using OrchardShopify.Emulator.Customers;
-using OrchardShopify.Emulator.GraphQL;
 using OrchardShopify.Emulator.Schema;
 using OrchardShopify.Emulator.Webhooks;
 
@@ -61,6 +64,7 @@ public sealed class BulkOperationStore : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orchardshopify-emulator", Guid.NewGuid().ToString("N"));
+    private const int SliceSize = 250;
     private long _nextId = 4_100_000_000;
 
     public BulkOperationStore(EmulatorState state)
@@ -76,34 +80,49 @@ public sealed class BulkOperationStore : IAsyncDisposable
 
     public (BulkOperation? Operation, IReadOnlyList<UserError> Errors) Start(Shop shop, string query, Uri baseUrl)
     {
-        PreparedOperation prepared;
-        FieldSelection root;
-        try
+        var (document, parseError) = AdminGraphQL.Parse(query);
+        if (document is null)
         {
-            var document = GraphQL.Parser.Parse(query);
-            var (operation, errors) = _state.Executor.Prepare(document, null, null);
-            if (operation is null)
-            {
-                return (null, [new UserError(["query"], "Invalid bulk query: " + string.Join("; ", errors.Select(e => e.Message)), "INVALID")]);
-            }
-
-            if (operation.Operation.Type != OperationType.Query)
-            {
-                return (null, [new UserError(["query"], "Bulk queries can't contain mutations", "INVALID")]);
-            }
-
-            var rootFields = operation.Operation.SelectionSet.OfType<FieldSelection>().ToList();
-            if (rootFields.Count != 1 || rootFields[0].Name != "customers")
-            {
-                return (null, [new UserError(["query"], "Bulk queries in this emulator must select exactly one top-level connection: customers", "INVALID")]);
-            }
-
-            prepared = operation;
-            root = rootFields[0];
+            return (null, [new UserError(["query"], "Invalid bulk query: " + parseError!.Message, "INVALID")]);
         }
-        catch (GraphQLException exception)
+
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        if (operations.Count != 1)
         {
-            return (null, [new UserError(["query"], "Invalid bulk query: " + exception.Message, "INVALID")]);
+            return (null, [new UserError(["query"], "Invalid bulk query: a bulk query holds exactly one operation", "INVALID")]);
+        }
+
+        var operation = operations[0];
+        var schema = _state.GraphQL.Schema;
+        var validation = new DocumentValidator().ValidateAsync(new ValidationOptions
+        {
+            Schema = schema,
+            Document = document,
+            Operation = operation,
+            Rules = ShopifyValidation.Rules,
+            Variables = Inputs.Empty,
+            Extensions = Inputs.Empty,
+            UserContext = new Dictionary<string, object?>(),
+        }).GetAwaiter().GetResult();
+        if (!validation.IsValid)
+        {
+            return (null, [new UserError(["query"], "Invalid bulk query: " + string.Join("; ", validation.Errors.Select(e => e.Message)), "INVALID")]);
+        }
+
+        if (operation.Operation != OperationType.Query)
+        {
+            return (null, [new UserError(["query"], "Bulk queries can't contain mutations", "INVALID")]);
+        }
+
+        var rootFields = operation.SelectionSet.Selections.OfType<GraphQLField>().ToList();
+        if (rootFields.Count != 1 || operation.SelectionSet.Selections.Count != 1 || rootFields[0].Name.StringValue != "customers")
+        {
+            return (null, [new UserError(["query"], "Bulk queries in this emulator must select exactly one top-level connection: customers", "INVALID")]);
+        }
+
+        if (BulkRows.MissingParentId(schema, document, schema.Query, rootFields[0].SelectionSet) is { } connection)
+        {
+            return (null, [new UserError(["query"], $"The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'ID' return type. Connection field: '{connection}'", "INVALID")]);
         }
 
         lock (_operations)
@@ -125,39 +144,48 @@ public sealed class BulkOperationStore : IAsyncDisposable
                 DownloadUrl = new Uri(baseUrl, $"/_emulator/bulk/{Uri.EscapeDataString(shop.Domain)}/{id.ToString(CultureInfo.InvariantCulture)}.jsonl").ToString(),
             };
             _operations[id] = bulk;
-            var task = Task.Run(() => RunAsync(shop, bulk, prepared, root, _stopping.Token));
+            var task = Task.Run(() => RunAsync(shop, bulk, document, rootFields[0], _stopping.Token));
             _running[task] = 0;
             task.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return (bulk, []);
         }
     }
 
-    private async Task RunAsync(Shop shop, BulkOperation bulk, PreparedOperation prepared, FieldSelection root, CancellationToken cancellationToken)
+    /// <summary>
+    /// Executes the validated query with GraphQL.NET over the shop's customers a slice at a time (connections unbounded)
+    /// and writes each node as a JSONL row; nested connections' nodes become rows of their own with <c>__parentId</c>.
+    /// </summary>
+    private async Task RunAsync(Shop shop, BulkOperation bulk, GraphQLDocument document, GraphQLField root, CancellationToken cancellationToken)
     {
         try
         {
             bulk.Status = "RUNNING";
-            var arguments = root.Arguments.ToDictionary(a => a.Name, a => Executor.Evaluate(a.Value, prepared.Variables), StringComparer.Ordinal);
-            var filter = CustomerSearch.Compile(arguments.GetValueOrDefault("query") as string);
-            var customers = shop.Snapshot().Where(filter);
-            var nodeSelections = NodeSelections(root.SelectionSet ?? []);
-            var context = new GraphQL.ExecutionContext(new AdminContext(_state, shop, EmulatorOptions.DefaultApiVersion, new Uri(bulk.DownloadUrl)), isBulk: true);
+            var filter = CustomerSearch.Compile((root.Arguments?.ValueFor("query") as GraphQLStringValue)?.Value.ToString());
+            var customers = shop.Snapshot().Where(filter).ToList();
+            var admin = new AdminContext(_state, shop, EmulatorOptions.DefaultApiVersion, new Uri(bulk.DownloadUrl));
+            var responseKey = (root.Alias?.Name ?? root.Name).StringValue;
 
             await using (var file = new FileStream(bulk.FilePath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: false))
             {
                 using var writer = new Utf8JsonWriter(file, RowOptions);
-                var rows = 0;
-                foreach (var customer in customers)
+                foreach (var slice in customers.Chunk(SliceSize))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    WriteRows(prepared, "Customer", customer, nodeSelections, null, context, writer, file, bulk, root: true);
-                    if (++rows % 1000 == 0)
+                    var request = new AdminRequest(admin) { BulkRoots = slice };
+                    var result = await _state.GraphQL.ExecuteAsync(request, bulk.Query, document, null, null, [], cancellationToken);
+                    if (result.Data is null)
                     {
-                        await writer.FlushAsync(cancellationToken);
+                        throw new InvalidOperationException("Bulk query failed: " + string.Join("; ", result.Errors?.Select(e => e.Message) ?? []));
                     }
-                }
 
-                await writer.FlushAsync(cancellationToken);
+                    var data = JsonNode.Parse(_state.GraphQL.Serializer.Serialize(result))!["data"]![responseKey];
+                    foreach (var node in BulkRows.Nodes(data))
+                    {
+                        BulkRows.Write(node, null, writer, file, bulk, root: true);
+                    }
+
+                    await writer.FlushAsync(cancellationToken);
+                }
             }
 
             bulk.FileSize = new FileInfo(bulk.FilePath).Length;
@@ -168,7 +196,7 @@ public sealed class BulkOperationStore : IAsyncDisposable
         {
             bulk.Status = "CANCELED";
         }
-        catch (Exception exception) when (exception is IOException or GraphQLException or InvalidOperationException)
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or JsonException)
         {
             bulk.ErrorCode = "INTERNAL_SERVER_ERROR";
             bulk.CompletedAt = _state.Time.GetUtcNow();
@@ -176,54 +204,6 @@ public sealed class BulkOperationStore : IAsyncDisposable
         }
 
         PublishFinished(bulk);
-    }
-
-    private void WriteRows(PreparedOperation prepared, string typeName, object node, IReadOnlyList<Selection> selections, string? parentId, GraphQL.ExecutionContext context, Utf8JsonWriter writer, Stream file, BulkOperation bulk, bool root)
-    {
-        var deferred = new List<DeferredConnection>();
-        var row = _state.Executor.ExecuteBulkRow(prepared, typeName, node, selections, context, deferred);
-        if (parentId is not null)
-        {
-            row["__parentId"] = parentId;
-        }
-
-        row.WriteTo(writer);
-        writer.Flush();
-        writer.Reset();
-        file.WriteByte((byte)'\n');
-        bulk.CountRow(root);
-
-        foreach (var connection in deferred)
-        {
-            var childType = connection.Field.Type.NamedType[..^"Connection".Length];
-            var childSelections = NodeSelections(connection.Selections);
-            foreach (var edge in ((ConnectionPage)connection.Connection).Edges)
-            {
-                WriteRows(prepared, childType, edge.Node, childSelections, connection.ParentId, context, writer, file, bulk, root: false);
-            }
-        }
-    }
-
-    /// <summary>The selections applied to each node of a connection, whether written as edges { node } or nodes.</summary>
-    private static List<Selection> NodeSelections(IReadOnlyList<Selection> connectionSelections)
-    {
-        var result = new List<Selection>();
-        foreach (var field in connectionSelections.OfType<FieldSelection>())
-        {
-            if (field.Name == "nodes" && field.SelectionSet is not null)
-            {
-                result.AddRange(field.SelectionSet);
-            }
-            else if (field.Name == "edges" && field.SelectionSet is not null)
-            {
-                foreach (var node in field.SelectionSet.OfType<FieldSelection>().Where(f => f.Name == "node" && f.SelectionSet is not null))
-                {
-                    result.AddRange(node.SelectionSet!);
-                }
-            }
-        }
-
-        return result;
     }
 
     private void PublishFinished(BulkOperation bulk)

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OrchardShopify.Emulator.Customers;
-using OrchardShopify.Emulator.GraphQL;
+using OrchardShopify.Emulator.Schema;
 using OrchardShopify.Emulator.Webhooks;
 
 namespace OrchardShopify.Emulator.Control;
@@ -189,7 +189,7 @@ internal static class ControlApi
         {
             return action();
         }
-        catch (GraphQLException exception)
+        catch (ShopifyError exception)
         {
             return Results.Json(new { errors = new[] { exception.Message } }, Json, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
@@ -255,13 +255,29 @@ internal static class ControlApi
             node = inner;
         }
 
-        if (Executor.FromJson(node) is not IReadOnlyDictionary<string, object?> fields)
+        if (FromJson(node) is not IReadOnlyDictionary<string, object?> fields)
         {
             return ImmutableDictionary<string, object?>.Empty;
         }
 
         return Camelize(fields);
     }
+
+    private static object? FromJson(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject obj => obj.ToDictionary(p => p.Key, p => FromJson(p.Value), StringComparer.Ordinal) as IReadOnlyDictionary<string, object?>,
+        JsonArray array => array.Select(FromJson).ToList() as IReadOnlyList<object?>,
+        JsonValue value => value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number => value.TryGetValue<long>(out var l) ? l : value.GetValue<double>(),
+            _ => null,
+        },
+        _ => null,
+    };
 
     private static Dictionary<string, object?> Camelize(IReadOnlyDictionary<string, object?> fields)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
-using OrchardShopify.Emulator.GraphQL;
+
+using OrchardShopify.Emulator.Schema;
 
 namespace OrchardShopify.Emulator.Customers;
 
@@ -43,12 +44,12 @@ internal static partial class AddressRules
     {
         foreach (var key in input.Keys.Where(k => !KnownFields.Contains(k)))
         {
-            throw new GraphQLException($"Variable $address of type MailingAddressInput! was provided invalid value for {key} (Field is not defined on MailingAddressInput)", null, "INVALID_VARIABLE");
+            throw new ShopifyError($"Variable $address of type MailingAddressInput! was provided invalid value for {key} (Field is not defined on MailingAddressInput)", "INVALID_VARIABLE");
         }
 
         if (input.GetValueOrDefault("countryCode") is { } codeValue && !CountryCodes.Contains(EnumText(codeValue)))
         {
-            throw new GraphQLException($"Variable $address of type MailingAddressInput! was provided invalid value for countryCode (Expected \"{codeValue}\" to be one of: {string.Join(", ", CountryCodes.Order(StringComparer.Ordinal))})", null, "INVALID_VARIABLE");
+            throw new ShopifyError($"Variable $address of type MailingAddressInput! was provided invalid value for countryCode (Expected \"{codeValue}\" to be one of: {string.Join(", ", CountryCodes.Order(StringComparer.Ordinal))})", "INVALID_VARIABLE");
         }
 
         var result = existing;
@@ -128,7 +129,7 @@ internal static partial class AddressRules
         return result;
     }
 
-    private static string EnumText(object value) => value is EnumLiteral literal ? literal.Name : value.ToString() ?? "";
+    private static string EnumText(object value) => value.ToString() ?? "";
 
     private sealed record Country(string Name, Regex? Zip, string[]? Provinces);
 

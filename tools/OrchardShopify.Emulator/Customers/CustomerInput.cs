@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using OrchardShopify.Emulator.GraphQL;
+using OrchardShopify.Emulator.Schema;
 
 namespace OrchardShopify.Emulator.Customers;
 
@@ -25,7 +25,7 @@ internal static class CustomerInput
         {
             if (!KnownFields.Contains(key))
             {
-                throw new GraphQLException($"Variable $input of type CustomerInput! was provided invalid value for {key} (Field is not defined on CustomerInput)", null, "INVALID_VARIABLE");
+                throw new ShopifyError($"Variable $input of type CustomerInput! was provided invalid value for {key} (Field is not defined on CustomerInput)", "INVALID_VARIABLE");
             }
         }
 
@@ -138,7 +138,7 @@ internal static class CustomerInput
 
             foreach (var key in fields.Keys.Where(k => !KnownAddressFields.Contains(k)))
             {
-                throw new GraphQLException($"Variable $input of type CustomerInput! was provided invalid value for addresses.{index}.{key} (Field is not defined on MailingAddressInput)", null, "INVALID_VARIABLE");
+                throw new ShopifyError($"Variable $input of type CustomerInput! was provided invalid value for addresses.{index}.{key} (Field is not defined on MailingAddressInput)", "INVALID_VARIABLE");
             }
 
             string? Text(string name) => Blank(fields.GetValueOrDefault(name));

@@ -79,6 +79,8 @@ public sealed record Customer(
     public Order? LastOrder => Orders.IsEmpty ? null : Orders.MaxBy(o => o.CreatedAt);
 
     public decimal AmountSpent => Orders.Where(o => o.CancelledAt is null).Sum(o => o.Total);
+
+    public long NumberOfOrders => Orders.Length;
 }
 
 public sealed record UserError(IReadOnlyList<string>? Field, string Message, string? Code = null);

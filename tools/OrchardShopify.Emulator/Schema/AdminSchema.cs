@@ -1,8 +1,12 @@
 using System.Globalization;
+using System.Reflection;
+using GraphQL;
+using GraphQL.Resolvers;
+using GraphQL.Types;
+using GraphQL.Utilities;
 using OrchardShopify.Emulator.Bulk;
 using OrchardShopify.Emulator.Control;
 using OrchardShopify.Emulator.Customers;
-using OrchardShopify.Emulator.GraphQL;
 using OrchardShopify.Emulator.Webhooks;
 
 namespace OrchardShopify.Emulator.Schema;
@@ -31,269 +35,313 @@ public sealed record PhoneNumberValue(string PhoneNumber, string MarketingState)
 
 public sealed record OrderView(Customer Customer, Order Order);
 
-public sealed record QueryRoot;
+public sealed record LineItemView(OrderView Order, LineItem Item);
 
-public sealed record MutationRoot;
+public sealed record MetafieldValue(string Namespace, string Key, string Value);
 
-/// <summary>The slice of Shopify's Admin GraphQL schema (2026-10) that a customer sync touches.</summary>
+/// <summary>
+/// The slice of Shopify's Admin GraphQL API (2026-10) that a customer sync touches, schema-first: the types come from
+/// <c>AdminApi.graphql</c> (Shopify's own names and types, checked against the published schema by a test) and every
+/// field is bound here to a resolver over the emulator's state.
+/// </summary>
 public static class AdminSchema
 {
-    private static readonly ArgumentDefinition First = new("first", "Int");
-    private static readonly ArgumentDefinition After = new("after", "String");
-    private static readonly ArgumentDefinition Last = new("last", "Int");
-    private static readonly ArgumentDefinition Before = new("before", "String");
-    private static readonly ArgumentDefinition Reverse = new("reverse", "Boolean");
-    private static readonly ArgumentDefinition SortKey = new("sortKey", "String");
-    private static readonly ArgumentDefinition Query = new("query", "String");
+    public const string ResourceName = "OrchardShopify.Emulator.Schema.AdminApi.graphql";
+    private const string RequestKey = "shopify.request";
+    private static readonly string[] ShopifyScalars = ["DateTime", "Decimal", "URL", "UnsignedInt64"];
 
-    public static SchemaDefinition Build()
+    /// <summary>The SDL the emulator serves.</summary>
+    public static string Sdl()
     {
-        var schema = new SchemaDefinition("QueryRoot", "Mutation");
-        DefineQueryRoot(schema);
-        DefineMutations(schema);
-        DefineCustomer(schema);
-        DefineOrders(schema);
-        DefineBulkAndWebhooks(schema);
-        DefineShared(schema);
+        using var stream = typeof(AdminSchema).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Builds and initializes the schema; fails when a field of the SDL has no resolver.</summary>
+    public static ISchema Build()
+    {
+        var schema = GraphQL.Types.Schema.For(Sdl(), builder =>
+        {
+            var bind = new Bindings(builder);
+            BindQueryRoot(bind);
+            BindMutations(bind);
+            BindCustomer(bind);
+            BindOrders(bind);
+            BindBulkAndWebhooks(bind);
+            BindShared(bind);
+        });
+        foreach (var name in ShopifyScalars)
+        {
+            schema.RegisterType(new ShopifyScalar(name));
+        }
+
+        schema.Initialize();
+        var unbound = schema.AllTypes.OfType<IObjectGraphType>()
+            .Where(t => !t.Name.StartsWith("__", StringComparison.Ordinal))
+            .SelectMany(t => t.Fields.Where(f => f.Resolver is null).Select(f => $"{t.Name}.{f.Name}"))
+            .ToList();
+        if (unbound.Count > 0)
+        {
+            throw new InvalidOperationException("Fields of the emulator's SDL without a resolver: " + string.Join(", ", unbound));
+        }
+
         return schema;
     }
 
-    private static AdminContext Admin(FieldContext context) => (AdminContext)context.Execution.Services;
+    /// <summary>The user context of one request.</summary>
+    public static Dictionary<string, object?> UserContext(AdminRequest request) => new(StringComparer.Ordinal) { [RequestKey] = request };
 
-    private static ProtectedCustomerDataAccess CustomerDataAccess(FieldContext context) => Admin(context).State.Faults.Current.ProtectedCustomerData;
+    internal static AdminRequest Request(IDictionary<string, object?> userContext) => (AdminRequest)userContext[RequestKey]!;
+
+    private static AdminContext Admin(IResolveFieldContext context) => Request(context.UserContext).Admin;
+
+    private static object? Arg(IResolveFieldContext context, string name) =>
+        context.Arguments is { } arguments && arguments.TryGetValue(name, out var value) ? value.Value : null;
+
+    private static string? String(IResolveFieldContext context, string name) => Arg(context, name) switch
+    {
+        null => null,
+        string text => text,
+        var other => Convert.ToString(other, CultureInfo.InvariantCulture),
+    };
+
+    private static bool Bool(IResolveFieldContext context, string name) => Arg(context, name) is true;
+
+    private static IReadOnlyDictionary<string, object?>? Object(IResolveFieldContext context, string name) =>
+        Arg(context, name) as IReadOnlyDictionary<string, object?>;
+
+    private static ProtectedCustomerDataAccess CustomerDataAccess(IResolveFieldContext context) => Admin(context).State.Faults.Current.ProtectedCustomerData;
 
     /// <summary>An app not approved for protected customer data cannot reach the Customer object: the field is null, with Shopify's error.</summary>
-    private static void RequireCustomerObject(FieldContext context)
+    private static void RequireCustomerObject(IResolveFieldContext context)
     {
         if (CustomerDataAccess(context) == ProtectedCustomerDataAccess.NotApproved)
         {
-            throw new GraphQLException(ProtectedCustomerDataMessages.CustomerObject, context.Selection.Location, ProtectedCustomerDataMessages.AccessDenied);
+            throw new ShopifyError(ProtectedCustomerDataMessages.CustomerObject, ProtectedCustomerDataMessages.AccessDenied);
         }
     }
 
     /// <summary>A customer's name, email, phone or address field: null, with Shopify's error, unless the app is approved for it.</summary>
-    private static T? ProtectedField<T>(FieldContext context, T? value)
+    private static T? ProtectedField<T>(IResolveFieldContext context, T? value)
     {
         if (CustomerDataAccess(context) != ProtectedCustomerDataAccess.Approved)
         {
-            throw new GraphQLException(ProtectedCustomerDataMessages.CustomerObject, context.Selection.Location, ProtectedCustomerDataMessages.AccessDenied);
+            throw new ShopifyError(ProtectedCustomerDataMessages.CustomerObject, ProtectedCustomerDataMessages.AccessDenied);
         }
 
         return value;
     }
 
-    private static string Decimal(decimal value) => value.ToString("0.0#", CultureInfo.InvariantCulture);
-
-    private static long RequireId(FieldContext context, string? gid, string type, string argument = "id")
+    private static long RequireId(string? gid, string type)
     {
         if (Gid.TryParse(gid, type, out var id))
         {
             return id;
         }
 
-        throw new GraphQLException($"Invalid global id '{gid}'", context.Selection.Location, "argumentLiteralsIncompatible");
+        throw new ShopifyError($"Invalid global id '{gid}'", "argumentLiteralsIncompatible");
     }
 
-    private static void DefineQueryRoot(SchemaDefinition schema)
-    {
-        schema.ObjectType("QueryRoot")
-            .Field<QueryRoot>("customer", "Customer", (_, c) => { RequireCustomerObject(c); return Admin(c).Shop.Find(RequireId(c, c.GetString("id"), "Customer")); }, new ArgumentDefinition("id", "ID!"))
-            .Field<QueryRoot>("customers", "CustomerConnection!", (_, c) => { RequireCustomerObject(c); return CustomersPage(c); }, First, After, Last, Before, Query, SortKey, Reverse)
-            .Field<QueryRoot>("customerByIdentifier", "Customer", (_, c) => { RequireCustomerObject(c); return FindByIdentifier(c); }, new ArgumentDefinition("identifier", "CustomerIdentifierInput!"))
-            .Field<QueryRoot>("customersCount", "Count", (_, c) =>
-            {
-                RequireCustomerObject(c);
-                var filter = CustomerSearch.Compile(c.GetString("query"));
-                var count = Admin(c).Shop.Snapshot().LongCount(filter);
-                var limit = c.GetInt("limit") ?? 10_000;
-                return count > limit ? new CountValue(limit, "AT_LEAST") : new CountValue(count, "EXACT");
-            }, Query, new ArgumentDefinition("limit", "Int"))
-            .Field<QueryRoot>("bulkOperation", "BulkOperation", (_, c) => Admin(c).State.Bulk.Find(Admin(c).Shop.Domain, RequireId(c, c.GetString("id"), "BulkOperation")), new ArgumentDefinition("id", "ID!"))
-            .Field<QueryRoot>("currentBulkOperation", "BulkOperation", (_, c) => Admin(c).State.Bulk.Current(Admin(c).Shop.Domain), new ArgumentDefinition("type", "BulkOperationType"))
-            .Field<QueryRoot>("webhookSubscription", "WebhookSubscription", (_, c) => Admin(c).State.Subscriptions.Find(Admin(c).Shop.Domain, RequireId(c, c.GetString("id"), "WebhookSubscription")), new ArgumentDefinition("id", "ID!"))
-            .Field<QueryRoot>("webhookSubscriptions", "WebhookSubscriptionConnection!", (_, c) => WebhookSubscriptionsPage(c), First, After, Last, Before, Reverse, SortKey, Query, new ArgumentDefinition("topics", "[WebhookSubscriptionTopic!]"), new ArgumentDefinition("callbackUrl", "URL"), new ArgumentDefinition("uri", "String"), new ArgumentDefinition("format", "WebhookSubscriptionFormat"))
-            .Field<QueryRoot>("shop", "Shop!", (_, c) => Admin(c).Shop);
-    }
+    private static string SortKey(long id) => id.ToString("D20", CultureInfo.InvariantCulture);
 
-    private static ConnectionPage CustomersPage(FieldContext context)
+    private static string SortKey(DateTimeOffset time, long id) => time.UtcTicks.ToString("D20", CultureInfo.InvariantCulture) + SortKey(id);
+
+    private static void BindQueryRoot(Bindings bind)
     {
-        var filter = CustomerSearch.Compile(context.GetString("query"));
-        var sortKey = context.GetString("sortKey") ?? "ID";
-        Func<Customer, string> key = sortKey switch
+        const string type = "QueryRoot";
+        bind.Field<object>(type, "customer", (_, c) => { RequireCustomerObject(c); return Admin(c).Shop.Find(RequireId(String(c, "id"), "Customer")); });
+        bind.Field<object>(type, "customers", (_, c) =>
         {
-            "ID" or "RELEVANCE" => c => c.Id.ToString("D20", CultureInfo.InvariantCulture),
-            "UPDATED_AT" => c => c.UpdatedAt.UtcTicks.ToString("D20", CultureInfo.InvariantCulture) + c.Id.ToString("D20", CultureInfo.InvariantCulture),
-            "CREATED_AT" => c => c.CreatedAt.UtcTicks.ToString("D20", CultureInfo.InvariantCulture) + c.Id.ToString("D20", CultureInfo.InvariantCulture),
-            "NAME" => c => c.DisplayName.ToUpperInvariant() + "\u0001" + c.Id.ToString("D20", CultureInfo.InvariantCulture),
-            "LOCATION" => c => (c.DefaultAddress?.City ?? string.Empty).ToUpperInvariant() + "\u0001" + c.Id.ToString("D20", CultureInfo.InvariantCulture),
-            _ => throw new GraphQLException($"Argument 'sortKey' on Field 'customers' has an invalid value ({sortKey}). Expected type 'CustomerSortKeys'.", context.Selection.Location, "argumentLiteralsIncompatible"),
-        };
-        return Pagination.Page(Admin(context).Shop.Snapshot().Where(filter), key, context, context.GetBool("reverse") ?? false);
+            RequireCustomerObject(c);
+            return Request(c.UserContext).BulkRoots is { } roots ? Connections.Page(roots, customer => SortKey(customer.Id), c) : CustomersPage(c);
+        });
+        bind.Field<object>(type, "customerByIdentifier", (_, c) => { RequireCustomerObject(c); return FindByIdentifier(c); });
+        bind.Field<object>(type, "customersCount", (_, c) =>
+        {
+            RequireCustomerObject(c);
+            var filter = CustomerSearch.Compile(String(c, "query"));
+            var count = Admin(c).Shop.Snapshot().LongCount(filter);
+            var limit = c.GetArgument<int?>("limit") ?? 10_000;
+            return count > limit ? new CountValue(limit, "AT_LEAST") : new CountValue(count, "EXACT");
+        });
+        bind.Field<object>(type, "bulkOperation", (_, c) => Admin(c).State.Bulk.Find(Admin(c).Shop.Domain, RequireId(String(c, "id"), "BulkOperation")));
+        bind.Field<object>(type, "currentBulkOperation", (_, c) => Admin(c).State.Bulk.Current(Admin(c).Shop.Domain));
+        bind.Field<object>(type, "webhookSubscription", (_, c) => Admin(c).State.Subscriptions.Find(Admin(c).Shop.Domain, RequireId(String(c, "id"), "WebhookSubscription")));
+        bind.Field<object>(type, "webhookSubscriptions", (_, c) => WebhookSubscriptionsPage(c));
+        bind.Field<object>(type, "shop", (_, c) => Admin(c).Shop);
     }
 
-    private static ConnectionPage WebhookSubscriptionsPage(FieldContext context)
+    private static ConnectionPage CustomersPage(IResolveFieldContext context)
+    {
+        var filter = CustomerSearch.Compile(String(context, "query"));
+        Func<Customer, string> key = String(context, "sortKey") switch
+        {
+            "UPDATED_AT" => c => SortKey(c.UpdatedAt, c.Id),
+            "CREATED_AT" => c => SortKey(c.CreatedAt, c.Id),
+            "NAME" => c => c.DisplayName.ToUpperInvariant() + "\u0001" + SortKey(c.Id),
+            "LOCATION" => c => (c.DefaultAddress?.City ?? string.Empty).ToUpperInvariant() + "\u0001" + SortKey(c.Id),
+            _ => c => SortKey(c.Id),
+        };
+        return Connections.Page(Admin(context).Shop.Snapshot().Where(filter), key, context, Bool(context, "reverse"));
+    }
+
+    private static ConnectionPage WebhookSubscriptionsPage(IResolveFieldContext context)
     {
         var admin = Admin(context);
-        var topics = context.GetList("topics")?.Select(t => t?.ToString()).ToHashSet(StringComparer.Ordinal);
-        var callbackUrl = context.GetString("callbackUrl") ?? context.GetString("uri");
+        var topics = (Arg(context, "topics") as IEnumerable<object?>)?.Select(t => t?.ToString()).ToHashSet(StringComparer.Ordinal);
+        var callbackUrl = String(context, "callbackUrl") ?? String(context, "uri");
         var subscriptions = admin.State.Subscriptions.ForShop(admin.Shop.Domain)
             .Where(s => topics is null || topics.Contains(s.Topic))
             .Where(s => callbackUrl is null || s.CallbackUrl.ToString() == new Uri(callbackUrl).ToString());
-        return Pagination.Page(subscriptions, s => s.Id.ToString("D20", CultureInfo.InvariantCulture), context, context.GetBool("reverse") ?? false);
+        return Connections.Page(subscriptions, s => SortKey(s.Id), context, Bool(context, "reverse"));
     }
 
-    private static Customer? FindByIdentifier(FieldContext context)
+    private static Customer? FindByIdentifier(IResolveFieldContext context)
     {
-        var identifier = context.GetObject("identifier")!;
+        var identifier = Object(context, "identifier")!;
         var shop = Admin(context).Shop;
         var given = identifier.Where(p => p.Value is not null).ToList();
         if (given.Count != 1)
         {
-            throw new GraphQLException("CustomerIdentifierInput requires exactly one of id, emailAddress, phoneNumber or customId", context.Selection.Location, "INVALID_VARIABLE");
+            throw new ShopifyError("CustomerIdentifierInput requires exactly one of id, emailAddress, phoneNumber or customId", "INVALID_VARIABLE");
         }
 
         var (name, value) = given[0];
         return name switch
         {
-            "id" => shop.Find(RequireId(context, value as string, "Customer")),
+            "id" => shop.Find(RequireId(value?.ToString(), "Customer")),
             "emailAddress" => shop.FindByEmail((string)value!),
             "phoneNumber" => shop.FindByPhone((string)value!),
-            "customId" when value is IReadOnlyDictionary<string, object?> custom =>
-                shop.FindByMetafield($"{custom.GetValueOrDefault("namespace") ?? "custom"}.{custom.GetValueOrDefault("key")}", custom.GetValueOrDefault("value")?.ToString() ?? string.Empty),
-            _ => throw new GraphQLException($"CustomerIdentifierInput has no field '{name}'", context.Selection.Location, "INVALID_VARIABLE"),
+            "customId" when value is IReadOnlyDictionary<string, object?> custom => FindByMetafield(shop, custom),
+            _ => throw new ShopifyError($"CustomerIdentifierInput has no field '{name}'", "INVALID_VARIABLE"),
         };
     }
 
-    private static void DefineMutations(SchemaDefinition schema)
+    private static Customer? FindByMetafield(Shop shop, IReadOnlyDictionary<string, object?> custom) =>
+        shop.FindByMetafield($"{custom.GetValueOrDefault("namespace") ?? "custom"}.{custom.GetValueOrDefault("key")}", custom.GetValueOrDefault("value")?.ToString() ?? string.Empty);
+
+    private static void BindMutations(Bindings bind)
     {
-        schema.ObjectType("Mutation")
-            .Field<MutationRoot>("customerCreate", "CustomerCreatePayload", (_, c) =>
-            {
-                RequireCustomerObject(c);
-                var admin = Admin(c);
-                var (customer, errors, change) = admin.Shop.Create(c.GetObject("input")!);
-                Publish(admin, change);
-                return new CustomerPayload(customer, errors);
-            }, new ArgumentDefinition("input", "CustomerInput!"))
-            .Field<MutationRoot>("customerUpdate", "CustomerUpdatePayload", (_, c) =>
-            {
-                RequireCustomerObject(c);
-                var admin = Admin(c);
-                var input = c.GetObject("input")!;
-                if (input.GetValueOrDefault("id") is not string gid)
-                {
-                    return new CustomerPayload(null, [new UserError(["id"], "Customer does not exist")]);
-                }
-
-                var (customer, errors, change) = admin.Shop.Update(RequireId(c, gid, "Customer"), input);
-                Publish(admin, change);
-                return new CustomerPayload(customer, errors);
-            }, new ArgumentDefinition("input", "CustomerInput!"))
-            .Field<MutationRoot>("customerDelete", "CustomerDeletePayload", (_, c) =>
-            {
-                RequireCustomerObject(c);
-                var admin = Admin(c);
-                var id = RequireId(c, c.GetObject("input")!.GetValueOrDefault("id") as string, "Customer");
-                var (deleted, errors, change) = admin.Shop.Delete(id);
-                Publish(admin, change);
-                return new CustomerDeletePayload(deleted is { } d ? Gid.For("Customer", d) : null, admin.Shop, errors);
-            }, new ArgumentDefinition("input", "CustomerDeleteInput!"))
-            .Field<MutationRoot>("customerAddressCreate", "CustomerAddressCreatePayload", (_, c) =>
-            {
-                RequireCustomerObject(c);
-                var admin = Admin(c);
-                var (address, errors, change) = admin.Shop.AddAddress(RequireId(c, c.GetString("customerId"), "Customer", "customerId"), c.GetObject("address")!, c.GetBool("setAsDefault") ?? false);
-                Publish(admin, change);
-                return new AddressPayload(address, errors);
-            }, new ArgumentDefinition("customerId", "ID!"), new ArgumentDefinition("address", "MailingAddressInput!"), new ArgumentDefinition("setAsDefault", "Boolean"))
-            .Field<MutationRoot>("customerAddressUpdate", "CustomerAddressUpdatePayload", (_, c) =>
-            {
-                RequireCustomerObject(c);
-                var admin = Admin(c);
-                var (address, errors, change) = admin.Shop.UpdateAddress(
-                    RequireId(c, c.GetString("customerId"), "Customer", "customerId"),
-                    RequireId(c, c.GetString("addressId"), "MailingAddress", "addressId"),
-                    c.GetObject("address")!,
-                    c.GetBool("setAsDefault") ?? false);
-                Publish(admin, change);
-                return new AddressPayload(address, errors);
-            }, new ArgumentDefinition("customerId", "ID!"), new ArgumentDefinition("addressId", "ID!"), new ArgumentDefinition("address", "MailingAddressInput!"), new ArgumentDefinition("setAsDefault", "Boolean"))
-            .Field<MutationRoot>("customerAddressDelete", "CustomerAddressDeletePayload", (_, c) =>
-            {
-                RequireCustomerObject(c);
-                var admin = Admin(c);
-                var (deleted, errors, change) = admin.Shop.DeleteAddress(
-                    RequireId(c, c.GetString("customerId"), "Customer", "customerId"),
-                    RequireId(c, c.GetString("addressId"), "MailingAddress", "addressId"));
-                Publish(admin, change);
-                return new AddressDeletePayload(deleted is { } d ? Gid.For("MailingAddress", d) + "?model_name=CustomerAddress" : null, errors);
-            }, new ArgumentDefinition("customerId", "ID!"), new ArgumentDefinition("addressId", "ID!"))
-            .Field<MutationRoot>("customerSet", "CustomerSetPayload", (_, c) => { RequireCustomerObject(c); return CustomerSet(c); }, new ArgumentDefinition("identifier", "CustomerSetIdentifiers"), new ArgumentDefinition("input", "CustomerSetInput!"))
-            .Field<MutationRoot>("bulkOperationRunQuery", "BulkOperationRunQueryPayload", (_, c) =>
-            {
-                var admin = Admin(c);
-                if (CustomerDataAccess(c) != ProtectedCustomerDataAccess.Approved)
-                {
-                    // The emulator's bulk queries read customers and their profile fields only: refused as those are.
-                    return new BulkOperationRunQueryPayload(null, [new UserError(["query"], ProtectedCustomerDataMessages.CustomerObject, ProtectedCustomerDataMessages.AccessDenied)]);
-                }
-
-                var (operation, errors) = admin.State.Bulk.Start(admin.Shop, c.GetString("query")!, admin.BaseUrl);
-                return new BulkOperationRunQueryPayload(operation, errors);
-            }, new ArgumentDefinition("query", "String!"), new ArgumentDefinition("groupObjects", "Boolean"))
-            .Field<MutationRoot>("webhookSubscriptionCreate", "WebhookSubscriptionCreatePayload", (_, c) => CreateSubscription(c), new ArgumentDefinition("topic", "WebhookSubscriptionTopic!"), new ArgumentDefinition("webhookSubscription", "WebhookSubscriptionInput!"))
-            .Field<MutationRoot>("webhookSubscriptionDelete", "WebhookSubscriptionDeletePayload", (_, c) =>
-            {
-                var admin = Admin(c);
-                var id = RequireId(c, c.GetString("id"), "WebhookSubscription");
-                return admin.State.Subscriptions.Remove(admin.Shop.Domain, id)
-                    ? new WebhookSubscriptionDeletePayload(Gid.For("WebhookSubscription", id), [])
-                    : new WebhookSubscriptionDeletePayload(null, [new UserError(["id"], "Webhook subscription does not exist")]);
-            }, new ArgumentDefinition("id", "ID!"));
-
-        foreach (var payload in new[] { "CustomerCreatePayload", "CustomerUpdatePayload" })
+        const string type = "Mutation";
+        bind.Field<object>(type, "customerCreate", (_, c) =>
         {
-            schema.ObjectType(payload)
-                .Field<CustomerPayload>("customer", "Customer", p => p.Customer)
-                .Field<CustomerPayload>("userErrors", "[UserError!]!", p => p.UserErrors);
+            RequireCustomerObject(c);
+            var admin = Admin(c);
+            var (customer, errors, change) = admin.Shop.Create(Object(c, "input")!);
+            Publish(admin, change);
+            return new CustomerPayload(customer, errors);
+        });
+        bind.Field<object>(type, "customerUpdate", (_, c) =>
+        {
+            RequireCustomerObject(c);
+            var admin = Admin(c);
+            var input = Object(c, "input")!;
+            if (input.GetValueOrDefault("id") is not { } gid)
+            {
+                return new CustomerPayload(null, [new UserError(["id"], "Customer does not exist")]);
+            }
+
+            var (customer, errors, change) = admin.Shop.Update(RequireId(gid.ToString(), "Customer"), input);
+            Publish(admin, change);
+            return new CustomerPayload(customer, errors);
+        });
+        bind.Field<object>(type, "customerDelete", (_, c) =>
+        {
+            RequireCustomerObject(c);
+            var admin = Admin(c);
+            var id = RequireId(Object(c, "input")!.GetValueOrDefault("id")?.ToString(), "Customer");
+            var (deleted, errors, change) = admin.Shop.Delete(id);
+            Publish(admin, change);
+            return new CustomerDeletePayload(deleted is { } d ? Gid.For("Customer", d) : null, admin.Shop, errors);
+        });
+        bind.Field<object>(type, "customerAddressCreate", (_, c) =>
+        {
+            RequireCustomerObject(c);
+            var admin = Admin(c);
+            var (address, errors, change) = admin.Shop.AddAddress(RequireId(String(c, "customerId"), "Customer"), Object(c, "address")!, Bool(c, "setAsDefault"));
+            Publish(admin, change);
+            return new AddressPayload(address, errors);
+        });
+        bind.Field<object>(type, "customerAddressUpdate", (_, c) =>
+        {
+            RequireCustomerObject(c);
+            var admin = Admin(c);
+            var (address, errors, change) = admin.Shop.UpdateAddress(
+                RequireId(String(c, "customerId"), "Customer"),
+                RequireId(String(c, "addressId"), "MailingAddress"),
+                Object(c, "address")!,
+                Bool(c, "setAsDefault"));
+            Publish(admin, change);
+            return new AddressPayload(address, errors);
+        });
+        bind.Field<object>(type, "customerAddressDelete", (_, c) =>
+        {
+            RequireCustomerObject(c);
+            var admin = Admin(c);
+            var (deleted, errors, change) = admin.Shop.DeleteAddress(
+                RequireId(String(c, "customerId"), "Customer"),
+                RequireId(String(c, "addressId"), "MailingAddress"));
+            Publish(admin, change);
+            return new AddressDeletePayload(deleted is { } d ? Gid.For("MailingAddress", d) + "?model_name=CustomerAddress" : null, errors);
+        });
+        bind.Field<object>(type, "customerSet", (_, c) => { RequireCustomerObject(c); return CustomerSet(c); });
+        bind.Field<object>(type, "bulkOperationRunQuery", (_, c) =>
+        {
+            var admin = Admin(c);
+            if (CustomerDataAccess(c) != ProtectedCustomerDataAccess.Approved)
+            {
+                // The emulator's bulk queries read customers and their profile fields only: refused as those are, with
+                // Shopify's message. BulkOperationUserErrorCode has no ACCESS_DENIED, so the user error carries no code.
+                return new BulkOperationRunQueryPayload(null, [new UserError(["query"], ProtectedCustomerDataMessages.CustomerObject)]);
+            }
+
+            var (operation, errors) = admin.State.Bulk.Start(admin.Shop, String(c, "query")!, admin.BaseUrl);
+            return new BulkOperationRunQueryPayload(operation, errors);
+        });
+        bind.Field<object>(type, "webhookSubscriptionCreate", (_, c) => CreateSubscription(c));
+        bind.Field<object>(type, "webhookSubscriptionDelete", (_, c) =>
+        {
+            var admin = Admin(c);
+            var id = RequireId(String(c, "id"), "WebhookSubscription");
+            return admin.State.Subscriptions.Remove(admin.Shop.Domain, id)
+                ? new WebhookSubscriptionDeletePayload(Gid.For("WebhookSubscription", id), [])
+                : new WebhookSubscriptionDeletePayload(null, [new UserError(["id"], "Webhook subscription does not exist")]);
+        });
+
+        foreach (var payload in new[] { "CustomerCreatePayload", "CustomerUpdatePayload", "CustomerSetPayload" })
+        {
+            bind.Field<CustomerPayload>(payload, "customer", p => p.Customer);
+            bind.Field<CustomerPayload>(payload, "userErrors", p => p.UserErrors);
         }
 
         foreach (var payload in new[] { "CustomerAddressCreatePayload", "CustomerAddressUpdatePayload" })
         {
-            schema.ObjectType(payload)
-                .Field<AddressPayload>("address", "MailingAddress", p => p.Address)
-                .Field<AddressPayload>("userErrors", "[UserError!]!", p => p.UserErrors);
+            bind.Field<AddressPayload>(payload, "address", p => p.Address);
+            bind.Field<AddressPayload>(payload, "userErrors", p => p.UserErrors);
         }
 
-        schema.ObjectType("CustomerAddressDeletePayload")
-            .Field<AddressDeletePayload>("deletedAddressId", "ID", p => p.DeletedAddressId)
-            .Field<AddressDeletePayload>("userErrors", "[UserError!]!", p => p.UserErrors);
-        schema.ObjectType("CustomerSetPayload")
-            .Field<CustomerPayload>("customer", "Customer", p => p.Customer)
-            .Field<CustomerPayload>("userErrors", "[CustomerSetUserError!]!", p => p.UserErrors);
-        schema.ObjectType("CustomerDeletePayload")
-            .Field<CustomerDeletePayload>("deletedCustomerId", "ID", p => p.DeletedCustomerId)
-            .Field<CustomerDeletePayload>("shop", "Shop!", p => p.Shop)
-            .Field<CustomerDeletePayload>("userErrors", "[UserError!]!", p => p.UserErrors);
-        schema.ObjectType("BulkOperationRunQueryPayload")
-            .Field<BulkOperationRunQueryPayload>("bulkOperation", "BulkOperation", p => p.BulkOperation)
-            .Field<BulkOperationRunQueryPayload>("userErrors", "[BulkOperationUserError!]!", p => p.UserErrors);
-        schema.ObjectType("WebhookSubscriptionCreatePayload")
-            .Field<WebhookSubscriptionPayload>("webhookSubscription", "WebhookSubscription", p => p.WebhookSubscription)
-            .Field<WebhookSubscriptionPayload>("userErrors", "[UserError!]!", p => p.UserErrors);
-        schema.ObjectType("WebhookSubscriptionDeletePayload")
-            .Field<WebhookSubscriptionDeletePayload>("deletedWebhookSubscriptionId", "ID", p => p.DeletedWebhookSubscriptionId)
-            .Field<WebhookSubscriptionDeletePayload>("userErrors", "[UserError!]!", p => p.UserErrors);
-        schema.ObjectType("UserError", "DisplayableError")
-            .Field<UserError>("field", "[String!]", e => e.Field)
-            .Field<UserError>("message", "String!", e => e.Message);
-        foreach (var coded in new[] { "CustomerSetUserError", "BulkOperationUserError" })
+        bind.Field<AddressDeletePayload>("CustomerAddressDeletePayload", "deletedAddressId", p => p.DeletedAddressId);
+        bind.Field<AddressDeletePayload>("CustomerAddressDeletePayload", "userErrors", p => p.UserErrors);
+        bind.Field<CustomerDeletePayload>("CustomerDeletePayload", "deletedCustomerId", p => p.DeletedCustomerId);
+        bind.Field<CustomerDeletePayload>("CustomerDeletePayload", "shop", p => p.Shop);
+        bind.Field<CustomerDeletePayload>("CustomerDeletePayload", "userErrors", p => p.UserErrors);
+        bind.Field<BulkOperationRunQueryPayload>("BulkOperationRunQueryPayload", "bulkOperation", p => p.BulkOperation);
+        bind.Field<BulkOperationRunQueryPayload>("BulkOperationRunQueryPayload", "userErrors", p => p.UserErrors);
+        bind.Field<WebhookSubscriptionPayload>("WebhookSubscriptionCreatePayload", "webhookSubscription", p => p.WebhookSubscription);
+        bind.Field<WebhookSubscriptionPayload>("WebhookSubscriptionCreatePayload", "userErrors", p => p.UserErrors);
+        bind.Field<WebhookSubscriptionDeletePayload>("WebhookSubscriptionDeletePayload", "deletedWebhookSubscriptionId", p => p.DeletedWebhookSubscriptionId);
+        bind.Field<WebhookSubscriptionDeletePayload>("WebhookSubscriptionDeletePayload", "userErrors", p => p.UserErrors);
+        foreach (var error in new[] { "UserError", "CustomerSetUserError", "BulkOperationUserError" })
         {
-            schema.ObjectType(coded, "DisplayableError")
-                .Field<UserError>("code", "String", e => e.Code is null ? null : new EnumLiteral(e.Code))
-                .Field<UserError>("field", "[String!]", e => e.Field)
-                .Field<UserError>("message", "String!", e => e.Message);
+            bind.IsTypeOf<UserError>(error);
+            bind.Field<UserError>(error, "field", e => e.Field);
+            bind.Field<UserError>(error, "message", e => e.Message);
         }
+
+        bind.Field<UserError>("CustomerSetUserError", "code", e => e.Code);
+        bind.Field<UserError>("BulkOperationUserError", "code", e => e.Code);
     }
 
     private static void Publish(AdminContext admin, CustomerEvent? change)
@@ -304,12 +352,12 @@ public static class AdminSchema
         }
     }
 
-    private static CustomerPayload CustomerSet(FieldContext context)
+    private static CustomerPayload CustomerSet(IResolveFieldContext context)
     {
         var admin = Admin(context);
         var shop = admin.Shop;
-        var input = context.GetObject("input")!;
-        var identifier = context.GetObject("identifier");
+        var input = Object(context, "input")!;
+        var identifier = Object(context, "identifier");
         Customer? existing = null;
         if (identifier is not null)
         {
@@ -324,13 +372,12 @@ public static class AdminSchema
 
                 existing = name switch
                 {
-                    "id" => shop.Find(RequireId(context, value as string, "Customer"))
-                        ?? throw new GraphQLException("Resource matching the identifier was not found.", context.Selection.Location, "NOT_FOUND"),
+                    "id" => shop.Find(RequireId(value?.ToString(), "Customer"))
+                        ?? throw new ShopifyError("Resource matching the identifier was not found.", "NOT_FOUND"),
                     "email" => shop.FindByEmail((string)value!),
                     "phone" => shop.FindByPhone((string)value!),
-                    "customId" when value is IReadOnlyDictionary<string, object?> custom =>
-                        shop.FindByMetafield($"{custom.GetValueOrDefault("namespace") ?? "custom"}.{custom.GetValueOrDefault("key")}", custom.GetValueOrDefault("value")?.ToString() ?? string.Empty),
-                    _ => throw new GraphQLException($"CustomerSetIdentifiers has no field '{name}'", context.Selection.Location, "INVALID_VARIABLE"),
+                    "customId" when value is IReadOnlyDictionary<string, object?> custom => FindByMetafield(shop, custom),
+                    _ => throw new ShopifyError($"CustomerSetIdentifiers has no field '{name}'", "INVALID_VARIABLE"),
                 };
             }
         }
@@ -344,13 +391,13 @@ public static class AdminSchema
         ? ShopifyPhone.TryNormalize(a, out var x) && ShopifyPhone.TryNormalize(b, out var y) && x == y
         : string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
-    private static WebhookSubscriptionPayload CreateSubscription(FieldContext context)
+    private static WebhookSubscriptionPayload CreateSubscription(IResolveFieldContext context)
     {
         var admin = Admin(context);
-        var topic = context.GetString("topic")!;
+        var topic = String(context, "topic")!;
         if (!WebhookTopics.Known.Contains(topic))
         {
-            throw new GraphQLException($"Argument 'topic' on Field 'webhookSubscriptionCreate' has an invalid value ({topic}). Expected type 'WebhookSubscriptionTopic!'.", context.Selection.Location, "argumentLiteralsIncompatible");
+            throw new ShopifyError($"The emulator does not deliver the topic {topic}. Topics it delivers: {string.Join(", ", WebhookTopics.Known.Order(StringComparer.Ordinal))}.", "argumentLiteralsIncompatible");
         }
 
         if (CustomerDataAccess(context) == ProtectedCustomerDataAccess.NotApproved && ProtectedCustomerDataMessages.IsProtectedTopic(topic))
@@ -358,7 +405,7 @@ public static class AdminSchema
             return new WebhookSubscriptionPayload(null, [new UserError(["webhookSubscription"], ProtectedCustomerDataMessages.WebhookTopics)]);
         }
 
-        var input = context.GetObject("webhookSubscription")!;
+        var input = Object(context, "webhookSubscription")!;
         var address = (input.GetValueOrDefault("uri") ?? input.GetValueOrDefault("callbackUrl")) as string;
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -371,89 +418,89 @@ public static class AdminSchema
             return new WebhookSubscriptionPayload(null, [new UserError(["webhookSubscription", "format"], "Format is not supported by the emulator (only JSON)")]);
         }
 
-        var includeFields = (input.GetValueOrDefault("includeFields") as IReadOnlyList<object?>)?.Select(f => f?.ToString() ?? string.Empty).ToList() ?? [];
+        var includeFields = (input.GetValueOrDefault("includeFields") as IEnumerable<object?>)?.Select(f => f?.ToString() ?? string.Empty).ToList() ?? [];
         var (subscription, error) = admin.State.Subscriptions.Add(admin.Shop.Domain, topic, uri, format, includeFields, admin.ApiVersion, admin.State.Time.GetUtcNow());
         return error is null
             ? new WebhookSubscriptionPayload(subscription, [])
             : new WebhookSubscriptionPayload(null, [new UserError(["webhookSubscription", "callbackUrl"], error)]);
     }
 
-    private static void DefineCustomer(SchemaDefinition schema)
+    private static void BindCustomer(Bindings bind)
     {
-        schema.ObjectType("Customer", "Node", "HasMetafields", "LegacyInteroperability", "CommentEventSubject", "HasEvents")
-            .Field<Customer>("id", "ID!", c => Gid.For("Customer", c.Id))
-            .Field<Customer>("legacyResourceId", "UnsignedInt64!", c => c.Id.ToString(CultureInfo.InvariantCulture))
-            .Field<Customer>("firstName", "String", (c, f) => ProtectedField(f, c.FirstName))
-            .Field<Customer>("lastName", "String", (c, f) => ProtectedField(f, c.LastName))
-            .Field<Customer>("displayName", "String!", c => c.DisplayName)
-            .Field<Customer>("email", "String", (c, f) => ProtectedField(f, c.Email))
-            .Field<Customer>("phone", "String", (c, f) => ProtectedField(f, c.Phone))
-            .Field<Customer>("defaultEmailAddress", "CustomerEmailAddress", (c, f) => ProtectedField(f, c.Email is null ? null : new EmailAddressValue(c.Email, c.EmailMarketingState)))
-            .Field<Customer>("defaultPhoneNumber", "CustomerPhoneNumber", (c, f) => ProtectedField(f, c.Phone is null ? null : new PhoneNumberValue(c.Phone, c.SmsMarketingState)))
-            .Field<Customer>("emailMarketingConsent", "CustomerEmailMarketingConsentState", c => c.Email is null ? null : new EmailAddressValue(c.Email, c.EmailMarketingState))
-            .Field<Customer>("smsMarketingConsent", "CustomerSmsMarketingConsentState", c => c.Phone is null ? null : new PhoneNumberValue(c.Phone, c.SmsMarketingState))
-            .Field<Customer>("note", "String", c => c.Note)
-            .Field<Customer>("state", "CustomerState!", c => new EnumLiteral(c.State))
-            .Field<Customer>("tags", "[String!]!", c => c.Tags)
-            .Field<Customer>("locale", "String!", c => c.Locale ?? "en")
-            .Field<Customer>("createdAt", "DateTime!", c => c.CreatedAt)
-            .Field<Customer>("updatedAt", "DateTime!", c => c.UpdatedAt)
-            .Field<Customer>("numberOfOrders", "UnsignedInt64!", c => c.Orders.Length.ToString(CultureInfo.InvariantCulture))
-            .Field<Customer>("amountSpent", "MoneyV2!", (c, f) => new Money(c.AmountSpent, Admin(f).Shop.Currency))
-            .Field<Customer>("verifiedEmail", "Boolean!", c => c.VerifiedEmail)
-            .Field<Customer>("validEmailAddress", "Boolean!", c => c.Email is not null)
-            .Field<Customer>("taxExempt", "Boolean!", c => c.TaxExempt)
-            .Field<Customer>("taxExemptions", "[TaxExemption!]!", _ => Array.Empty<string>())
-            .Field<Customer>("canDelete", "Boolean!", c => c.Orders.IsEmpty)
-            .Field<Customer>("defaultAddress", "MailingAddress", (c, f) => ProtectedField(f, c.DefaultAddress))
-            .Field<Customer>("addresses", "[MailingAddress!]!", (c, f) => c.Addresses.Take(f.GetInt("first") ?? int.MaxValue), First)
-            .Field<Customer>("addressesV2", "MailingAddressConnection!", (c, f) => Pagination.Page(c.Addresses, a => a.Id.ToString("D20", CultureInfo.InvariantCulture), f, f.GetBool("reverse") ?? false), First, After, Last, Before, Reverse)
-            .Field<Customer>("lastOrder", "Order", c => c.LastOrder is { } o ? new OrderView(c, o) : null)
-            .Field<Customer>("orders", "OrderConnection!", (c, f) => OrdersPage(c, f), First, After, Last, Before, Query, SortKey, Reverse)
-            .Field<Customer>("metafield", "Metafield", (c, f) =>
-            {
-                var key = $"{f.GetString("namespace") ?? "custom"}.{f.GetString("key")}";
-                return c.Metafields.TryGetValue(key, out var value) ? new KeyValuePair<string, string>(key, value) : null;
-            }, new ArgumentDefinition("namespace", "String"), new ArgumentDefinition("key", "String!"));
+        const string type = "Customer";
+        bind.IsTypeOf<Customer>(type);
+        bind.Field<Customer>(type, "id", c => Gid.For("Customer", c.Id));
+        bind.Field<Customer>(type, "legacyResourceId", c => c.Id.ToString(CultureInfo.InvariantCulture));
+        bind.Field<Customer>(type, "firstName", (c, f) => ProtectedField(f, c.FirstName));
+        bind.Field<Customer>(type, "lastName", (c, f) => ProtectedField(f, c.LastName));
+        bind.Field<Customer>(type, "displayName", c => c.DisplayName);
+        bind.Field<Customer>(type, "email", (c, f) => ProtectedField(f, c.Email));
+        bind.Field<Customer>(type, "phone", (c, f) => ProtectedField(f, c.Phone));
+        bind.Field<Customer>(type, "defaultEmailAddress", (c, f) => ProtectedField(f, c.Email is null ? null : new EmailAddressValue(c.Email, c.EmailMarketingState)));
+        bind.Field<Customer>(type, "defaultPhoneNumber", (c, f) => ProtectedField(f, c.Phone is null ? null : new PhoneNumberValue(c.Phone, c.SmsMarketingState)));
+        bind.Field<Customer>(type, "smsMarketingConsent", c => c.Phone is null ? null : new PhoneNumberValue(c.Phone, c.SmsMarketingState));
+        bind.Field<Customer>(type, "note", c => c.Note);
+        bind.Field<Customer>(type, "locale", c => c.Locale ?? "en");
+        bind.Field<Customer>(type, "createdAt", c => c.CreatedAt);
+        bind.Field<Customer>(type, "updatedAt", c => c.UpdatedAt);
+        bind.Field<Customer>(type, "validEmailAddress", c => c.Email is not null);
+        bind.Field<Customer>(type, "taxExempt", c => c.TaxExempt);
+        bind.Field<Customer>(type, "taxExemptions", _ => Array.Empty<string>());
+        bind.Field<Customer>(type, "canDelete", c => c.Orders.IsEmpty);
+        bind.Field<Customer>(type, "defaultAddress", (c, f) => ProtectedField(f, c.DefaultAddress));
+        bind.Field<Customer>(type, "addresses", (c, f) => c.Addresses.Take(f.GetArgument<int?>("first") ?? int.MaxValue).ToList());
+        bind.Field<Customer>(type, "addressesV2", (c, f) => Connections.Page(c.Addresses, a => SortKey(a.Id), f, Bool(f, "reverse")));
+        bind.Field<Customer>(type, "lastOrder", c => c.LastOrder is { } o ? new OrderView(c, o) : null);
+        bind.Field<Customer>(type, "orders", (c, f) => OrdersPage(c, f));
+        bind.Field<Customer>(type, "metafield", (c, f) =>
+        {
+            var (space, key) = (String(f, "namespace") ?? "custom", String(f, "key"));
+            return c.Metafields.TryGetValue($"{space}.{key}", out var value) ? new MetafieldValue(space, key!, value) : null;
+        });
 
-        schema.ObjectType("Metafield", "Node")
-            .Field<KeyValuePair<string, string>>("namespace", "String!", m => m.Key[..m.Key.IndexOf('.', StringComparison.Ordinal)])
-            .Field<KeyValuePair<string, string>>("key", "String!", m => m.Key[(m.Key.IndexOf('.', StringComparison.Ordinal) + 1)..])
-            .Field<KeyValuePair<string, string>>("value", "String!", m => m.Value);
-        schema.ObjectType("CustomerEmailAddress")
-            .Field<EmailAddressValue>("emailAddress", "String", e => e.EmailAddress)
-            .Field<EmailAddressValue>("marketingState", "CustomerEmailAddressMarketingState!", e => new EnumLiteral(e.MarketingState));
-        schema.ObjectType("CustomerEmailMarketingConsentState")
-            .Field<EmailAddressValue>("marketingState", "CustomerEmailMarketingState!", e => new EnumLiteral(e.MarketingState))
-            .Field<EmailAddressValue>("marketingOptInLevel", "CustomerMarketingOptInLevel", e => e.MarketingState == "SUBSCRIBED" ? new EnumLiteral("SINGLE_OPT_IN") : null);
-        schema.ObjectType("CustomerPhoneNumber")
-            .Field<PhoneNumberValue>("phoneNumber", "String!", p => p.PhoneNumber)
-            .Field<PhoneNumberValue>("marketingState", "CustomerSmsMarketingState!", p => new EnumLiteral(p.MarketingState));
-        schema.ObjectType("CustomerSmsMarketingConsentState")
-            .Field<PhoneNumberValue>("marketingState", "CustomerSmsMarketingState!", p => new EnumLiteral(p.MarketingState));
+        // Commerce signals: numberOfOrders, amountSpent, tags, emailMarketingConsent, state and verifiedEmail,
+        // read from the customer model (Customers/CustomerModel.cs).
+        bind.Field<Customer>(type, "numberOfOrders", c => c.NumberOfOrders.ToString(CultureInfo.InvariantCulture));
+        bind.Field<Customer>(type, "amountSpent", (c, f) => new Money(c.AmountSpent, Admin(f).Shop.Currency));
+        bind.Field<Customer>(type, "tags", c => c.Tags);
+        bind.Field<Customer>(type, "emailMarketingConsent", c => c.Email is null ? null : new EmailAddressValue(c.Email, c.EmailMarketingState));
+        bind.Field<Customer>(type, "state", c => c.State);
+        bind.Field<Customer>(type, "verifiedEmail", c => c.VerifiedEmail);
 
-        schema.ObjectType("MailingAddress", "Node")
-            .Field<MailingAddress>("id", "ID!", a => Gid.For("MailingAddress", a.Id) + "?model_name=CustomerAddress")
-            .Field<MailingAddress>("firstName", "String", a => a.FirstName)
-            .Field<MailingAddress>("lastName", "String", a => a.LastName)
-            .Field<MailingAddress>("name", "String", a => a.Name)
-            .Field<MailingAddress>("company", "String", a => a.Company)
-            .Field<MailingAddress>("address1", "String", a => a.Address1)
-            .Field<MailingAddress>("address2", "String", a => a.Address2)
-            .Field<MailingAddress>("city", "String", a => a.City)
-            .Field<MailingAddress>("province", "String", a => a.Province)
-            .Field<MailingAddress>("provinceCode", "String", a => a.ProvinceCode)
-            .Field<MailingAddress>("country", "String", a => a.Country)
-            .Field<MailingAddress>("countryCodeV2", "CountryCode", a => a.CountryCode is null ? null : new EnumLiteral(a.CountryCode))
-            .Field<MailingAddress>("zip", "String", a => a.Zip)
-            .Field<MailingAddress>("phone", "String", a => a.Phone)
-            .Field<MailingAddress>("formattedArea", "String", a => string.Join(", ", new[] { a.City, a.ProvinceCode ?? a.Province, a.Country }.Where(p => !string.IsNullOrEmpty(p))))
-            .Field<MailingAddress>("formatted", "[String!]!", a => new[] { a.Company, a.Address1, a.Address2, string.Join(' ', new[] { a.City, a.ProvinceCode, a.Zip }.Where(p => !string.IsNullOrEmpty(p))), a.Country }.Where(p => !string.IsNullOrEmpty(p)).ToList());
+        bind.Field<MetafieldValue>("Metafield", "namespace", m => m.Namespace);
+        bind.Field<MetafieldValue>("Metafield", "key", m => m.Key);
+        bind.Field<MetafieldValue>("Metafield", "value", m => m.Value);
+        bind.Field<EmailAddressValue>("CustomerEmailAddress", "emailAddress", e => e.EmailAddress);
+        bind.Field<EmailAddressValue>("CustomerEmailAddress", "marketingState", e => e.MarketingState);
+        bind.Field<EmailAddressValue>("CustomerEmailMarketingConsentState", "marketingState", e => e.MarketingState);
+        bind.Field<EmailAddressValue>("CustomerEmailMarketingConsentState", "marketingOptInLevel", e => e.MarketingState == "SUBSCRIBED" ? "SINGLE_OPT_IN" : null);
+        bind.Field<PhoneNumberValue>("CustomerPhoneNumber", "phoneNumber", p => p.PhoneNumber);
+        bind.Field<PhoneNumberValue>("CustomerPhoneNumber", "marketingState", p => p.MarketingState);
+        bind.Field<PhoneNumberValue>("CustomerSmsMarketingConsentState", "marketingState", p => p.MarketingState);
+
+        const string address = "MailingAddress";
+        bind.IsTypeOf<MailingAddress>(address);
+        bind.Field<MailingAddress>(address, "id", a => Gid.For("MailingAddress", a.Id) + "?model_name=CustomerAddress");
+        bind.Field<MailingAddress>(address, "firstName", a => a.FirstName);
+        bind.Field<MailingAddress>(address, "lastName", a => a.LastName);
+        bind.Field<MailingAddress>(address, "name", a => a.Name);
+        bind.Field<MailingAddress>(address, "company", a => a.Company);
+        bind.Field<MailingAddress>(address, "address1", a => a.Address1);
+        bind.Field<MailingAddress>(address, "address2", a => a.Address2);
+        bind.Field<MailingAddress>(address, "city", a => a.City);
+        bind.Field<MailingAddress>(address, "province", a => a.Province);
+        bind.Field<MailingAddress>(address, "provinceCode", a => a.ProvinceCode);
+        bind.Field<MailingAddress>(address, "country", a => a.Country);
+        bind.Field<MailingAddress>(address, "countryCodeV2", a => a.CountryCode);
+        bind.Field<MailingAddress>(address, "zip", a => a.Zip);
+        bind.Field<MailingAddress>(address, "phone", a => a.Phone);
+        bind.Field<MailingAddress>(address, "formattedArea", a => string.Join(", ", new[] { a.City, a.ProvinceCode ?? a.Province, a.Country }.Where(p => !string.IsNullOrEmpty(p))));
+        bind.Field<MailingAddress>(address, "formatted", a => new[] { a.Company, a.Address1, a.Address2, string.Join(' ', new[] { a.City, a.ProvinceCode, a.Zip }.Where(p => !string.IsNullOrEmpty(p))), a.Country }.Where(p => !string.IsNullOrEmpty(p)).ToList());
     }
 
-    private static ConnectionPage OrdersPage(Customer customer, FieldContext context)
+    private static ConnectionPage OrdersPage(Customer customer, IResolveFieldContext context)
     {
-        var query = context.GetString("query");
+        var query = String(context, "query");
         Func<Order, bool> filter = _ => true;
         if (!string.IsNullOrWhiteSpace(query))
         {
@@ -464,141 +511,147 @@ public static class AdminSchema
                 "status:closed" => o => o.ClosedAt is not null && o.CancelledAt is null,
                 "status:cancelled" => o => o.CancelledAt is not null,
                 "status:any" => _ => true,
-                _ => throw new GraphQLException($"The emulator supports orders(query:) filters status:open|closed|cancelled|any only, got '{query}'", context.Selection.Location, "BAD_REQUEST"),
+                _ => throw new ShopifyError($"The emulator supports orders(query:) filters status:open|closed|cancelled|any only, got '{query}'", "BAD_REQUEST"),
             };
         }
 
-        var sortKey = context.GetString("sortKey") ?? "ID";
-        Func<Order, string> key = sortKey switch
+        Func<Order, string> key = String(context, "sortKey") switch
         {
-            "ID" or "ORDER_NUMBER" => o => o.Id.ToString("D20", CultureInfo.InvariantCulture),
-            "CREATED_AT" => o => o.CreatedAt.UtcTicks.ToString("D20", CultureInfo.InvariantCulture) + o.Id.ToString("D20", CultureInfo.InvariantCulture),
-            "PROCESSED_AT" => o => o.ProcessedAt.UtcTicks.ToString("D20", CultureInfo.InvariantCulture) + o.Id.ToString("D20", CultureInfo.InvariantCulture),
-            "TOTAL_PRICE" => o => o.Total.ToString("000000000000.00", CultureInfo.InvariantCulture) + o.Id.ToString("D20", CultureInfo.InvariantCulture),
-            _ => throw new GraphQLException($"Argument 'sortKey' on Field 'orders' has an invalid value ({sortKey}). Expected type 'OrderSortKeys'.", context.Selection.Location, "argumentLiteralsIncompatible"),
+            "CREATED_AT" => o => SortKey(o.CreatedAt, o.Id),
+            "PROCESSED_AT" => o => SortKey(o.ProcessedAt, o.Id),
+            "TOTAL_PRICE" => o => o.Total.ToString("000000000000.00", CultureInfo.InvariantCulture) + SortKey(o.Id),
+            _ => o => SortKey(o.Id),
         };
-        var page = Pagination.Page(customer.Orders.Where(filter), key, context, context.GetBool("reverse") ?? false);
+        var page = Connections.Page(customer.Orders.Where(filter), key, context, Bool(context, "reverse"));
         return page with { Edges = [.. page.Edges.Select(e => e with { Node = new OrderView(customer, (Order)e.Node) })] };
     }
 
-    private static void DefineOrders(SchemaDefinition schema)
+    private static void BindOrders(Bindings bind)
     {
-        schema.ObjectType("Order", "Node")
-            .Field<OrderView>("id", "ID!", o => Gid.For("Order", o.Order.Id))
-            .Field<OrderView>("legacyResourceId", "UnsignedInt64!", o => o.Order.Id.ToString(CultureInfo.InvariantCulture))
-            .Field<OrderView>("name", "String!", o => o.Order.Name)
-            .Field<OrderView>("createdAt", "DateTime!", o => o.Order.CreatedAt)
-            .Field<OrderView>("processedAt", "DateTime!", o => o.Order.ProcessedAt)
-            .Field<OrderView>("closedAt", "DateTime", o => o.Order.ClosedAt)
-            .Field<OrderView>("cancelledAt", "DateTime", o => o.Order.CancelledAt)
-            .Field<OrderView>("closed", "Boolean!", o => o.Order.ClosedAt is not null)
-            .Field<OrderView>("displayFinancialStatus", "OrderDisplayFinancialStatus", o => new EnumLiteral(o.Order.FinancialStatus))
-            .Field<OrderView>("displayFulfillmentStatus", "OrderDisplayFulfillmentStatus!", o => new EnumLiteral(o.Order.FulfillmentStatus))
-            .Field<OrderView>("statusPageUrl", "URL!", (o, f) => $"https://{Admin(f).Shop.Domain}/{Admin(f).Shop.ShopId}/orders/{o.Order.Id:x}/authenticate?key=emulator")
-            .Field<OrderView>("customer", "Customer", o => o.Customer)
-            .Field<OrderView>("currencyCode", "CurrencyCode!", o => new EnumLiteral(o.Order.Currency))
-            .Field<OrderView>("currentTotalPriceSet", "MoneyBag!", o => new Money(o.Order.CancelledAt is null ? o.Order.Total : 0m, o.Order.Currency))
-            .Field<OrderView>("totalPriceSet", "MoneyBag!", o => new Money(o.Order.Total, o.Order.Currency))
-            .Field<OrderView>("subtotalPriceSet", "MoneyBag", o => new Money(o.Order.Subtotal, o.Order.Currency))
-            .Field<OrderView>("totalShippingPriceSet", "MoneyBag!", o => new Money(o.Order.Shipping, o.Order.Currency))
-            .Field<OrderView>("currentSubtotalPriceSet", "MoneyBag!", o => new Money(o.Order.CancelledAt is null ? o.Order.Subtotal : 0m, o.Order.Currency))
-            .Field<OrderView>("currentShippingPriceSet", "MoneyBag!", o => new Money(o.Order.CancelledAt is null ? o.Order.Shipping : 0m, o.Order.Currency))
-            // The emulator's orders carry no tax lines.
-            .Field<OrderView>("currentTotalTaxSet", "MoneyBag!", o => new Money(0m, o.Order.Currency))
-            .Field<OrderView>("lineItems", "LineItemConnection!", (o, f) => Pagination.Page(o.Order.LineItems.Select(l => new KeyValuePair<OrderView, LineItem>(o, l)), l => l.Value.Id.ToString("D20", CultureInfo.InvariantCulture), f, f.GetBool("reverse") ?? false), First, After, Last, Before, Reverse);
+        const string type = "Order";
+        bind.IsTypeOf<OrderView>(type);
+        bind.Field<OrderView>(type, "id", o => Gid.For("Order", o.Order.Id));
+        bind.Field<OrderView>(type, "legacyResourceId", o => o.Order.Id.ToString(CultureInfo.InvariantCulture));
+        bind.Field<OrderView>(type, "name", o => o.Order.Name);
+        bind.Field<OrderView>(type, "createdAt", o => o.Order.CreatedAt);
+        bind.Field<OrderView>(type, "processedAt", o => o.Order.ProcessedAt);
+        bind.Field<OrderView>(type, "closedAt", o => o.Order.ClosedAt);
+        bind.Field<OrderView>(type, "cancelledAt", o => o.Order.CancelledAt);
+        bind.Field<OrderView>(type, "closed", o => o.Order.ClosedAt is not null);
+        bind.Field<OrderView>(type, "displayFinancialStatus", o => o.Order.FinancialStatus);
+        bind.Field<OrderView>(type, "displayFulfillmentStatus", o => o.Order.FulfillmentStatus);
+        bind.Field<OrderView>(type, "statusPageUrl", (o, f) => $"https://{Admin(f).Shop.Domain}/{Admin(f).Shop.ShopId}/orders/{o.Order.Id:x}/authenticate?key=emulator");
+        bind.Field<OrderView>(type, "customer", o => o.Customer);
+        bind.Field<OrderView>(type, "currencyCode", o => o.Order.Currency);
+        bind.Field<OrderView>(type, "currentTotalPriceSet", o => new Money(o.Order.CancelledAt is null ? o.Order.Total : 0m, o.Order.Currency));
+        bind.Field<OrderView>(type, "totalPriceSet", o => new Money(o.Order.Total, o.Order.Currency));
+        bind.Field<OrderView>(type, "subtotalPriceSet", o => new Money(o.Order.Subtotal, o.Order.Currency));
+        bind.Field<OrderView>(type, "totalShippingPriceSet", o => new Money(o.Order.Shipping, o.Order.Currency));
+        bind.Field<OrderView>(type, "currentSubtotalPriceSet", o => new Money(o.Order.CancelledAt is null ? o.Order.Subtotal : 0m, o.Order.Currency));
+        bind.Field<OrderView>(type, "currentShippingPriceSet", o => new Money(o.Order.CancelledAt is null ? o.Order.Shipping : 0m, o.Order.Currency));
 
-        schema.ObjectType("LineItem", "Node")
-            .Field<KeyValuePair<OrderView, LineItem>>("id", "ID!", l => Gid.For("LineItem", l.Value.Id))
-            .Field<KeyValuePair<OrderView, LineItem>>("title", "String!", l => l.Value.Title)
-            .Field<KeyValuePair<OrderView, LineItem>>("name", "String!", l => l.Value.VariantTitle is null ? l.Value.Title : $"{l.Value.Title} - {l.Value.VariantTitle}")
-            .Field<KeyValuePair<OrderView, LineItem>>("quantity", "Int!", l => l.Value.Quantity)
-            .Field<KeyValuePair<OrderView, LineItem>>("currentQuantity", "Int!", l => l.Key.Order.CancelledAt is null ? l.Value.Quantity : 0)
-            // No discounts in the emulator: the discounted total is the original total.
-            .Field<KeyValuePair<OrderView, LineItem>>("discountedTotalSet", "MoneyBag!", l => new Money(l.Value.UnitPrice * l.Value.Quantity, l.Key.Order.Currency))
-            .Field<KeyValuePair<OrderView, LineItem>>("sku", "String", l => l.Value.Sku)
-            .Field<KeyValuePair<OrderView, LineItem>>("variantTitle", "String", l => l.Value.VariantTitle)
-            .Field<KeyValuePair<OrderView, LineItem>>("originalUnitPriceSet", "MoneyBag!", l => new Money(l.Value.UnitPrice, l.Key.Order.Currency))
-            .Field<KeyValuePair<OrderView, LineItem>>("originalTotalSet", "MoneyBag!", l => new Money(l.Value.UnitPrice * l.Value.Quantity, l.Key.Order.Currency));
+        // The emulator's orders carry no tax lines.
+        bind.Field<OrderView>(type, "currentTotalTaxSet", o => new Money(0m, o.Order.Currency));
+        bind.Field<OrderView>(type, "lineItems", (o, f) => Connections.Page(o.Order.LineItems.Select(l => new LineItemView(o, l)), l => SortKey(l.Item.Id), f, Bool(f, "reverse")));
 
-        schema.ObjectType("MoneyBag")
-            .Field<Money>("shopMoney", "MoneyV2!", m => m)
-            .Field<Money>("presentmentMoney", "MoneyV2!", m => m);
-        schema.ObjectType("MoneyV2")
-            .Field<Money>("amount", "Decimal!", m => Decimal(m.Amount))
-            .Field<Money>("currencyCode", "CurrencyCode!", m => new EnumLiteral(m.CurrencyCode));
+        const string line = "LineItem";
+        bind.IsTypeOf<LineItemView>(line);
+        bind.Field<LineItemView>(line, "id", l => Gid.For("LineItem", l.Item.Id));
+        bind.Field<LineItemView>(line, "title", l => l.Item.Title);
+        bind.Field<LineItemView>(line, "name", l => l.Item.VariantTitle is null ? l.Item.Title : $"{l.Item.Title} - {l.Item.VariantTitle}");
+        bind.Field<LineItemView>(line, "quantity", l => l.Item.Quantity);
+        bind.Field<LineItemView>(line, "currentQuantity", l => l.Order.Order.CancelledAt is null ? l.Item.Quantity : 0);
+
+        // No discounts in the emulator: the discounted total is the original total.
+        bind.Field<LineItemView>(line, "discountedTotalSet", l => new Money(l.Item.UnitPrice * l.Item.Quantity, l.Order.Order.Currency));
+        bind.Field<LineItemView>(line, "sku", l => l.Item.Sku);
+        bind.Field<LineItemView>(line, "variantTitle", l => l.Item.VariantTitle);
+        bind.Field<LineItemView>(line, "originalUnitPriceSet", l => new Money(l.Item.UnitPrice, l.Order.Order.Currency));
+        bind.Field<LineItemView>(line, "originalTotalSet", l => new Money(l.Item.UnitPrice * l.Item.Quantity, l.Order.Order.Currency));
+
+        bind.Field<Money>("MoneyBag", "shopMoney", m => m);
+        bind.Field<Money>("MoneyBag", "presentmentMoney", m => m);
+        bind.Field<Money>("MoneyV2", "amount", m => m.Amount);
+        bind.Field<Money>("MoneyV2", "currencyCode", m => m.CurrencyCode);
     }
 
-    private static void DefineBulkAndWebhooks(SchemaDefinition schema)
+    private static void BindBulkAndWebhooks(Bindings bind)
     {
-        schema.ObjectType("BulkOperation", "Node")
-            .Field<BulkOperation>("id", "ID!", b => Gid.For("BulkOperation", b.Id))
-            .Field<BulkOperation>("status", "BulkOperationStatus!", b => new EnumLiteral(b.Status))
-            .Field<BulkOperation>("errorCode", "BulkOperationErrorCode", b => b.ErrorCode is null ? null : new EnumLiteral(b.ErrorCode))
-            .Field<BulkOperation>("createdAt", "DateTime!", b => b.CreatedAt)
-            .Field<BulkOperation>("completedAt", "DateTime", b => b.CompletedAt)
-            .Field<BulkOperation>("objectCount", "UnsignedInt64!", b => b.ObjectCount.ToString(CultureInfo.InvariantCulture))
-            .Field<BulkOperation>("rootObjectCount", "UnsignedInt64!", b => b.RootObjectCount.ToString(CultureInfo.InvariantCulture))
-            .Field<BulkOperation>("fileSize", "UnsignedInt64", b => b.Status == "COMPLETED" ? b.FileSize.ToString(CultureInfo.InvariantCulture) : null)
-            .Field<BulkOperation>("url", "URL", b => b.Url)
-            .Field<BulkOperation>("partialDataUrl", "URL", _ => null)
-            .Field<BulkOperation>("query", "String!", b => b.Query)
-            .Field<BulkOperation>("type", "BulkOperationType!", _ => new EnumLiteral("QUERY"));
+        const string bulk = "BulkOperation";
+        bind.IsTypeOf<BulkOperation>(bulk);
+        bind.Field<BulkOperation>(bulk, "id", b => Gid.For("BulkOperation", b.Id));
+        bind.Field<BulkOperation>(bulk, "status", b => b.Status);
+        bind.Field<BulkOperation>(bulk, "errorCode", b => b.ErrorCode);
+        bind.Field<BulkOperation>(bulk, "createdAt", b => b.CreatedAt);
+        bind.Field<BulkOperation>(bulk, "completedAt", b => b.CompletedAt);
+        bind.Field<BulkOperation>(bulk, "objectCount", b => b.ObjectCount.ToString(CultureInfo.InvariantCulture));
+        bind.Field<BulkOperation>(bulk, "rootObjectCount", b => b.RootObjectCount.ToString(CultureInfo.InvariantCulture));
+        bind.Field<BulkOperation>(bulk, "fileSize", b => b.Status == "COMPLETED" ? b.FileSize.ToString(CultureInfo.InvariantCulture) : null);
+        bind.Field<BulkOperation>(bulk, "url", b => b.Url);
+        bind.Field<BulkOperation>(bulk, "partialDataUrl", _ => null);
+        bind.Field<BulkOperation>(bulk, "query", b => b.Query);
+        bind.Field<BulkOperation>(bulk, "type", _ => "QUERY");
 
-        schema.ObjectType("WebhookSubscription", "Node", "LegacyInteroperability")
-            .Field<WebhookSubscription>("id", "ID!", s => Gid.For("WebhookSubscription", s.Id))
-            .Field<WebhookSubscription>("legacyResourceId", "UnsignedInt64!", s => s.Id.ToString(CultureInfo.InvariantCulture))
-            .Field<WebhookSubscription>("topic", "WebhookSubscriptionTopic!", s => new EnumLiteral(s.Topic))
-            .Field<WebhookSubscription>("format", "WebhookSubscriptionFormat!", s => new EnumLiteral(s.Format))
-            .Field<WebhookSubscription>("callbackUrl", "URL!", s => s.CallbackUrl.ToString())
-            .Field<WebhookSubscription>("uri", "String!", s => s.CallbackUrl.ToString())
-            .Field<WebhookSubscription>("endpoint", "WebhookSubscriptionEndpoint!", s => s)
-            .Field<WebhookSubscription>("includeFields", "[String!]!", s => s.IncludeFields)
-            .Field<WebhookSubscription>("apiVersion", "ApiVersion!", s => s.ApiVersion)
-            .Field<WebhookSubscription>("createdAt", "DateTime!", s => s.CreatedAt)
-            .Field<WebhookSubscription>("updatedAt", "DateTime!", s => s.CreatedAt);
-        schema.ObjectType("WebhookHttpEndpoint")
-            .Field<WebhookSubscription>("callbackUrl", "URL!", s => s.CallbackUrl.ToString());
-        schema.Abstract("WebhookSubscriptionEndpoint", _ => "WebhookHttpEndpoint", "WebhookHttpEndpoint");
-        schema.ObjectType("ApiVersion")
-            .Field<string>("handle", "String!", v => v)
-            .Field<string>("displayName", "String!", v => v)
-            .Field<string>("supported", "Boolean!", _ => true);
+        const string subscription = "WebhookSubscription";
+        bind.IsTypeOf<WebhookSubscription>(subscription);
+        bind.Field<WebhookSubscription>(subscription, "id", s => Gid.For("WebhookSubscription", s.Id));
+        bind.Field<WebhookSubscription>(subscription, "legacyResourceId", s => s.Id.ToString(CultureInfo.InvariantCulture));
+        bind.Field<WebhookSubscription>(subscription, "topic", s => s.Topic);
+        bind.Field<WebhookSubscription>(subscription, "format", s => s.Format);
+        bind.Field<WebhookSubscription>(subscription, "callbackUrl", s => s.CallbackUrl.ToString());
+        bind.Field<WebhookSubscription>(subscription, "uri", s => s.CallbackUrl.ToString());
+        bind.Field<WebhookSubscription>(subscription, "endpoint", s => s);
+        bind.Field<WebhookSubscription>(subscription, "includeFields", s => s.IncludeFields);
+        bind.Field<WebhookSubscription>(subscription, "apiVersion", s => s.ApiVersion);
+        bind.Field<WebhookSubscription>(subscription, "createdAt", s => s.CreatedAt);
+        bind.Field<WebhookSubscription>(subscription, "updatedAt", s => s.CreatedAt);
+        bind.IsTypeOf<WebhookSubscription>("WebhookHttpEndpoint");
+        bind.Field<WebhookSubscription>("WebhookHttpEndpoint", "callbackUrl", s => s.CallbackUrl.ToString());
+        bind.Field<string>("ApiVersion", "handle", v => v);
+        bind.Field<string>("ApiVersion", "displayName", v => v);
+        bind.Field<string>("ApiVersion", "supported", _ => true);
     }
 
-    private static void DefineShared(SchemaDefinition schema)
+    private static void BindShared(Bindings bind)
     {
-        DefineConnection(schema, "Customer");
-        DefineConnection(schema, "MailingAddress");
-        DefineConnection(schema, "Order");
-        DefineConnection(schema, "LineItem");
-        DefineConnection(schema, "WebhookSubscription");
-        schema.ObjectType("PageInfo")
-            .Field<ConnectionPage>("hasNextPage", "Boolean!", p => p.HasNextPage)
-            .Field<ConnectionPage>("hasPreviousPage", "Boolean!", p => p.HasPreviousPage)
-            .Field<ConnectionPage>("startCursor", "String", p => p.StartCursor)
-            .Field<ConnectionPage>("endCursor", "String", p => p.EndCursor);
-        schema.ObjectType("Count")
-            .Field<CountValue>("count", "Int!", c => c.Count)
-            .Field<CountValue>("precision", "CountPrecision!", c => new EnumLiteral(c.Precision));
-        schema.ObjectType("Shop", "Node")
-            .Field<Shop>("id", "ID!", s => Gid.For("Shop", s.ShopId))
-            .Field<Shop>("name", "String!", s => s.Domain.Split('.')[0])
-            .Field<Shop>("myshopifyDomain", "String!", s => s.Domain)
-            .Field<Shop>("currencyCode", "CurrencyCode!", s => new EnumLiteral(s.Currency))
-            .Field<Shop>("plan", "ShopPlan!", (_, f) => Admin(f).State.Options.Plan);
-        schema.ObjectType("ShopPlan")
-            .Field<Throttling.ShopifyPlan>("displayName", "String!", p => p.ToString())
-            .Field<Throttling.ShopifyPlan>("shopifyPlus", "Boolean!", p => p == Throttling.ShopifyPlan.Plus);
+        foreach (var node in new[] { "Customer", "MailingAddress", "Order", "LineItem", "WebhookSubscription" })
+        {
+            bind.Field<ConnectionPage>(node + "Connection", "edges", p => p.Edges);
+            bind.Field<ConnectionPage>(node + "Connection", "nodes", p => p.Edges.Select(e => e.Node).ToList());
+            bind.Field<ConnectionPage>(node + "Connection", "pageInfo", p => p);
+            bind.Field<Edge>(node + "Edge", "cursor", e => e.Cursor);
+            bind.Field<Edge>(node + "Edge", "node", e => e.Node);
+        }
+
+        bind.Field<ConnectionPage>("PageInfo", "hasNextPage", p => p.HasNextPage);
+        bind.Field<ConnectionPage>("PageInfo", "hasPreviousPage", p => p.HasPreviousPage);
+        bind.Field<ConnectionPage>("PageInfo", "startCursor", p => p.StartCursor);
+        bind.Field<ConnectionPage>("PageInfo", "endCursor", p => p.EndCursor);
+        bind.Field<CountValue>("Count", "count", c => (int)Math.Min(c.Count, int.MaxValue));
+        bind.Field<CountValue>("Count", "precision", c => c.Precision);
+        bind.IsTypeOf<Shop>("Shop");
+        bind.Field<Shop>("Shop", "id", s => Gid.For("Shop", s.ShopId));
+        bind.Field<Shop>("Shop", "name", s => s.Domain.Split('.')[0]);
+        bind.Field<Shop>("Shop", "myshopifyDomain", s => s.Domain);
+        bind.Field<Shop>("Shop", "currencyCode", s => s.Currency);
+        bind.Field<Shop>("Shop", "plan", (_, f) => Admin(f).State.Options.Plan);
+        bind.Field<Throttling.ShopifyPlan>("ShopPlan", "displayName", p => p.ToString());
+        bind.Field<Throttling.ShopifyPlan>("ShopPlan", "shopifyPlus", p => p == Throttling.ShopifyPlan.Plus);
     }
 
-    private static void DefineConnection(SchemaDefinition schema, string nodeType)
+    /// <summary>Binds resolvers to the SDL's fields; each resolved value is counted towards the request's actual cost.</summary>
+    private sealed class Bindings(SchemaBuilder builder)
     {
-        schema.ObjectType(nodeType + "Connection")
-            .Field<ConnectionPage>("edges", $"[{nodeType}Edge!]!", p => p.Edges)
-            .Field<ConnectionPage>("nodes", $"[{nodeType}!]!", p => p.Edges.Select(e => e.Node))
-            .Field<ConnectionPage>("pageInfo", "PageInfo!", p => p);
-        schema.ObjectType(nodeType + "Edge")
-            .Field<Edge>("cursor", "String!", e => e.Cursor)
-            .Field<Edge>("node", $"{nodeType}!", e => e.Node);
+        public void Field<TSource>(string type, string field, Func<TSource, object?> resolve) => Field<TSource>(type, field, (source, _) => resolve(source));
+
+        public void Field<TSource>(string type, string field, Func<TSource, IResolveFieldContext, object?> resolve) =>
+            builder.Types.For(type).FieldFor(field).Resolver = new FuncFieldResolver<object>(context =>
+            {
+                var value = resolve((TSource)context.Source!, context);
+                Request(context.UserContext).AddActualCost(QueryCost.Actual(context, value));
+                return value;
+            });
+
+        public void IsTypeOf<TSource>(string type) => builder.Types.For(type).IsTypeOf<TSource>();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
+using GraphQL;
 
-namespace OrchardShopify.Emulator.GraphQL;
+namespace OrchardShopify.Emulator.Schema;
 
 public sealed record Edge(string Cursor, object Node);
 
@@ -12,39 +13,39 @@ public sealed record ConnectionPage(IReadOnlyList<Edge> Edges, bool HasNextPage,
 }
 
 /// <summary>Relay cursor pagination over a sort key; cursors encode the key, so deletions between pages do not shift results.</summary>
-public static class Pagination
+public static class Connections
 {
     public const int MaxPageSize = 250;
 
-    public static ConnectionPage Page<T>(IEnumerable<T> items, Func<T, string> sortKey, FieldContext context, bool reverse = false)
+    public static ConnectionPage Page<T>(IEnumerable<T> items, Func<T, string> sortKey, IResolveFieldContext context, bool reverse = false)
         where T : notnull
     {
-        var first = context.GetInt("first");
-        var last = context.GetInt("last");
-        var bulk = context.Execution.IsBulk;
+        var first = context.GetArgument<int?>("first");
+        var last = context.GetArgument<int?>("last");
+        var bulk = AdminSchema.Request(context.UserContext).IsBulk;
         if (!bulk)
         {
             if (first is null && last is null)
             {
-                throw new GraphQLException($"you must provide one of first or last", context.Selection.Location, "BAD_REQUEST");
+                throw new ShopifyError("you must provide one of first or last", "BAD_REQUEST");
             }
 
             if (first is not null && last is not null)
             {
-                throw new GraphQLException("providing both first and last is not supported", context.Selection.Location, "BAD_REQUEST");
+                throw new ShopifyError("providing both first and last is not supported", "BAD_REQUEST");
             }
 
             foreach (var (name, size) in new[] { ("first", first), ("last", last) })
             {
                 if (size is < 0 or > MaxPageSize)
                 {
-                    throw new GraphQLException($"The '{name}' argument of '{context.Selection.Name}' must be between 0 and {MaxPageSize}, got {size}", context.Selection.Location, "BAD_REQUEST");
+                    throw new ShopifyError($"The '{name}' argument of '{context.FieldAst.Name.StringValue}' must be between 0 and {MaxPageSize}, got {size}", "BAD_REQUEST");
                 }
             }
         }
 
-        var after = DecodeCursor(context.GetString("after"), context);
-        var before = DecodeCursor(context.GetString("before"), context);
+        var after = DecodeCursor(context.GetArgument<string?>("after"), context);
+        var before = DecodeCursor(context.GetArgument<string?>("before"), context);
         var keyed = items.Select(item => (Key: sortKey(item), Item: item));
         keyed = reverse
             ? keyed.OrderByDescending(k => k.Key, StringComparer.Ordinal)
@@ -96,7 +97,7 @@ public static class Pagination
     private static string EncodeCursor(string key) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes("k:" + key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string? DecodeCursor(string? cursor, FieldContext context)
+    private static string? DecodeCursor(string? cursor, IResolveFieldContext context)
     {
         if (cursor is null)
         {
@@ -117,6 +118,6 @@ public static class Pagination
         {
         }
 
-        throw new GraphQLException($"Invalid cursor for '{context.Selection.Name}': {cursor}", context.Selection.Location, "BAD_REQUEST");
+        throw new ShopifyError($"Invalid cursor for '{context.FieldAst.Name.StringValue}': {cursor}", "BAD_REQUEST");
     }
 }
