@@ -40,7 +40,7 @@ public sealed record BulkSendStatus(
     SyncJobStatus Status,
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
-    DateTimeOffset HeartbeatAt,
+    DateTimeOffset LastProgressAt,
     string? Error,
     BulkSendFilter Filter,
     BulkSendProgress Progress);
