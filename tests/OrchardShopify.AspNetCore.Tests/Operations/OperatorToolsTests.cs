@@ -89,6 +89,39 @@ public sealed class OperatorToolsTests
     }
 
     [Fact]
+    public async Task A_bulk_send_waiting_for_its_pushes_can_be_cancelled_and_the_queued_pushes_stay_queued()
+    {
+        // No outbound worker runs on this node: the pushes stay queued and the job waits for them.
+        await using var env = await EmulatorSite.StartAsync(0, s =>
+        {
+            s["Shopify:UpdateUsersInShopify"] = "true";
+            s["Shopify:Queue:WorkersEnabled"] = "false";
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            await CreateUserAsync(env, $"waiting{i}@example.com", confirmed: true);
+        }
+
+        var id = (await env.AdminJsonAsync(HttpMethod.Post, "/send?store=uk")).GetProperty("id").GetString();
+        await TestSite.EventuallyAsync(
+            async () => (await env.AdminJsonAsync(HttpMethod.Get, $"/send/{id}")).GetProperty("progress").GetProperty("stage").GetString() == "waiting",
+            "every push is queued and the job waits for them");
+        using var busy = await env.AdminAsync(HttpMethod.Post, "/import?store=uk");
+        Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+
+        var cancelled = await env.AdminJsonAsync(HttpMethod.Post, $"/send/{id}/cancel");
+        Assert.Equal(id, cancelled.GetProperty("id").GetString());
+        var done = await env.WaitForJobAsync($"/send/{id}");
+
+        Assert.Equal("canceled", done.GetProperty("status").GetString());
+        Assert.Equal((3L, 0L), (done.GetProperty("progress").GetProperty("queued").GetInt64(), done.GetProperty("progress").GetProperty("done").GetInt64()));
+        var pushes = await env.Site.WorkItemsAsync(q => q.Where(w => w.Kind == WorkKind.OutboundPush));
+        Assert.Equal(3, pushes.Count);
+        Assert.All(pushes, p => Assert.Equal((WorkStatus.Pending, DurableOutboundQueue.SendTopic), (p.Status, p.Topic)));
+        Assert.Equal(0, env.Shop.Count);
+    }
+
+    [Fact]
     public async Task The_user_catalog_pages_every_user_once_in_order()
     {
         await using var env = await EmulatorSite.StartAsync(0);
