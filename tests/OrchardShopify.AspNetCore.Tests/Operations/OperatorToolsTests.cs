@@ -222,6 +222,28 @@ public sealed class OperatorToolsTests
         Assert.Equal((HttpStatusCode.NotFound, "not_linked"), (again.Status, again.Code));
     }
 
+    [Fact]
+    public async Task Link_unlink_and_bulk_send_refuse_a_caller_without_the_admin_key_and_change_nothing()
+    {
+        await using var env = await EmulatorSite.StartAsync(0);
+        var (customer, _, _) = env.Shop.Create(new Dictionary<string, object?> { ["email"] = "anon@example.com" });
+        var user = await CreateUserAsync(env, "anon@example.com", confirmed: true);
+
+        foreach (var (path, body) in new (string, object)[]
+        {
+            ("/links?store=uk", new { userId = user, customerId = customer!.Id }),
+            ("/links/unlink?store=uk", new { userId = user }),
+            ("/send?store=uk", new { }),
+        })
+        {
+            using var response = await env.Site.Http.PostAsync(EmulatorSite.Admin + path, System.Net.Http.Json.JsonContent.Create(body));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        Assert.Null(await LinkAsync(env, customer.Id));
+        Assert.Empty(await env.Site.WorkItemsAsync(q => q.Where(w => w.Kind == WorkKind.OutboundPush)));
+    }
+
     private static async Task<string> CreateUserAsync(EmulatorSite env, string email, bool confirmed)
         => await env.Site.WithUsersAsync(async users =>
         {
