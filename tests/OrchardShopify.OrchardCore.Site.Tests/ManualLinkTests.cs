@@ -25,6 +25,11 @@ public sealed class ManualLinkTests(ConfiguredSiteFixture site) : SiteTest<Confi
         await browser.SignInAsync(OrchardSiteFixture.AdminUserName, OrchardSiteFixture.AdminPassword);
         var editor = await browser.GetAsync($"/Admin/Users/Edit/{userId}");
         var unlink = (IHtmlElement)editor.Document.QuerySelector("button[name='ShopifyUnlink.Store']")!;
+
+        // Enter in a field of the user form submits it with its first submit button: that must be a Save, never Unlink or Link.
+        var defaultButton = editor.FormOf("button[name='ShopifyUnlink.Store']").QuerySelectorAll("button, input[type=submit]")
+            .First(b => b is IHtmlButtonElement { Type: "submit" } || b is IHtmlInputElement);
+        Assert.False(defaultButton.HasAttribute("formaction"), $"Enter would post to {defaultButton.GetAttribute("formaction")}");
         var unlinked = await browser.SubmitAsync(editor.FormOf("button[name='ShopifyUnlink.Store']"), submitter: unlink);
 
         Assert.Equal(HttpStatusCode.OK, unlinked.Status);
