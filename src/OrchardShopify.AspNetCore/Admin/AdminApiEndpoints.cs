@@ -44,6 +44,7 @@ internal static class AdminApiEndpoints
         group.MapReconciliationEndpoints();
         group.MapStatisticsEndpoints();
         group.MapCatchUpEndpoints();
+        group.MapOperatorEndpoints();
         return group;
     }
 

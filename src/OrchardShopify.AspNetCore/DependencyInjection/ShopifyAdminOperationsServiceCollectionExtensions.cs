@@ -5,17 +5,21 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Backfill;
+using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Operations;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Statistics;
 using OrchardShopify.AspNetCore.Reconciliation;
 using OrchardShopify.AspNetCore.Settings;
 using OrchardShopify.AspNetCore.Stores;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.ShopifyApi;
 
 namespace OrchardShopify.AspNetCore.DependencyInjection;
 
-/// <summary>The services behind the admin screens: import, reconciliation, settings, store connection, delivery statistics.</summary>
+/// <summary>The services behind the admin screens: import, reconciliation, bulk send, manual links, settings, store connection, delivery statistics.</summary>
 internal static class ShopifyAdminOperationsServiceCollectionExtensions
 {
     public static IServiceCollection AddShopifyAdminOperations(this IServiceCollection services, IConfiguration configuration)
@@ -51,6 +55,21 @@ internal static class ShopifyAdminOperationsServiceCollectionExtensions
             sp.GetRequiredService<SyncJobHost>(),
             sp,
             sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
+
+        services.TryAddSingleton(sp => new BulkSendService(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<SyncJobHost>(),
+            sp,
+            sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
+        services.TryAddTransient(sp => new CustomerLinkAdmin(
+            sp.GetRequiredService<StoreRegistry>(),
+            sp.GetRequiredService<ICustomerLinkStore>(),
+            sp.GetRequiredService<IUserDirectory>(),
+            sp.GetRequiredService<IShopifyCustomerApi>(),
+            sp.GetRequiredService<ISyncLog>(),
+            sp.GetRequiredService<ISyncLock>(),
+            sp.GetRequiredService<CustomerViewCache>(),
+            sp.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton(sp => new DeliveryStatisticsService(
             sp.GetRequiredService<SyncDatabase>(),

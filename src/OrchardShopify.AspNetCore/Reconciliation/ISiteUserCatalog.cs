@@ -10,6 +10,13 @@ internal interface ISiteUserCatalog
     bool CanList { get; }
 
     IAsyncEnumerable<string> ListUserIdsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="take"/> user ids after <paramref name="after"/> (null: from the start), in ordinal order.
+    /// Each page is its own short query, so nothing stays open on the user store between pages (a bulk send waits for
+    /// its pushes, which write users, between pages).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListUserIdPageAsync(string? after, int take, CancellationToken cancellationToken);
 }
 
 /// <summary>Without <c>UseIdentityUsers</c> the users cannot be listed; the report leaves the user counts empty.</summary>
@@ -18,6 +25,8 @@ internal sealed class UnlistedSiteUsers : ISiteUserCatalog
     public bool CanList => false;
 
     public IAsyncEnumerable<string> ListUserIdsAsync(CancellationToken cancellationToken) => AsyncEnumerable.Empty<string>();
+
+    public Task<IReadOnlyList<string>> ListUserIdPageAsync(string? after, int take, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
 }
 
 internal sealed class IdentitySiteUserCatalog<TUser>(IServiceScopeFactory scopes) : ISiteUserCatalog
@@ -51,5 +60,29 @@ internal sealed class IdentitySiteUserCatalog<TUser>(IServiceScopeFactory scopes
                 yield return await users.GetUserIdAsync(user);
             }
         }
+    }
+
+    public async Task<IReadOnlyList<string>> ListUserIdPageAsync(string? after, int take, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<TUser>>();
+        if (!users.SupportsQueryableUsers)
+        {
+            return [];
+        }
+
+        if (typeof(TUser).GetProperty("Id")?.PropertyType != typeof(string))
+        {
+            throw new NotSupportedException($"Users of type {typeof(TUser).Name} are paged by a string Id property, which it does not have.");
+        }
+
+        // Keyset paging on the id: a page is one indexed query, whatever the number of users.
+        var query = users.Users.AsNoTracking();
+        if (after is not null)
+        {
+            query = query.Where(u => string.Compare(EF.Property<string>(u, "Id"), after) > 0);
+        }
+
+        return await query.OrderBy(u => EF.Property<string>(u, "Id")).Select(u => EF.Property<string>(u, "Id")).Take(take).ToListAsync(cancellationToken);
     }
 }

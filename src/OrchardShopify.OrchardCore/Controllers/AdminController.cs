@@ -3,13 +3,18 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Localization;
 using OrchardCore.Admin;
 using OrchardCore.DisplayManagement.Notify;
+using OrchardShopify.AspNetCore.Admin;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Operations;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.ShopifyApi;
 
 namespace OrchardShopify.OrchardCore.Controllers;
 
-/// <summary>Subscribes this site to each store's customer webhooks (the Statamic addon's <c>shopify:webhooks:register</c>).</summary>
+/// <summary>
+/// Subscribes this site to each store's customer webhooks (the Statamic addon's <c>shopify:webhooks:register</c>), and
+/// links or unlinks a user and a Shopify customer from the user editor (<see cref="CustomerLinkAdmin"/>).
+/// </summary>
 [Admin("Shopify/{action}", "Shopify{action}")]
 public sealed class AdminController : Controller
 {
@@ -17,6 +22,7 @@ public sealed class AdminController : Controller
     private readonly StoreRegistry _stores;
     private readonly WebhookSubscriptionClient _subscriptions;
     private readonly INotifier _notifier;
+    private readonly CustomerLinkAdmin _linking;
 
     internal readonly IHtmlLocalizer H;
 
@@ -25,8 +31,10 @@ public sealed class AdminController : Controller
         StoreRegistry stores,
         WebhookSubscriptionClient subscriptions,
         INotifier notifier,
+        CustomerLinkAdmin linking,
         IHtmlLocalizer<AdminController> htmlLocalizer)
     {
+        _linking = linking;
         _authorizationService = authorizationService;
         _stores = stores;
         _subscriptions = subscriptions;
@@ -72,4 +80,62 @@ public sealed class AdminController : Controller
 
         return RedirectToAction("Index", "Admin", new { area = "OrchardCore.Settings", groupId = ShopifySyncConstants.SettingsGroupId });
     }
+
+    /// <summary>
+    /// Links the user to a customer of the store under the rules of automatic linking (a confirmed email equal to the
+    /// customer's), or with the override, which the sync log records with the administrator's name. Posted by the user
+    /// editor's Link button, so it carries the editor form's antiforgery token.
+    /// </summary>
+    [HttpPost]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> LinkCustomer(string userId, [FromForm(Name = "ShopifyLink.Store")] string? store, [FromForm(Name = "ShopifyLink.CustomerId")] string? customerId, [FromForm(Name = "ShopifyLink.Override")] bool overrideVerification)
+    {
+        if (!await _authorizationService.AuthorizeAsync(User, ShopifySyncPermissions.ManageShopifySync))
+        {
+            return Forbid();
+        }
+
+        if (!long.TryParse(customerId?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id <= 0)
+        {
+            await _notifier.ErrorAsync(H["Not linked: '{0}' is not a Shopify customer id (digits only).", customerId ?? ""]);
+            return BackToEditor(userId);
+        }
+
+        try
+        {
+            var result = await _linking.LinkAsync(store, userId, id, overrideVerification, User.Identity?.Name ?? "an administrator", HttpContext.RequestAborted);
+            await _notifier.SuccessAsync(H["{0}", result.Message]);
+        }
+        catch (AdminRequestException refused)
+        {
+            await _notifier.ErrorAsync(H["Not linked: {0}", refused.Message]);
+        }
+
+        return BackToEditor(userId);
+    }
+
+    /// <summary>Removes the user's link in the store; the user and the Shopify customer stay.</summary>
+    [HttpPost]
+    [ValidateAntiForgeryToken]
+    public async Task<IActionResult> UnlinkCustomer(string userId, [FromForm(Name = "ShopifyUnlink.Store")] string? store)
+    {
+        if (!await _authorizationService.AuthorizeAsync(User, ShopifySyncPermissions.ManageShopifySync))
+        {
+            return Forbid();
+        }
+
+        try
+        {
+            var result = await _linking.UnlinkAsync(string.IsNullOrEmpty(store) ? null : store, userId, User.Identity?.Name ?? "an administrator", HttpContext.RequestAborted);
+            await _notifier.SuccessAsync(H["{0}", result.Message]);
+        }
+        catch (AdminRequestException refused)
+        {
+            await _notifier.ErrorAsync(H["Not unlinked: {0}", refused.Message]);
+        }
+
+        return BackToEditor(userId);
+    }
+
+    private RedirectToActionResult BackToEditor(string userId) => RedirectToAction("Edit", "Admin", new { area = "OrchardCore.Users", id = userId });
 }

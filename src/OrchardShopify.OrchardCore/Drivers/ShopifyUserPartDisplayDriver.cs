@@ -3,19 +3,25 @@ using OrchardCore.DisplayManagement.Entities;
 using OrchardCore.DisplayManagement.Handlers;
 using OrchardCore.DisplayManagement.Views;
 using OrchardCore.Users.Models;
+using OrchardShopify.Core.Configuration;
 using OrchardShopify.OrchardCore.Users;
 using OrchardShopify.OrchardCore.ViewModels;
 
 namespace OrchardShopify.OrchardCore.Drivers;
 
-/// <summary>The Shopify section of the user editor: the names sent to Shopify (editable) and the linked customers (read-only).</summary>
+/// <summary>
+/// The Shopify section of the user editor: the names sent to Shopify (editable), the linked customers, and the link and
+/// unlink actions (<see cref="Controllers.AdminController"/>).
+/// </summary>
 internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, ShopifyUserPart>
 {
     private readonly IHttpContextAccessor _httpContextAccessor;
+    private readonly StoreRegistry _stores;
 
-    public ShopifyUserPartDisplayDriver(IHttpContextAccessor httpContextAccessor)
+    public ShopifyUserPartDisplayDriver(IHttpContextAccessor httpContextAccessor, StoreRegistry stores)
     {
         _httpContextAccessor = httpContextAccessor;
+        _stores = stores;
     }
 
     public override IDisplayResult Edit(User user, ShopifyUserPart part, BuildEditorContext context)
@@ -25,6 +31,11 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
             model.FirstName = part.FirstName;
             model.LastName = part.LastName;
             model.Links = Links(part);
+            model.UserId = string.IsNullOrEmpty(user?.UserId) || user.Id == 0 ? null : user.UserId;
+            model.LinkableStores = _stores.Stores
+                .Where(s => s.CanCallAdminApi && (_stores.MultiStore ? !part.ShopifyIds.ContainsKey(s.Handle) : part.ShopifyId is null))
+                .Select(s => s.Handle)
+                .ToList();
         }).Location("Content:3");
     }
 

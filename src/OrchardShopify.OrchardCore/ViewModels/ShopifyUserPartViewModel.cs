@@ -9,4 +9,10 @@ public class ShopifyUserPartViewModel
 
     /// <summary>Linked customers: store handle (empty for <c>shopify_id</c>) and Shopify customer id. Read-only: the sync writes them.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Links { get; set; } = [];
+
+    /// <summary>The user the editor shows, for the link and unlink actions; null while the user is being created.</summary>
+    public string? UserId { get; set; }
+
+    /// <summary>Stores this user is not linked in, that it can be linked in by hand.</summary>
+    public IReadOnlyList<string> LinkableStores { get; set; } = [];
 }

@@ -122,7 +122,7 @@ public sealed class UserEditorTests : IAsyncLifetime
         {
             var users = services.GetRequiredService<UserManager<IUser>>();
             var user = (User)(await users.FindByIdAsync(userId))!;
-            IDisplayDriver<User> driver = new ShopifyUserPartDisplayDriver(post.Accessor);
+            IDisplayDriver<User> driver = new ShopifyUserPartDisplayDriver(post.Accessor, services.GetRequiredService<StoreRegistry>());
             var context = new UpdateEditorContext(null!, "", false, "", null!, null!, post.Updater);
             await driver.UpdateEditorAsync(user, context);
             Assert.True(post.Updater.ModelState.IsValid);

@@ -1,15 +1,28 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using System.Globalization;
 using OrchardShopify.AspNetCore.Admin;
+using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Operations;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Web.Identity;
 
 namespace OrchardShopify.Web.Pages.Admin;
 
-/// <summary>Users with their link per store; search; send one user to Shopify and report what Shopify made of it.</summary>
-public sealed class CustomersModel(SiteDbContext db, ICustomerLinkStore links, StoreRegistry stores, ShopifySyncAdmin admin, TimeProvider time) : PageModel
+/// <summary>
+/// Users with their link per store; search; send one user to Shopify and report what Shopify made of it; send every user
+/// a filter takes in bulk (a background job with progress); link a user to a Shopify customer by hand, or unlink it.
+/// </summary>
+public sealed class CustomersModel(
+    SiteDbContext db,
+    ICustomerLinkStore links,
+    StoreRegistry stores,
+    ShopifySyncAdmin admin,
+    BulkSendService sends,
+    CustomerLinkAdmin linking,
+    TimeProvider time) : PageModel
 {
     private const int PageSize = 25;
 
@@ -24,6 +37,18 @@ public sealed class CustomersModel(SiteDbContext db, ICustomerLinkStore links, S
     public IReadOnlyList<string> Stores { get; private set; } = [];
 
     public IReadOnlyList<CustomerRow> Rows { get; private set; } = [];
+
+    /// <summary>Each store's newest bulk send, running or finished (null when it never had one).</summary>
+    public IReadOnlyList<(string Store, BulkSendStatus? Latest)> Sends { get; private set; } = [];
+
+    public static string ProgressText(BulkSendStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var p = status.Progress;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{p.Matched} matched of {p.Scanned} read: {p.Queued} queued, {p.Done} done, {p.Failed} failed, {p.Skipped} skipped{(p.Stage == "waiting" ? " – waiting for the last pushes" : "")}");
+    }
 
     public async Task OnGetAsync(string? q, int? p, CancellationToken cancellationToken)
     {
@@ -49,7 +74,104 @@ public sealed class CustomersModel(SiteDbContext db, ICustomerLinkStore links, S
         }
 
         Rows = rows;
+        var latest = new List<(string, BulkSendStatus?)>();
+        foreach (var store in stores.Stores)
+        {
+            latest.Add((store.Handle, await sends.GetLatestAsync(store.Handle, cancellationToken)));
+        }
+
+        Sends = latest;
     }
+
+    /// <summary>Starts sending every user the filter takes to the store; the page follows the job.</summary>
+    public async Task<IActionResult> OnPostSendAsync(string store, string? search, string? linked, string? confirmed, string? q, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var filter = new BulkSendFilter(search, Flag(linked), Flag(confirmed));
+            var started = await sends.StartAsync(store, filter, cancellationToken);
+            TempData["Message"] = $"Sending the matching users to {started.Store} (job {started.Id}). Users who have not confirmed their email are skipped and counted.";
+        }
+        catch (AdminRequestException ex)
+        {
+            TempData["Message"] = $"Nothing was sent: {ex.Message}";
+        }
+
+        return RedirectToPage(new { q });
+    }
+
+    public async Task<IActionResult> OnPostCancelSendAsync(string id, string? q, CancellationToken cancellationToken)
+    {
+        TempData["Message"] = await sends.CancelAsync(id, cancellationToken)
+            ? "Bulk send cancelled; pushes already queued still run."
+            : "That bulk send is not running.";
+        return RedirectToPage(new { q });
+    }
+
+    /// <summary>Polled by the progress bar of a running bulk send.</summary>
+    public async Task<IActionResult> OnGetSendProgressAsync(string id, CancellationToken cancellationToken)
+    {
+        var status = await sends.GetAsync(id, cancellationToken);
+        if (status is null)
+        {
+            return NotFound();
+        }
+
+        return new JsonResult(new
+        {
+            processed = status.Progress.Done + status.Progress.Failed,
+            total = status.Progress.Queued,
+            finished = status.Status != SyncJobStatus.Running,
+            text = ProgressText(status),
+        });
+    }
+
+    /// <summary>Links the user to the store's customer under the rules of automatic linking, unless the override is ticked.</summary>
+    public async Task<IActionResult> OnPostLinkAsync(string userId, string store, string? customerId, bool overrideVerification, string? q, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(customerId?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+        {
+            TempData["Message"] = $"Not linked: '{customerId}' is not a Shopify customer id (digits only, e.g. 7407189868698).";
+            return RedirectToPage(new { q });
+        }
+
+        try
+        {
+            var result = await linking.LinkAsync(store, userId, id, overrideVerification, AdminName(), cancellationToken);
+            TempData["Message"] = result.Message;
+        }
+        catch (AdminRequestException ex)
+        {
+            TempData["Message"] = $"Not linked: {ex.Message}";
+        }
+
+        return RedirectToPage(new { q });
+    }
+
+    /// <summary>Removes the user's link in the store; the user and the Shopify customer stay.</summary>
+    public async Task<IActionResult> OnPostUnlinkAsync(string userId, string store, string? q, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await linking.UnlinkAsync(store, userId, AdminName(), cancellationToken);
+            TempData["Message"] = result.Message;
+        }
+        catch (AdminRequestException ex)
+        {
+            TempData["Message"] = $"Not unlinked: {ex.Message}";
+        }
+
+        return RedirectToPage(new { q });
+    }
+
+    private string AdminName() => User.Identity?.Name is { Length: > 0 } name ? name : "an administrator";
+
+    private static bool? Flag(string? value) => value switch
+    {
+        "yes" => true,
+        "no" => false,
+        _ => null,
+    };
 
     /// <summary>Queues the push for every store, then waits briefly for the outcomes so the admin sees them at once.</summary>
     public async Task<IActionResult> OnPostPushAsync(string userId, string? q, CancellationToken cancellationToken)
