@@ -22,6 +22,11 @@ public sealed partial class MultiStoreTests(MultiStoreSiteFixture site) : SiteTe
         var button = settings.Document.QuerySelectorAll("button[formaction]").OfType<IHtmlButtonElement>()
             .Single(b => b.GetAttribute("formaction")!.Contains("RegisterWebhooks", StringComparison.Ordinal));
 
+        // Enter in a settings field submits the form with its first submit button: that must save, not register webhooks.
+        var defaultButton = ((IHtmlFormElement)button.Closest("form")!).QuerySelectorAll("button, input[type=submit]")
+            .First(b => b is IHtmlButtonElement { Type: "submit" } || b is IHtmlInputElement { Type: "submit" });
+        Assert.False(defaultButton.HasAttribute("formaction"), $"Enter would post to {defaultButton.GetAttribute("formaction")}");
+
         var result = await browser.SubmitAsync((IHtmlFormElement)button.Closest("form")!, submitter: button);
 
         Assert.Equal(HttpStatusCode.OK, result.Status);
