@@ -47,6 +47,9 @@ internal sealed class BenchStorage : IAsyncDisposable
         return new BenchStorage(Report.TempFolder(name), connectionString, adminConnectionString, database);
     }
 
+    /// <summary>A PostgreSQL database another process created (and drops): used, never dropped.</summary>
+    public static BenchStorage Attach(string name, string postgres) => new(Report.TempFolder(name), postgres, null, null);
+
     /// <summary>One number from the sync database, or from the Identity database when <paramref name="identity"/>.</summary>
     public async Task<long> ScalarAsync(string sql, bool identity = false, CancellationToken cancellationToken = default)
     {
