@@ -9,7 +9,7 @@ namespace OrchardShopify.Bench.Ingest;
 /// on a database of its own before it is measured. Apply: the same number of stored <c>customers/create</c>
 /// deliveries (new customers) applied by one node, then by two nodes started together; the ratio of the rates. Then
 /// an open loop at 1,000 deliveries/s sent to both nodes in turn while both apply: acknowledgement latency, lag until
-/// applied, backlog after the burst.
+/// applied, backlog after the burst; beside it the same open loop against a site with its workers off.
 /// </summary>
 internal static class TwoNodeBenchmark
 {
@@ -71,6 +71,17 @@ internal static class TwoNodeBenchmark
                 }
             }
 
+            // Baseline in the same run: the same open loop against a site with its workers off (verify + store only) on
+            // a database of its own, in this process: what the machine acknowledges at this rate when nothing applies.
+            RunResult baseline;
+            await using (var offStorage = await BenchStorage.PostgresAsync("two-nodes-off", admin))
+            await using (var off = await Server.StartSiteAsync(offStorage, workersEnabled: false))
+            using (var offClient = LoadGenerator.CreateClient(off.Address, Connections))
+            {
+                await LoadGenerator.ClosedLoopAsync(offClient, Fresh(2_000), Connections, cancellationToken);
+                (baseline, _) = await LoadGenerator.FixedRateAsync(offClient, Fresh((int)(Rate * rateSeconds)), Rate, cancellationToken);
+            }
+
             var applied = await storage.ScalarAsync("SELECT COUNT(*) FROM shopify_work_items WHERE kind = 1 AND status = 2", cancellationToken: cancellationToken);
             var users = await storage.ScalarAsync("SELECT COUNT(*) FROM \"AspNetUsers\"", identity: true, cancellationToken: cancellationToken);
             var lagMs = lags.Select(l => (double)(l.Processed - l.Received)).Order().ToArray();
@@ -87,6 +98,7 @@ internal static class TwoNodeBenchmark
             Report.Line($"two nodes, {Rate} deliveries/s for {rateSeconds} s", $"{Report.N(paced.Requests)} sent in {paced.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s, {paced.Failures} not 200");
             Report.Line("  ack latency p50 / p99 / max", $"{Report.Ms(paced.Percentile(50))} / {Report.Ms(ackP99)} / {Report.Ms(paced.Percentile(100))} (p99 target < 20 ms: {Report.Verdict(ackP99 < 20)})");
             Report.Line("  ack latency from schedule, p50 / p99", $"{Report.Ms(pacedSchedule.Percentile(50))} / {Report.Ms(pacedSchedule.Percentile(99))}");
+            Report.Line("  baseline: a site with workers off, same rate", $"ack p50 {Report.Ms(baseline.Percentile(50))}, p99 {Report.Ms(baseline.Percentile(99))}, {baseline.Failures} not 200");
             Report.Line("  lag received -> applied, p50 / p99", $"{Report.Ms(LagPercentile(50))} / {Report.Ms(LagPercentile(99))} ({Report.N(lagMs.Length)} deliveries)");
             Report.Line("  backlog at the burst's end", $"{Report.N(backlogAtEnd)}; empty {drainAfterBurst.ToString("0.00", CultureInfo.InvariantCulture)} s after it");
             Report.Line("applied (work items succeeded), users", $"{Report.N(applied)}, {Report.N(users)} of {Report.N(expected)}; {(complete ? "every delivery applied once" : "MISSING DELIVERIES")}");
@@ -109,6 +121,8 @@ internal static class TwoNodeBenchmark
                 ["paced_p99_ms"] = ackP99,
                 ["paced_max_ms"] = paced.Percentile(100),
                 ["paced_failures"] = paced.Failures,
+                ["baseline_p50_ms"] = baseline.Percentile(50),
+                ["baseline_p99_ms"] = baseline.Percentile(99),
                 ["lag_p50_ms"] = LagPercentile(50),
                 ["lag_p99_ms"] = LagPercentile(99),
                 ["backlog_end"] = backlogAtEnd,
