@@ -52,10 +52,12 @@ internal sealed class IdentityUserBatch(object directory, AsyncServiceScope scop
     {
         if (transaction is null)
         {
-            // The sync's transaction and connection are not this context's to end: it lets go of both.
+            // The sync's transaction and connection are not this context's to end: it lets go of both (a pooled context
+            // goes back to its pool with a connection of its own again, made from its connection string).
             try
             {
                 await context.Database.UseTransactionAsync(null, CancellationToken.None);
+                context.Database.SetDbConnection(null, contextOwnsConnection: false);
             }
             finally
             {
