@@ -3,7 +3,9 @@
 # (docs/benchmarks/*.png). From the repository root: bash bench/run.sh
 # BENCH_IMPORT_CUSTOMERS (default 100000) sets the size of the bulk import; BENCH_DEPLOYED_DELIVERIES (default 20000)
 # and BENCH_DEPLOYED_ROUNDS (default 5) the closed-loop rounds of the site as deployed (workers on);
-# BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark.
+# BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark; BENCH_POSTGRES_DELIVERIES (default
+# 3000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 3000 per
+# node) the two-node PostgreSQL run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -39,8 +41,11 @@ if [ -z "${ORCHARDSHOPIFY_TEST_POSTGRES:-}" ]; then
 fi
 if [ -n "$ORCHARDSHOPIFY_TEST_POSTGRES" ]; then
   ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run apply-postgres "${ingest[@]}" apply-postgres "${BENCH_POSTGRES_DELIVERIES:-3000}"
+  ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run two-nodes "${ingest[@]}" two-nodes "${BENCH_TWO_NODE_DELIVERIES:-10000}" "${BENCH_TWO_NODE_WARM_UP:-3000}" 10
 else
-  echo "no PostgreSQL server: scripts/postgres.sh failed ($(tail -n 1 "$results/postgres.log" 2>/dev/null)) and ORCHARDSHOPIFY_TEST_POSTGRES is not set" > "$results/apply-postgres.skipped"
+  for name in apply-postgres two-nodes; do
+    echo "no PostgreSQL server: scripts/postgres.sh failed ($(tail -n 1 "$results/postgres.log" 2>/dev/null)) and ORCHARDSHOPIFY_TEST_POSTGRES is not set" > "$results/$name.skipped"
+  done
 fi
 run import "${ingest[@]}" import "${BENCH_IMPORT_CUSTOMERS:-100000}"
 run outbound dotnet bench/OrchardShopify.Bench.Outbound/bin/Release/net10.0/OrchardShopify.Bench.Outbound.dll

@@ -43,8 +43,8 @@ internal static class ApplyBenchmark
         // Warm-up rounds on databases of their own, in this same process, until a round leaves the JIT nearly idle.
         // A site's first minutes run code the JIT compiles quickly, then instruments and recompiles optimized (the
         // recompilation shares the same two cores); the measured round is the rest of a site's life.
-        // On PostgreSQL the round trips, not the compiler, bound the rate (and a round takes minutes): one warm-up round.
-        var maxRounds = postgres is null ? MaxWarmUpRounds : 1;
+        // The same on PostgreSQL, where a batch is one transaction too and a round takes seconds.
+        var maxRounds = MaxWarmUpRounds;
         var warmUps = new List<SiteRound>();
         for (var round = 1; round <= maxRounds && (warmUps.Count == 0 || warmUps[^1].JitMethods >= QuietJitMethods); round++)
         {

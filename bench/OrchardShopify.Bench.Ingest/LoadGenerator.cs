@@ -82,7 +82,11 @@ internal static class LoadGenerator
     /// moment the request is handed to the client; <paramref name="fromSchedule"/> also counts any lateness of the
     /// sender against its schedule.
     /// </summary>
-    public static async Task<(RunResult FromSend, RunResult FromSchedule)> FixedRateAsync(HttpClient client, IReadOnlyList<Delivery> deliveries, double rate, CancellationToken cancellationToken)
+    public static Task<(RunResult FromSend, RunResult FromSchedule)> FixedRateAsync(HttpClient client, IReadOnlyList<Delivery> deliveries, double rate, CancellationToken cancellationToken)
+        => FixedRateAsync([client], deliveries, rate, cancellationToken);
+
+    /// <summary>The open loop over several servers: delivery i goes to <paramref name="clients"/>[i % count].</summary>
+    public static async Task<(RunResult FromSend, RunResult FromSchedule)> FixedRateAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<Delivery> deliveries, double rate, CancellationToken cancellationToken)
     {
         var fromSend = new double[deliveries.Count];
         var fromSchedule = new double[deliveries.Count];
@@ -104,7 +108,7 @@ internal static class LoadGenerator
                 async () =>
                 {
                     var start = Stopwatch.GetTimestamp();
-                    if (!await SendAsync(client, deliveries[index], cancellationToken))
+                    if (!await SendAsync(clients[index % clients.Count], deliveries[index], cancellationToken))
                     {
                         Interlocked.Increment(ref failures);
                     }

@@ -14,7 +14,11 @@
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- deployed [deliveries] [connections] [rounds] [seconds at 1,000/s]
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- apply [deliveries]
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- apply-postgres [deliveries]   (ORCHARDSHOPIFY_TEST_POSTGRES set)
+//   two-nodes  two site processes on one PostgreSQL database applying stored deliveries against one such process, then
+//           1,000 deliveries/s sent to both in turn while both apply (ack latency, lag, backlog).
+//
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers]            (emulator built in Release)
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- two-nodes [deliveries] [warm-up deliveries per node] [seconds at 1,000/s]   (ORCHARDSHOPIFY_TEST_POSTGRES set)
 using System.Globalization;
 using System.Runtime;
 using OrchardShopify.Bench.Ingest;
@@ -46,10 +50,23 @@ switch (mode)
 
         await ApplyBenchmark.RunAsync(Arg(1, 10_000), postgres, timeout.Token);
         return 0;
+    case "two-nodes":
+        var server = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            Console.Error.WriteLine("two-nodes needs ORCHARDSHOPIFY_TEST_POSTGRES: a PostgreSQL login allowed to create databases (bash scripts/postgres.sh prints one).");
+            return 2;
+        }
+
+        await TwoNodeBenchmark.RunAsync(Arg(1, 10_000), Arg(2, 3_000), Arg(3, 10), server, timeout.Token);
+        return 0;
+    case "node":
+        // A node process of the two-nodes benchmark: node <measured database> <warm-up database> <first warm-up delivery> <warm-up deliveries>.
+        return await TwoNodeBenchmark.RunNodeAsync(args[1], args[2], Arg(3, 0), Arg(4, 0), timeout.Token);
     case "import":
         await ImportBenchmark.RunAsync(Arg(1, 100_000), timeout.Token);
         return 0;
     default:
-        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers]");
+        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers] | two-nodes [deliveries] [warm-up] [seconds]");
         return 2;
 }

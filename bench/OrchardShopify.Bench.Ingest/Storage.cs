@@ -47,6 +47,9 @@ internal sealed class BenchStorage : IAsyncDisposable
         return new BenchStorage(Report.TempFolder(name), connectionString, adminConnectionString, database);
     }
 
+    /// <summary>A PostgreSQL database another process created (and drops): used, never dropped.</summary>
+    public static BenchStorage Attach(string name, string postgres) => new(Report.TempFolder(name), postgres, null, null);
+
     /// <summary>One number from the sync database, or from the Identity database when <paramref name="identity"/>.</summary>
     public async Task<long> ScalarAsync(string sql, bool identity = false, CancellationToken cancellationToken = default)
     {
@@ -125,7 +128,20 @@ internal sealed class BenchStorage : IAsyncDisposable
             await using var connection = new NpgsqlConnection(_adminConnectionString);
             await connection.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await drop.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+                {
+                    // An autovacuum worker (the server's own session, which this login may not end) is on the new
+                    // database after the run's inserts: it finishes shortly.
+                    await Task.Delay(500);
+                }
+            }
         }
 
         Report.Delete(Folder);

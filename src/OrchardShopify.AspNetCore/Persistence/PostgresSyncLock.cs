@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using OrchardShopify.Core.Ports;
 
@@ -12,8 +13,15 @@ namespace OrchardShopify.AspNetCore.Persistence;
 /// ends with the handle – or with the connection, should the process die – so a lock is never left behind. Within a
 /// node an in-process lock is taken first, so one node waits in memory rather than with a connection per waiter.
 /// The key is a 64-bit hash of the lock's key; two keys that share a hash only wait for each other.
+/// <para>
+/// Inside a worker's batch (<see cref="WorkBatch"/> on PostgreSQL) the lock is taken in the batch's own transaction
+/// instead, and held until that transaction ends: what the batch wrote about the customer is committed (or rolled
+/// back) before another node or flow can take the lock and read it. An item rolled back to its savepoint lets go of
+/// the locks it took. Two batches that would wait for each other's customers are ended by the server's deadlock
+/// detection: one item fails and is retried.
+/// </para>
 /// </summary>
-internal sealed class PostgresSyncLock(string connectionString) : ISyncLock, IDisposable, IAsyncDisposable
+internal sealed class PostgresSyncLock(string connectionString) : ISyncLock, IBulkSyncLock, IDisposable, IAsyncDisposable
 {
     private readonly InProcessSyncLock _local = new();
     private readonly NpgsqlDataSource _connections = NpgsqlDataSource.Create(
@@ -22,6 +30,19 @@ internal sealed class PostgresSyncLock(string connectionString) : ISyncLock, IDi
     public async ValueTask<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (WorkBatch.Current is { IsPostgres: true } batch)
+        {
+            await using var inBatch = batch.Db.Database.GetDbConnection().CreateCommand();
+            inBatch.Transaction = batch.Transaction;
+            inBatch.CommandText = "SELECT pg_advisory_xact_lock(@key)";
+            var parameter = inBatch.CreateParameter();
+            parameter.ParameterName = "key";
+            parameter.Value = KeyOf(key);
+            inBatch.Parameters.Add(parameter);
+            await inBatch.ExecuteNonQueryAsync(cancellationToken);
+            return HeldUntilCommit.Instance;
+        }
+
         var local = await _local.AcquireAsync(key, cancellationToken);
         NpgsqlConnection? connection = null;
         try
@@ -48,7 +69,52 @@ internal sealed class PostgresSyncLock(string connectionString) : ISyncLock, IDi
         }
     }
 
+    /// <summary>
+    /// Inside a worker's batch, every key in one statement in the batch's transaction (held until it ends); elsewhere
+    /// one key after another, each as <see cref="AcquireAsync"/> takes it.
+    /// </summary>
+    public async ValueTask<IAsyncDisposable> AcquireAllAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (WorkBatch.Current is { IsPostgres: true } batch)
+        {
+            await using var inBatch = batch.Db.Database.GetDbConnection().CreateCommand();
+            inBatch.Transaction = batch.Transaction;
+            inBatch.CommandText = "SELECT pg_advisory_xact_lock(t.key) FROM unnest(@keys) WITH ORDINALITY AS t(key, n) ORDER BY t.n";
+            var parameter = inBatch.CreateParameter();
+            parameter.ParameterName = "keys";
+            parameter.Value = keys.Select(KeyOf).ToArray();
+            inBatch.Parameters.Add(parameter);
+            await inBatch.ExecuteNonQueryAsync(cancellationToken);
+            return HeldUntilCommit.Instance;
+        }
+
+        var held = new List<IAsyncDisposable>(keys.Count);
+        try
+        {
+            foreach (var key in keys)
+            {
+                held.Add(await AcquireAsync(key, cancellationToken));
+            }
+        }
+        catch
+        {
+            await ReleaseAllAsync(held);
+            throw;
+        }
+
+        return new AllHeld(held);
+    }
+
     public void Dispose() => _connections.Dispose();
+
+    private static async ValueTask ReleaseAllAsync(List<IAsyncDisposable> held)
+    {
+        foreach (var handle in held)
+        {
+            await handle.DisposeAsync();
+        }
+    }
 
     public ValueTask DisposeAsync() => _connections.DisposeAsync();
 
@@ -58,6 +124,19 @@ internal sealed class PostgresSyncLock(string connectionString) : ISyncLock, IDi
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes("orchardshopify\n" + key), hash);
         return BinaryPrimitives.ReadInt64BigEndian(hash);
+    }
+
+    private sealed class AllHeld(List<IAsyncDisposable> held) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ReleaseAllAsync(held);
+    }
+
+    /// <summary>A lock taken in a batch's transaction: the transaction's end releases it.</summary>
+    private sealed class HeldUntilCommit : IAsyncDisposable
+    {
+        public static readonly HeldUntilCommit Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class Handle(IAsyncDisposable local, NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable

@@ -32,6 +32,29 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" ? null : Path.GetFullPath(builder.DataSource);
     }
 
+    /// <summary>
+    /// True when both contexts are on PostgreSQL and reach the same database as the same role (host, port, database,
+    /// user name and search path alike): one connection can then hold both contexts' writes in one transaction.
+    /// </summary>
+    public static bool IsSamePostgresDatabase(DbContext first, DbContext second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        if (!first.Database.IsNpgsql() || !second.Database.IsNpgsql()
+            || first.Database.GetConnectionString() is not { } a || second.Database.GetConnectionString() is not { } b)
+        {
+            return false;
+        }
+
+        var x = new Npgsql.NpgsqlConnectionStringBuilder(a);
+        var y = new Npgsql.NpgsqlConnectionStringBuilder(b);
+        return string.Equals(x.Host, y.Host, StringComparison.OrdinalIgnoreCase)
+            && x.Port == y.Port
+            && string.Equals(x.Database ?? x.Username, y.Database ?? y.Username, StringComparison.Ordinal)
+            && string.Equals(x.Username, y.Username, StringComparison.Ordinal)
+            && string.Equals(x.SearchPath, y.SearchPath, StringComparison.Ordinal);
+    }
+
     /// <summary>True when the exception is a unique-index violation (a link or a webhook id that already exists).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception)
     {

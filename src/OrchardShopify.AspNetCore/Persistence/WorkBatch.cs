@@ -4,13 +4,20 @@ using OrchardShopify.Core.Ports;
 namespace OrchardShopify.AspNetCore.Persistence;
 
 /// <summary>
-/// One transaction in the sync database, and one in the user directory's database, around a run of claimed
-/// inbound items, so that storing a batch costs one commit in each instead of several per item. Each item
-/// runs inside savepoints: a failing item's writes are rolled back alone, and it is retried or dead-lettered
-/// alone. The user directory's transaction commits first, so a crash between the two commits leaves users
-/// whose items are still claimed: they are applied again after the lease, find the user, and link it.
-/// Used on SQLite only when the user directory can join (<see cref="IBatchUserDirectory"/>) and keeps its
-/// users in another file; otherwise items are stored one by one as before.
+/// One transaction around a run of claimed inbound items, so that storing a batch costs one commit instead of several
+/// per item. Each item runs inside savepoints: a failing item's writes are rolled back alone, and it is retried or
+/// dead-lettered alone.
+/// <list type="bullet">
+/// <item>On SQLite: one transaction in the sync database and one in the user directory's database (another file). The
+/// user directory's transaction commits first, so a crash between the two commits leaves users whose items are still
+/// claimed: they are applied again after the lease, find the user, and link it.</item>
+/// <item>On PostgreSQL: one connection and one transaction for both, when the users are in the same database: the
+/// users, links, log rows and the items' outcomes commit together, and the customers' advisory locks
+/// (<see cref="PostgresSyncLock"/>) are taken in that transaction, so they are held until its commit and no other node
+/// reads a customer's state before this batch's writes about it are visible.</item>
+/// </list>
+/// Used only when the user directory can join (<see cref="IBatchUserDirectory"/>); otherwise items are stored one by
+/// one as before.
 /// </summary>
 internal sealed class WorkBatch : IAsyncDisposable
 {
@@ -20,11 +27,12 @@ internal sealed class WorkBatch : IAsyncDisposable
     private readonly IDbContextTransaction _transaction;
     private bool _committed;
 
-    private WorkBatch(ShopifySyncDbContext db, IDbContextTransaction transaction, IUserWriteBatch users)
+    private WorkBatch(ShopifySyncDbContext db, IDbContextTransaction transaction, IUserWriteBatch users, bool isPostgres)
     {
         Db = db;
         _transaction = transaction;
         Users = users;
+        IsPostgres = isPostgres;
     }
 
     /// <summary>The batch the current flow works in, if any.</summary>
@@ -34,15 +42,26 @@ internal sealed class WorkBatch : IAsyncDisposable
 
     public IUserWriteBatch Users { get; }
 
+    /// <summary>True on PostgreSQL: the users' writes and the customers' advisory locks are in this batch's transaction.</summary>
+    public bool IsPostgres { get; }
+
+    /// <summary>The transaction every write of the batch joins.</summary>
+    public System.Data.Common.DbTransaction Transaction => _transaction.GetDbTransaction();
+
     /// <returns>Null when batching is not possible here: the caller stores items one by one.</returns>
     public static async Task<WorkBatch?> TryBeginAsync(SyncDatabase database, IUserDirectory users, CancellationToken cancellationToken)
     {
-        if (database.IsPostgres || users is not IBatchUserDirectory batchable)
+        if (users is not IBatchUserDirectory batchable)
         {
             return null;
         }
 
         var db = await database.OpenAsync(cancellationToken);
+        if (database.IsPostgres)
+        {
+            return await TryBeginSharedAsync(db, batchable, cancellationToken);
+        }
+
         IUserWriteBatch? userBatch = null;
         try
         {
@@ -58,7 +77,7 @@ internal sealed class WorkBatch : IAsyncDisposable
             // savepoint around every save would only add two statements to each.
             db.Database.AutoSavepointsEnabled = false;
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            return new WorkBatch(db, transaction, userBatch);
+            return new WorkBatch(db, transaction, userBatch, isPostgres: false);
         }
         catch
         {
@@ -70,6 +89,38 @@ internal sealed class WorkBatch : IAsyncDisposable
             await db.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>PostgreSQL: the user directory joins the sync context's connection and transaction, or the batch is not begun.</summary>
+    private static async Task<WorkBatch?> TryBeginSharedAsync(ShopifySyncDbContext db, IBatchUserDirectory batchable, CancellationToken cancellationToken)
+    {
+        IDbContextTransaction? transaction = null;
+        try
+        {
+            // A failed statement aborts a PostgreSQL transaction until a savepoint before it is rolled back to: the
+            // item's savepoint is that savepoint (nothing in an item goes on after a failed statement), so EF's
+            // savepoint around every save would only add two round trips to each.
+            db.Database.AutoSavepointsEnabled = false;
+            transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (await batchable.JoinBatchAsync(db, cancellationToken) is { } userBatch)
+            {
+                return new WorkBatch(db, transaction, userBatch, isPostgres: true);
+            }
+        }
+        catch
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            await db.DisposeAsync();
+            throw;
+        }
+
+        await transaction.DisposeAsync();
+        await db.DisposeAsync();
+        return null;
     }
 
     /// <summary>Makes this batch the one the calling method (and what it calls) works in, until <see cref="Leave"/>.</summary>
@@ -114,8 +165,9 @@ internal sealed class WorkBatch : IAsyncDisposable
         }
         finally
         {
-            await _transaction.DisposeAsync();
+            // The users let go of the transaction before it ends (on PostgreSQL they share it).
             await Users.DisposeAsync();
+            await _transaction.DisposeAsync();
             await Db.DisposeAsync();
         }
     }
@@ -127,6 +179,13 @@ internal interface IBatchUserDirectory
     /// <param name="syncDatabaseFile">The sync's SQLite file: a directory keeping users in the same file must decline.</param>
     /// <returns>Null when the directory cannot join (then items are stored one by one).</returns>
     Task<IUserWriteBatch?> BeginBatchAsync(string syncDatabaseFile, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// PostgreSQL: joins the connection and transaction <paramref name="syncContext"/> has open, so the users' writes
+    /// commit with the sync's. A directory whose users are in another database (or not in EF Core) must decline.
+    /// </summary>
+    /// <returns>Null when the directory cannot join (then items are stored one by one).</returns>
+    Task<IUserWriteBatch?> JoinBatchAsync(Microsoft.EntityFrameworkCore.DbContext syncContext, CancellationToken cancellationToken);
 }
 
 /// <summary>The user directory's side of a <see cref="WorkBatch"/>: its own transaction and item savepoints.</summary>

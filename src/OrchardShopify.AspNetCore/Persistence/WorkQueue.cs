@@ -22,6 +22,12 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
 {
     private const string Table = ShopifySyncDbContext.WorkItemsTable;
 
+    private static readonly string CompleteStatement = $"""
+        UPDATE {Table} SET status = {(int)WorkStatus.Succeeded}, outcome = @outcome, customer_id = COALESCE(@customer_id, customer_id),
+          user_id = COALESCE(@user_id, user_id), processed_at = @now, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
+        WHERE id = @id AND lease_owner = @owner AND status = {(int)WorkStatus.Processing}
+        """;
+
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(WorkKind kind, string owner, int max, CancellationToken cancellationToken)
     {
         if (kind == WorkKind.InboundDelivery)
@@ -67,7 +73,8 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         => (await CompleteManyAsync([(item, outcome, customerId, userId)], owner, cancellationToken))[0];
 
     /// <summary>
-    /// Marks items succeeded with their outcome, one prepared statement for all of them (in the running batch, if any).
+    /// Marks items succeeded with their outcome, one prepared statement for all of them (in the running batch, if any);
+    /// where the provider has batches (PostgreSQL) all of them are sent in one round trip.
     /// An item whose lease this owner no longer holds is left alone.
     /// </summary>
     /// <returns>Per item, false when its lease was lost.</returns>
@@ -85,13 +92,36 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         await unit.Db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            if (done.Count > 1 && connection.CanCreateBatch)
+            {
+                // PostgreSQL: every statement in one round trip, each statement's row count read back.
+                await using var batch = connection.CreateBatch();
+                batch.Transaction = unit.Db.Database.CurrentTransaction?.GetDbTransaction();
+                foreach (var finished in done)
+                {
+                    var statement = batch.CreateBatchCommand();
+                    statement.CommandText = CompleteStatement;
+                    Parameter(statement, "@id", DbType.Int64, finished.Item.Id);
+                    Parameter(statement, "@outcome", DbType.String, finished.Outcome);
+                    Parameter(statement, "@customer_id", DbType.Int64, finished.CustomerId);
+                    Parameter(statement, "@user_id", DbType.String, finished.UserId);
+                    Parameter(statement, "@owner", DbType.String, owner);
+                    Parameter(statement, "@now", DbType.Int64, now);
+                    batch.BatchCommands.Add(statement);
+                }
+
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+                for (var i = 0; i < done.Count; i++)
+                {
+                    kept[i] = batch.BatchCommands[i].RecordsAffected == 1;
+                }
+
+                return kept;
+            }
+
             await using var command = connection.CreateCommand();
             command.Transaction = unit.Db.Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = $"""
-                UPDATE {Table} SET status = {(int)WorkStatus.Succeeded}, outcome = @outcome, customer_id = COALESCE(@customer_id, customer_id),
-                  user_id = COALESCE(@user_id, user_id), processed_at = @now, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
-                WHERE id = @id AND lease_owner = @owner AND status = {(int)WorkStatus.Processing}
-                """;
+            command.CommandText = CompleteStatement;
             var id = Parameter(command, "@id", DbType.Int64, null);
             var outcome = Parameter(command, "@outcome", DbType.String, null);
             var customerId = Parameter(command, "@customer_id", DbType.Int64, null);
@@ -123,6 +153,15 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
         return parameter;
+    }
+
+    private static void Parameter(DbBatchCommand command, string name, DbType type, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>Schedules a retry with jittered exponential backoff, or dead-letters the item when it is permanent or out of attempts.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Customers;
@@ -193,6 +194,35 @@ public sealed class IdentityUserDirectory<TUser> : IUserDirectory, IBatchUserDir
             context.Database.AutoSavepointsEnabled = !context.Database.IsSqlite();
             var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
             return new IdentityUserBatch(this, scope, context, transaction);
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
+    }
+
+    async Task<IUserWriteBatch?> IBatchUserDirectory.JoinBatchAsync(DbContext syncContext, CancellationToken cancellationToken)
+    {
+        var scope = _scopes.CreateAsyncScope();
+        try
+        {
+            var store = scope.ServiceProvider.GetRequiredService<IUserStore<TUser>>();
+            if (IdentityStoreAccess<TUser>.ContextOf(store) is not DbContext context
+                || !context.Database.IsRelational()
+                || syncContext.Database.CurrentTransaction is not { } transaction
+                || !SyncDatabase.IsSamePostgresDatabase(context, syncContext))
+            {
+                await scope.DisposeAsync();
+                return null;
+            }
+
+            // The context is new to this batch's scope: it takes the sync context's open connection (which it does not
+            // own, so never closes) and its transaction. The batch's item savepoints cover the users' writes too.
+            context.Database.SetDbConnection(syncContext.Database.GetDbConnection(), contextOwnsConnection: false);
+            context.Database.AutoSavepointsEnabled = false;
+            await context.Database.UseTransactionAsync(transaction.GetDbTransaction(), cancellationToken);
+            return new IdentityUserBatch(this, scope, context, transaction: null);
         }
         catch
         {

@@ -20,8 +20,8 @@ internal interface IWorkProcessor
 
 /// <summary>
 /// Chooses a worker's processing strategy from its handler's kind: inbound deliveries are worked in batch transactions
-/// where the stores allow (<see cref="InboundBatchProcessor"/>), else one by one in customer lanes on PostgreSQL; pushes
-/// are worked one by one (<see cref="OneByOneProcessor"/>).
+/// where the stores allow (<see cref="InboundBatchProcessor"/>: SQLite, and PostgreSQL with the users in the sync's
+/// database), else one by one, in customer lanes on PostgreSQL; pushes are worked one by one (<see cref="OneByOneProcessor"/>).
 /// </summary>
 internal sealed class WorkProcessorFactory(
     WorkQueue queue,

@@ -8,7 +8,8 @@ namespace OrchardShopify.AspNetCore.Workers;
 /// <summary>
 /// Works inbound deliveries in batch transactions: first what the handler can do at once (new customers), then the rest
 /// item by item inside transactions of at most <see cref="SyncWorker.MaxTransactionTime"/>, each item with a savepoint
-/// of its own. Where no batch can begin (PostgreSQL, a user store outside EF Core, a failure to begin) the items are
+/// of its own. Where no batch can begin (users in another PostgreSQL database or in the sync's SQLite file, a user
+/// store outside EF Core, a failure to begin) the items are
 /// worked by <paramref name="oneByOne"/>. Sync events are raised only once the transaction holding their writes has committed.
 /// </summary>
 internal sealed partial class InboundBatchProcessor(

@@ -4,7 +4,7 @@ namespace OrchardShopify.AspNetCore.Workers;
 
 /// <summary>
 /// Works items outside a batch transaction, each committed and reported on its own. With a concurrency above one (inbound
-/// deliveries on PostgreSQL: <c>Queue:Concurrency</c>), deliveries of different customers are worked that many at a time
+/// deliveries on PostgreSQL that no batch transaction can hold: <c>Queue:Concurrency</c>), deliveries of different customers are worked that many at a time
 /// (each item waits mostly on its own round trips and commits); deliveries of one customer stay in their order, and one
 /// without a customer (shop/redact) waits for those before it and holds back those after it. SQLite has one writer, and
 /// pushes go one at a time: there, items are worked one after another.

@@ -13,6 +13,13 @@ public interface ISyncLock
     ValueTask<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken);
 }
 
+/// <summary>An <see cref="ISyncLock"/> that takes many keys in one call: fewer round trips for a run of new customers.</summary>
+internal interface IBulkSyncLock
+{
+    /// <summary>Holds every key of <paramref name="keys"/>, taken in their order, until the returned handle is disposed.</summary>
+    ValueTask<IAsyncDisposable> AcquireAllAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+}
+
 /// <summary>Key shapes shared by every <see cref="ISyncLock"/> user, so locks taken by different components meet.</summary>
 public static class SyncLockKeys
 {

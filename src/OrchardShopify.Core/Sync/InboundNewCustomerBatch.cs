@@ -75,9 +75,17 @@ internal sealed class InboundNewCustomerBatch(
         var held = new List<IAsyncDisposable>(candidates.Count);
         try
         {
-            foreach (var key in candidates.Select(c => SyncLockKeys.Customer(c.State.Store.Handle, c.State.CustomerId)).Order(StringComparer.Ordinal))
+            var keys = candidates.Select(c => SyncLockKeys.Customer(c.State.Store.Handle, c.State.CustomerId)).Order(StringComparer.Ordinal).ToList();
+            if (customerLocks is IBulkSyncLock bulkLocks)
             {
-                held.Add(await customerLocks.AcquireAsync(key, cancellationToken));
+                held.Add(await bulkLocks.AcquireAllAsync(keys, cancellationToken));
+            }
+            else
+            {
+                foreach (var key in keys)
+                {
+                    held.Add(await customerLocks.AcquireAsync(key, cancellationToken));
+                }
             }
 
             // Linked or remembered as deleted: left to the one-by-one rules.

@@ -38,6 +38,19 @@ public sealed class ScratchPostgresDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(_adminConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                // An autovacuum worker (the server's own session, which a test login may not end) is on the database
+                // after the test's writes: it finishes shortly.
+                await Task.Delay(500);
+            }
+        }
     }
 }

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.Core.Ports;
+using OrchardShopify.Testing.Hosting.Postgres;
+using OrchardShopify.Testing.Hosting.Sites;
+using OrchardShopify.Testing.Hosting.Webhooks;
+
+namespace OrchardShopify.AspNetCore.Tests.Postgres;
+
+/// <summary>
+/// The inbound worker on PostgreSQL with Identity users in the same database: a claimed batch is applied in one
+/// transaction (users, claims, links, log rows and the items' outcomes commit together), and a customer's lock taken
+/// in it is held until that commit.
+/// </summary>
+public sealed class PostgresBatchApplyTests
+{
+    [PostgresFact]
+    public async Task New_customers_delivered_on_postgres_are_created_linked_and_finished_in_one_transaction()
+    {
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        var folder = SyncSite.NewFolder();
+        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers: 30, versions: 1, prefix: "batch");
+
+        // Stored with the workers off, so one claim of the next node takes all of them.
+        await using (var receiving = await SyncSite.StartAsync(Options(database, folder, workers: false)))
+        {
+            var results = await DeliverySender.SendAsync(receiving.Http, burst.Deliveries, senders: 4, CancellationToken.None);
+            Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
+        }
+
+        await using var applying = await SyncSite.StartAsync(Options(database, folder, workers: true), createIdentitySchema: false);
+        await SyncSite.EventuallyAsync(async () => await applying.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(60));
+
+        var items = await applying.State.WorkItemsAsync();
+        Assert.Equal(30, items.Count);
+        Assert.All(items, i => Assert.Equal((WorkItemRow.Succeeded, 1, "created"), (i.Status, i.Attempts, i.Outcome)));
+        var users = await applying.State.UsersAsync();
+        Assert.Equal(30, users.Count);
+        var links = await applying.State.LinksAsync();
+        Assert.Equal(burst.Final.Keys.Order(), links.Select(l => l.CustomerId).Order());
+        foreach (var link in links)
+        {
+            var user = Assert.Single(users, u => u.Id == link.UserId);
+            Assert.Equal(burst.Final[link.CustomerId].Email, user.Email);
+            Assert.Equal(link.CustomerId.ToString(System.Globalization.CultureInfo.InvariantCulture), user.Claim("shopify_id"));
+        }
+
+        // Rows written or last changed by one transaction share its id (xmin): the users, their claims, the links, the
+        // log rows and the items' outcomes, all of one commit.
+        var transactions = await ScalarAsync(
+            database.ConnectionString,
+            """
+            SELECT COUNT(DISTINCT x) FROM (
+              SELECT xmin::text AS x FROM shopify_work_items
+              UNION ALL SELECT xmin::text FROM "AspNetUsers"
+              UNION ALL SELECT xmin::text FROM "AspNetUserClaims"
+              UNION ALL SELECT xmin::text FROM shopify_customer_links
+              UNION ALL SELECT xmin::text FROM shopify_sync_log) AS written
+            """);
+        Assert.Equal(1, transactions);
+    }
+
+    [PostgresFact]
+    public async Task A_customer_locked_inside_a_batch_stays_locked_for_other_flows_until_the_batch_commits()
+    {
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        await using var site = await SyncSite.StartAsync(Options(database, SyncSite.NewFolder(), workers: false));
+        var locks = Assert.IsType<PostgresSyncLock>(site.Services.GetRequiredService<ISyncLock>());
+        var key = SyncLockKeys.Customer(SyncSite.Store, CustomerBurst.FirstCustomerId);
+
+        var batch = await WorkBatch.TryBeginAsync(site.Services.GetRequiredService<SyncDatabase>(), site.Services.GetRequiredService<IUserDirectory>(), CancellationToken.None);
+        Assert.NotNull(batch);
+        Task<IAsyncDisposable> waiting;
+        await using (batch)
+        {
+            batch.Enter();
+            try
+            {
+                // The applier lets go of its handle when the customer's writes are done, before the batch commits.
+                await (await locks.AcquireAsync(key, CancellationToken.None)).DisposeAsync();
+            }
+            finally
+            {
+                WorkBatch.Leave();
+            }
+
+            // Another flow (a push, a reconciliation, another node) asking for the same customer waits for the commit.
+            using (ExecutionContext.SuppressFlow())
+            {
+                waiting = Task.Run(async () => await locks.AcquireAsync(key, CancellationToken.None));
+            }
+
+            await Task.Delay(500);
+            Assert.False(waiting.IsCompleted, "another flow took the customer's lock before the batch holding its writes committed");
+            await batch.CommitAsync(CancellationToken.None);
+        }
+
+        await using (await waiting.WaitAsync(TimeSpan.FromSeconds(30)))
+        {
+        }
+    }
+
+    private static SyncSiteOptions Options(ScratchPostgresDatabase database, string folder, bool workers) => new()
+    {
+        Folder = folder,
+        PostgresConnectionString = database.ConnectionString,
+        Settings = new Dictionary<string, string?> { ["Shopify:Queue:WorkersEnabled"] = workers ? "true" : "false" },
+    };
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
