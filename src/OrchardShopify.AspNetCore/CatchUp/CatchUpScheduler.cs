@@ -117,17 +117,15 @@ internal sealed partial class CatchUpScheduler(
                 .OrderByDescending(j => j.StartedAt)
                 .Select(j => (long?)j.StartedAt)
                 .FirstOrDefaultAsync(cancellationToken);
-            db.CatchUp.Add(new CatchUpRow { StoreHandle = handle, Watermark = (imported ?? now) - overlap, NextRunAt = now + (long)options.Interval.TotalMilliseconds });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException ex) when (SyncDatabase.IsUniqueViolation(ex))
-            {
-                // Another node added it first.
-            }
-
-            db.ChangeTracker.Clear();
+            // Nodes starting together may both add it: the first one's row stays (no failed insert to log).
+            var start = (imported ?? now) - overlap;
+            var next = now + (long)options.Interval.TotalMilliseconds;
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO shopify_catch_up (store, watermark, next_run_at, last_fetched, last_applied, last_unchanged, last_skipped, last_failed)
+                VALUES ({handle}, {start}, {next}, 0, 0, 0, 0, 0) ON CONFLICT (store) DO NOTHING
+                """,
+                cancellationToken);
         }
 
         // Due and not held by a live claim, in one statement: of nodes polling together, one updates the row.

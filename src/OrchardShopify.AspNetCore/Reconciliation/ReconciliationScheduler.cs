@@ -120,17 +120,11 @@ public sealed partial class ReconciliationScheduler
                 .OrderByDescending(j => j.StartedAt)
                 .Select(j => (long?)j.StartedAt)
                 .FirstOrDefaultAsync(cancellationToken);
-            db.ReconciliationSchedule.Add(new ReconciliationScheduleRow { StoreHandle = handle, NextRunAt = (last ?? now) + every });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException ex) when (SyncDatabase.IsUniqueViolation(ex))
-            {
-                // Another node added it first.
-            }
-
-            db.ChangeTracker.Clear();
+            // Nodes starting together may both add it: the first one's row stays (no failed insert to log).
+            var next = (last ?? now) + every;
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO shopify_reconcile_schedule (store, next_run_at) VALUES ({handle}, {next}) ON CONFLICT (store) DO NOTHING",
+                cancellationToken);
         }
 
         // A shortened interval takes effect at once: no run is further away than one interval.
