@@ -126,7 +126,7 @@ internal sealed partial class InboundCustomerApplier(
     {
         var store = state.Store;
         var attempt = await links.TryAddAsync(
-            new CustomerLink(store.Handle, state.CustomerId, user.Id, time.GetUtcNow(), state.UpdatedAt, state.TriggeredAt, incoming),
+            new CustomerLink(store.Handle, state.CustomerId, user.Id, time.GetUtcNow(), state.UpdatedAt, state.TriggeredAt, incoming) { Signals = state.Signals },
             cancellationToken);
         if (!attempt.Added)
         {
@@ -175,6 +175,13 @@ internal sealed partial class InboundCustomerApplier(
         if (mode != CustomerApplyMode.TakeShopifyData
             && EchoRules.Classify(state.UpdatedAt, state.TriggeredAt, incoming, link) is var verdict && verdict != IncomingState.Newer)
         {
+            // The profile is not applied, but Shopify's signals in it are kept unless the link has newer ones.
+            var kept = EchoRules.WithSignals(link, state.Signals);
+            if (!ReferenceEquals(kept, link))
+            {
+                await links.UpdateAsync(kept, cancellationToken);
+            }
+
             var echo = verdict == IncomingState.Echo;
             return new InboundResult(echo ? InboundOutcome.Echo : InboundOutcome.Stale, user.Id, state.CustomerId,
                 echo ? "Shopify reported a state this site already has." : $"updated_at {state.UpdatedAt:O} is not newer than the applied {link.AppliedUpdatedAt:O}.");
@@ -217,7 +224,7 @@ internal sealed partial class InboundCustomerApplier(
             }
         }
 
-        await links.UpdateAsync(EchoRules.AfterApply(link, state.UpdatedAt, state.TriggeredAt, incoming), cancellationToken);
+        await links.UpdateAsync(EchoRules.WithSignals(EchoRules.AfterApply(link, state.UpdatedAt, state.TriggeredAt, incoming), state.Signals), cancellationToken);
         return new InboundResult(outcome, user.Id, state.CustomerId, detail) { Changed = written };
     }
 

@@ -132,7 +132,7 @@ internal sealed class InboundNewCustomerBatch(
                 }
 
                 var (index, state, _, incoming, _) = candidates[i];
-                newLinks.Add(new CustomerLink(state.Store.Handle, state.CustomerId, user.Id, now, state.UpdatedAt, state.TriggeredAt, incoming));
+                newLinks.Add(new CustomerLink(state.Store.Handle, state.CustomerId, user.Id, now, state.UpdatedAt, state.TriggeredAt, incoming) { Signals = state.Signals });
                 var result = new InboundResult(InboundOutcome.Created, user.Id, state.CustomerId) { Changed = InboundCustomerApplier.FilledFields(incoming) };
                 results[index] = result;
                 applied.Add((candidates[i], result));

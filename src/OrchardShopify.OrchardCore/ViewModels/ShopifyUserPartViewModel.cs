@@ -1,3 +1,5 @@
+using OrchardShopify.Core.Customers;
+
 namespace OrchardShopify.OrchardCore.ViewModels;
 
 /// <remarks>Not sealed: Orchard Core proxies shape models (Castle DynamicProxy subclasses them).</remarks>
@@ -9,4 +11,7 @@ public class ShopifyUserPartViewModel
 
     /// <summary>Linked customers: store handle (empty for <c>shopify_id</c>) and Shopify customer id. Read-only: the sync writes them.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Links { get; set; } = [];
+
+    /// <summary>The commerce signals stored on each link, by store handle. Read-only: Shopify owns them and they are never sent back.</summary>
+    public IReadOnlyList<KeyValuePair<string, CustomerSignals>> Signals { get; set; } = [];
 }
