@@ -44,7 +44,9 @@ public sealed class Startup : StartupBase
         // environment), then the site settings saved in the admin over it.
         services.AddShopifyCustomerSync(_shellConfiguration.GetSection(ShopifySyncConstants.ConfigurationSection))
             .UseSyncRunner();
-        services.AddSingleton<IUserDirectory, OrchardUserDirectory>();
+        services.AddSingleton<OrchardUserDirectory>();
+        services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<OrchardUserDirectory>());
+        services.AddSingleton<IUserRoleSync>(sp => sp.GetRequiredService<OrchardUserDirectory>());
         services.AddSingleton(sp => new TenantScopes(() => sp.GetRequiredService<IShellHost>().GetScopeAsync(sp.GetRequiredService<ShellSettings>())));
 
         // Sync events reach the IShopifySyncEventHandlers that modules register in this tenant, in a scope of the tenant.

@@ -45,7 +45,7 @@ public sealed record CustomerSignals
     {
         ArgumentNullException.ThrowIfNull(tag);
         var wanted = tag.Trim();
-        return Tags.Any(t => string.Equals(t, wanted, StringComparison.OrdinalIgnoreCase));
+        return Tags.Any(t => string.Equals(t.Trim(), wanted, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The same signals, compared field by field (tags in order, ignoring case).</summary>

@@ -17,13 +17,32 @@ internal sealed partial class InboundCustomerApplier(
     ICustomerLinkStore links,
     TimeProvider time,
     ILogger logger,
-    ISyncLock customerLocks)
+    ISyncLock customerLocks,
+    TagRoleSync roles)
 {
-    /// <summary>The outcome of applying <paramref name="state"/> with the caller's <paramref name="options"/>; nothing is written to the sync log.</summary>
+    /// <summary>
+    /// The outcome of applying <paramref name="state"/> with the caller's <paramref name="options"/>; nothing is written to
+    /// the sync log. The user it is linked to then gets the roles its Shopify tags map to (<see cref="TagRoleSync"/>).
+    /// </summary>
     public async Task<InboundResult> ApplyAsync(InboundCustomerState state, CustomerApplyMode mode, ShopifySyncOptions options, CancellationToken cancellationToken)
     {
+        await using var held = await customerLocks.AcquireAsync(SyncLockKeys.Customer(state.Store.Handle, state.CustomerId), cancellationToken);
+        var result = await ApplyLockedAsync(state, mode, options, cancellationToken);
+        if (result.UserId is { } userId && result.Outcome != InboundOutcome.Skipped)
+        {
+            await ApplyRolesAsync(userId, options, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>Grants and revokes the roles the user's Shopify tags map to (<see cref="ShopifySyncOptions.TagRoles"/>).</summary>
+    public Task<UserRoleChange> ApplyRolesAsync(string userId, ShopifySyncOptions options, CancellationToken cancellationToken)
+        => roles.ApplyAsync(userId, options, cancellationToken);
+
+    private async Task<InboundResult> ApplyLockedAsync(InboundCustomerState state, CustomerApplyMode mode, ShopifySyncOptions options, CancellationToken cancellationToken)
+    {
         var store = state.Store;
-        await using var held = await customerLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, state.CustomerId), cancellationToken);
         var incoming = Incoming(state, options);
 
         var link = await links.FindByCustomerAsync(store.Handle, state.CustomerId, cancellationToken);

@@ -144,6 +144,11 @@ internal sealed class InboundNewCustomerBatch(
             }
 
             await bulkLinks.AddNewAsync(newLinks, cancellationToken);
+            foreach (var link in newLinks)
+            {
+                await applier.ApplyRolesAsync(link.UserId, stores.Options, cancellationToken);
+            }
+
             var delivered = applied.Where(a => a.Candidate.Delivery is not null).Select(a => (a.Candidate.Delivery!, a.Result)).ToList();
             if (delivered.Count > 0)
             {
