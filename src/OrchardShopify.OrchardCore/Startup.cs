@@ -45,6 +45,9 @@ public sealed class Startup : StartupBase
         services.AddShopifyCustomerSync(_shellConfiguration.GetSection(ShopifySyncConstants.ConfigurationSection))
             .UseSyncRunner();
         services.AddSingleton<IUserDirectory, OrchardUserDirectory>();
+
+        // The same directory adds and removes the Orchard Core roles of Shopify:TagRoles.
+        services.AddSingleton<IUserRoleSync>(sp => (OrchardUserDirectory)sp.GetRequiredService<IUserDirectory>());
         services.AddSingleton(sp => new TenantScopes(() => sp.GetRequiredService<IShellHost>().GetScopeAsync(sp.GetRequiredService<ShellSettings>())));
 
         // Sync events reach the IShopifySyncEventHandlers that modules register in this tenant, in a scope of the tenant.

@@ -46,7 +46,14 @@ public sealed partial class WebhookTests
         Assert.Matches(OffsetTimestamp(), payload["updated_at"]!.GetValue<string>());
         Assert.Equal("USD", payload["currency"]!.GetValue<string>());
         Assert.NotNull(payload["addresses"]);
-        Assert.False(payload.AsObject().ContainsKey("tags"));
+
+        // The commerce signals, as Shopify's customers/create example carries them.
+        Assert.Equal("", payload["tags"]!.GetValue<string>());
+        Assert.Equal(0, payload["orders_count"]!.GetValue<int>());
+        Assert.Equal("0.00", payload["total_spent"]!.GetValue<string>());
+        Assert.Equal("not_subscribed", payload["email_marketing_consent"]!["state"]!.GetValue<string>());
+        Assert.Equal("disabled", payload["state"]!.GetValue<string>());
+        Assert.True(payload["verified_email"]!.GetValue<bool>());
     }
 
     [Fact]

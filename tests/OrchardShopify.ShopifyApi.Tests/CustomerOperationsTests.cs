@@ -88,7 +88,7 @@ public sealed class CustomerOperationsTests
     }
 
     [Fact]
-    public async Task Customers_updated_since_follow_the_cursor_250_at_a_time()
+    public async Task Customers_updated_since_follow_the_cursor_200_at_a_time_so_a_page_with_signals_stays_under_1000_points()
     {
         var stub = new ShopifyStub((sent, n) => n == 1
             ? ShopifyStub.Data($$"""{ "customers":{ "nodes":[{{Customer(1, "A", null, "a@example.com", null)}},{{Customer(2, "B", null, "b@example.com", null)}}],"pageInfo":{ "hasNextPage":true,"endCursor":"eyJsYXN0X2lkIjoyfQ=="} } } """)
@@ -106,7 +106,7 @@ public sealed class CustomerOperationsTests
         Assert.All(stub.Sent, s =>
         {
             Assert.Equal("updated_at:>'2026-10-01T10:30:00Z'", s.Variables!["query"]!.GetValue<string>());
-            Assert.Equal(250, s.Variables!["first"]!.GetValue<int>());
+            Assert.Equal(200, s.Variables!["first"]!.GetValue<int>());
         });
         Assert.Null(stub.Sent[0].Variables!["after"]);
         Assert.Equal("eyJsYXN0X2lkIjoyfQ==", stub.Sent[1].Variables!["after"]!.GetValue<string>());

@@ -14,16 +14,16 @@ public sealed class RateLimitAndFaultTests
     public async Task Bucket_waits_before_sending_when_the_store_reports_too_few_points()
     {
         var time = new ObservedTimeProvider();
-        // The first answer leaves 1 point restoring at 100/s; the next call (3 points) must wait 20 ms.
-        var stub = new ShopifyStub((_, n) => ShopifyStub.Data(NoCustomer, requested: 3, actual: 3, available: n == 1 ? 1 : 1998));
+        // The first answer leaves 1 point restoring at 100/s; the next call (4 points: the customer with its signals) must wait 30 ms.
+        var stub = new ShopifyStub((_, n) => ShopifyStub.Data(NoCustomer, requested: 4, actual: 4, available: n == 1 ? 1 : 1997));
         using var shopify = new TestShopify(stub, time);
         await shopify.Customers.GetCustomerAsync(shopify.Store, 1, CancellationToken.None);
 
         var second = shopify.Customers.GetCustomerAsync(shopify.Store, 2, CancellationToken.None);
 
-        await Eventually.True(() => time.HasTimerDueIn(TimeSpan.FromMilliseconds(20)), "the bucket waits 20 ms");
+        await Eventually.True(() => time.HasTimerDueIn(TimeSpan.FromMilliseconds(30)), "the bucket waits 30 ms");
         Assert.Single(stub.Sent);
-        time.Advance(TimeSpan.FromMilliseconds(19));
+        time.Advance(TimeSpan.FromMilliseconds(29));
         await Eventually.StillFalse(() => stub.Sent.Count > 1);
         time.Advance(TimeSpan.FromMilliseconds(1));
         await second;
@@ -41,8 +41,8 @@ public sealed class RateLimitAndFaultTests
 
         var fromOther = otherClient.GetCustomerAsync(TestShopify.StoreFor("uk", "orchard-uk.myshopify.com"), 2, CancellationToken.None);
 
-        await Eventually.True(() => time.HasTimerDueIn(TimeSpan.FromMilliseconds(30)), "the shared bucket makes the other client wait");
-        time.Advance(TimeSpan.FromMilliseconds(30));
+        await Eventually.True(() => time.HasTimerDueIn(TimeSpan.FromMilliseconds(40)), "the shared bucket makes the other client wait");
+        time.Advance(TimeSpan.FromMilliseconds(40));
         await fromOther;
         Assert.Equal(2, stub.Sent.Count);
     }
@@ -65,16 +65,16 @@ public sealed class RateLimitAndFaultTests
     {
         var time = new ObservedTimeProvider();
         var stub = new ShopifyStub((_, n) => n == 1
-            ? ShopifyStub.Throttled(requested: 3, available: 0, restoreRate: 50)
+            ? ShopifyStub.Throttled(requested: 4, available: 0, restoreRate: 50)
             : ShopifyStub.Data("""{"customer":null}"""));
         using var shopify = new TestShopify(stub, time);
 
         var call = shopify.Customers.GetCustomerAsync(shopify.Store, 1, CancellationToken.None);
 
-        // 3 points at 50/s: 60 ms.
-        await Eventually.True(() => time.HasTimerDueIn(TimeSpan.FromMilliseconds(60)), "the retry waits for the bucket");
+        // 4 points (the customer with its signals) at 50/s: 80 ms.
+        await Eventually.True(() => time.HasTimerDueIn(TimeSpan.FromMilliseconds(80)), "the retry waits for the bucket");
         Assert.Single(stub.Sent);
-        time.Advance(TimeSpan.FromMilliseconds(60));
+        time.Advance(TimeSpan.FromMilliseconds(80));
         Assert.Null(await call);
         Assert.Equal(2, stub.Sent.Count);
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.ShopifyApi;
 
 namespace OrchardShopify.AspNetCore.Customers;
@@ -18,6 +19,10 @@ internal static class CustomerApiEndpoints
 
         group.MapGet("/", async (string? store, HttpContext http, CustomerViewService views) =>
             await AnswerAsync(() => views.GetCustomerAsync(UserId(http)!, store, http.RequestAborted)));
+
+        // Shopify-owned commerce signals as the sync stored them on the link: no Admin API call, so pages can gate on them cheaply.
+        group.MapGet("/signals", async (string? store, HttpContext http, CustomerViewService views) =>
+            await AnswerAsync(async () => SignalsJson.Of(await views.GetSignalsAsync(UserId(http)!, store, http.RequestAborted))));
 
         group.MapGet("/orders", async (string? store, string? status, string? page, int? first, HttpContext http, CustomerViewService views) =>
         {
@@ -71,3 +76,31 @@ internal static class CustomerApiEndpoints
 }
 
 internal sealed record ApiError(string Error, string Message);
+
+/// <summary>
+/// <c>GET …/api/customer/signals</c>: <c>{ store, numberOfOrders, amountSpent: { amount, currencyCode }, tags,
+/// emailMarketingState, state, verifiedEmail, updatedAt }</c>; every value null (tags empty) until a webhook, catch-up or
+/// import carried them.
+/// </summary>
+internal sealed record SignalsJson(
+    string Store,
+    long? NumberOfOrders,
+    ShopifyMoney? AmountSpent,
+    IReadOnlyList<string> Tags,
+    string? EmailMarketingState,
+    string? State,
+    bool? VerifiedEmail,
+    DateTimeOffset? UpdatedAt)
+{
+    public static CustomerLookup<SignalsJson> Of(CustomerLookup<CustomerSignals> lookup) => lookup.Value is not { } s
+        ? new CustomerLookup<SignalsJson>(lookup.Status, lookup.StoreHandle, null)
+        : new CustomerLookup<SignalsJson>(lookup.Status, lookup.StoreHandle, new SignalsJson(
+            lookup.StoreHandle,
+            s.NumberOfOrders,
+            s.AmountSpent is { } amount ? new ShopifyMoney(amount, s.Currency ?? "") : null,
+            s.Tags,
+            s.EmailMarketingState,
+            s.State,
+            s.VerifiedEmail,
+            s.UpdatedAt));
+}

@@ -1,4 +1,5 @@
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.ShopifyApi;
 
@@ -66,13 +67,33 @@ public sealed class CustomerViewService
         return CustomerLookup<ShopifyPage<ShopifyOrder>>.Found(store.Handle, page);
     }
 
+    /// <summary>
+    /// The commerce signals stored on the user's link for the store (orders, amount spent, tags, email marketing
+    /// consent, account state, verified email), as the last webhook, catch-up or import carried them; no Admin API call.
+    /// Found with empty signals (no <see cref="CustomerSignals.UpdatedAt"/>) while none have arrived yet.
+    /// </summary>
+    /// <exception cref="UnknownStoreException">The store handle names no enabled store (or several stores exist and none is named).</exception>
+    public async Task<CustomerLookup<CustomerSignals>> GetSignalsAsync(string userId, string? storeHandle, CancellationToken cancellationToken)
+    {
+        var (store, link) = await ResolveLinkAsync(userId, storeHandle, cancellationToken);
+        return link is null
+            ? CustomerLookup<CustomerSignals>.NotLinked(store.Handle)
+            : CustomerLookup<CustomerSignals>.Found(store.Handle, link.Signals ?? new CustomerSignals());
+    }
+
     private async Task<(ShopifyStore Store, long? CustomerId)> ResolveAsync(string userId, string? storeHandle, CancellationToken cancellationToken)
+    {
+        var (store, link) = await ResolveLinkAsync(userId, storeHandle, cancellationToken);
+        return (store, link?.CustomerId);
+    }
+
+    private async Task<(ShopifyStore Store, CustomerLink? Link)> ResolveLinkAsync(string userId, string? storeHandle, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var store = _stores.ResolveForTemplate(storeHandle);
         var link = (await _links.FindByUserAsync(userId, cancellationToken))
             .FirstOrDefault(l => string.Equals(l.StoreHandle, store.Handle, StringComparison.OrdinalIgnoreCase));
-        return (store, link?.CustomerId);
+        return (store, link);
     }
 }
 

@@ -52,6 +52,7 @@ public sealed class ShopifyCustomerSyncBuilder
     {
         Services.TryAddSingleton<IIdentityProfileMapper<TUser>, DefaultIdentityProfileMapper<TUser>>();
         Services.Replace(ServiceDescriptor.Singleton<IUserDirectory, IdentityUserDirectory<TUser>>());
+        Services.Replace(ServiceDescriptor.Singleton<IUserRoleSync>(sp => sp.GetRequiredService<IUserDirectory>() as IUserRoleSync ?? ActivatorUtilities.CreateInstance<IdentityUserDirectory<TUser>>(sp)));
         Services.Replace(ServiceDescriptor.Singleton<IAdminUserSource, IdentityAdminUserSource<TUser>>());
         Services.Replace(ServiceDescriptor.Singleton<Reconciliation.ISiteUserCatalog, Reconciliation.IdentitySiteUserCatalog<TUser>>());
         Services.Replace(ServiceDescriptor.Scoped<UserManager<TUser>, ShopifySyncingUserManager<TUser>>());

@@ -65,12 +65,12 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
                 Parameter(command, 4, DbType.Int64, row.AppliedUpdatedAt), Parameter(command, 5, DbType.Int64, row.AppliedTriggeredAt),
                 Parameter(command, 6, DbType.Boolean, row.HasSyncedProfile), Parameter(command, 7, DbType.String, row.SyncedFirstName),
                 Parameter(command, 8, DbType.String, row.SyncedLastName), Parameter(command, 9, DbType.String, row.SyncedEmail),
-                Parameter(command, 10, DbType.String, row.SyncedPhone),
+                Parameter(command, 10, DbType.String, row.SyncedPhone), Parameter(command, 11, DbType.String, row.Signals),
             ];
             var inserted = await unit.Db.Database.ExecuteSqlRawAsync(
                 $"INSERT INTO {ShopifySyncDbContext.LinksTable} (store, customer_id, user_id, linked_at, applied_updated_at, applied_triggered_at, " +
-                "has_synced_profile, synced_first_name, synced_last_name, synced_email, synced_phone) " +
-                "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}) ON CONFLICT DO NOTHING",
+                "has_synced_profile, synced_first_name, synced_last_name, synced_email, synced_phone, signals) " +
+                "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}) ON CONFLICT DO NOTHING",
                 values,
                 cancellationToken);
             if (inserted == 1)
@@ -183,6 +183,7 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
         SyncedLastName = link.SyncedProfile?.LastName,
         SyncedEmail = link.SyncedProfile?.Email,
         SyncedPhone = link.SyncedProfile?.Phone,
+        Signals = CustomerSignalsJson.Write(link.Signals),
     };
 
     private static CustomerLink ToLink(CustomerLinkRow row) => new(
@@ -192,5 +193,8 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
         UnixTime.To(row.LinkedAt),
         UnixTime.To(row.AppliedUpdatedAt),
         UnixTime.To(row.AppliedTriggeredAt),
-        row.HasSyncedProfile ? new CustomerProfile(row.SyncedFirstName, row.SyncedLastName, row.SyncedEmail, row.SyncedPhone) : null);
+        row.HasSyncedProfile ? new CustomerProfile(row.SyncedFirstName, row.SyncedLastName, row.SyncedEmail, row.SyncedPhone) : null)
+    {
+        Signals = CustomerSignalsJson.Read(row.Signals),
+    };
 }

@@ -85,6 +85,9 @@ internal sealed class CustomerLinkRow
     public string? SyncedEmail { get; set; }
 
     public string? SyncedPhone { get; set; }
+
+    /// <summary>The customer's commerce signals as JSON (<see cref="CustomerSignalsJson"/>), or null when none were read yet.</summary>
+    public string? Signals { get; set; }
 }
 
 /// <summary>A customer Shopify deleted, remembered so a delivery of it that arrives late links no user.</summary>

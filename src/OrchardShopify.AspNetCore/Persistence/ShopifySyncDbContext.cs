@@ -86,6 +86,7 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
             link.Property(x => x.SyncedLastName).HasColumnName("synced_last_name");
             link.Property(x => x.SyncedEmail).HasColumnName("synced_email");
             link.Property(x => x.SyncedPhone).HasColumnName("synced_phone");
+            link.Property(x => x.Signals).HasColumnName("signals");
             link.HasIndex(x => new { x.StoreHandle, x.UserId }).IsUnique().HasDatabaseName("ix_shopify_customer_links_user");
             link.HasIndex(x => x.UserId).HasDatabaseName("ix_shopify_customer_links_user_id");
         });

@@ -17,7 +17,7 @@ namespace OrchardShopify.AspNetCore.Users;
 /// claims). New users in bulk go through <see cref="IdentityBulkUserWriter{TUser}"/>. Each call runs in its own scope
 /// because the engine is a singleton and a UserManager is scoped; inside a worker's batch it joins the batch's scope and transaction.
 /// </summary>
-public sealed class IdentityUserDirectory<TUser> : IUserDirectory, IBatchUserDirectory, IBulkUserDirectory
+public sealed class IdentityUserDirectory<TUser> : IUserDirectory, IBatchUserDirectory, IBulkUserDirectory, IUserRoleSync
     where TUser : class, new()
 {
     private readonly IServiceScopeFactory _scopes;
@@ -170,6 +170,57 @@ public sealed class IdentityUserDirectory<TUser> : IUserDirectory, IBatchUserDir
     private static UserManager<TUser> Manager(UserScope scope) => scope.ServiceProvider.GetRequiredService<UserManager<TUser>>();
 
     /// <summary>The running batch's scope (its UserManager and DbContext, inside its transaction), else a scope of this call's own.</summary>
+    /// <summary>
+    /// Identity roles for <see cref="Core.Configuration.ShopifySyncOptions.TagRoles"/>: <see cref="UserManager{TUser}.AddToRoleAsync"/>
+    /// and <see cref="UserManager{TUser}.RemoveFromRoleAsync"/>. A role the role store does not have is reported missing,
+    /// not created. A signed-in user's cookie keeps the roles it was issued with until it is refreshed (sign-in, or
+    /// <c>SignInManager.RefreshSignInAsync</c>); check <see cref="UserManager{TUser}.IsInRoleAsync"/> where a change must
+    /// show at once.
+    /// </summary>
+    public async Task<UserRoleChange> ChangeRolesAsync(string userId, IReadOnlyCollection<string> add, IReadOnlyCollection<string> remove, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(add);
+        ArgumentNullException.ThrowIfNull(remove);
+        await using var scope = Scope();
+        var users = Manager(scope);
+        if (!users.SupportsUserRole || await users.FindByIdAsync(userId) is not { } user)
+        {
+            return UserRoleChange.None;
+        }
+
+        List<string> added = [], removed = [], missing = [];
+        foreach (var role in add)
+        {
+            if (await users.IsInRoleAsync(user, role))
+            {
+                continue;
+            }
+
+            try
+            {
+                IdentityStoreAccess<TUser>.Check(await users.AddToRoleAsync(user, role));
+                added.Add(role);
+            }
+            catch (InvalidOperationException)
+            {
+                // The role store does not have the role (the EF Core store's "Role … does not exist."), checked before it
+                // writes anything: the user keeps its roles and the sync reports the role missing.
+                missing.Add(role);
+            }
+        }
+
+        foreach (var role in remove)
+        {
+            if (await users.IsInRoleAsync(user, role))
+            {
+                IdentityStoreAccess<TUser>.Check(await users.RemoveFromRoleAsync(user, role));
+                removed.Add(role);
+            }
+        }
+
+        return new UserRoleChange(added, removed, missing);
+    }
+
     private UserScope Scope() => WorkBatch.Current?.Users is IdentityUserBatch batch && ReferenceEquals(batch.Directory, this)
         ? new UserScope(batch.Scope, owned: false)
         : new UserScope(_scopes.CreateAsyncScope(), owned: true);

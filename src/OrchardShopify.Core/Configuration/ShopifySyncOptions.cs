@@ -80,6 +80,14 @@ public sealed class ShopifySyncOptions
 
     /// <summary>Stores keyed by handle (<c>uk</c>, <c>us</c>, …).</summary>
     public Dictionary<string, StoreOptions> Stores { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Segments to roles: Shopify customer tags that grant site roles (<c>Shopify:TagRoles:0:Tag</c> = <c>wholesale</c>,
+    /// <c>…:Role</c> = <c>Wholesale</c>, <c>…:Store</c> = a store handle or empty for any store). Applied to a linked
+    /// user on every inbound change: a mapped tag present in any store that maps it grants the role, absent from all of
+    /// them revokes it; roles no entry names are never touched.
+    /// </summary>
+    public List<TagRoleMapping> TagRoles { get; set; } = [];
 }
 
 /// <summary>One Shopify store the site syncs with.</summary>

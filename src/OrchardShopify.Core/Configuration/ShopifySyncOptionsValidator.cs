@@ -59,6 +59,8 @@ public sealed partial class ShopifySyncOptionsValidator : IValidateOptions<Shopi
             errors.Add($"{root}:MultiStore is false but {root}:Stores has {options.Stores.Count} stores ({string.Join(", ", options.Stores.Keys)}); set {root}:MultiStore to true or keep one store.");
         }
 
+        ValidateTagRoles(options, errors);
+
         var domains = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (handle, store) in options.Stores)
         {
@@ -109,6 +111,44 @@ public sealed partial class ShopifySyncOptionsValidator : IValidateOptions<Shopi
         }
 
         return errors;
+    }
+
+    private static void ValidateTagRoles(ShopifySyncOptions options, List<string> errors)
+    {
+        const string root = ShopifySyncOptions.SectionName;
+        var excluded = options.ExcludedRoles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var i = 0; i < options.TagRoles.Count; i++)
+        {
+            var key = $"{root}:TagRoles:{i}";
+            if (options.TagRoles[i] is not { } entry)
+            {
+                errors.Add($"{key} has no settings; give it a Tag and a Role.");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(entry.Tag))
+            {
+                errors.Add($"{key}:Tag is empty; name the Shopify customer tag that grants the role '{entry.Role}'.");
+            }
+            else if (entry.Tag.Contains(',', StringComparison.Ordinal) || entry.Tag.Trim().Length > 255)
+            {
+                errors.Add($"{key}:Tag '{entry.Tag}' is not one Shopify tag (at most 255 characters, no comma).");
+            }
+
+            if (string.IsNullOrWhiteSpace(entry.Role))
+            {
+                errors.Add($"{key}:Role is empty; name the site role the tag '{entry.Tag}' grants.");
+            }
+            else if (excluded.Contains(entry.Role.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key}:Role '{entry.Role}' is one of {root}:ExcludedRoles; a Shopify tag never grants a role the sync leaves alone.");
+            }
+
+            if (!string.IsNullOrWhiteSpace(entry.Store) && !options.Stores.ContainsKey(entry.Store.Trim()))
+            {
+                errors.Add($"{key}:Store '{entry.Store}' is not a configured store ({string.Join(", ", options.Stores.Keys)}); leave it empty for any store.");
+            }
+        }
     }
 
     [GeneratedRegex(@"^\d{4}-(01|04|07|10)$|^unstable$")]

@@ -31,6 +31,7 @@ internal static class CustomerPayloadParser
             defaultAddress = ParseAddress(def);
         }
 
+        var updatedAt = Time(root, "updated_at");
         return new CustomerPayload(
             RequiredId(root, "id"),
             String(root, "admin_graphql_api_id"),
@@ -44,9 +45,54 @@ internal static class CustomerPayloadParser
             Bool(root, "tax_exempt"),
             String(root, "currency"),
             Time(root, "created_at"),
-            Time(root, "updated_at"),
+            updatedAt,
             addresses,
-            defaultAddress);
+            defaultAddress)
+        {
+            Signals = ParseSignals(root, updatedAt),
+        };
+    }
+
+    /// <summary>The commerce signals of a REST customer, or null when it has no <c>tags</c> field (see <see cref="CustomerPayload.Signals"/>).</summary>
+    private static CustomerSignals? ParseSignals(JsonElement root, DateTimeOffset? updatedAt)
+    {
+        if (!root.TryGetProperty("tags", out var tags) || tags.ValueKind is not (JsonValueKind.String or JsonValueKind.Array))
+        {
+            return null;
+        }
+
+        string? marketing = null;
+        if (root.TryGetProperty("email_marketing_consent", out var consent) && consent.ValueKind == JsonValueKind.Object)
+        {
+            marketing = String(consent, "state");
+        }
+
+        long? orders = root.TryGetProperty("orders_count", out var count) && TryCount(count, out var n) ? n : null;
+        return new CustomerSignals
+        {
+            NumberOfOrders = orders,
+            AmountSpent = CustomerSignals.ParseAmount(String(root, "total_spent")),
+            Currency = String(root, "currency"),
+            Tags = tags.ValueKind == JsonValueKind.String
+                ? CustomerSignals.ParseTags(tags.GetString())
+                : CustomerSignals.NormalizeTags(tags.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString() : null)),
+            EmailMarketingState = CustomerSignals.NormalizeEnum(marketing),
+            State = CustomerSignals.NormalizeEnum(String(root, "state")),
+            VerifiedEmail = Bool(root, "verified_email"),
+            UpdatedAt = updatedAt,
+        };
+    }
+
+    private static bool TryCount(JsonElement value, out long count)
+    {
+        count = 0;
+        var ok = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt64(out count),
+            JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out count),
+            _ => false,
+        };
+        return ok && count >= 0;
     }
 
     public static CustomerDeletePayload ParseDelete(ReadOnlyMemory<byte> json)

@@ -20,6 +20,13 @@ public sealed record CustomerPayload(
 {
     /// <summary>The profile fields, with the phone as Shopify sent it.</summary>
     public CustomerProfile Profile => new(FirstName, LastName, Email, Phone);
+
+    /// <summary>
+    /// The commerce signals the payload carries (<c>orders_count</c>, <c>total_spent</c>, <c>tags</c>,
+    /// <c>email_marketing_consent.state</c>, <c>state</c>, <c>verified_email</c>); null when it carries no <c>tags</c>,
+    /// so a payload without them never clears stored tags.
+    /// </summary>
+    public CustomerSignals? Signals { get; init; }
 }
 
 public sealed record AddressPayload(

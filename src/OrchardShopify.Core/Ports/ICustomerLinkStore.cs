@@ -58,7 +58,14 @@ public sealed record CustomerLink(
     DateTimeOffset LinkedAt,
     DateTimeOffset? AppliedUpdatedAt = null,
     DateTimeOffset? AppliedTriggeredAt = null,
-    CustomerProfile? SyncedProfile = null);
+    CustomerProfile? SyncedProfile = null)
+{
+    /// <summary>
+    /// The customer's commerce signals in this store as Shopify last reported them (never sent to Shopify); null until a
+    /// webhook, catch-up, import or reconciliation carried them.
+    /// </summary>
+    public CustomerSignals? Signals { get; init; }
+}
 
 public sealed record LinkAttempt(bool Added, CustomerLink Link);
 

@@ -28,6 +28,9 @@ public sealed record ShopifyCustomer(long Id, CustomerProfile Profile, DateTimeO
 {
     /// <summary>Shopify's <c>verifiedEmail</c>: the customer proved the address; null when not read.</summary>
     public bool? VerifiedEmail { get; init; }
+
+    /// <summary>The commerce signals, when the document selected them (<c>tags</c> among them); else null.</summary>
+    public CustomerSignals? Signals { get; init; }
 }
 
 /// <summary>A failed Admin API call. The message names the store and operation and never holds a token.</summary>

@@ -79,6 +79,11 @@ internal static class ShopifyQueryCost
 
     public static int CustomerConnection(int first) => 2 + (first * Customer);
 
+    /// <summary>Customer with its email and phone objects and the commerce signals (<c>amountSpent</c> is one more object).</summary>
+    public const int CustomerWithSignals = Customer + 1;
+
+    public static int CustomerWithSignalsConnection(int first) => 2 + (first * CustomerWithSignals);
+
     public static int CustomerView => 10;
 
     public static int AddressConnection(int first) => 1 + 1 + 2 + first;

@@ -144,6 +144,35 @@ internal static class EchoRules
         };
     }
 
+    /// <summary>
+    /// The commerce signals a link keeps when a state carrying <paramref name="incoming"/> arrives: Shopify owns them, so
+    /// the incoming ones replace the stored ones unless the stored ones were read from a newer state (a later
+    /// <c>updated_at</c>), whether or not the profile in the same state was applied (an echo of a push still carries
+    /// Shopify's present order count and tags). A state without signals keeps the stored ones.
+    /// </summary>
+    public static CustomerSignals? KeepNewerSignals(CustomerSignals? stored, CustomerSignals? incoming)
+    {
+        if (incoming is null)
+        {
+            return stored;
+        }
+
+        if (stored?.UpdatedAt is { } storedAt && (incoming.UpdatedAt is not { } incomingAt || incomingAt < storedAt))
+        {
+            return stored;
+        }
+
+        return incoming;
+    }
+
+    /// <summary>The link with <see cref="KeepNewerSignals"/> applied; the same instance when nothing changes.</summary>
+    public static CustomerLink WithSignals(CustomerLink link, CustomerSignals? incoming)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var kept = KeepNewerSignals(link.Signals, incoming);
+        return ReferenceEquals(kept, link.Signals) || kept!.SameAs(link.Signals) ? link : link with { Signals = kept };
+    }
+
     private sealed class SyncWriteExit : IDisposable
     {
         private bool _disposed;

@@ -17,13 +17,32 @@ internal sealed partial class InboundCustomerApplier(
     ICustomerLinkStore links,
     TimeProvider time,
     ILogger logger,
-    ISyncLock customerLocks)
+    ISyncLock customerLocks,
+    TagRoleSync roles)
 {
-    /// <summary>The outcome of applying <paramref name="state"/> with the caller's <paramref name="options"/>; nothing is written to the sync log.</summary>
+    /// <summary>
+    /// The outcome of applying <paramref name="state"/> with the caller's <paramref name="options"/>; nothing is written to
+    /// the sync log. The user it is linked to then gets the roles its Shopify tags map to (<see cref="TagRoleSync"/>).
+    /// </summary>
     public async Task<InboundResult> ApplyAsync(InboundCustomerState state, CustomerApplyMode mode, ShopifySyncOptions options, CancellationToken cancellationToken)
     {
+        await using var held = await customerLocks.AcquireAsync(SyncLockKeys.Customer(state.Store.Handle, state.CustomerId), cancellationToken);
+        var result = await ApplyLockedAsync(state, mode, options, cancellationToken);
+        if (result.UserId is { } userId && result.Outcome != InboundOutcome.Skipped)
+        {
+            await ApplyRolesAsync(userId, options, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>Grants and revokes the roles the user's Shopify tags map to (<see cref="ShopifySyncOptions.TagRoles"/>).</summary>
+    public Task<UserRoleChange> ApplyRolesAsync(string userId, ShopifySyncOptions options, CancellationToken cancellationToken)
+        => roles.ApplyAsync(userId, options, cancellationToken);
+
+    private async Task<InboundResult> ApplyLockedAsync(InboundCustomerState state, CustomerApplyMode mode, ShopifySyncOptions options, CancellationToken cancellationToken)
+    {
         var store = state.Store;
-        await using var held = await customerLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, state.CustomerId), cancellationToken);
         var incoming = Incoming(state, options);
 
         var link = await links.FindByCustomerAsync(store.Handle, state.CustomerId, cancellationToken);
@@ -126,7 +145,7 @@ internal sealed partial class InboundCustomerApplier(
     {
         var store = state.Store;
         var attempt = await links.TryAddAsync(
-            new CustomerLink(store.Handle, state.CustomerId, user.Id, time.GetUtcNow(), state.UpdatedAt, state.TriggeredAt, incoming),
+            new CustomerLink(store.Handle, state.CustomerId, user.Id, time.GetUtcNow(), state.UpdatedAt, state.TriggeredAt, incoming) { Signals = state.Signals },
             cancellationToken);
         if (!attempt.Added)
         {
@@ -175,6 +194,13 @@ internal sealed partial class InboundCustomerApplier(
         if (mode != CustomerApplyMode.TakeShopifyData
             && EchoRules.Classify(state.UpdatedAt, state.TriggeredAt, incoming, link) is var verdict && verdict != IncomingState.Newer)
         {
+            // The profile is not applied, but Shopify's signals in it are kept unless the link has newer ones.
+            var kept = EchoRules.WithSignals(link, state.Signals);
+            if (!ReferenceEquals(kept, link))
+            {
+                await links.UpdateAsync(kept, cancellationToken);
+            }
+
             var echo = verdict == IncomingState.Echo;
             return new InboundResult(echo ? InboundOutcome.Echo : InboundOutcome.Stale, user.Id, state.CustomerId,
                 echo ? "Shopify reported a state this site already has." : $"updated_at {state.UpdatedAt:O} is not newer than the applied {link.AppliedUpdatedAt:O}.");
@@ -217,7 +243,7 @@ internal sealed partial class InboundCustomerApplier(
             }
         }
 
-        await links.UpdateAsync(EchoRules.AfterApply(link, state.UpdatedAt, state.TriggeredAt, incoming), cancellationToken);
+        await links.UpdateAsync(EchoRules.WithSignals(EchoRules.AfterApply(link, state.UpdatedAt, state.TriggeredAt, incoming), state.Signals), cancellationToken);
         return new InboundResult(outcome, user.Id, state.CustomerId, detail) { Changed = written };
     }
 

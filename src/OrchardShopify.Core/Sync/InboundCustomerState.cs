@@ -45,6 +45,9 @@ internal sealed record InboundCustomerState(
     /// </summary>
     public DateTimeOffset? TriggeredAt { get; init; }
 
+    /// <summary>The commerce signals this state carries, stored on the link unless the link has newer ones (<see cref="EchoRules.KeepNewerSignals"/>); null when it carries none.</summary>
+    public CustomerSignals? Signals { get; init; }
+
     /// <summary>Shopify has the customer now (read from the Admin API): a deletion remembered for its id does not hold it back.</summary>
     public bool IsShopifyNow => Source != CustomerStateSource.WebhookDelivery;
 
@@ -56,6 +59,7 @@ internal sealed record InboundCustomerState(
         return new InboundCustomerState(delivery.Store, customer.Id, customer.Profile, customer.VerifiedEmail, customer.UpdatedAt, CustomerStateSource.WebhookDelivery)
         {
             TriggeredAt = delivery.TriggeredAt,
+            Signals = customer.Signals,
         };
     }
 
@@ -70,6 +74,6 @@ internal sealed record InboundCustomerState(
             throw new ArgumentException($"A customer read from the Admin API comes from an import or a reconciliation, not '{source}'.", nameof(source));
         }
 
-        return new InboundCustomerState(store, customer.Id, customer.Profile, customer.VerifiedEmail, customer.UpdatedAt, source);
+        return new InboundCustomerState(store, customer.Id, customer.Profile, customer.VerifiedEmail, customer.UpdatedAt, source) { Signals = customer.Signals };
     }
 }

@@ -52,7 +52,6 @@ public sealed class InboundCustomerSync
 
     /// <param name="customerLocks">Held for every change of one customer; must span every node that shares the storage.</param>
     /// <param name="events">Raises what each delivery applied to the site's <see cref="IShopifySyncEventHandler"/>s; null raises nothing.</param>
-    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
     public InboundCustomerSync(
         StoreRegistry stores,
         IUserDirectory users,
@@ -62,11 +61,29 @@ public sealed class InboundCustomerSync
         ILogger<InboundCustomerSync> logger,
         ISyncLock customerLocks,
         ShopifySyncEventDispatcher? events)
+        : this(stores, users, links, log, time, logger, customerLocks, events, null)
+    {
+    }
+
+    /// <param name="customerLocks">Held for every change of one customer; must span every node that shares the storage.</param>
+    /// <param name="events">Raises what each delivery applied to the site's <see cref="IShopifySyncEventHandler"/>s; null raises nothing.</param>
+    /// <param name="roles">Grants and revokes the roles of <see cref="ShopifySyncOptions.TagRoles"/>; null changes no roles.</param>
+    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
+    public InboundCustomerSync(
+        StoreRegistry stores,
+        IUserDirectory users,
+        ICustomerLinkStore links,
+        ISyncLog log,
+        TimeProvider time,
+        ILogger<InboundCustomerSync> logger,
+        ISyncLock customerLocks,
+        ShopifySyncEventDispatcher? events,
+        IUserRoleSync? roles = null)
     {
         ArgumentNullException.ThrowIfNull(customerLocks);
         _stores = stores;
         _recorder = new InboundRecorder(log, time, logger, events);
-        _applier = new InboundCustomerApplier(stores, users, links, time, logger, customerLocks);
+        _applier = new InboundCustomerApplier(stores, users, links, time, logger, customerLocks, new TagRoleSync(users, links, roles, logger));
         _batch = new InboundNewCustomerBatch(stores, users, links, time, customerLocks, _applier, _recorder);
         _privacy = new InboundPrivacy(stores, users, links, log, time, customerLocks);
     }

@@ -140,7 +140,7 @@ internal sealed class InboundNewCustomerBatch(
                 }
 
                 var (index, state, _, incoming, _) = candidates[i];
-                newLinks.Add(new CustomerLink(state.Store.Handle, state.CustomerId, user.Id, now, state.UpdatedAt, state.TriggeredAt, incoming));
+                newLinks.Add(new CustomerLink(state.Store.Handle, state.CustomerId, user.Id, now, state.UpdatedAt, state.TriggeredAt, incoming) { Signals = state.Signals });
                 var result = new InboundResult(InboundOutcome.Created, user.Id, state.CustomerId) { Changed = InboundCustomerApplier.FilledFields(incoming) };
                 results[index] = result;
                 applied.Add((candidates[i], result));
@@ -152,6 +152,11 @@ internal sealed class InboundNewCustomerBatch(
             }
 
             await bulkLinks.AddNewAsync(newLinks, cancellationToken);
+            foreach (var link in newLinks)
+            {
+                await applier.ApplyRolesAsync(link.UserId, stores.Options, cancellationToken);
+            }
+
             var delivered = applied.Where(a => a.Candidate.Delivery is not null).Select(a => (a.Candidate.Delivery!, a.Result)).ToList();
             if (delivered.Count > 0)
             {

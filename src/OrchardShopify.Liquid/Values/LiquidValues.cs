@@ -1,4 +1,5 @@
 using Fluid.Values;
+using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.ShopifyApi;
 
 namespace OrchardShopify.Liquid.Values;
@@ -23,6 +24,20 @@ internal static class LiquidValues
         ("default_address", customer.DefaultAddress is null ? NilValue.Instance : Address(customer.DefaultAddress)),
         ("created_at", new DateTimeValue(customer.CreatedAt)),
         ("updated_at", new DateTimeValue(customer.UpdatedAt)));
+
+    /// <summary>
+    /// The commerce signals stored on the user's link: <c>orders_count</c>, <c>total_spent</c> (<c>amount</c>,
+    /// <c>currency_code</c>), <c>tags</c>, <c>email_marketing_state</c>, <c>state</c>, <c>verified_email</c>,
+    /// <c>updated_at</c>; nil members until Shopify reported them.
+    /// </summary>
+    public static FluidValue Signals(CustomerSignals signals) => Object(
+        ("orders_count", signals.NumberOfOrders is { } orders ? Number(orders) : NilValue.Instance),
+        ("total_spent", signals.AmountSpent is { } spent ? Money(new ShopifyMoney(spent, signals.Currency ?? "")) : NilValue.Instance),
+        ("tags", new ArrayValue(signals.Tags.Select(Text).ToList())),
+        ("email_marketing_state", Text(signals.EmailMarketingState)),
+        ("state", Text(signals.State)),
+        ("verified_email", signals.VerifiedEmail is { } verified ? BooleanValue.Create(verified) : NilValue.Instance),
+        ("updated_at", Date(signals.UpdatedAt)));
 
     public static FluidValue Order(ShopifyOrder order) => Object(
         ("id", Text(order.Id)),

@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OrchardCore.DisplayManagement.Entities;
 using OrchardCore.DisplayManagement.Handlers;
 using OrchardCore.DisplayManagement.Views;
 using OrchardCore.Users.Models;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Customers;
+using OrchardShopify.Core.Ports;
 using OrchardShopify.OrchardCore.Users;
 using OrchardShopify.OrchardCore.ViewModels;
 
@@ -26,7 +29,7 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
 
     public override IDisplayResult Edit(User user, ShopifyUserPart part, BuildEditorContext context)
     {
-        return Initialize<ShopifyUserPartViewModel>("ShopifyUserPart_Edit", model =>
+        return Initialize<ShopifyUserPartViewModel>("ShopifyUserPart_Edit", async model =>
         {
             model.FirstName = part.FirstName;
             model.LastName = part.LastName;
@@ -36,6 +39,7 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
                 .Where(s => s.CanCallAdminApi && (_stores.MultiStore ? !part.ShopifyIds.ContainsKey(s.Handle) : part.ShopifyId is null))
                 .Select(s => s.Handle)
                 .ToList();
+            model.Signals = await SignalsAsync(user);
         }).Location("Content:3");
     }
 
@@ -67,6 +71,21 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
         }
 
         return await EditAsync(user, part, context);
+    }
+
+    /// <summary>The commerce signals the sync stored on the user's links, by store; none for a user not yet saved.</summary>
+    private async Task<IReadOnlyList<KeyValuePair<string, CustomerSignals>>> SignalsAsync(User user)
+    {
+        if (string.IsNullOrEmpty(user.UserId) || _httpContextAccessor.HttpContext?.RequestServices.GetService<ICustomerLinkStore>() is not { } links)
+        {
+            return [];
+        }
+
+        var found = await links.FindByUserAsync(user.UserId, _httpContextAccessor.HttpContext.RequestAborted);
+        return found.Where(l => l.Signals is not null)
+            .OrderBy(l => l.StoreHandle, StringComparer.OrdinalIgnoreCase)
+            .Select(l => new KeyValuePair<string, CustomerSignals>(l.StoreHandle, l.Signals!))
+            .ToList();
     }
 
     internal static IReadOnlyList<KeyValuePair<string, long>> Links(ShopifyUserPart part)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardCore.Entities;
+using OrchardCore.Security;
 using OrchardCore.Users;
 using OrchardCore.Users.Models;
 using OrchardShopify.Core.Customers;
@@ -16,7 +17,7 @@ namespace OrchardShopify.OrchardCore.Users;
 /// (so Orchard Core's validation and user events apply) and <see cref="ShopifyUserPart"/> for names and Shopify ids.
 /// Each call runs in its own tenant scope, committed when it returns.
 /// </summary>
-internal sealed class OrchardUserDirectory : IUserDirectory
+internal sealed class OrchardUserDirectory : IUserDirectory, IUserRoleSync
 {
     private readonly TenantScopes _scopes;
 
@@ -157,6 +158,56 @@ internal sealed class OrchardUserDirectory : IUserDirectory
                 }
             });
             Check(await users.UpdateAsync(user));
+        });
+
+    /// <summary>
+    /// Orchard Core roles for the tag-to-role map: added and removed through <see cref="UserManager{IUser}"/> (Orchard
+    /// Core's user store), in one save. A role the tenant does not have (or a tenant without the Roles feature) is
+    /// reported missing, never created.
+    /// </summary>
+    public Task<UserRoleChange> ChangeRolesAsync(string userId, IReadOnlyCollection<string> add, IReadOnlyCollection<string> remove, CancellationToken cancellationToken) =>
+        _scopes.RunAsync(async services =>
+        {
+            var users = Manager(services);
+            if (await users.FindByIdAsync(userId) is not User user)
+            {
+                return UserRoleChange.None;
+            }
+
+            var roles = services.GetService<RoleManager<IRole>>();
+            List<string> added = [], removed = [], missing = [];
+            foreach (var role in add)
+            {
+                if (user.RoleNames.Contains(role, StringComparer.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (roles is null || await roles.FindByNameAsync(role) is not { } existing)
+                {
+                    missing.Add(role);
+                    continue;
+                }
+
+                user.RoleNames.Add(existing.RoleName);
+                added.Add(existing.RoleName);
+            }
+
+            foreach (var role in remove)
+            {
+                if (user.RoleNames.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase)) is { } held)
+                {
+                    user.RoleNames.Remove(held);
+                    removed.Add(held);
+                }
+            }
+
+            if (added.Count > 0 || removed.Count > 0)
+            {
+                Check(await users.UpdateAsync(user));
+            }
+
+            return new UserRoleChange(added, removed, missing);
         });
 
     /// <summary>

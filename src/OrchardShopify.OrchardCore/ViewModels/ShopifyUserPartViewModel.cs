@@ -1,3 +1,5 @@
+using OrchardShopify.Core.Customers;
+
 namespace OrchardShopify.OrchardCore.ViewModels;
 
 /// <remarks>Not sealed: Orchard Core proxies shape models (Castle DynamicProxy subclasses them).</remarks>
@@ -15,4 +17,7 @@ public class ShopifyUserPartViewModel
 
     /// <summary>Stores this user is not linked in, that it can be linked in by hand.</summary>
     public IReadOnlyList<string> LinkableStores { get; set; } = [];
+
+    /// <summary>The commerce signals stored on each link, by store handle. Read-only: Shopify owns them and they are never sent back.</summary>
+    public IReadOnlyList<KeyValuePair<string, CustomerSignals>> Signals { get; set; } = [];
 }

@@ -185,6 +185,7 @@ public static class SiteApp
         {
             await PrepareDatabaseAsync(app.Services, clearShopifyIds: demo is not null, cancellationToken);
             var admin = await AdminBootstrap.EnsureAdminAsync(app.Services, adminRole, site.AdminEmail, site.AdminPassword);
+            await AdminBootstrap.EnsureTagRolesAsync(app.Services, cancellationToken);
             ConfigurePipeline(app);
             await app.StartAsync(cancellationToken);
 
@@ -251,6 +252,7 @@ public static class SiteApp
         {
             o.Conventions.AuthorizeFolder("/Admin", SitePolicies.Admin);
             o.Conventions.AuthorizePage("/Account/Index");
+            o.Conventions.AuthorizePage("/Wholesale");
         });
         services.AddSingleton<SiteAssets>();
         services.Configure<SiteOptions>(builder.Configuration.GetSection(SiteOptions.SectionName));

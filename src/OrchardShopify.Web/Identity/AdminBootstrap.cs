@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Sync;
 
 namespace OrchardShopify.Web.Identity;
@@ -11,6 +12,25 @@ public sealed record AdminCredentials(string Email, string? Password);
 /// <summary>Creates the admin role and, when no administrator exists, the first administrator.</summary>
 internal static class AdminBootstrap
 {
+    /// <summary>
+    /// Creates the roles <c>Shopify:TagRoles</c> names, so the sample site works as configured; the sync itself never
+    /// creates roles (it logs a warning for a mapped role the site lacks).
+    /// </summary>
+    public static async Task EnsureTagRolesAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ShopifySyncOptions>>().CurrentValue;
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in options.TagRoles.Select(m => m.Role.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)), $"creating the role '{role}'");
+            }
+        }
+    }
+
     public static async Task<AdminCredentials?> EnsureAdminAsync(IServiceProvider services, string role, string email, string? configuredPassword)
     {
         await using var scope = services.CreateAsyncScope();

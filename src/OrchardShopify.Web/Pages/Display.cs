@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.ShopifyApi;
 
 namespace OrchardShopify.Web.Pages;
@@ -22,6 +23,44 @@ public static class Display
         };
         var amount = money.Amount.ToString("#,##0.00", CultureInfo.InvariantCulture);
         return symbol is null ? $"{amount} {money.CurrencyCode}" : symbol + amount;
+    }
+
+    /// <summary>A customer's commerce signals on one line: "3 orders · $375.30 · wholesale, vip · email subscribed · enabled · verified".</summary>
+    public static string Signals(CustomerSignals? signals)
+    {
+        if (signals is null)
+        {
+            return "–";
+        }
+
+        var parts = new List<string>();
+        if (signals.NumberOfOrders is { } orders)
+        {
+            parts.Add(orders == 1 ? "1 order" : $"{orders.ToString(CultureInfo.InvariantCulture)} orders");
+        }
+
+        if (signals.AmountSpent is { } spent)
+        {
+            parts.Add(Money(new ShopifyMoney(spent, signals.Currency ?? "")));
+        }
+
+        parts.Add(signals.Tags.Count == 0 ? "no tags" : "tags: " + string.Join(", ", signals.Tags));
+        if (signals.EmailMarketingState is { } marketing)
+        {
+            parts.Add("email " + Words(marketing));
+        }
+
+        if (signals.State is { } state)
+        {
+            parts.Add("account " + Words(state));
+        }
+
+        if (signals.VerifiedEmail is { } verified)
+        {
+            parts.Add(verified ? "email verified" : "email not verified");
+        }
+
+        return Clip(string.Join(" · ", parts), 160);
     }
 
     public static string Date(DateTimeOffset? at) => at is null ? "–" : at.Value.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture);

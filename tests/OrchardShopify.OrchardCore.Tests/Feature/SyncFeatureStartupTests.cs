@@ -37,6 +37,7 @@ public sealed class SyncFeatureStartupTests : IDisposable
         var (services, _) = TenantServices.Create(_appData, TenantServices.UkStore());
 
         Assert.Contains(services, d => d.ServiceType == typeof(IUserDirectory) && d.ImplementationType == typeof(OrchardUserDirectory));
+        Assert.Contains(services, d => d.ServiceType == typeof(IUserRoleSync) && d.Lifetime == ServiceLifetime.Singleton);
         Assert.Contains(services, d => d.ServiceType == typeof(IUserEventHandler) && d.ImplementationType == typeof(ShopifyUserEventHandler));
         Assert.Contains(services, d => d.ServiceType == typeof(IIndexProvider) && d.ImplementationType == typeof(ShopifyUserIndexProvider));
         Assert.Contains(services, d => d.ServiceType == typeof(IDataMigration) && d.ImplementationType == typeof(ShopifyUserMigrations));

@@ -39,9 +39,6 @@ public static class WebhookPayloads
         writer.WriteStartObject();
         writer.WriteNumber("id", customer.Id);
         WriteCustomer(writer, shop, customer);
-        writer.WriteNumber("orders_count", customer.Orders.Length);
-        writer.WriteString("total_spent", customer.AmountSpent.ToString("0.00", CultureInfo.InvariantCulture));
-        writer.WriteString("tags", string.Join(", ", customer.Tags));
         writer.WriteEndObject();
     }
 
@@ -52,11 +49,14 @@ public static class WebhookPayloads
         writer.WriteString("updated_at", Timestamp(shop, customer.UpdatedAt));
         writer.WriteString("first_name", customer.FirstName);
         writer.WriteString("last_name", customer.LastName);
+        writer.WriteNumber("orders_count", customer.Orders.Length);
         writer.WriteString("state", customer.State.ToLowerInvariant());
+        writer.WriteString("total_spent", customer.AmountSpent.ToString("0.00", CultureInfo.InvariantCulture));
         writer.WriteString("note", customer.Note);
         writer.WriteBoolean("verified_email", customer.VerifiedEmail);
         writer.WriteNull("multipass_identifier");
         writer.WriteBoolean("tax_exempt", customer.TaxExempt);
+        writer.WriteString("tags", string.Join(", ", customer.Tags));
         writer.WriteString("phone", customer.Phone);
         writer.WriteString("currency", shop.Currency);
         writer.WriteStartArray("addresses");
@@ -68,6 +68,15 @@ public static class WebhookPayloads
         writer.WriteEndArray();
         writer.WriteStartArray("tax_exemptions");
         writer.WriteEndArray();
+        if (customer.Email is not null)
+        {
+            // Shopify writes the consent object only for a customer with an email address.
+            writer.WriteStartObject("email_marketing_consent");
+            writer.WriteString("state", customer.EmailMarketingState.ToLowerInvariant());
+            writer.WriteString("opt_in_level", "single_opt_in");
+            writer.WriteNull("consent_updated_at");
+            writer.WriteEndObject();
+        }
         writer.WriteString("admin_graphql_api_id", Gid.For("Customer", customer.Id));
         if (customer.DefaultAddress is { } defaultAddress)
         {

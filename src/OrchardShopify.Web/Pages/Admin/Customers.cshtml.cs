@@ -6,6 +6,7 @@ using OrchardShopify.AspNetCore.Admin;
 using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.AspNetCore.Operations;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Web.Identity;
 
@@ -70,7 +71,10 @@ public sealed class CustomersModel(
         foreach (var user in page)
         {
             var userLinks = await links.FindByUserAsync(user.Id, cancellationToken);
-            rows.Add(new CustomerRow(user.Id, user.DisplayName, user.Email, user.PhoneNumber, userLinks.ToDictionary(l => l.StoreHandle, l => l.CustomerId, StringComparer.OrdinalIgnoreCase)));
+            rows.Add(new CustomerRow(user.Id, user.DisplayName, user.Email, user.PhoneNumber, userLinks.ToDictionary(l => l.StoreHandle, l => l.CustomerId, StringComparer.OrdinalIgnoreCase))
+            {
+                Signals = userLinks.Where(l => l.Signals is not null).ToDictionary(l => l.StoreHandle, l => l.Signals!, StringComparer.OrdinalIgnoreCase),
+            });
         }
 
         Rows = rows;
@@ -231,5 +235,9 @@ public sealed class CustomersModel(
         }
     }
 
-    public sealed record CustomerRow(string Id, string Name, string? Email, string? Phone, IReadOnlyDictionary<string, long> Links);
+    public sealed record CustomerRow(string Id, string Name, string? Email, string? Phone, IReadOnlyDictionary<string, long> Links)
+    {
+        /// <summary>The commerce signals stored on each store's link, by store.</summary>
+        public IReadOnlyDictionary<string, CustomerSignals> Signals { get; init; } = new Dictionary<string, CustomerSignals>();
+    }
 }
