@@ -62,6 +62,11 @@ public sealed partial class WholesaleRoleTests : IAsyncLifetime
         await EventuallyAsync(async () => (await GetAsync(grace, "/wholesale")).Status == HttpStatusCode.OK, "the tag opens the page");
         Assert.Contains("data-state=\"wholesale-member\"", (await GetAsync(grace, "/wholesale")).Body, StringComparison.Ordinal);
 
+        // Her account page shows the tags as the sync stored them on her link (<shopify-customer-signals>).
+        var tags = SignalTags().Match((await GetAsync(grace, "/account")).Body);
+        Assert.True(tags.Success, "the account page has no tags signal");
+        Assert.Equal(["orchard-club", "wholesale"], tags.Groups[1].Value.Split(", ").Order(StringComparer.Ordinal));
+
         Tag(shop, customer.Id, "orchard-club");
         await EventuallyAsync(async () => (await GetAsync(grace, "/wholesale")).Status == HttpStatusCode.Redirect, "removing the tag closes the page");
         Assert.Equal("/account/access-denied", await DeniedAsync(grace));
@@ -123,4 +128,7 @@ public sealed partial class WholesaleRoleTests : IAsyncLifetime
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
+
+    [GeneratedRegex("data-signal=\"tags\">([^<]*)</dd>")]
+    private static partial Regex SignalTags();
 }

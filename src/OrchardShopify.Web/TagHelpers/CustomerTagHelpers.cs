@@ -29,6 +29,28 @@ public sealed class ShopifyCustomerTagHelper(CustomerViewService views, IHtmlHel
 }
 
 /// <summary>
+/// <c>&lt;shopify-customer-signals store="uk"&gt;</c>: the commerce signals the sync stored on the signed-in user's link to
+/// that store (orders, amount spent, tags, email marketing consent, account state, verified email), read from the site's
+/// database, not from Shopify. Shopify owns them; nothing here is ever sent back.
+/// </summary>
+[HtmlTargetElement("shopify-customer-signals", TagStructure = TagStructure.NormalOrSelfClosing)]
+public sealed class ShopifyCustomerSignalsTagHelper(CustomerViewService views, IHtmlHelper html, IOptions<IdentityOptions> identity, ILogger<ShopifyCustomerSignalsTagHelper> logger)
+    : ShopifyTagHelperBase(views, html, identity, logger)
+{
+    public override async Task ProcessAsync(TagHelperContext context, TagHelperOutput output)
+    {
+        var model = new SignalsPartModel(Store);
+        if (CurrentUserId is { } userId)
+        {
+            var (lookup, problem) = await LoadAsync(ct => Views.GetSignalsAsync(userId, Store, ct));
+            model = model with { SignedIn = true, Status = lookup?.Status, StoreHandle = lookup?.StoreHandle ?? Store, Signals = lookup?.Value, Problem = problem };
+        }
+
+        await RenderAsync(output, "shopify-customer-signals", "_Signals", model);
+    }
+}
+
+/// <summary>
 /// <c>&lt;shopify-customer-orders store="uk" status="open" page-size="10"&gt;</c>: the signed-in user's orders, newest first,
 /// paged with Shopify's cursors (query parameter <c>orders-{store}</c>).
 /// </summary>
@@ -105,6 +127,18 @@ public sealed class ShopifyCustomerAddressesTagHelper(CustomerViewService views,
 
         await RenderAsync(output, "shopify-customer-addresses", "_Addresses", model);
     }
+}
+
+/// <summary>What <c>&lt;shopify-customer-signals&gt;</c> renders.</summary>
+public sealed record SignalsPartModel(string? StoreHandle)
+{
+    public bool SignedIn { get; init; }
+
+    public CustomerLookupStatus? Status { get; init; }
+
+    public OrchardShopify.Core.Customers.CustomerSignals? Signals { get; init; }
+
+    public string? Problem { get; init; }
 }
 
 public sealed record CustomerPartModel(string? StoreHandle)
