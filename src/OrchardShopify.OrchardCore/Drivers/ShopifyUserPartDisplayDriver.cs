@@ -74,9 +74,9 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
     }
 
     /// <summary>The commerce signals the sync stored on the user's links, by store; none for a user not yet saved.</summary>
-    private async Task<IReadOnlyList<KeyValuePair<string, CustomerSignals>>> SignalsAsync(User user)
+    private async Task<IReadOnlyList<KeyValuePair<string, CustomerSignals>>> SignalsAsync(User? user)
     {
-        if (string.IsNullOrEmpty(user.UserId) || _httpContextAccessor.HttpContext?.RequestServices.GetService<ICustomerLinkStore>() is not { } links)
+        if (string.IsNullOrEmpty(user?.UserId) || _httpContextAccessor.HttpContext?.RequestServices.GetService<ICustomerLinkStore>() is not { } links)
         {
             return [];
         }
