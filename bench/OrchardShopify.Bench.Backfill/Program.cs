@@ -57,8 +57,8 @@ internal static class Orchestrator
         Line("ratio second import / baseline (time)", $"{import.Second.Seconds / stream.First.Seconds:0.00}");
         Line("peak working set: baseline / import", $"{stream.PeakMb:0} MB / {import.PeakMb:0} MB (each process, managed heap capped at 64 MB)");
         Line("managed memory held at the end", $"{stream.LiveMb:0} MB / {import.LiveMb:0} MB (after a full collection)");
-        var met = import.First.Seconds < 20 && import.Second.Seconds < 20 && import.PeakMb < 200 && import.First.Processed == customers;
-        Line("target < 20 s per run and < 200 MB", met ? "met" : "NOT met");
+        var met = import.First.Seconds < 15 && import.Second.Seconds < 15 && import.PeakMb < 200 && import.First.Processed == customers;
+        Line("target < 15 s per run and < 200 MB", met ? "met" : "NOT met");
         return 0;
     }
 
