@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Workers;
 
 namespace OrchardShopify.AspNetCore.CatchUp;
 
@@ -9,37 +9,16 @@ namespace OrchardShopify.AspNetCore.CatchUp;
 /// Looks for stores whose catch-up is due every <c>Shopify:CatchUp:Interval</c> (at least once a minute) and runs the
 /// ones this node claims (<see cref="CatchUpScheduler"/>).
 /// </summary>
-internal sealed partial class CatchUpWorker(CatchUpScheduler scheduler, IOptionsMonitor<ShopifyHostOptions> options, TimeProvider time, ILogger<CatchUpWorker> logger) : BackgroundService
+internal sealed class CatchUpWorker(CatchUpScheduler scheduler, IOptionsMonitor<ShopifyHostOptions> options, TimeProvider time, ILogger<CatchUpWorker> logger)
+    : PollingWorker(time, logger)
 {
-    private static readonly TimeSpan MaxPoll = TimeSpan.FromMinutes(1);
+    protected override string Work => "Shopify catch-up: looking for due stores";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan NextPoll()
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await scheduler.RunDueAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-#pragma warning disable CA1031 // The database may be briefly unavailable; the next poll tries again.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.PollFailed(logger, ex);
-            }
-
-            var interval = options.CurrentValue.CatchUp.Interval;
-            await Task.Delay(interval < MaxPoll ? interval : MaxPoll, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        var interval = options.CurrentValue.CatchUp.Interval;
+        return interval < MaxPoll ? interval : MaxPoll;
     }
 
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify catch-up: looking for due stores failed")]
-        public static partial void PollFailed(ILogger logger, Exception exception);
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => scheduler.RunDueAsync(cancellationToken);
 }

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Workers;
 
 namespace OrchardShopify.AspNetCore.Health;
 
@@ -10,42 +10,22 @@ namespace OrchardShopify.AspNetCore.Health;
 /// subscriptions every <c>HealthWebhookCheckInterval</c> without waiting for a health probe, so missing subscriptions are
 /// registered again even when nobody reads the health check. The look is the monitor's, kept for the interval.
 /// </summary>
-internal sealed partial class WebhookCheckWorker(WebhookSubscriptionMonitor monitor, IOptionsMonitor<ShopifyHostOptions> options, TimeProvider time, ILogger<WebhookCheckWorker> logger) : BackgroundService
+internal sealed class WebhookCheckWorker(WebhookSubscriptionMonitor monitor, IOptionsMonitor<ShopifyHostOptions> options, TimeProvider time, ILogger<WebhookCheckWorker> logger)
+    : PollingWorker(time, logger)
 {
     private static readonly TimeSpan MinPoll = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxPoll = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Work => "Shopify webhook check";
+
+    protected override TimeSpan NextPoll() =>
+        TimeSpan.FromTicks(Math.Clamp(options.CurrentValue.HealthWebhookCheckInterval.Ticks, MinPoll.Ticks, MaxPoll.Ticks));
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var current = options.CurrentValue;
+        if (current.AutoRegisterWebhooks && current.Queue.WorkersEnabled && current.PublicUrls.Count > 0)
         {
-            var current = options.CurrentValue;
-            if (current.AutoRegisterWebhooks && current.Queue.WorkersEnabled && current.PublicUrls.Count > 0)
-            {
-                try
-                {
-                    await monitor.GetAsync(stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
-#pragma warning disable CA1031 // The next look tries again.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    Log.CheckFailed(logger, ex);
-                }
-            }
-
-            var interval = Math.Clamp(current.HealthWebhookCheckInterval.Ticks, MinPoll.Ticks, MaxPoll.Ticks);
-            await Task.Delay(TimeSpan.FromTicks(interval), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await monitor.GetAsync(cancellationToken);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify webhook check failed")]
-        public static partial void CheckFailed(ILogger logger, Exception exception);
     }
 }
