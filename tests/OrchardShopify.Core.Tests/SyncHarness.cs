@@ -86,7 +86,7 @@ internal sealed class SyncHarness : IDisposable
         return new SyncHarness(options, build);
     }
 
-    public static SyncHarness MultiStore(Action<ShopifySyncOptions>? configure = null)
+    public static SyncHarness MultiStore(Action<ShopifySyncOptions>? configure = null, Action<ShopifySyncBuilder>? build = null)
     {
         var options = new ShopifySyncOptions
         {
@@ -99,7 +99,7 @@ internal sealed class SyncHarness : IDisposable
             },
         };
         configure?.Invoke(options);
-        return new SyncHarness(options, null);
+        return new SyncHarness(options, build);
     }
 
     public static byte[] Payload(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Payloads", name));

@@ -15,6 +15,7 @@ using OrchardShopify.AspNetCore.Settings;
 using OrchardShopify.AspNetCore.Stores;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Sync;
 using OrchardShopify.Core.ShopifyApi;
 
 namespace OrchardShopify.AspNetCore.DependencyInjection;
@@ -69,7 +70,8 @@ internal static class ShopifyAdminOperationsServiceCollectionExtensions
             sp.GetRequiredService<ISyncLog>(),
             sp.GetRequiredService<ISyncLock>(),
             sp.GetRequiredService<CustomerViewCache>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<InboundCustomerSync>()));
 
         services.TryAddSingleton(sp => new DeliveryStatisticsService(
             sp.GetRequiredService<SyncDatabase>(),

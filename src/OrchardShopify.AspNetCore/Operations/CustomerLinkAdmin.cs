@@ -36,9 +36,11 @@ public sealed class CustomerLinkAdmin
     private readonly ISyncLock _locks;
     private readonly CustomerViewCache _cache;
     private readonly TimeProvider _time;
+    private readonly InboundCustomerSync _inbound;
 
-    internal CustomerLinkAdmin(StoreRegistry stores, ICustomerLinkStore links, IUserDirectory users, IShopifyCustomerApi shopify, ISyncLog log, ISyncLock locks, CustomerViewCache cache, TimeProvider time)
+    internal CustomerLinkAdmin(StoreRegistry stores, ICustomerLinkStore links, IUserDirectory users, IShopifyCustomerApi shopify, ISyncLog log, ISyncLock locks, CustomerViewCache cache, TimeProvider time, InboundCustomerSync inbound)
     {
+        _inbound = inbound;
         _stores = stores;
         _links = links;
         _users = users;
@@ -177,6 +179,9 @@ public sealed class CustomerLinkAdmin
                     await _users.SetShopifyIdAsync(userId, _stores.MultiStore ? store.Handle : null, null, cancellationToken);
                 }
             }
+
+            // The roles the customer's Shopify tags granted go with the link.
+            await _inbound.ApplyRolesAsync(userId, cancellationToken);
         }
 
         _cache.Invalidate(store.Handle, link.CustomerId);

@@ -83,9 +83,10 @@ public sealed class InboundCustomerSync
         ArgumentNullException.ThrowIfNull(customerLocks);
         _stores = stores;
         _recorder = new InboundRecorder(log, time, logger, events);
-        _applier = new InboundCustomerApplier(stores, users, links, time, logger, customerLocks, new TagRoleSync(users, links, roles, logger));
+        var tagRoles = new TagRoleSync(users, links, roles, logger);
+        _applier = new InboundCustomerApplier(stores, users, links, time, logger, customerLocks, tagRoles);
         _batch = new InboundNewCustomerBatch(stores, users, links, time, customerLocks, _applier, _recorder);
-        _privacy = new InboundPrivacy(stores, users, links, log, time, customerLocks);
+        _privacy = new InboundPrivacy(stores, users, links, log, time, customerLocks, tagRoles);
     }
 
     /// <summary>
@@ -167,6 +168,13 @@ public sealed class InboundCustomerSync
         ArgumentNullException.ThrowIfNull(customers);
         return _batch.ApplyStatesAsync(store, customers, CustomerStateSource.Import, cancellationToken);
     }
+
+    /// <summary>
+    /// Grants and revokes the user's roles of <see cref="ShopifySyncOptions.TagRoles"/> from the links it has now: after
+    /// a change of its links made outside a delivery (an administrator's unlink).
+    /// </summary>
+    internal Task<UserRoleChange> ApplyRolesAsync(string userId, CancellationToken cancellationToken)
+        => _applier.ApplyRolesAsync(userId, _stores.Options, cancellationToken);
 
     /// <summary>customers/delete: forget this store's link and remember the deletion; the user stays, and other stores' links stay.</summary>
     public Task<InboundResult> UnlinkAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)

@@ -14,7 +14,8 @@ internal sealed class InboundPrivacy(
     ICustomerLinkStore links,
     ISyncLog log,
     TimeProvider time,
-    ISyncLock customerLocks)
+    ISyncLock customerLocks,
+    TagRoleSync roles)
 {
     /// <summary>customers/delete: forget this store's link and remember the deletion; the user stays, and other stores' links stay.</summary>
     public async Task<InboundResult> UnlinkAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)
@@ -39,6 +40,8 @@ internal sealed class InboundPrivacy(
             }
         }
 
+        // The roles this customer's tags granted go with the link (those another store's link still grants stay).
+        await roles.ApplyAsync(link.UserId, stores.Options, cancellationToken);
         return new InboundResult(InboundOutcome.Unlinked, link.UserId, customerId);
     }
 
@@ -69,6 +72,11 @@ internal sealed class InboundPrivacy(
                     await users.SetShopifyIdAsync(link.UserId, stores.MultiStore ? store.Handle : null, null, cancellationToken);
                 }
             }
+        }
+
+        foreach (var userId in removed.Select(l => l.UserId).Distinct(StringComparer.Ordinal))
+        {
+            await roles.ApplyAsync(userId, stores.Options, cancellationToken);
         }
 
         await log.EraseStoreAsync(store.Handle, cancellationToken);

@@ -6,15 +6,19 @@ using OrchardShopify.Core.Ports;
 namespace OrchardShopify.Core.Sync;
 
 /// <summary>
-/// Carries out <see cref="TagRoleRules"/> for one linked user after an inbound change (webhook, catch-up, import,
-/// reconciliation fix) through the host's <see cref="IUserRoleSync"/>. The change is a sync write: it is never pushed.
+/// Carries out <see cref="TagRoleRules"/> for one user after an inbound change (webhook, catch-up, import,
+/// reconciliation fix) or an unlink (customers/delete, redaction, an administrator's unlink) through the host's
+/// <see cref="IUserRoleSync"/>. The change is a sync write: it is never pushed.
 /// A role the site lacks is logged once per role as a warning and never thrown for.
 /// </summary>
 internal sealed partial class TagRoleSync(IUserDirectory users, ICustomerLinkStore links, IUserRoleSync? roles, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, bool> _missingWarned = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Applies the map to the user; returns what changed (<see cref="UserRoleChange.None"/> without a map, a port, a user or a link).</summary>
+    /// <summary>
+    /// Applies the map to the user; returns what changed (<see cref="UserRoleChange.None"/> without a map, a port or a
+    /// user). A user without links loses every mapped role it holds.
+    /// </summary>
     public async Task<UserRoleChange> ApplyAsync(string userId, ShopifySyncOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -23,8 +27,9 @@ internal sealed partial class TagRoleSync(IUserDirectory users, ICustomerLinkSto
             return UserRoleChange.None;
         }
 
+        // A user with no link left (unlinked, deleted or redacted in Shopify) holds none of the mapped roles.
         var userLinks = await links.FindByUserAsync(userId, cancellationToken);
-        if (userLinks.Count == 0 || await users.FindByIdAsync(userId, cancellationToken) is not { } user)
+        if (await users.FindByIdAsync(userId, cancellationToken) is not { } user)
         {
             return UserRoleChange.None;
         }

@@ -43,6 +43,37 @@ public sealed class TagRoleTests
     }
 
     [Fact]
+    public async Task Unlinking_the_customer_revokes_the_roles_its_tags_granted_and_keeps_the_user_and_its_other_roles()
+    {
+        await using var env = await EmulatorSite.StartAsync(3, Map);
+        await CreateRolesAsync(env, "Wholesale", "Editor");
+        var deleted = env.Shop.Snapshot()[0];
+        var unlinked = env.Shop.Snapshot()[1];
+        foreach (var (customer, name) in new[] { (deleted, "deleted"), (unlinked, "unlinked") })
+        {
+            Assert.Empty(env.Shop.Update(customer.Id, new Dictionary<string, object?> { ["tags"] = new List<object?> { "wholesale" } }).Errors);
+            await DeliverAsync(env, customer.Id, "customers/create", $"wh-role-{name}-create");
+        }
+
+        var deletedUser = await env.Site.WithUsersAsync(async u => (await u.FindByEmailAsync(deleted.Email!))!.Id);
+        var unlinkedUser = await env.Site.WithUsersAsync(async u => (await u.FindByEmailAsync(unlinked.Email!))!.Id);
+        await env.Site.WithUsersAsync(async u => await u.AddToRoleAsync((await u.FindByIdAsync(deletedUser))!, "Editor"));
+        Assert.Equal(["Editor", "Wholesale"], await RolesAsync(env, deletedUser));
+        Assert.Equal(["Wholesale"], await RolesAsync(env, unlinkedUser));
+
+        // Shopify deletes one customer: customers/delete unlinks its user, which keeps its own role only.
+        await DeliverAsync(env, deleted.Id, "customers/delete", "wh-role-deleted-delete");
+        Assert.Equal(["Editor"], await RolesAsync(env, deletedUser));
+
+        // An administrator unlinks the other user from its customer.
+        var result = await env.AdminJsonAsync(HttpMethod.Post, "/links/unlink?store=uk", new { userId = unlinkedUser });
+        Assert.Equal("unlinked", result.GetProperty("outcome").GetString());
+        Assert.Empty(await RolesAsync(env, unlinkedUser));
+        Assert.NotNull(await env.Site.WithUsersAsync(async u => await u.FindByIdAsync(deletedUser)));
+        Assert.NotNull(await env.Site.WithUsersAsync(async u => await u.FindByIdAsync(unlinkedUser)));
+    }
+
+    [Fact]
     public async Task The_import_grants_the_role_to_the_users_it_creates_from_tagged_customers()
     {
         await using var env = await EmulatorSite.StartAsync(4, Map);

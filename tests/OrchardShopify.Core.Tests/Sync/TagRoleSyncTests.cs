@@ -46,6 +46,32 @@ public sealed class TagRoleSyncTests
     }
 
     [Fact]
+    public async Task A_role_goes_with_the_last_link_whose_tags_grant_it_and_the_user_stays()
+    {
+        var roles = new RecordingRoles("Wholesale");
+        using var harness = SyncHarness.MultiStore(
+            o => o.TagRoles.Add(new TagRoleMapping { Tag = "wholesale", Role = "Wholesale" }),
+            b => b.Services.AddSingleton<IUserRoleSync>(roles));
+        roles.Users = harness.Users;
+        await harness.DeliverAsync("customers/create", Steve("wholesale", "2025-07-01T14:37:24-04:00"), store: "uk");
+        await harness.DeliverAsync("customers/create", Steve("wholesale", "2025-07-01T14:37:24-04:00"), store: "us");
+        var userId = Assert.Single(harness.Users.All).Id;
+        Assert.Equal(["Wholesale"], harness.Users.Get(userId).Roles);
+        var steveId = JsonNode.Parse(SteveCreate)!["id"]!.GetValue<long>();
+        var delete = Encoding.UTF8.GetBytes($$"""{"id":{{steveId}}}""");
+
+        var uk = await harness.DeliverAsync("customers/delete", delete, store: "uk");
+        Assert.Equal(InboundOutcome.Unlinked, uk.Outcome);
+        Assert.Equal(["Wholesale"], harness.Users.Get(userId).Roles);
+
+        var us = await harness.DeliverAsync("customers/delete", delete, store: "us");
+        Assert.Equal(InboundOutcome.Unlinked, us.Outcome);
+        Assert.Empty(harness.Users.Get(userId).Roles);
+        Assert.Equal(userId, Assert.Single(harness.Users.All).Id);
+        Assert.Empty(harness.Queue.Pending);
+    }
+
+    [Fact]
     public async Task A_role_the_site_lacks_is_warned_about_once_and_nothing_is_thrown()
     {
         var roles = new RecordingRoles();
