@@ -24,12 +24,23 @@ internal static class AdminApiEndpoints
             .AddEndpointFilter((context, next) => ShopifyAdminAuthorization.RequireAdminAsync(context, next, policyName))
             .AddEndpointFilter(AdminJson.AnswerRefusalsAsync);
 
-        // A query or route value minimal APIs cannot bind (take=many) ends the request with a bare status: answer it as a problem too.
+        // Authorization is decided before minimal APIs bind the request: a caller who may not use the admin JSON is
+        // answered without its body being read. A query or route value minimal APIs cannot bind (take=many) ends the
+        // request with a bare status: answer it as a problem too.
         ((IEndpointConventionBuilder)group).Add(endpoint =>
         {
             if (endpoint.RequestDelegate is { } handle)
             {
-                endpoint.RequestDelegate = http => AdminJson.AnswerBareFailuresAsync(http, handle);
+                endpoint.RequestDelegate = async http =>
+                {
+                    if (await ShopifyAdminAuthorization.AuthorizeOnceAsync(http, policyName) is { } refused)
+                    {
+                        await refused.ExecuteAsync(http);
+                        return;
+                    }
+
+                    await AdminJson.AnswerBareFailuresAsync(http, handle);
+                };
             }
         });
 

@@ -54,8 +54,31 @@ public static class ShopifyAdminAuthorization
 
     /// <summary>The endpoint filter of the admin JSON: authentication, the policy, and proof of origin for browser-sent credentials.</summary>
     internal static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, string policyName)
+        => await AuthorizeOnceAsync(context.HttpContext, policyName) is { } refused ? refused : await next(context);
+
+    /// <summary>
+    /// Authentication, the policy and proof of origin, decided once per request (the admin group runs it before minimal
+    /// APIs bind the request, so a caller who may not use the admin JSON never has its body read): the problem to
+    /// answer, or null with <see cref="HttpContext.User"/> set to the caller.
+    /// </summary>
+    internal static async ValueTask<ProblemHttpResult?> AuthorizeOnceAsync(HttpContext http, string policyName)
     {
-        var http = context.HttpContext;
+        if (http.Items.TryGetValue(DecisionKey, out var decided) && decided is Decision decision)
+        {
+            return decision.Refusal;
+        }
+
+        var refusal = await AuthorizeAsync(http, policyName);
+        http.Items[DecisionKey] = new Decision(refusal);
+        return refusal;
+    }
+
+    private static readonly object DecisionKey = new();
+
+    private sealed record Decision(ProblemHttpResult? Refusal);
+
+    private static async ValueTask<ProblemHttpResult?> AuthorizeAsync(HttpContext http, string policyName)
+    {
         ClaimsPrincipal user;
         var byApiKey = http.Request.Headers.ContainsKey(ApiKeyHeader);
         if (byApiKey)
@@ -100,7 +123,7 @@ public static class ShopifyAdminAuthorization
         }
 
         http.User = user;
-        return await next(context);
+        return null;
     }
 
     private static ProblemHttpResult? RefuseCrossSite(HttpContext http)

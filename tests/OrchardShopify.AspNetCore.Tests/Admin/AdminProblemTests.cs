@@ -67,6 +67,38 @@ public sealed class AdminProblemTests(SiteFixture fixture) : IClassFixture<SiteF
         }
     }
 
+    [Theory]
+    [InlineData(null, "not_signed_in")]
+    [InlineData("wrong-key-0123456789abcdef", "invalid_api_key")]
+    public async Task A_caller_who_may_not_use_the_admin_json_is_refused_before_its_body_is_read(string? key, string error)
+    {
+        // A chunked body whose first chunk is sent and whose end never comes: reading it would keep the request waiting.
+        var address = Site.Http.BaseAddress!;
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(address.Host, address.Port);
+        var stream = client.GetStream();
+        var head = $"PUT {Api}/settings HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+            + (key is null ? "" : $"X-Api-Key: {key}\r\n") + "\r\n1\r\n{\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal) || !answer.ToString().Contains(error, StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            if (read == 0)
+            {
+                break;
+            }
+
+            answer.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        Assert.StartsWith("HTTP/1.1 401", answer.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"\"error\":\"{error}\"", answer.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Invalid_settings_name_every_key_at_fault_in_the_problem()
     {
