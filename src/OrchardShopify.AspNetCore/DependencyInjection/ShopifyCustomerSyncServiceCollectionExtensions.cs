@@ -97,7 +97,8 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
             sp.GetRequiredService<SyncDatabase>(),
             sp.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<WebhookSubscriptionMonitor>>()));
+            sp.GetRequiredService<ILogger<WebhookSubscriptionMonitor>>(),
+            sp.GetRequiredService<ISyncLock>()));
         services.TryAddSingleton(sp => new ShopifySyncHealth(
             sp.GetRequiredService<SyncDatabase>(),
             sp.GetRequiredService<StoreRegistry>(),

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Configuration;
+using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.ShopifyApi;
 
 namespace OrchardShopify.AspNetCore.Health;
@@ -47,6 +48,7 @@ public sealed partial class WebhookSubscriptionMonitor : IDisposable
     private readonly ILogger<WebhookSubscriptionMonitor> _logger;
     private readonly ConcurrentDictionary<string, WebhookSubscriptionStatus> _checked = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ISyncLock _locks;
 
     internal WebhookSubscriptionMonitor(
         StoreRegistry stores,
@@ -54,8 +56,10 @@ public sealed partial class WebhookSubscriptionMonitor : IDisposable
         SyncDatabase database,
         IOptionsMonitor<ShopifyHostOptions> options,
         TimeProvider time,
-        ILogger<WebhookSubscriptionMonitor> logger)
+        ILogger<WebhookSubscriptionMonitor> logger,
+        ISyncLock locks)
     {
+        _locks = locks;
         _stores = stores;
         _webhooks = webhooks;
         _database = database;
@@ -149,13 +153,27 @@ public sealed partial class WebhookSubscriptionMonitor : IDisposable
         string? error;
         try
         {
-            var registration = await _webhooks.RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
+            // Nodes sharing the storage take turns: the registration lists the store's subscriptions again under the
+            // lock, so a node that finds them missing at the same time as another subscribes nothing twice (Shopify
+            // would refuse the second: "Address for this topic has already been taken").
+            WebhookRegistration registration;
+            await using (await _locks.AcquireAsync(RegistrationLockKey(store.Handle), cancellationToken))
+            {
+                registration = await _webhooks.RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
+            }
+
             var registered = registration.Created.Select(s => s.Topic).ToList();
             var subscribed = registered.Concat(registration.AlreadyRegistered.Select(s => s.Topic)).ToHashSet(StringComparer.Ordinal);
             var stillMissing = status.Missing.Where(topic => !subscribed.Contains(topic)).ToList();
+            if (registered.Count == 0)
+            {
+                // Another node subscribed them meanwhile; it logged it.
+                return status with { Missing = stillMissing };
+            }
+
             var topics = string.Join(", ", registered);
             Log.Registered(_logger, store.Handle, topics, callback);
-            await WriteLogAsync(store.Handle, "registered", $"The webhook check found {string.Join(", ", status.Missing)} missing; subscribed {(topics.Length == 0 ? "nothing new" : topics)} to {callback} again.");
+            await WriteLogAsync(store.Handle, "registered", $"The webhook check found {string.Join(", ", status.Missing)} missing; subscribed {topics} to {callback} again.");
             return status with { Missing = stillMissing, Registered = registered };
         }
         catch (ShopifyApiException failed)
@@ -173,6 +191,8 @@ public sealed partial class WebhookSubscriptionMonitor : IDisposable
         await WriteLogAsync(store.Handle, "failed", $"The webhook check found {string.Join(", ", status.Missing)} missing; subscribing {callback} again failed: {error}");
         return status with { RegistrationError = error };
     }
+
+    private static string RegistrationLockKey(string storeHandle) => $"webhooks\n{storeHandle}";
 
     private async Task WriteLogAsync(string store, string outcome, string detail)
     {

@@ -64,6 +64,38 @@ public sealed class WebhookAutoRegistrationTests
     }
 
     [Fact]
+    public async Task Two_nodes_finding_the_subscriptions_missing_together_subscribe_each_topic_once_and_report_no_failure()
+    {
+        await using var env = await EmulatorSite.StartAsync(0, s =>
+        {
+            s["Shopify:PublicUrls:0"] = PublicUrl;
+            s["Shopify:AutoRegisterWebhooks"] = "true";
+            s["Shopify:Queue:WorkersEnabled"] = "false";
+        });
+        var services = env.Site.Services;
+        var first = services.GetRequiredService<WebhookSubscriptionMonitor>();
+        // A second node: its own monitor over the same storage, Shopify store and lock.
+        using var second = new WebhookSubscriptionMonitor(
+            services.GetRequiredService<OrchardShopify.Core.Configuration.StoreRegistry>(),
+            services.GetRequiredService<OrchardShopify.Core.ShopifyApi.WebhookSubscriptionClient>(),
+            services.GetRequiredService<SyncDatabase>(),
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OrchardShopify.AspNetCore.DependencyInjection.ShopifyHostOptions>>(),
+            TimeProvider.System,
+            services.GetRequiredService<ILogger<WebhookSubscriptionMonitor>>(),
+            services.GetRequiredService<OrchardShopify.Core.Ports.ISyncLock>());
+
+        var looks = await Task.WhenAll(first.GetAsync(CancellationToken.None), second.GetAsync(CancellationToken.None));
+
+        Assert.All(looks, look => Assert.Equal((null, 0), (Assert.Single(look).RegistrationError, Assert.Single(look).Missing.Count)));
+        Assert.Equal(
+            ["CUSTOMERS_CREATE", "CUSTOMERS_DELETE", "CUSTOMERS_UPDATE"],
+            env.Emulator.State.Subscriptions.ForShop(TestSite.UkDomain).Where(s => s.CallbackUrl == Callback).Select(s => s.Topic).Order(StringComparer.Ordinal));
+        await using var db = await services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        var entry = Assert.Single(await db.SyncLog.Where(l => l.Topic == WebhookSubscriptionMonitor.RegisterTopic).ToListAsync());
+        Assert.Equal("registered", entry.Outcome);
+    }
+
+    [Fact]
     public async Task With_automatic_registration_off_a_removed_subscription_is_only_reported()
     {
         await using var env = await EmulatorSite.StartAsync(0, s =>
