@@ -183,35 +183,61 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
 
         lock (_startGate)
         {
-            // The writer outlives the request (or batch) that starts it: it must not inherit that flow's ambient state.
+            if (_writer is not null)
+            {
+                return;
+            }
+
+            // A thread of its own, not the thread pool's: the workers' apply keeps the pool's threads busy, and a batch
+            // of acknowledgements queued behind their work items would wait for them. The writer outlives the request
+            // (or batch) that starts it: it must not inherit that flow's ambient state.
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() => WriteLoop(done)) { IsBackground = true, Name = "Shopify webhook inbox writer" };
             using (ExecutionContext.SuppressFlow())
             {
-                _writer ??= Task.Run(WriteLoopAsync);
+                thread.Start();
             }
+
+            _writer = done.Task;
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// The writer's loop: blocks its thread until appends are queued, stores them, and so on until the inbox is shut
+    /// down. The inbox file's statements complete synchronously (SQLite), so a batch is written without leaving the thread.
+    /// </summary>
+    private void WriteLoop(TaskCompletionSource done)
     {
-        var reader = _pending.Reader;
-        var batch = new List<PendingAppend>(MaxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var append))
+            var reader = _pending.Reader;
+            var batch = new List<PendingAppend>(MaxBatch);
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                batch.Add(append);
+                batch.Clear();
+                while (batch.Count < MaxBatch && reader.TryRead(out var append))
+                {
+                    batch.Add(append);
+                }
+
+                _writeGate.Wait();
+                try
+                {
+                    WriteBatchAsync(batch).GetAwaiter().GetResult();
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
             }
 
-            await _writeGate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                await WriteBatchAsync(batch).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
+            done.TrySetResult();
+        }
+#pragma warning disable CA1031 // Handed to whoever waits for the writer (the inbox's disposal).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            done.TrySetException(ex);
         }
     }
 
