@@ -1,7 +1,8 @@
 using OrchardShopify.Testing.Hosting.Sites;
 
-// Usage: OrchardShopify.Reliability.Host --folder <dir> --urls <url> [--set Key=Value]...
+// Usage: OrchardShopify.Reliability.Host --folder <dir> --urls <url> [--postgres <connection string>] [--set Key=Value]...
 string? folder = null;
+string? postgres = null;
 var urls = "http://127.0.0.1:5090";
 var settings = new Dictionary<string, string?>();
 for (var i = 0; i + 1 < args.Length; i += 2)
@@ -10,6 +11,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
     {
         case "--folder": folder = args[i + 1]; break;
         case "--urls": urls = args[i + 1]; break;
+        case "--postgres": postgres = args[i + 1]; break;
         case "--set" when args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var at: settings[args[i + 1][..at]] = args[i + 1][(at + 1)..]; break;
         default:
             await Console.Error.WriteLineAsync($"error: unexpected argument '{args[i]}'");
@@ -23,7 +25,7 @@ if (folder is null)
     return 2;
 }
 
-var options = new SyncSiteOptions { Folder = folder, Urls = urls, Settings = settings, ConsoleLogs = true };
+var options = new SyncSiteOptions { Folder = folder, Urls = urls, Settings = settings, ConsoleLogs = true, PostgresConnectionString = postgres };
 await using var app = SyncSite.Build(options);
 await SyncSite.CreateIdentitySchemaAsync(app.Services);
 await app.RunAsync();

@@ -109,15 +109,24 @@ public sealed class ShopifyStorageOptions
     public bool MigrateOnStartup { get; set; } = true;
 
     /// <summary>
-    /// SQLite only: <c>PRAGMA synchronous</c> for the sync database (which is always in WAL mode). <c>Full</c>
-    /// syncs the log on every commit, so a stored (acknowledged) delivery survives a power loss. <c>Normal</c>
-    /// syncs only at checkpoints: still safe when the process crashes or is killed, but a power loss or OS crash
-    /// can lose the last transactions committed before it.
+    /// <c>PRAGMA synchronous</c> for the SQLite sync database and for the webhook inbox file (on PostgreSQL too), both
+    /// always in WAL mode. <c>Full</c> syncs the log on every commit, so a stored (acknowledged) delivery survives a power
+    /// loss. <c>Normal</c> syncs only at checkpoints: still safe when the process crashes or is killed, but a power loss
+    /// or OS crash can lose the last transactions committed before it.
     /// </summary>
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Normal;
 
-    /// <summary>SQLite only: how long a statement waits for another connection's write lock before it fails.</summary>
+    /// <summary>SQLite and the webhook inbox file: how long a statement waits for another connection's write lock before it fails.</summary>
     public TimeSpan SqliteBusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The webhook inbox file: a SQLite file of this node's own where verified deliveries are stored before the webhook
+    /// is answered, then moved into the work queue. Relative paths are under the content root. Default: beside a SQLite
+    /// sync database (<c>shopify-sync.inbox.db</c>); on PostgreSQL <c>App_Data/shopify-sync.inbox.{id}.db</c> under the
+    /// content root, the id drawn from the database's host, port, name, user and search path. Each node needs its own,
+    /// on a disk that outlives the process: deliveries not yet moved are moved when the node starts again.
+    /// </summary>
+    public string? InboxFile { get; set; }
 }
 
 /// <summary>SQLite's <c>synchronous</c> settings that are safe with WAL.</summary>

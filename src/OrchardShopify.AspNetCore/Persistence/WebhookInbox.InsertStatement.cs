@@ -40,7 +40,7 @@ internal sealed partial class WebhookInbox
         {
             if (files is not null)
             {
-                var connection = await SqliteInboxFile.OpenAsync(files.Inbox, files.Sync, storage).ConfigureAwait(false);
+                var connection = await SqliteInboxFile.OpenAsync(files.Inbox, syncFile: null, storage).ConfigureAwait(false);
                 return new InsertStatement(connection, connection.CreateCommand(), inFile: true);
             }
 

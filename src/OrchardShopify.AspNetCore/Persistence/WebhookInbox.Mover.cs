@@ -1,14 +1,18 @@
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
 using OrchardShopify.AspNetCore.Workers;
 
 namespace OrchardShopify.AspNetCore.Persistence;
 
 /// <summary>
-/// The mover of <see cref="WebhookInbox"/>: on a SQLite file, deliveries acknowledged into the inbox file are moved into
-/// the work queue in arrival order, in transactions of the sync database that the acknowledgements never wait for.
+/// The mover of <see cref="WebhookInbox"/>: deliveries acknowledged into the inbox file are moved into the work queue
+/// (of the SQLite sync database, or of PostgreSQL) in arrival order, in transactions of the sync database that the
+/// acknowledgements never wait for.
 /// </summary>
 internal sealed partial class WebhookInbox
 {
@@ -27,12 +31,33 @@ internal sealed partial class WebhookInbox
     /// <summary>Inbox log size from which the mover copies the inbox file's log into it (passively: appends go on).</summary>
     private const long CheckpointThreshold = 4 * 1024 * 1024;
 
+    // PostgreSQL: the rows of one move as arrays, stored in their order (WITH ORDINALITY) in one statement.
+    private static readonly string PostgresMoveSql = $$"""
+        INSERT INTO {{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, body, status, attempts, next_attempt_at, received_at)
+        SELECT {{(int)WorkKind.InboundDelivery}}, r.webhook_id, r.store, r.topic, r.event_id, r.triggered_at, r.api_version, r.body, {{(int)WorkStatus.Pending}}, 0, r.received_at, r.received_at
+        FROM unnest(@webhook_id, @store, @topic, @event_id, @triggered_at, @api_version, @body, @received_at)
+          WITH ORDINALITY AS r(webhook_id, store, topic, event_id, triggered_at, api_version, body, received_at, n)
+        ORDER BY r.n
+        ON CONFLICT (kind, dedup_key) DO NOTHING
+        """;
+
+    /// <summary>Most moved webhook ids one prune statement deletes.</summary>
+    private const int PruneBatch = 5_000;
+
     private static readonly TimeSpan MovePoll = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the mover forgets the ids of deliveries moved longer ago than <c>Shopify:SyncLogRetention</c>.</summary>
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
+    /// <summary>How long a clean shutdown spends moving what the inbox file still holds.</summary>
+    private static readonly TimeSpan ShutdownMoveLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Moves stored deliveries from the inbox file into the work queue whenever the writer has committed some (and at
-    /// least every second, so deliveries left by a stopped or crashed process are moved too), until cancelled. Does
-    /// nothing when deliveries go straight into the work queue.
+    /// least every second, so deliveries left by a stopped or crashed process are moved too), until cancelled; then
+    /// moves what the file still holds (the host stops it after the server has stopped taking requests), so a node
+    /// shut down cleanly leaves its deliveries to the other nodes. Does nothing when deliveries go straight into the
+    /// work queue.
     /// </summary>
     public async Task RunMoverAsync(CancellationToken stoppingToken)
     {
@@ -41,12 +66,19 @@ internal sealed partial class WebhookInbox
             return;
         }
 
+        var nextPrune = _time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 while (await MoveAsync(stoppingToken).ConfigureAwait(false) == MoveBatch)
                 {
+                }
+
+                if (_time.GetUtcNow() >= nextPrune)
+                {
+                    nextPrune = _time.GetUtcNow() + PruneInterval;
+                    await PruneMovedIdsAsync(_time.GetUtcNow() - _options.CurrentValue.SyncLogRetention, stoppingToken).ConfigureAwait(false);
                 }
 
                 await _moveSignal.WaitAsync(MovePoll, stoppingToken).ConfigureAwait(false);
@@ -70,12 +102,14 @@ internal sealed partial class WebhookInbox
                 }
             }
         }
+
+        await MoveRemainingAsync().ConfigureAwait(false);
     }
 
     /// <summary>
     /// Moves up to <see cref="MoveBatch"/> of the oldest deliveries in the inbox file into the work queue (one
-    /// transaction in the sync database), then deletes them from the inbox file. A crash between the two leaves them in
-    /// both: the next move finds them in the queue already and only deletes them.
+    /// transaction in the sync database), then deletes them from the inbox file, keeping their webhook ids. A crash
+    /// between the two leaves them in both: the next move finds them in the queue already and only deletes them.
     /// </summary>
     /// <returns>How many deliveries were taken from the inbox file (0 when it is empty or there is none).</returns>
     internal async Task<int> MoveAsync(CancellationToken cancellationToken)
@@ -107,40 +141,53 @@ internal sealed partial class WebhookInbox
     {
         var connection = _mover ??= await SqliteInboxFile.OpenAsync(files.Inbox, files.Sync, _options.CurrentValue.Storage).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*), MAX(seq) FROM (SELECT seq FROM {SqliteInboxFile.Table} ORDER BY seq LIMIT {MoveBatch})";
-        long count, last;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            count = reader.GetInt64(0);
-            last = count == 0 ? 0 : reader.GetInt64(1);
-        }
-
-        if (count == 0)
+        var rows = await OldestAsync(command, files.Sync is null, cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0)
         {
             return 0;
         }
 
-        // Deferred: the transaction writes only the sync database (taking its lock, waiting for an apply transaction
-        // if one runs); the inbox file is only read, so appends go on meanwhile.
-        await using (var transaction = connection.BeginTransaction(deferred: true))
+        var last = rows[^1].Seq;
+        if (files.Sync is null)
         {
+            await MoveIntoPostgresAsync(rows, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Deferred: the transaction writes only the sync database (taking its lock, waiting for an apply transaction
+            // if one runs); the inbox file is only read, so appends go on meanwhile.
+            await using var transaction = connection.BeginTransaction(deferred: true);
             command.Transaction = transaction;
             command.CommandText = MoveSql;
+            command.Parameters.Clear();
             command.Parameters.AddWithValue("@last", last);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            command.Transaction = null;
         }
 
-        command.Transaction = null;
         _signals.Wake(WorkKind.InboundDelivery);
 
-        // Between two of the writer's transactions, so the delete never waits in SQLite's busy handler.
+        // Between two of the writer's transactions, so it never waits in SQLite's busy handler. The rows moved (by
+        // sequence and webhook id: another process on the same file may have moved them and stored new ones since) leave
+        // the inbox; their ids stay, so a duplicate arriving later is still refused.
         await _writeGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            command.CommandText = $"DELETE FROM {SqliteInboxFile.Table} WHERE seq <= @last";
+            await using var transaction = connection.BeginTransaction();
+            command.Transaction = transaction;
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("@last", last);
+            command.Parameters.AddWithValue("@ids", System.Text.Json.JsonSerializer.Serialize(rows.Select(r => r.WebhookId).ToArray(), WebhookIdsJson.Default.StringArray));
+            command.CommandText = $$"""
+                INSERT INTO {{SqliteInboxFile.IdsTable}} (webhook_id, received_at)
+                SELECT webhook_id, received_at FROM {{SqliteInboxFile.Table}} WHERE seq <= @last AND webhook_id IN (SELECT value FROM json_each(@ids)) ORDER BY seq
+                ON CONFLICT (webhook_id) DO NOTHING;
+                DELETE FROM {{SqliteInboxFile.Table}} WHERE seq <= @last AND webhook_id IN (SELECT value FROM json_each(@ids));
+                """;
             await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            command.Transaction = null;
         }
         finally
         {
@@ -156,7 +203,133 @@ internal sealed partial class WebhookInbox
             await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        return (int)count;
+        return rows.Count;
+    }
+
+    /// <summary>The oldest <see cref="MoveBatch"/> deliveries in the inbox file, in arrival order; their content only when <paramref name="content"/>.</summary>
+    private static async Task<List<InboxRow>> OldestAsync(SqliteCommand command, bool content, CancellationToken cancellationToken)
+    {
+        command.Parameters.Clear();
+        command.CommandText = content
+            ? $"SELECT seq, webhook_id, store, topic, event_id, triggered_at, api_version, body, received_at FROM {SqliteInboxFile.Table} ORDER BY seq LIMIT {MoveBatch}"
+            : $"SELECT seq, webhook_id FROM {SqliteInboxFile.Table} ORDER BY seq LIMIT {MoveBatch}";
+        var rows = new List<InboxRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(content
+                ? new InboxRow(
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetInt64(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.GetFieldValue<byte[]>(7),
+                    reader.GetInt64(8))
+                : new InboxRow(reader.GetInt64(0), reader.GetString(1), "", "", null, null, null, [], 0));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Stores the rows in PostgreSQL's work queue in one statement (one round trip, one commit), in arrival order so the
+    /// queue's ids follow it; a webhook id already there (moved by another node, or by this one before a crash kept it
+    /// from being deleted here) is skipped.
+    /// </summary>
+    private async Task MoveIntoPostgresAsync(List<InboxRow> rows, CancellationToken cancellationToken)
+    {
+        await using var db = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = (NpgsqlCommand)db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = PostgresMoveSql;
+        command.Parameters.Add(new NpgsqlParameter<string[]>("webhook_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = rows.Select(r => r.WebhookId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("store", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = rows.Select(r => r.Store).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("topic", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = rows.Select(r => r.Topic).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("event_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = rows.Select(r => r.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long?[]>("triggered_at", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = rows.Select(r => r.TriggeredAt).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("api_version", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = rows.Select(r => r.ApiVersion).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("body", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = rows.Select(r => r.Body).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("received_at", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = rows.Select(r => r.ReceivedAt).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves everything the inbox file holds, for a clean shutdown; a failure leaves the rest for the next start.</summary>
+    private async Task MoveRemainingAsync()
+    {
+        using var limit = new CancellationTokenSource(ShutdownMoveLimit);
+        try
+        {
+            while (await MoveAsync(limit.Token).ConfigureAwait(false) == MoveBatch)
+            {
+            }
+        }
+#pragma warning disable CA1031 // Shutting down: the deliveries stay in the inbox file, moved when the node starts again.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.MoveFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the webhook ids of deliveries moved before <paramref name="before"/> (the oldest first, a bounded number
+    /// of rows per statement so appends wait for no long transaction).
+    /// </summary>
+    /// <returns>How many ids were forgotten.</returns>
+    internal async Task<long> PruneMovedIdsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        if (await FilesAsync().ConfigureAwait(false) is not { } files)
+        {
+            return 0;
+        }
+
+        long removed = 0;
+        await _moveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_moverClosed)
+            {
+                return 0;
+            }
+
+            var connection = _mover ??= await SqliteInboxFile.OpenAsync(files.Inbox, files.Sync, _options.CurrentValue.Storage).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                DELETE FROM {SqliteInboxFile.IdsTable} WHERE seq IN (
+                  SELECT seq FROM (SELECT seq, received_at FROM {SqliteInboxFile.IdsTable} ORDER BY seq LIMIT {PruneBatch}) WHERE received_at < @before)
+                """;
+            command.Parameters.AddWithValue("@before", UnixTime.From(before));
+            int count;
+            do
+            {
+                await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    count = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
+
+                removed += count;
+            }
+            while (count == PruneBatch);
+        }
+        catch
+        {
+            await CloseMoverAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _moveGate.Release();
+        }
+
+        return removed;
     }
 
     private async Task CloseMoverAsync()
@@ -168,3 +341,10 @@ internal sealed partial class WebhookInbox
         }
     }
 }
+
+/// <summary>A delivery read from the inbox file to be moved.</summary>
+internal sealed record InboxRow(long Seq, string WebhookId, string Store, string Topic, string? EventId, long? TriggeredAt, string? ApiVersion, byte[] Body, long ReceivedAt);
+
+/// <summary>Source-generated JSON of the webhook ids handed to SQLite's <c>json_each</c>.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class WebhookIdsJson : System.Text.Json.Serialization.JsonSerializerContext;

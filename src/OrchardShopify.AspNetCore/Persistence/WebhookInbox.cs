@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
@@ -16,10 +17,12 @@ namespace OrchardShopify.AspNetCore.Persistence;
 /// Stores verified deliveries, once per <c>X-Shopify-Webhook-Id</c>. The only database work a webhook request does.
 /// Appends are group-committed: requests queue their rows, one writer stores everything queued so far in one
 /// transaction, and each request's task completes only after the transaction holding its row has committed.
-/// On a SQLite file the rows go to an inbox file of their own (<see cref="SqliteInboxFile"/>), whose write lock nothing
-/// but this writer takes, so an append never waits for the workers' apply transactions; <see cref="RunMoverAsync"/>
-/// moves them into the work queue. On PostgreSQL (row locks, no single writer) and in-memory SQLite they go straight
-/// into the work queue.
+/// On a SQLite file and on PostgreSQL the rows go to an inbox file of this node's own (<see cref="SqliteInboxFile"/>),
+/// whose write lock nothing but this writer and the mover take, so an append never waits for the workers' apply
+/// transactions (SQLite's write lock, PostgreSQL's log flushes, lock waits and connections); <see cref="RunMoverAsync"/>
+/// moves them into the work queue. A duplicate is refused from the inbox file alone: a delivery still in it, or a webhook
+/// id it moved in the last <c>Shopify:SyncLogRetention</c>; the work queue's unique key drops the rest when they are
+/// moved (a delivery sent to two PostgreSQL nodes is applied once). In-memory SQLite stores straight into the work queue.
 /// </summary>
 internal sealed partial class WebhookInbox : IAsyncDisposable
 {
@@ -35,11 +38,12 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         ON CONFLICT (kind, dedup_key) DO NOTHING
         """;
 
-    // The inbox file's insert: a duplicate is one still in the inbox file, or one already moved into the work queue.
+    // The inbox file's insert: a duplicate is one still in the inbox file, or one it has moved into the work queue. The
+    // sync database is not read: the append touches nothing the workers write.
     private static readonly string FileInsertSql = $$"""
         INSERT INTO {{SqliteInboxFile.Table}} (webhook_id, store, topic, event_id, triggered_at, api_version, body, received_at)
         SELECT @webhook_id, @store, @topic, @event_id, @triggered_at, @api_version, @body, @now
-        WHERE NOT EXISTS (SELECT 1 FROM {{SqliteInboxFile.SyncAlias}}.{{Table}} WHERE kind = {{(int)WorkKind.InboundDelivery}} AND dedup_key = @webhook_id)
+        WHERE NOT EXISTS (SELECT 1 FROM {{SqliteInboxFile.IdsTable}} WHERE webhook_id = @webhook_id)
         ON CONFLICT (webhook_id) DO NOTHING
         """;
 
@@ -48,6 +52,7 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     private readonly WorkSignals _signals;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookInbox> _logger;
+    private readonly string _contentRoot;
     private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startGate = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -60,8 +65,9 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     private bool _moverClosed;
     private long _commits;
 
-    public WebhookInbox(SyncDatabase database, IOptionsMonitor<ShopifyHostOptions> options, WorkSignals signals, TimeProvider time, ILogger<WebhookInbox> logger)
+    public WebhookInbox(SyncDatabase database, IOptionsMonitor<ShopifyHostOptions> options, WorkSignals signals, TimeProvider time, ILogger<WebhookInbox> logger, IHostEnvironment? environment = null)
     {
+        _contentRoot = environment?.ContentRootPath ?? AppContext.BaseDirectory;
         _database = database;
         _options = options;
         _signals = signals;
@@ -153,13 +159,19 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
 
     private async Task<InboxFiles?> ResolveFilesAsync()
     {
+        var storage = _options.CurrentValue.Storage;
+        await using var db = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
         if (_database.IsPostgres)
         {
-            return null;
+            var configured = storage.InboxFile;
+            return new InboxFiles(
+                Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? SqliteInboxFile.DefaultForPostgres(_contentRoot, db.Database.GetConnectionString()) : configured, _contentRoot),
+                Sync: null);
         }
 
-        await using var db = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-        return SyncDatabase.SqliteFile(db) is { } sync ? new InboxFiles(SqliteInboxFile.PathFor(sync), sync) : null;
+        return SyncDatabase.SqliteFile(db) is { } sync
+            ? new InboxFiles(string.IsNullOrWhiteSpace(storage.InboxFile) ? SqliteInboxFile.PathFor(sync) : Path.GetFullPath(storage.InboxFile, _contentRoot), sync)
+            : null;
     }
 
     private void EnsureWriter()
@@ -171,35 +183,61 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
 
         lock (_startGate)
         {
-            // The writer outlives the request (or batch) that starts it: it must not inherit that flow's ambient state.
+            if (_writer is not null)
+            {
+                return;
+            }
+
+            // A thread of its own, not the thread pool's: the workers' apply keeps the pool's threads busy, and a batch
+            // of acknowledgements queued behind their work items would wait for them. The writer outlives the request
+            // (or batch) that starts it: it must not inherit that flow's ambient state.
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() => WriteLoop(done)) { IsBackground = true, Name = "Shopify webhook inbox writer" };
             using (ExecutionContext.SuppressFlow())
             {
-                _writer ??= Task.Run(WriteLoopAsync);
+                thread.Start();
             }
+
+            _writer = done.Task;
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// The writer's loop: blocks its thread until appends are queued, stores them, and so on until the inbox is shut
+    /// down. The inbox file's statements complete synchronously (SQLite), so a batch is written without leaving the thread.
+    /// </summary>
+    private void WriteLoop(TaskCompletionSource done)
     {
-        var reader = _pending.Reader;
-        var batch = new List<PendingAppend>(MaxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var append))
+            var reader = _pending.Reader;
+            var batch = new List<PendingAppend>(MaxBatch);
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                batch.Add(append);
+                batch.Clear();
+                while (batch.Count < MaxBatch && reader.TryRead(out var append))
+                {
+                    batch.Add(append);
+                }
+
+                _writeGate.Wait();
+                try
+                {
+                    WriteBatchAsync(batch).GetAwaiter().GetResult();
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
             }
 
-            await _writeGate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                await WriteBatchAsync(batch).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
+            done.TrySetResult();
+        }
+#pragma warning disable CA1031 // Handed to whoever waits for the writer (the inbox's disposal).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            done.TrySetException(ex);
         }
     }
 
@@ -246,10 +284,7 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         var insert = _insert ??= await InsertStatement.OpenAsync(_database, await FilesAsync().ConfigureAwait(false), _options.CurrentValue.Storage).ConfigureAwait(false);
         try
         {
-            // On the inbox file, deferred: BEGIN IMMEDIATE would also take the attached sync database's write lock.
-            await using var transaction = insert.Command.Connection is SqliteConnection sqlite && insert.InFile
-                ? sqlite.BeginTransaction(deferred: true)
-                : await insert.Command.Connection!.BeginTransactionAsync().ConfigureAwait(false);
+            await using var transaction = await insert.Command.Connection!.BeginTransactionAsync().ConfigureAwait(false);
             insert.Command.Transaction = transaction;
             foreach (var i in order)
             {
@@ -311,8 +346,8 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         return parameter;
     }
 
-    /// <summary>The inbox file and the sync database file it is moved into.</summary>
-    private sealed record InboxFiles(string Inbox, string Sync);
+    /// <summary>The inbox file and the SQLite sync database file it is moved into (null: the sync database is PostgreSQL).</summary>
+    private sealed record InboxFiles(string Inbox, string? Sync);
 
     private sealed class GateRelease(SemaphoreSlim writes, SemaphoreSlim moves) : IDisposable
     {

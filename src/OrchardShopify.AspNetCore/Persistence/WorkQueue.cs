@@ -15,8 +15,8 @@ namespace OrchardShopify.AspNetCore.Persistence;
 /// of due item are looked up apart, so each is a range of the (kind, status, next_attempt_at) index rather than a
 /// scan of every row of the kind, finished ones included. Finishing an
 /// item requires still holding its lease, so a node whose lease expired cannot overwrite the new owner.
-/// On SQLite a claim of inbound deliveries first moves what the inbox file holds into the queue
-/// (<see cref="WebhookInbox.MoveAsync"/>), so every delivery acknowledged before the claim can be claimed by it.
+/// A claim of inbound deliveries first moves what this node's inbox file holds into the queue
+/// (<see cref="WebhookInbox.MoveAsync"/>), so every delivery this node acknowledged before the claim can be claimed by it.
 /// </summary>
 internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOptionsMonitor<ShopifyHostOptions> options, TimeProvider time)
 {

@@ -130,6 +130,27 @@ public sealed class InboxFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Moved_webhook_ids_are_forgotten_after_the_retention_and_a_late_retry_is_still_stored_once()
+    {
+        await using var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={SyncFile}");
+        await node.StartAsync(workers: false);
+        var inbox = node.Get<WebhookInbox>();
+        Assert.True(await node.AppendDeleteAsync(7_550_000_000, "wh-old"));
+        Assert.Equal(1, await inbox.MoveAsync(CancellationToken.None));
+
+        // Kept while younger than the retention: a retry is refused.
+        Assert.Equal(0, await inbox.PruneMovedIdsAsync(DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None));
+        Assert.False(await node.AppendDeleteAsync(7_550_000_000, "wh-old"));
+
+        // Forgotten once older: a retry is taken in again, and the work queue's unique key still stores it once.
+        Assert.Equal(1, await inbox.PruneMovedIdsAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        Assert.True(await node.AppendDeleteAsync(7_550_000_000, "wh-old"));
+        Assert.Equal(1, await inbox.MoveAsync(CancellationToken.None));
+        Assert.Equal(0, await InboxRowsAsync(SyncFile));
+        Assert.Equal(1, await SyncDatabases.SqliteScalarAsync(SyncFile, "SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-old'"));
+    }
+
+    [Fact]
     public async Task A_move_interrupted_after_its_commit_is_finished_without_storing_the_delivery_twice()
     {
         await using var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={SyncFile}");
@@ -174,9 +195,13 @@ public sealed class InboxFileTests : IAsyncLifetime
             async () => await SyncDatabases.SqliteScalarAsync(SyncFile, $"SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-from-before' AND status = {(int)WorkStatus.Succeeded}") == 1,
             "the delivery stored before the upgrade is applied");
 
-        // And a Shopify retry of it is recognised as a duplicate.
-        Assert.False(await upgraded.AppendDeleteAsync(7_700_000_000, "wh-from-before"));
+        // A Shopify retry of it is answered, and dropped when moved: stored and applied once.
+        await upgraded.AppendDeleteAsync(7_700_000_000, "wh-from-before");
+        await upgraded.Get<WebhookInbox>().MoveAsync(CancellationToken.None);
         await upgraded.StopAsync();
+        Assert.Equal(0, await InboxRowsAsync(SyncFile));
+        Assert.Equal(1, await SyncDatabases.SqliteScalarAsync(SyncFile, "SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-from-before'"));
+        Assert.Equal(1, await SyncDatabases.SqliteScalarAsync(SyncFile, "SELECT attempts FROM shopify_work_items WHERE dedup_key = 'wh-from-before'"));
     }
 
     private static async Task<long> InboxRowsAsync(string syncFile)

@@ -16,6 +16,7 @@ namespace OrchardShopify.AspNetCore.Tests.Support;
 internal sealed class SyncNode : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
+    private readonly string? _ownFolder;
 
     /// <param name="logs">Receives every log entry at every level; without it nothing is logged.</param>
     public SyncNode(ShopifyStorageProvider storage, string connectionString, TimeProvider? time = null, Action<Dictionary<string, string?>>? configure = null, ILoggerProvider? logs = null)
@@ -29,7 +30,15 @@ internal sealed class SyncNode : IAsyncDisposable
             ["Shopify:Queue:LeaseDuration"] = "00:01:00",
             ["Shopify:Queue:PollInterval"] = "00:00:00.050",
         };
+        if (storage == ShopifyStorageProvider.PostgreSql)
+        {
+            // Each node's inbox file in a folder of its own, as on separate machines.
+            _ownFolder = Path.Combine(Path.GetTempPath(), "orchardshopify-tests", "node-" + Guid.NewGuid().ToString("N"));
+            settings["Shopify:Storage:InboxFile"] = Path.Combine(_ownFolder, "inbox.db");
+        }
+
         configure?.Invoke(settings);
+        InboxFile = settings.GetValueOrDefault("Shopify:Storage:InboxFile");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         var services = new ServiceCollection();
@@ -53,6 +62,9 @@ internal sealed class SyncNode : IAsyncDisposable
         services.AddSingleton<IUserDirectory, NoUsers>();
         _provider = services.BuildServiceProvider();
     }
+
+    /// <summary>The node's inbox file when it is configured (on PostgreSQL, always: a folder of the node's own).</summary>
+    public string? InboxFile { get; }
 
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
@@ -100,5 +112,20 @@ internal sealed class SyncNode : IAsyncDisposable
 
     public StoreRegistry Stores => Get<StoreRegistry>();
 
-    public async ValueTask DisposeAsync() => await _provider.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        if (_ownFolder is not null && Directory.Exists(_ownFolder))
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_ownFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open on a slow machine; the temp folder is cleaned by the OS.
+            }
+        }
+    }
 }

@@ -27,12 +27,14 @@ internal sealed class HostProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<HostProcess> StartAsync(string folder, int port, IReadOnlyDictionary<string, string> settings)
+    /// <param name="postgres">The sync's and Identity's PostgreSQL database; null: SQLite files in <paramref name="folder"/>.</param>
+    public static async Task<HostProcess> StartAsync(string folder, int port, IReadOnlyDictionary<string, string> settings, string? postgres = null)
     {
         Assert.True(File.Exists(HostDll), $"The host is not built: {HostDll}");
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { HostDll, "--folder", folder, "--urls", address.ToString().TrimEnd('/') }.Concat(settings.SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" })))
+        string[] database = postgres is null ? [] : ["--postgres", postgres];
+        foreach (var argument in new[] { HostDll, "--folder", folder, "--urls", address.ToString().TrimEnd('/') }.Concat(database).Concat(settings.SelectMany(s => new[] { "--set", $"{s.Key}={s.Value}" })))
         {
             start.ArgumentList.Add(argument);
         }

@@ -22,7 +22,7 @@ public sealed record UserRow(string Id, string? Email, string? Phone, IReadOnlyD
 }
 
 /// <summary>What a site holds, read straight from its databases with plain SQL (the schema documented in docs/aspnetcore.md and Identity's tables).</summary>
-/// <param name="inbox">On SQLite, the inbox file beside the sync database, where deliveries wait until they are moved into the work queue.</param>
+/// <param name="inbox">The node's inbox file (on SQLite beside the sync database), where deliveries wait until they are moved into the work queue.</param>
 public sealed class SiteState(Func<DbConnection> identity, Func<DbConnection> sync, Func<DbConnection>? inbox = null)
 {
     public async Task<IReadOnlyList<WorkItemRow>> WorkItemsAsync() => await QueryAsync(
@@ -52,7 +52,7 @@ public sealed class SiteState(Func<DbConnection> identity, Func<DbConnection> sy
     }
 
     /// <summary>
-    /// Inbound deliveries not applied yet: work items pending or being processed, and on SQLite deliveries still in the
+    /// Inbound deliveries not applied yet: work items pending or being processed, and deliveries still in the node's
     /// inbox file (read first, so one moved meanwhile is counted in the queue).
     /// </summary>
     public async Task<int> UnfinishedInboundAsync()

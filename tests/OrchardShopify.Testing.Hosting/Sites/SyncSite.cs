@@ -85,7 +85,7 @@ public sealed class SyncSite : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.PostgresConnectionString is { } postgres
-            ? new SiteState(() => new NpgsqlConnection(postgres), () => new NpgsqlConnection(postgres))
+            ? new SiteState(() => new NpgsqlConnection(postgres), () => new NpgsqlConnection(postgres), () => new SqliteConnection(SqliteFile(options.Folder, "sync.inbox.db")))
             : new SiteState(() => new SqliteConnection(SqliteFile(options.Folder, "identity.db")), () => new SqliteConnection(SqliteFile(options.Folder, "sync.db")), () => new SqliteConnection(SqliteFile(options.Folder, "sync.inbox.db")));
     }
 
@@ -104,6 +104,9 @@ public sealed class SyncSite : IAsyncDisposable
             ["Shopify:AdminApiKey"] = AdminKey,
             ["Shopify:Storage:Provider"] = options.PostgresConnectionString is null ? "Sqlite" : "PostgreSql",
             ["Shopify:Storage:ConnectionString"] = options.PostgresConnectionString ?? SqliteFile(options.Folder, "sync.db"),
+
+            // This node's own inbox file; on SQLite the default place, beside the sync database.
+            ["Shopify:Storage:InboxFile"] = Path.Combine(options.Folder, "sync.inbox.db"),
             ["Shopify:Queue:MaxAttempts"] = "8",
             ["Shopify:Queue:RetryBaseDelay"] = "00:00:00.100",
             ["Shopify:Queue:RetryMaxDelay"] = "00:00:01",
