@@ -40,8 +40,12 @@ internal sealed class CustomerImportJob(
     /// <summary>Sync log topic of the changes an import made (the scheduled catch-up gives its own).</summary>
     public const string LogTopic = "import/customers";
 
-    /// <summary>Most customers stored in one transaction.</summary>
-    private const int MaxBatch = 200;
+    /// <summary>
+    /// Most customers stored in one transaction. The new ones among them are created, linked and given their claims
+    /// together at its start (a few statements per table for all of them); the others are stored one by one while the
+    /// transaction is younger than <see cref="SyncWorker.MaxTransactionTime"/>.
+    /// </summary>
+    internal const int MaxBatch = 200;
 
     private readonly ImportProgress _progress = new();
 
@@ -65,7 +69,9 @@ internal sealed class CustomerImportJob(
     public async Task<object> RunAsync(CancellationToken cancellationToken)
     {
         using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<ShopifyCustomer>(new BoundedChannelOptions(256) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+        // Download and parse run ahead of the appliers by at most two batches: memory stays bounded whatever the store's size.
+        var channel = Channel.CreateBounded<ShopifyCustomer>(new BoundedChannelOptions(2 * MaxBatch) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         await using var log = new SyncLogBatch(database);
         Exception? fatal = null;
 
