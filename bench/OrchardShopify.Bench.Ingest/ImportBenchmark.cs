@@ -20,7 +20,8 @@ namespace OrchardShopify.Bench.Ingest;
 /// </summary>
 internal static class ImportBenchmark
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
+    /// <summary>How long an import of <paramref name="customers"/> may run before it is canceled (and reported incomplete): 10 minutes per 200,000 customers, at least 10.</summary>
+    public static TimeSpan Limit(int customers) => TimeSpan.FromMinutes(Math.Max(10, customers / 20_000));
 
     public static async Task RunAsync(int customers, string resultName, CancellationToken cancellationToken)
     {
@@ -30,7 +31,7 @@ internal static class ImportBenchmark
         using var emulator = StartEmulator(url, customers);
         try
         {
-            await WaitForEmulatorAsync(url, emulator, cancellationToken);
+            await WaitForEmulatorAsync(url, emulator, TimeSpan.FromMinutes(Math.Max(2, customers / 100_000)), cancellationToken);
             await using var storage = BenchStorage.Sqlite(resultName);
             await using var site = await Server.StartSiteAsync(storage, workersEnabled: false, new Dictionary<string, string?>
             {
@@ -55,7 +56,7 @@ internal static class ImportBenchmark
             var started = await imports.StartAsync("uk", new CustomerImportRequest(CustomerImportMode.All), cancellationToken);
             double? exportReadySeconds = null;
             var wait = imports.WaitAsync(started.Id);
-            while (!wait.IsCompleted && clock.Elapsed < Limit)
+            while (!wait.IsCompleted && clock.Elapsed < Limit(customers))
             {
                 if (exportReadySeconds is null && (await imports.GetAsync(started.Id, cancellationToken))?.Progress.Stage is "applying" or "finished")
                 {
@@ -175,11 +176,11 @@ internal static class ImportBenchmark
         return process;
     }
 
-    private static async Task WaitForEmulatorAsync(string url, Process emulator, CancellationToken cancellationToken)
+    private static async Task WaitForEmulatorAsync(string url, Process emulator, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromMinutes(2))
+        while (clock.Elapsed < limit)
         {
             if (emulator.HasExited)
             {
@@ -203,7 +204,7 @@ internal static class ImportBenchmark
             await Task.Delay(200, cancellationToken);
         }
 
-        throw new TimeoutException("The emulator did not answer within 2 minutes.");
+        throw new TimeoutException($"The emulator did not answer within {limit.TotalMinutes} minutes.");
     }
 
     private static int FreePort()

@@ -27,8 +27,8 @@ using OrchardShopify.Bench.Ingest;
 var mode = args.Length > 0 ? args[0] : "";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
-// Everything is bounded: a run that has not finished in 15 minutes is cancelled.
-using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+// Everything is bounded: a run that has not finished in 15 minutes (an import: 5 minutes more than its own limit) is cancelled.
+using var timeout = new CancellationTokenSource(mode == "import" ? ImportBenchmark.Limit(Arg(1, 100_000)) + TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(15));
 Console.WriteLine($"{Environment.ProcessorCount} processors, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
 switch (mode)
 {
