@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark under bench/ and writes docs/benchmarks.md with the figures, the machine and PNG charts
 # (docs/benchmarks/*.png). From the repository root: bash bench/run.sh
-# BENCH_IMPORT_CUSTOMERS (default 100000) sets the size of the bulk import; BENCH_DEPLOYED_DELIVERIES (default 20000)
+# BENCH_IMPORT_CUSTOMERS (default 100000) sets the size of the bulk import and BENCH_IMPORT_LARGE_CUSTOMERS (default
+# 1000000; 0 skips it) the size of the second one, whose peak memory is compared with the first; BENCH_DEPLOYED_DELIVERIES (default 20000)
 # and BENCH_DEPLOYED_ROUNDS (default 5) the closed-loop rounds of the site as deployed (workers on);
 # BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark; BENCH_POSTGRES_DELIVERIES (default
 # 3000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 3000 per
@@ -48,6 +49,9 @@ else
   done
 fi
 run import "${ingest[@]}" import "${BENCH_IMPORT_CUSTOMERS:-100000}"
+if [ "${BENCH_IMPORT_LARGE_CUSTOMERS:-1000000}" != "0" ]; then
+  run import-large "${ingest[@]}" import "${BENCH_IMPORT_LARGE_CUSTOMERS:-1000000}" import-large
+fi
 run outbound dotnet bench/OrchardShopify.Bench.Outbound/bin/Release/net10.0/OrchardShopify.Bench.Outbound.dll
 
 echo "== report"

@@ -7,8 +7,9 @@
 //   apply   10,000 stored customers/create deliveries applied by the site's workers (users created and linked)
 //           against the engine alone (InboundCustomerSync over the in-memory ports of tests/OrchardShopify.Testing);
 //           on SQLite files, or on a scratch PostgreSQL database (apply-postgres).
-//   import  100,000 customers exported from the Shopify emulator (bulk operation, JSONL) and applied with the inbound
-//           rules in the host's batch transactions: time and peak memory.
+//   import  100,000 customers imported from the Shopify emulator with "Sync now" (the site's import job: bulk operation,
+//           JSONL streamed, inbound rules in the host's batch transactions): time (export ready, apply, download + parse)
+//           and peak memory. A third argument names the result (bench/run.sh: import-large for the 1,000,000-customer run).
 //
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- ingest [deliveries] [connections]
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- deployed [deliveries] [connections] [rounds] [seconds at 1,000/s]
@@ -17,7 +18,7 @@
 //   two-nodes  two site processes on one PostgreSQL database applying stored deliveries against one such process, then
 //           1,000 deliveries/s sent to both in turn while both apply (ack latency, lag, backlog).
 //
-//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers]            (emulator built in Release)
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers] [result name]   (emulator built in Release)
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- two-nodes [deliveries] [warm-up deliveries per node] [seconds at 1,000/s]   (ORCHARDSHOPIFY_TEST_POSTGRES set)
 using System.Globalization;
 using System.Runtime;
@@ -26,8 +27,8 @@ using OrchardShopify.Bench.Ingest;
 var mode = args.Length > 0 ? args[0] : "";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
-// Everything is bounded: a run that has not finished in 15 minutes is cancelled.
-using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+// Everything is bounded: a run that has not finished in 15 minutes (an import: 5 minutes more than its own limit) is cancelled.
+using var timeout = new CancellationTokenSource(mode == "import" ? ImportBenchmark.Limit(Arg(1, 100_000)) + TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(15));
 Console.WriteLine($"{Environment.ProcessorCount} processors, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
 switch (mode)
 {
@@ -64,9 +65,9 @@ switch (mode)
         // A node process of the two-nodes benchmark: node <measured database> <warm-up database> <first warm-up delivery> <warm-up deliveries>.
         return await TwoNodeBenchmark.RunNodeAsync(args[1], args[2], Arg(3, 0), Arg(4, 0), timeout.Token);
     case "import":
-        await ImportBenchmark.RunAsync(Arg(1, 100_000), timeout.Token);
+        await ImportBenchmark.RunAsync(Arg(1, 100_000), args.Length > 2 ? args[2] : "import", timeout.Token);
         return 0;
     default:
-        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers] | two-nodes [deliveries] [warm-up] [seconds]");
+        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers] [result name] | two-nodes [deliveries] [warm-up] [seconds]");
         return 2;
 }

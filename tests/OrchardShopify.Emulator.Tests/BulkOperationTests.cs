@@ -55,6 +55,87 @@ public sealed class BulkOperationTests
         Assert.All(rows.Where(r => !r.ContainsKey("__parentId")), r => Assert.False(r.ContainsKey("addressesV2")));
     }
 
+    /// <summary>The site's two bulk queries (src/OrchardShopify.Core/ShopifyApi/Documents) and a nodes-form one with more fields.</summary>
+    public static TheoryData<string> SiteBulkQueries() => new()
+    {
+        """
+        query BulkCustomerProfilesExport { customers { edges { node { id firstName lastName updatedAt verifiedEmail state numberOfOrders
+          amountSpent { amount currencyCode } tags defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber } } } } }
+        """,
+        """
+        query BulkCustomersExport { customers { edges { node { id firstName lastName note state createdAt updatedAt numberOfOrders verifiedEmail
+          amountSpent { amount currencyCode } tags defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber }
+          addressesV2 { edges { node { id firstName lastName company address1 address2 city province provinceCode zip country countryCodeV2 phone } } } } } } }
+        """,
+        """
+        { customers(query: "-state:invited") { nodes { legacyResourceId id displayName email phone locale taxExempt canDelete validEmailAddress createdAt
+          defaultPhoneNumber { marketingState phoneNumber } amountSpent { currencyCode amount } addressesV2 { nodes { name id zip } } } } }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(SiteBulkQueries))]
+    public async Task Bulk_export_written_from_the_customer_model_is_the_JSONL_the_GraphQL_execution_writes(string query)
+    {
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { CustomersPerShop = 40 });
+        using var client = new AdminClient(emulator, Emulators.Us);
+        const string create = "mutation($input: CustomerInput!) { customerCreate(input: $input) { customer { id } userErrors { field message } } }";
+        var created = await client.DataAsync(create, new
+        {
+            input = new
+            {
+                email = "zoe.quote@example.com",
+                firstName = "Zoë \"Q\"",
+                lastName = "<O'Brien & Sons>",
+                note = "Line one\nline \"two\" \u00e9 \ud83c\udf4e </script>",
+                tags = new[] { "vip", "a\"b", "Ünïcode" },
+                addresses = new object[]
+                {
+                    new { address1 = "1 Main St", city = "Boston", countryCode = "US", provinceCode = "MA", zip = "02108", company = "Ørchard \"Co\"" },
+                    new { address1 = "2 Side St", address2 = "Unit 5", city = "Austin", countryCode = "US", provinceCode = "TX", zip = "78701" },
+                },
+            },
+        });
+        Assert.Empty(created["customerCreate"]!["userErrors"]!.AsArray());
+        var phoneOnly = await client.DataAsync(create, new { input = new { phone = "+12025550199", lastName = "Phone-only" } });
+        Assert.Empty(phoneOnly["customerCreate"]!["userErrors"]!.AsArray());
+
+        emulator.State.Bulk.UseRowPlans = false;
+        var executed = await ExportAsync(client, query);
+        emulator.State.Bulk.UseRowPlans = true;
+        var written = await ExportAsync(client, query);
+
+        Assert.Equal(executed.Jsonl, written.Jsonl);
+        Assert.Equal(executed.ObjectCount, written.ObjectCount);
+        Assert.Equal(executed.RootObjectCount, written.RootObjectCount);
+        var rows = written.Jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+        var customerId = created["customerCreate"]!["customer"]!["id"]!.GetValue<string>();
+        var customer = Assert.Single(rows, r => r["id"]!.GetValue<string>() == customerId);
+        Assert.DoesNotContain("addressesV2", customer.Select(p => p.Key));
+        if (query.Contains("tags", StringComparison.Ordinal))
+        {
+            Assert.Equal(["a\"b", "vip", "Ünïcode"], customer["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+            var phoneOnlyId = phoneOnly["customerCreate"]!["customer"]!["id"]!.GetValue<string>();
+            Assert.Null(Assert.Single(rows, r => r["id"]!.GetValue<string>() == phoneOnlyId)["defaultEmailAddress"]);
+        }
+
+        if (query.Contains("addressesV2", StringComparison.Ordinal))
+        {
+            var addresses = rows.Where(r => r["__parentId"]?.GetValue<string>() == customerId).ToList();
+            Assert.Equal(2, addresses.Count);
+            Assert.All(addresses, a => Assert.Equal("__parentId", a.Select(p => p.Key).Last()));
+            Assert.All(addresses, a => Assert.StartsWith("gid://shopify/MailingAddress/", a["id"]!.GetValue<string>(), StringComparison.Ordinal));
+        }
+    }
+
+    private static async Task<(string Jsonl, string ObjectCount, string RootObjectCount)> ExportAsync(AdminClient client, string query)
+    {
+        var operation = await RunToCompletionAsync(client, query, TimeSpan.FromSeconds(10));
+        Assert.Equal("COMPLETED", operation["status"]!.GetValue<string>());
+        var jsonl = await client.Http.GetStringAsync(operation["url"]!.GetValue<string>());
+        return (jsonl, operation["objectCount"]!.GetValue<string>(), operation["rootObjectCount"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Bulk_export_streams_a_shop_of_100000_customers()
     {

@@ -40,8 +40,12 @@ internal sealed class CustomerImportJob(
     /// <summary>Sync log topic of the changes an import made (the scheduled catch-up gives its own).</summary>
     public const string LogTopic = "import/customers";
 
-    /// <summary>Most customers stored in one transaction.</summary>
-    private const int MaxBatch = 200;
+    /// <summary>
+    /// Most customers stored in one transaction. The new ones among them are created, linked and given their claims
+    /// together at its start (a few statements per table for all of them); the others are stored one by one while the
+    /// transaction is younger than <see cref="SyncWorker.MaxTransactionTime"/>.
+    /// </summary>
+    internal const int MaxBatch = 200;
 
     private readonly ImportProgress _progress = new();
 
@@ -65,7 +69,9 @@ internal sealed class CustomerImportJob(
     public async Task<object> RunAsync(CancellationToken cancellationToken)
     {
         using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<ShopifyCustomer>(new BoundedChannelOptions(256) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+        // Download and parse run ahead of the appliers by at most two batches: memory stays bounded whatever the store's size.
+        var channel = Channel.CreateBounded<ShopifyCustomer>(new BoundedChannelOptions(2 * MaxBatch) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         await using var log = new SyncLogBatch(database);
         Exception? fatal = null;
 
@@ -278,6 +284,17 @@ internal sealed class CustomerImportJob(
                         }
                     }
 
+                    // The sync log rows of what this transaction stored are written in it (one prepared insert run per
+                    // row): a committed customer always has its row, and the log costs no transaction of its own.
+                    var rows = outcomes.Where(o => o.Error is null && IsLogged(o.Result!)).Select(o => LogRow(o.Customer.Id, o.Result!)).ToList();
+                    if (rows.Count > 0)
+                    {
+                        // Every item's writes are saved; nothing tracked is left to go in with the rows.
+                        batch.Db.ChangeTracker.Clear();
+                        batch.Db.SyncLog.AddRange(rows);
+                        await AddedRowWriter.SaveAsync(batch.Db, CancellationToken.None);
+                    }
+
                     await batch.CommitAsync(CancellationToken.None);
                     committed = true;
                 }
@@ -311,7 +328,8 @@ internal sealed class CustomerImportJob(
                 }
                 else
                 {
-                    await RecordAsync(customer, result!, log, cancellationToken);
+                    // Logged in the transaction.
+                    await RecordAsync(customer, result!, null, cancellationToken);
                 }
             }
         }
@@ -364,7 +382,8 @@ internal sealed class CustomerImportJob(
         await log.AddAsync(LogRow(customer.Id, null, "failed", $"{error.GetType().Name}: {error.Message}"), cancellationToken);
     }
 
-    private async Task RecordAsync(ShopifyCustomer customer, InboundResult result, SyncLogBatch log, CancellationToken cancellationToken)
+    /// <param name="log">Where the customer's sync log row goes; null when it was written with the customer.</param>
+    private async Task RecordAsync(ShopifyCustomer customer, InboundResult result, SyncLogBatch? log, CancellationToken cancellationToken)
     {
         _progress.Record(result, customer.Id);
         if (result.Outcome == InboundOutcome.Updated)
@@ -373,11 +392,18 @@ internal sealed class CustomerImportJob(
             cache.Invalidate(store.Handle, customer.Id);
         }
 
-        if (result.Outcome is InboundOutcome.Created or InboundOutcome.Linked or InboundOutcome.Updated or InboundOutcome.Skipped)
+        if (log is not null && IsLogged(result))
         {
-            await log.AddAsync(LogRow(customer.Id, result.UserId, InboundResult.OutcomeName(result.Outcome), result.Detail), cancellationToken);
+            await log.AddAsync(LogRow(customer.Id, result), cancellationToken);
         }
     }
+
+    /// <summary>Changes, skips (and failures) are logged; unchanged customers are only counted.</summary>
+    private static bool IsLogged(InboundResult result)
+        => result.Outcome is InboundOutcome.Created or InboundOutcome.Linked or InboundOutcome.Updated or InboundOutcome.Skipped;
+
+    private SyncLogRow LogRow(long customerId, InboundResult result)
+        => LogRow(customerId, result.UserId, InboundResult.OutcomeName(result.Outcome), result.Detail);
 
     private SyncLogRow LogRow(long customerId, string? userId, string outcome, string? detail) => new()
     {

@@ -2,7 +2,7 @@ using OrchardShopify.AspNetCore.Persistence;
 
 namespace OrchardShopify.AspNetCore.Backfill;
 
-/// <summary>Collects sync log rows of a job and writes them a few hundred per transaction, so an import of many customers does not commit once per customer.</summary>
+/// <summary>Collects sync log rows of a job and writes them a few hundred per transaction (<see cref="AddedRowWriter"/>), so an import of many customers does not commit once per customer.</summary>
 internal sealed class SyncLogBatch(SyncDatabase database, int size = 500) : IAsyncDisposable
 {
     private readonly Lock _gate = new();
@@ -56,7 +56,9 @@ internal sealed class SyncLogBatch(SyncDatabase database, int size = 500) : IAsy
         {
             await using var db = await database.OpenAsync(cancellationToken);
             db.SyncLog.AddRange(rows);
-            await db.SaveChangesAsync(cancellationToken);
+
+            // New rows only: one prepared INSERT run per row in one transaction, not SaveChanges' per-entity pipeline.
+            await AddedRowWriter.SaveAsync(db, cancellationToken);
         }
         finally
         {

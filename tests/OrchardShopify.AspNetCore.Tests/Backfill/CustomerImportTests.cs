@@ -164,6 +164,72 @@ public sealed class CustomerImportTests
     }
 
     [Fact]
+    public async Task An_import_interrupted_mid_file_is_run_again_and_every_customer_ends_with_one_user_and_one_link()
+    {
+        const int total = 2_000;
+        await using var env = await EmulatorSite.StartAsync(total);
+
+        var id = (await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await env.AdminJsonAsync(HttpMethod.Get, $"/import/{id}")).GetProperty("progress").GetProperty("processed").GetInt64() == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the import applied nothing within a minute");
+            await Task.Delay(5);
+        }
+
+        using (var cancel = await env.AdminAsync(HttpMethod.Post, $"/import/{id}/cancel"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        }
+
+        var interrupted = await env.WaitForJobAsync($"/import/{id}");
+        Assert.Equal("canceled", interrupted.GetProperty("status").GetString());
+        var before = await env.Site.WithUsersAsync(users => users.Users.CountAsync());
+        Assert.InRange(before, 1, total - 1);
+        Assert.Equal(before, await CountAsync(env, db => db.Links.CountAsync()));
+
+        var again = await env.WaitForJobAsync($"/import/{(await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString()}");
+        var progress = again.GetProperty("progress");
+        Assert.Equal("succeeded", again.GetProperty("status").GetString());
+        Assert.Equal(total, progress.GetProperty("processed").GetInt64());
+        Assert.Equal(total - before, progress.GetProperty("created").GetInt64());
+        Assert.Equal(before, progress.GetProperty("unchanged").GetInt64());
+        Assert.Equal(total, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+        Assert.Equal(total, await env.Site.WithUsersAsync(users => users.Users.Select(u => u.NormalizedEmail).Distinct().CountAsync()));
+        Assert.Equal(total, await CountAsync(env, db => db.Links.CountAsync()));
+        Assert.Equal(total, await CountAsync(env, db => db.Links.Select(l => l.UserId).Distinct().CountAsync()));
+        Assert.Equal(total, await CountAsync(env, db => db.SyncLog.CountAsync(l => l.Outcome == "created")));
+    }
+
+    [Fact]
+    public async Task Import_links_no_user_whose_email_is_unconfirmed_and_creates_no_second_user_for_it()
+    {
+        await using var env = await EmulatorSite.StartAsync(450);
+        var seeded = env.Shop.Snapshot();
+        var claimed = seeded[310];
+        var unconfirmed = new IdentityUser { UserName = claimed.Email, Email = claimed.Email, EmailConfirmed = false };
+        Assert.True((await env.Site.WithUsersAsync(users => users.CreateAsync(unconfirmed))).Succeeded);
+
+        var done = await env.WaitForJobAsync($"/import/{(await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString()}");
+
+        var progress = done.GetProperty("progress");
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal((449L, 0L, 1L), (progress.GetProperty("created").GetInt64(), progress.GetProperty("linked").GetInt64(), progress.GetProperty("skipped").GetInt64()));
+        var skip = Assert.Single(progress.GetProperty("skippedReasons").EnumerateArray());
+        Assert.Equal([claimed.Id], skip.GetProperty("exampleCustomerIds").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Null(await ShopifyIdClaimAsync(env, unconfirmed.Id));
+        Assert.Equal(0, await CountAsync(env, db => db.Links.CountAsync(l => l.CustomerId == claimed.Id || l.UserId == unconfirmed.Id)));
+        Assert.Equal(450, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+        Assert.Equal(449, await CountAsync(env, db => db.Links.CountAsync()));
+
+        // A user created from a customer Shopify has not verified the email of does not get a confirmed email.
+        var notVerified = seeded.First(c => !c.VerifiedEmail);
+        var created = await env.Site.WithUsersAsync(users => users.FindByEmailAsync(notVerified.Email!));
+        Assert.NotNull(created);
+        Assert.False(created.EmailConfirmed);
+    }
+
+    [Fact]
     public async Task Import_requests_are_refused_with_the_reason()
     {
         await using var env = await EmulatorSite.StartAsync(1, s => s["Shopify:InboundEnabled"] = "false");

@@ -57,7 +57,7 @@ internal static class CustomerSeeder
             var created = epoch.AddMinutes(i * 7 + random.Next(5));
             var updated = created.AddDays(random.Next(0, 300)).AddSeconds(random.Next(3600));
             var phone = uk
-                ? "+447400" + (900000 + i).ToString(CultureInfo.InvariantCulture)
+                ? "+447400" + ((900000 + i) % 1_000_000).ToString("D6", CultureInfo.InvariantCulture)
                 : string.Create(CultureInfo.InvariantCulture, $"+1{NanpAreaCodes[i % NanpAreaCodes.Length]}555{1000 + (i / NanpAreaCodes.Length):D4}");
             var email = $"{Ascii(first)}.{Ascii(last)}.{i + 1}@example.{(uk ? "co.uk" : "com")}".ToLowerInvariant();
             var place = places[random.Next(places.Length)];
