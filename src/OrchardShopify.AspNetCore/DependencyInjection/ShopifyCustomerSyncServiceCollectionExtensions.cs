@@ -39,7 +39,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.TryAddSingleton<ISyncLock>(sp =>
         {
             var storage = sp.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue.Storage;
-            return storage.Provider == ShopifyStorageProvider.PostgreSql ? new PostgresSyncLock(storage.ConnectionString!) : new InProcessSyncLock();
+            return storage.Provider == ShopifyStorageProvider.PostgreSql ? new PostgresSyncLock(SyncDatabase.PostgresConnectionString(storage.ConnectionString!)) : new InProcessSyncLock();
         });
         var engine = services.AddShopifySyncEngine();
         services.AddOptions<ShopifySyncOptions>().Bind(configuration).ValidateOnStart();
@@ -147,7 +147,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         var storage = provider.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue.Storage;
         if (storage.Provider == ShopifyStorageProvider.PostgreSql)
         {
-            builder.UseNpgsql(storage.ConnectionString);
+            builder.UseNpgsql(SyncDatabase.PostgresConnectionString(storage.ConnectionString));
         }
         else
         {

@@ -11,8 +11,9 @@ namespace OrchardShopify.AspNetCore.Persistence;
 
 /// <summary>
 /// Saves a context whose only changes are new rows: one INSERT statement per table, prepared once and run for every
-/// row (sent as one <see cref="DbBatch"/> where the provider has batches), instead of SaveChanges' per-entity command
-/// pipeline. The rows are the ones SaveChanges would write – every mapped column from the entry's current value
+/// row – or, where the provider has batches (PostgreSQL), INSERTs of 64, 16, 4 and 1 rows sent as one
+/// <see cref="DbBatch"/>, so a hundred rows are four statements, each text the same from one save to the next (a
+/// connection that prepares statements plans each once) – instead of SaveChanges' per-entity command pipeline. The rows are the ones SaveChanges would write – every mapped column from the entry's current value
 /// through the column's type mapping, store-generated columns left to the database when they hold no value – and
 /// the written entries are detached: nothing is read back. Principal tables are written before their dependents,
 /// inside the context's transaction (behind a savepoint when it uses them) or a transaction of its own.
@@ -27,6 +28,12 @@ internal static class AddedRowWriter
     private static readonly ConcurrentDictionary<IEntityType, TableShape?> Shapes = new();
     private static readonly ConcurrentDictionary<Type, bool> OverridesSaveChanges = new();
     private const string Savepoint = "shopify_added_rows";
+
+    /// <summary>Rows per INSERT where the provider has batches, largest first: any count is a sum of them.</summary>
+    private static readonly int[] RunSizes = [64, 16, 4, 1];
+
+    /// <summary>At most this many parameters in one statement (PostgreSQL allows 65,535).</summary>
+    private const int MaxParameters = 32_000;
 
     /// <summary>Saves the context's changes; returns the number of rows written (as SaveChanges does).</summary>
     public static async Task<int> SaveAsync(DbContext context, CancellationToken cancellationToken)
@@ -182,8 +189,10 @@ internal static class AddedRowWriter
             {
                 var columns = shape.Columns.Where((_, i) => (statement.Key & (1UL << i)) != 0).ToList();
                 var text = shape.InsertSql(sql, statement.Key, columns);
-                if (connection.CanCreateBatch)
+                if (connection.CanCreateBatch && columns.Count > 0)
                 {
+                    // Several rows per INSERT, in runs of a few fixed sizes: a handful of distinct statements per
+                    // table (each prepared once on connections that prepare) instead of one execution per row.
                     await using var batch = connection.CreateBatch();
                     batch.Transaction = transaction;
                     if (timeout is { } batchTimeout)
@@ -191,18 +200,27 @@ internal static class AddedRowWriter
                         batch.Timeout = batchTimeout;
                     }
 
-                    foreach (var entry in statement)
+                    var rows = statement.ToList();
+                    var expected = new List<int>();
+                    for (var next = 0; next < rows.Count;)
                     {
+                        var size = RunSizes.First(s => s <= rows.Count - next && s * columns.Count <= MaxParameters);
                         var command = batch.CreateBatchCommand();
-                        command.CommandText = text;
-                        Bind(command.Parameters, parameters, sql, columns, entry);
+                        command.CommandText = shape.InsertSql(sql, statement.Key, columns, size);
+                        for (var row = 0; row < size; row++)
+                        {
+                            Bind(command.Parameters, parameters, sql, columns, rows[next + row], row * columns.Count);
+                        }
+
                         batch.BatchCommands.Add(command);
+                        expected.Add(size);
+                        next += size;
                     }
 
                     await batch.ExecuteNonQueryAsync(cancellationToken);
-                    foreach (var command in batch.BatchCommands)
+                    for (var i = 0; i < expected.Count; i++)
                     {
-                        ExpectOneRow(command.RecordsAffected, shape);
+                        ExpectRows(batch.BatchCommands[i].RecordsAffected, expected[i], shape);
                     }
                 }
                 else
@@ -226,20 +244,23 @@ internal static class AddedRowWriter
         }
     }
 
-    private static void Bind(DbParameterCollection target, DbCommand factory, ISqlGenerationHelper sql, List<Column> columns, EntityEntry entry)
+    /// <param name="first">The number of the row's first parameter (its columns are numbered on from it).</param>
+    private static void Bind(DbParameterCollection target, DbCommand factory, ISqlGenerationHelper sql, List<Column> columns, EntityEntry entry, int first = 0)
     {
         for (var i = 0; i < columns.Count; i++)
         {
             var column = columns[i];
-            target.Add(column.Mapping.CreateParameter(factory, sql.GenerateParameterName(ParameterName(i)), entry.Property(column.Property).CurrentValue, column.Property.IsNullable));
+            target.Add(column.Mapping.CreateParameter(factory, sql.GenerateParameterName(ParameterName(first + i)), entry.Property(column.Property).CurrentValue, column.Property.IsNullable));
         }
     }
 
-    private static void ExpectOneRow(int affected, TableShape shape)
+    private static void ExpectOneRow(int affected, TableShape shape) => ExpectRows(affected, 1, shape);
+
+    private static void ExpectRows(int affected, int expected, TableShape shape)
     {
-        if (affected != 1)
+        if (affected != expected)
         {
-            throw new DbUpdateException($"An insert into {shape.Table} affected {affected} rows instead of 1.");
+            throw new DbUpdateException($"An insert into {shape.Table} affected {affected} rows instead of {expected}.");
         }
     }
 
@@ -279,7 +300,7 @@ internal static class AddedRowWriter
 
     private sealed class TableShape(IEntityType entityType, string table, string? schema, List<Column> columns, List<IEntityType> principals)
     {
-        private readonly ConcurrentDictionary<(ISqlGenerationHelper, ulong), string> _statements = new();
+        private readonly ConcurrentDictionary<(ISqlGenerationHelper, ulong, int), string> _statements = new();
 
         public IEntityType EntityType { get; } = entityType;
 
@@ -312,14 +333,15 @@ internal static class AddedRowWriter
         }
 
         /// <param name="key">The written columns as bits (<see cref="ColumnsOf"/>); <paramref name="written"/> are those columns.</param>
-        public string InsertSql(ISqlGenerationHelper sql, ulong key, List<Column> written)
+        /// <param name="rows">Rows the statement inserts: row r's columns are parameters r × columns and on.</param>
+        public string InsertSql(ISqlGenerationHelper sql, ulong key, List<Column> written, int rows = 1)
         {
-            return _statements.GetOrAdd((sql, key), _ =>
+            return _statements.GetOrAdd((sql, key, rows), _ =>
             {
                 var names = string.Join(", ", written.Select(c => sql.DelimitIdentifier(c.Name)));
-                var values = string.Join(", ", written.Select((_, i) => sql.GenerateParameterNamePlaceholder(ParameterName(i))));
+                var values = string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", written.Select((_, i) => sql.GenerateParameterNamePlaceholder(ParameterName((r * written.Count) + i)))) + ")"));
                 var target = sql.DelimitIdentifier(Table, schema);
-                return written.Count == 0 ? $"INSERT INTO {target} DEFAULT VALUES" : $"INSERT INTO {target} ({names}) VALUES ({values})";
+                return written.Count == 0 ? $"INSERT INTO {target} DEFAULT VALUES" : $"INSERT INTO {target} ({names}) VALUES {values}";
             });
         }
     }

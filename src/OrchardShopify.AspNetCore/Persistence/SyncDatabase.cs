@@ -20,6 +20,41 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
             ? new SyncUnit(batch.Db, owned: false)
             : new SyncUnit(await contexts.CreateDbContextAsync(cancellationToken), owned: true);
 
+    /// <summary>
+    /// Statements the sync's PostgreSQL connections keep prepared (<c>Max Auto Prepare</c>), unless the connection
+    /// string sets its own: the sync sends the same few statements (claims, completions, the rows of new users, links
+    /// and log entries, advisory locks) thousands of times, and a prepared statement is parsed and planned by the
+    /// server once per connection instead of at every execution.
+    /// </summary>
+    internal const int PostgresAutoPrepared = 64;
+
+    /// <summary>
+    /// The connection string the sync opens PostgreSQL with: the configured one, with automatic preparation of
+    /// statements (<see cref="PostgresAutoPrepared"/>, after 2 uses) where it sets neither <c>Max Auto Prepare</c>
+    /// nor <c>Auto Prepare Min Usages</c>. A connection string that sets either (<c>Max Auto Prepare=0</c> turns
+    /// preparation off) is used as given.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(connectionString))]
+    public static string? PostgresConnectionString(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in given.Keys)
+        {
+            var name = key.Replace(" ", "", StringComparison.Ordinal);
+            if (name.Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase) || name.Equals("AutoPrepareMinUsages", StringComparison.OrdinalIgnoreCase))
+            {
+                return connectionString;
+            }
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = PostgresAutoPrepared, AutoPrepareMinUsages = 2 }.ConnectionString;
+    }
+
     /// <summary>The full path of the SQLite file, or null on PostgreSQL and for in-memory databases.</summary>
     public static string? SqliteFile(DbContext db)
     {

@@ -11,9 +11,10 @@ namespace OrchardShopify.AspNetCore.Persistence;
 /// <summary>
 /// Claim-with-lease over <see cref="WorkItem"/>s. A claim takes due items (pending and due, or processing
 /// with an expired lease) in one statement: <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL so nodes never
-/// take the same item, a single <c>UPDATE … RETURNING</c> on SQLite (one writer at a time). On SQLite the two kinds
-/// of due item are looked up apart, so each is a range of the (kind, status, next_attempt_at) index rather than a
-/// scan of every row of the kind, finished ones included. Finishing an
+/// take the same item, a single <c>UPDATE … RETURNING</c> on SQLite (one writer at a time). On both the two kinds
+/// of due item are looked up apart, so each is a range of the (kind, status, next_attempt_at) index read only as far
+/// as the claim needs, rather than every due row of the kind read and sorted (on PostgreSQL that made each claim of a
+/// long backlog cost as much as the whole backlog). Finishing an
 /// item requires still holding its lease, so a node whose lease expired cannot overwrite the new owner.
 /// A claim of inbound deliveries first moves what this node's inbox file holds into the queue
 /// (<see cref="WebhookInbox.MoveAsync"/>), so every delivery this node acknowledged before the claim can be claimed by it.
@@ -28,6 +29,18 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         WHERE id = @id AND lease_owner = @owner AND status = {(int)WorkStatus.Processing}
         """;
 
+    /// <summary>
+    /// PostgreSQL: <see cref="CompleteStatement"/> for many items at once, their values given as arrays of one length
+    /// (an item named twice is updated once).
+    /// </summary>
+    private static readonly string CompleteManyStatement = $"""
+        UPDATE {Table} AS w SET status = {(int)WorkStatus.Succeeded}, outcome = d.outcome, customer_id = COALESCE(d.customer_id, w.customer_id),
+          user_id = COALESCE(d.user_id, w.user_id), processed_at = @now, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
+        FROM unnest(@ids::bigint[], @outcomes::text[], @customer_ids::bigint[], @user_ids::text[]) AS d(id, outcome, customer_id, user_id)
+        WHERE w.id = d.id AND w.lease_owner = @owner AND w.status = {(int)WorkStatus.Processing}
+        RETURNING w.id
+        """;
+
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(WorkKind kind, string owner, int max, CancellationToken cancellationToken)
     {
         if (kind == WorkKind.InboundDelivery)
@@ -39,13 +52,21 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
 
         var now = UnixTime.From(time.GetUtcNow());
         var leaseUntil = now + (long)options.CurrentValue.Queue.LeaseDuration.TotalMilliseconds;
-        var due = $"kind = {{0}} AND ((status = {(int)WorkStatus.Pending} AND next_attempt_at <= {{1}}) OR (status = {(int)WorkStatus.Processing} AND lease_expires_at <= {{1}}))";
         const int processing = (int)WorkStatus.Processing;
         const int pending = (int)WorkStatus.Pending;
         var sql = database.IsPostgres
             ? $$"""
+              WITH pending AS (
+                SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{pending}} AND next_attempt_at <= {1}
+                ORDER BY next_attempt_at, id LIMIT {4} FOR UPDATE SKIP LOCKED),
+              expired AS (
+                SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{processing}} AND lease_expires_at <= {1}
+                ORDER BY next_attempt_at, id LIMIT {4} FOR UPDATE SKIP LOCKED),
+              c AS (
+                SELECT id FROM (SELECT id, next_attempt_at FROM pending UNION ALL SELECT id, next_attempt_at FROM expired) AS d
+                ORDER BY next_attempt_at, id LIMIT {4})
               UPDATE {{Table}} AS w SET status = {{processing}}, lease_owner = {2}, lease_expires_at = {3}, attempts = w.attempts + 1
-              FROM (SELECT id FROM {{Table}} WHERE {{due}} ORDER BY next_attempt_at, id LIMIT {4} FOR UPDATE SKIP LOCKED) AS c
+              FROM c
               WHERE w.id = c.id
               RETURNING w.*
               """
@@ -73,8 +94,8 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         => (await CompleteManyAsync([(item, outcome, customerId, userId)], owner, cancellationToken))[0];
 
     /// <summary>
-    /// Marks items succeeded with their outcome, one prepared statement for all of them (in the running batch, if any);
-    /// where the provider has batches (PostgreSQL) all of them are sent in one round trip.
+    /// Marks items succeeded with their outcome (in the running batch, if any): on PostgreSQL one statement for all of
+    /// them; elsewhere one prepared statement run for each.
     /// An item whose lease this owner no longer holds is left alone.
     /// </summary>
     /// <returns>Per item, false when its lease was lost.</returns>
@@ -92,28 +113,31 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         await unit.Db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (done.Count > 1 && connection.CanCreateBatch)
+            if (database.IsPostgres)
             {
-                // PostgreSQL: every statement in one round trip, each statement's row count read back.
-                await using var batch = connection.CreateBatch();
-                batch.Transaction = unit.Db.Database.CurrentTransaction?.GetDbTransaction();
-                foreach (var finished in done)
+                // One statement for all of them, the same text whatever their number (so it stays prepared): the
+                // items' values as arrays, the rows whose lease this owner still holds read back.
+                await using var all = connection.CreateCommand();
+                all.Transaction = unit.Db.Database.CurrentTransaction?.GetDbTransaction();
+                all.CommandText = CompleteManyStatement;
+                ArrayParameter(all, "@ids", done.Select(d => d.Item.Id).ToArray());
+                ArrayParameter(all, "@outcomes", done.Select(d => d.Outcome).ToArray());
+                ArrayParameter(all, "@customer_ids", done.Select(d => d.CustomerId).ToArray());
+                ArrayParameter(all, "@user_ids", done.Select(d => d.UserId).ToArray());
+                Parameter(all, "@owner", DbType.String, owner);
+                Parameter(all, "@now", DbType.Int64, now);
+                var updated = new HashSet<long>();
+                await using (var reader = await all.ExecuteReaderAsync(cancellationToken))
                 {
-                    var statement = batch.CreateBatchCommand();
-                    statement.CommandText = CompleteStatement;
-                    Parameter(statement, "@id", DbType.Int64, finished.Item.Id);
-                    Parameter(statement, "@outcome", DbType.String, finished.Outcome);
-                    Parameter(statement, "@customer_id", DbType.Int64, finished.CustomerId);
-                    Parameter(statement, "@user_id", DbType.String, finished.UserId);
-                    Parameter(statement, "@owner", DbType.String, owner);
-                    Parameter(statement, "@now", DbType.Int64, now);
-                    batch.BatchCommands.Add(statement);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        updated.Add(reader.GetInt64(0));
+                    }
                 }
 
-                await batch.ExecuteNonQueryAsync(cancellationToken);
                 for (var i = 0; i < done.Count; i++)
                 {
-                    kept[i] = batch.BatchCommands[i].RecordsAffected == 1;
+                    kept[i] = updated.Contains(done[i].Item.Id);
                 }
 
                 return kept;
@@ -155,12 +179,12 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         return parameter;
     }
 
-    private static void Parameter(DbBatchCommand command, string name, DbType type, object? value)
+    /// <summary>An array the provider maps by its element type (PostgreSQL: bigint[] and text[], nulls kept).</summary>
+    private static void ArrayParameter(DbCommand command, string name, Array value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.DbType = type;
-        parameter.Value = value ?? DBNull.Value;
+        parameter.Value = value;
         command.Parameters.Add(parameter);
     }
 

@@ -62,6 +62,60 @@ public sealed class PostgresBatchApplyTests
     }
 
     [PostgresFact]
+    public async Task A_batch_of_new_customers_is_written_by_a_few_prepared_statements_run_once_per_table_and_run()
+    {
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        var folder = SyncSite.NewFolder();
+        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers: 30, versions: 1, prefix: "prepared");
+        await using (var receiving = await SyncSite.StartAsync(Options(database, folder, workers: false)))
+        {
+            var results = await DeliverySender.SendAsync(receiving.Http, burst.Deliveries, senders: 4, CancellationToken.None);
+            Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
+        }
+
+        // One pooled connection for the sync, every statement prepared at its first use: every statement of the batch
+        // runs on it, and the server's list of the statements prepared on it, with how often each was executed, is
+        // read on it afterwards.
+        var sync = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, MaxAutoPrepare = 100, AutoPrepareMinUsages = 1 }.ConnectionString;
+        var options = new SyncSiteOptions
+        {
+            Folder = folder,
+            PostgresConnectionString = database.ConnectionString,
+            Settings = new Dictionary<string, string?> { ["Shopify:Queue:WorkersEnabled"] = "true", ["Shopify:Storage:ConnectionString"] = sync },
+        };
+        List<(string Statement, long Executions)> prepared;
+        await using (var applying = await SyncSite.StartAsync(options, createIdentitySchema: false))
+        {
+            await SyncSite.EventuallyAsync(async () => await applying.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(60));
+            Assert.Equal(30, (await applying.State.LinksAsync()).Count);
+            Assert.Equal(30, (await applying.State.UsersAsync()).Count);
+            Assert.All(await applying.State.WorkItemsAsync(), i => Assert.Equal((WorkItemRow.Succeeded, "created"), (i.Status, i.Outcome)));
+
+            await using var connection = new NpgsqlConnection(SyncDatabase.PostgresConnectionString(sync));
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            prepared = [];
+            while (await reader.ReadAsync())
+            {
+                prepared.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        long Executions(string start) => prepared.Where(p => p.Statement.StartsWith(start, StringComparison.Ordinal)).Sum(p => p.Executions);
+
+        // One claim takes the 30 stored items: 90 claims (names and Shopify id) in runs of 64, 16, 4, 4, 1 and 1 rows,
+        // 30 users, links and log rows in runs of 16, 4, 4, 4, 1 and 1 (one row per statement would be 90 and 30
+        // executions); the 30 outcomes one statement.
+        Assert.InRange(Executions("INSERT INTO \"AspNetUserClaims\""), 1, 8);
+        Assert.InRange(Executions("INSERT INTO \"AspNetUsers\""), 1, 8);
+        Assert.InRange(Executions("INSERT INTO shopify_customer_links"), 1, 8);
+        Assert.InRange(Executions("INSERT INTO shopify_sync_log"), 1, 8);
+        Assert.InRange(Executions("UPDATE shopify_work_items AS w SET status = 2"), 1, 2);
+        Assert.Equal(0, Executions("UPDATE shopify_work_items SET status = 2"));
+    }
+
+    [PostgresFact]
     public async Task A_customer_locked_inside_a_batch_stays_locked_for_other_flows_until_the_batch_commits()
     {
         await using var database = await ScratchPostgresDatabase.CreateAsync();
