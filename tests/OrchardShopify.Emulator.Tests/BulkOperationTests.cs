@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using OrchardShopify.Emulator.Control;
 using OrchardShopify.Emulator.Tests.Infrastructure;
 
 namespace OrchardShopify.Emulator.Tests;
@@ -161,7 +162,13 @@ public sealed class BulkOperationTests
     [Fact]
     public async Task Only_one_bulk_query_runs_per_shop_and_currentBulkOperation_reports_it()
     {
-        await using var emulator = await Emulators.StartAsync(new EmulatorOptions { Shops = ["big-demo.myshopify.com"], CustomersPerShop = 30_000 });
+        // The first export stays running long enough for the second request, however fast the file is written.
+        await using var emulator = await Emulators.StartAsync(new EmulatorOptions
+        {
+            Shops = ["big-demo.myshopify.com"],
+            CustomersPerShop = 300,
+            Faults = new FaultSettings { BulkOperationDelayMs = 60_000 },
+        });
         using var client = new AdminClient(emulator);
         const string run = "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { code message } } }";
         var query = "{ customers { edges { node { id addressesV2 { edges { node { id } } } } } } }";
@@ -173,6 +180,7 @@ public sealed class BulkOperationTests
         var firstId = first["bulkOperationRunQuery"]!["bulkOperation"]!["id"]!.GetValue<string>();
         Assert.Equal("OPERATION_IN_PROGRESS", second["bulkOperationRunQuery"]!["userErrors"]![0]!["code"]!.GetValue<string>());
         Assert.Equal(firstId, current["currentBulkOperation"]!["id"]!.GetValue<string>());
+        Assert.Equal("RUNNING", current["currentBulkOperation"]!["status"]!.GetValue<string>());
         await emulator.DisposeAsync();
     }
 

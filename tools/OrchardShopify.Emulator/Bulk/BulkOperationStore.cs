@@ -168,6 +168,11 @@ public sealed class BulkOperationStore : IAsyncDisposable
         try
         {
             bulk.Status = "RUNNING";
+            if (_state.Faults.Current.BulkOperationDelayMs is > 0 and var delay)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken);
+            }
+
             var filter = CustomerSearch.Compile((root.Arguments?.ValueFor("query") as GraphQLStringValue)?.Value.ToString());
             var customers = shop.Snapshot().Where(filter).ToList();
             var admin = new AdminContext(_state, shop, EmulatorOptions.DefaultApiVersion, new Uri(bulk.DownloadUrl));

@@ -22,6 +22,9 @@ public sealed record FaultSettings
     /// <summary>Added before every Admin API response.</summary>
     public int ApiLatencyMs { get; init; }
 
+    /// <summary>How long a bulk operation stays <c>RUNNING</c> before it starts writing its file, as Shopify's exports take a while.</summary>
+    public int BulkOperationDelayMs { get; init; }
+
     /// <summary>Webhooks are signed with a wrong key.</summary>
     public bool WrongSignature { get; init; }
 
@@ -74,6 +77,11 @@ public sealed record FaultSettings
         if (ApiLatencyMs is < 0 or > 60_000)
         {
             problems.Add("apiLatencyMs must be between 0 and 60000");
+        }
+
+        if (BulkOperationDelayMs is < 0 or > 600_000)
+        {
+            problems.Add("bulkOperationDelayMs must be between 0 and 600000");
         }
 
         if (ServerErrorRate is < 0 or > 1 || double.IsNaN(ServerErrorRate))
