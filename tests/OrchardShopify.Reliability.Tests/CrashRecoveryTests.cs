@@ -34,27 +34,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         IReadOnlyList<DeliveryResult> first;
         await using (var host = await HostProcess.StartAsync(folder, port, Settings))
         {
-            using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(30) };
-            using var stop = new CancellationTokenSource();
-            var answered = 0;
-            var sending = DeliverySender.SendAsync(http, sent, senders: 6, stop.Token, r =>
-            {
-                if (r.Acknowledged)
-                {
-                    acknowledged.TryAdd(r.Delivery.WebhookId, 0);
-                    Interlocked.Increment(ref answered);
-                }
-            });
-
             // Midway: half the burst acknowledged, the workers busy applying it.
-            while (!sending.IsCompleted && Volatile.Read(ref answered) < sent.Count / 2)
-            {
-                await Task.Delay(5);
-            }
-
-            host.Kill();
-            await stop.CancelAsync();
-            first = await sending;
+            first = await host.SendAndKillMidwayAsync(sent, acknowledged);
         }
 
         var unanswered = first.Where(r => !r.Acknowledged).ToList();

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using OrchardShopify.Testing.Hosting.Webhooks;
 
 namespace OrchardShopify.Reliability.Tests.Support;
 
@@ -68,6 +70,34 @@ internal sealed class HostProcess : IAsyncDisposable
             Assert.True(DateTime.UtcNow < deadline, "The host did not start within 60 s.");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="deliveries"/> with six senders and kills the process (<see cref="Kill"/>) once half of them
+    /// are acknowledged – the workers busy applying them – noting each acknowledged webhook id in
+    /// <paramref name="acknowledged"/>. Returns every answer received before the kill, and the failures after it.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveryResult>> SendAndKillMidwayAsync(IReadOnlyList<SignedDelivery> deliveries, ConcurrentDictionary<string, byte> acknowledged)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        using var stop = new CancellationTokenSource();
+        var answered = 0;
+        var sending = DeliverySender.SendAsync(http, deliveries, senders: 6, stop.Token, r =>
+        {
+            if (r.Acknowledged)
+            {
+                acknowledged.TryAdd(r.Delivery.WebhookId, 0);
+                Interlocked.Increment(ref answered);
+            }
+        });
+        while (!sending.IsCompleted && Volatile.Read(ref answered) < deliveries.Count / 2)
+        {
+            await Task.Delay(5);
+        }
+
+        Kill();
+        await stop.CancelAsync();
+        return await sending;
     }
 
     /// <summary>SIGKILL on Linux: no shutdown code runs, open transactions are cut off.</summary>
