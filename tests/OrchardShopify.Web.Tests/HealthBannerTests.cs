@@ -1,8 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Logging;
 using OrchardShopify.Web.Hosting;
+using OrchardShopify.Web.Tests.Support;
 
 namespace OrchardShopify.Web.Tests;
 
@@ -20,30 +19,16 @@ public sealed partial class HealthBannerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var address = $"http://127.0.0.1:{port}/";
-        _site = await SiteApp.StartAsync(
-            new SiteStartOptions
+        _site = await SiteFixture.StartSiteAsync(
+            _folder,
+            new Dictionary<string, string?>
             {
-                ContentRootPath = _folder,
-                EnvironmentName = "Development",
-                Urls = address,
-                Settings = new Dictionary<string, string?>
-                {
-                    ["Site:DataPath"] = Path.Combine(_folder, "App_Data"),
-                    ["Site:PublicUrl"] = address,
-                    ["Site:AdminPassword"] = AdminPassword,
-                    ["Site:Demo:CustomersPerShop"] = "0",
-                    ["Shopify:HealthWebhookCheckInterval"] = "00:00:00",
-                    ["Shopify:HealthMaxReconciliationDrift"] = "0",
-                },
-                ConfigureLogging = logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning)
-                    .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error),
+                ["Site:AdminPassword"] = AdminPassword,
+                ["Site:Demo:CustomersPerShop"] = "0",
+                ["Shopify:HealthWebhookCheckInterval"] = "00:00:00",
+                ["Shopify:HealthMaxReconciliationDrift"] = "0",
             },
-            CancellationToken.None);
+            withPublicUrl: true);
     }
 
     public async Task DisposeAsync()

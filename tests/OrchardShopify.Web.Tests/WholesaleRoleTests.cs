@@ -1,8 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Logging;
 using OrchardShopify.Web.Hosting;
+using OrchardShopify.Web.Tests.Support;
 
 namespace OrchardShopify.Web.Tests;
 
@@ -19,29 +18,15 @@ public sealed partial class WholesaleRoleTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var address = $"http://127.0.0.1:{port}/";
-        _site = await SiteApp.StartAsync(
-            new SiteStartOptions
+        _site = await SiteFixture.StartSiteAsync(
+            _folder,
+            new Dictionary<string, string?>
             {
-                ContentRootPath = _folder,
-                EnvironmentName = "Development",
-                Urls = address,
-                Settings = new Dictionary<string, string?>
-                {
-                    ["Site:DataPath"] = Path.Combine(_folder, "App_Data"),
-                    ["Site:PublicUrl"] = address,
-                    ["Site:Demo:CustomersPerShop"] = "0",
-                    ["Shopify:TagRoles:0:Tag"] = "wholesale",
-                    ["Shopify:TagRoles:0:Role"] = "Wholesale",
-                },
-                ConfigureLogging = logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning)
-                    .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error),
+                ["Site:Demo:CustomersPerShop"] = "0",
+                ["Shopify:TagRoles:0:Tag"] = "wholesale",
+                ["Shopify:TagRoles:0:Role"] = "Wholesale",
             },
-            CancellationToken.None);
+            withPublicUrl: true);
     }
 
     public async Task DisposeAsync()
@@ -59,7 +44,7 @@ public sealed partial class WholesaleRoleTests : IAsyncLifetime
         var shop = _site.Demo!.Emulator.Shops[UkDomain];
         var customer = shop.FindByEmail("grace@example.com")!;
         Tag(shop, customer.Id, "wholesale", "orchard-club");
-        await EventuallyAsync(async () => (await GetAsync(grace, "/wholesale")).Status == HttpStatusCode.OK, "the tag opens the page");
+        await SiteFixture.EventuallyAsync(async () => (await GetAsync(grace, "/wholesale")).Status == HttpStatusCode.OK, "the tag opens the page");
         Assert.Contains("data-state=\"wholesale-member\"", (await GetAsync(grace, "/wholesale")).Body, StringComparison.Ordinal);
 
         // Her account page shows the tags as the sync stored them on her link (<shopify-customer-signals>).
@@ -68,7 +53,7 @@ public sealed partial class WholesaleRoleTests : IAsyncLifetime
         Assert.Equal(["orchard-club", "wholesale"], tags.Groups[1].Value.Split(", ").Order(StringComparer.Ordinal));
 
         Tag(shop, customer.Id, "orchard-club");
-        await EventuallyAsync(async () => (await GetAsync(grace, "/wholesale")).Status == HttpStatusCode.Redirect, "removing the tag closes the page");
+        await SiteFixture.EventuallyAsync(async () => (await GetAsync(grace, "/wholesale")).Status == HttpStatusCode.Redirect, "removing the tag closes the page");
         Assert.Equal("/account/access-denied", await DeniedAsync(grace));
     }
 
@@ -114,16 +99,6 @@ public sealed partial class WholesaleRoleTests : IAsyncLifetime
     {
         using var response = await client.GetAsync(path);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
-            await Task.Delay(100);
-        }
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

@@ -71,16 +71,27 @@ public sealed class SiteFixture : IAsyncLifetime
     }
 
     /// <summary>The sample site in demo mode, in-process on a free port, with its data in <paramref name="folder"/>.</summary>
-    public static Task<RunningSite> StartSiteAsync(string folder, Dictionary<string, string?> settings)
+    /// <param name="withPublicUrl">Pick the free port first and set <c>Site:PublicUrl</c> to the address the site listens on.</param>
+    public static Task<RunningSite> StartSiteAsync(string folder, Dictionary<string, string?> settings, bool withPublicUrl = false)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings["Site:DataPath"] = Path.Combine(folder, "App_Data");
+        var urls = "http://127.0.0.1:0";
+        if (withPublicUrl)
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            urls = $"http://127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}/";
+            probe.Stop();
+            settings["Site:PublicUrl"] = urls;
+        }
+
         return SiteApp.StartAsync(
             new SiteStartOptions
             {
                 ContentRootPath = folder,
                 EnvironmentName = "Development",
-                Urls = "http://127.0.0.1:0",
+                Urls = urls,
                 Settings = settings,
                 ConfigureLogging = logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning)
                     .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error),
