@@ -188,7 +188,7 @@ internal sealed partial class CatchUpScheduler(
         var outcome = succeeded ? "succeeded" : "failed";
         var detail = string.Create(
             CultureInfo.InvariantCulture,
-            $"Customers updated since {since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: fetched {counts.Fetched}, applied {counts.Applied}, unchanged {counts.Unchanged}, skipped {counts.Skipped}, failed {counts.Failed}.");
+            $"Customers updated since {since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: fetched {counts.Fetched}, applied {counts.Applied}, unchanged {counts.Unchanged}, skipped {counts.Skipped}, failed {counts.Failed}; took {finished - claim.StartedAt} ms.");
         if (error is not null)
         {
             detail += " " + error;
@@ -210,9 +210,11 @@ internal sealed partial class CatchUpScheduler(
                 .SetProperty(r => r.LeaseOwner, (string?)null)
                 .SetProperty(r => r.LeaseExpiresAt, (long?)null),
             CancellationToken.None);
+        // The entry is dated when the run started: runs are scheduled by their starts, an interval apart, while their
+        // durations vary (the detail says how long it took).
         db.SyncLog.Add(new SyncLogRow
         {
-            At = finished,
+            At = claim.StartedAt,
             Direction = "inbound",
             StoreHandle = store.Handle,
             Topic = RunTopic,

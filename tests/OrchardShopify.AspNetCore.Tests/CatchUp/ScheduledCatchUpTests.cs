@@ -141,7 +141,7 @@ public sealed class ScheduledCatchUpTests
         Assert.InRange(runs.Count, 2, (int)(elapsed / interval) + 1);
         for (var i = 1; i < runs.Count; i++)
         {
-            Assert.True(runs[i] - runs[i - 1] >= interval.TotalMilliseconds * 0.75, $"runs {i - 1} and {i} finished {runs[i] - runs[i - 1]} ms apart");
+            Assert.True(runs[i] - runs[i - 1] >= interval.TotalMilliseconds * 0.75, $"runs {i - 1} and {i} started {runs[i] - runs[i - 1]} ms apart");
         }
     }
 
