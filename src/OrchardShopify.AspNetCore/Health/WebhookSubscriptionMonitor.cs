@@ -156,11 +156,7 @@ public sealed partial class WebhookSubscriptionMonitor : IDisposable
             // Nodes sharing the storage take turns: the registration lists the store's subscriptions again under the
             // lock, so a node that finds them missing at the same time as another subscribes nothing twice (Shopify
             // would refuse the second: "Address for this topic has already been taken").
-            WebhookRegistration registration;
-            await using (await _locks.AcquireAsync(RegistrationLockKey(store.Handle), cancellationToken))
-            {
-                registration = await _webhooks.RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
-            }
+            var registration = await RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
 
             var registered = registration.Created.Select(s => s.Topic).ToList();
             var subscribed = registered.Concat(registration.AlreadyRegistered.Select(s => s.Topic)).ToHashSet(StringComparer.Ordinal);
@@ -192,7 +188,20 @@ public sealed partial class WebhookSubscriptionMonitor : IDisposable
         return status with { RegistrationError = error };
     }
 
-    private static string RegistrationLockKey(string storeHandle) => $"webhooks\n{storeHandle}";
+    /// <summary>
+    /// Subscribes the store's customer topics to <paramref name="callback"/> (<see cref="WebhookSubscriptionClient.RegisterCustomerWebhooksAsync"/>)
+    /// under the store's registration lock, which every node's check and every Register webhooks take: the
+    /// subscriptions are listed and the missing ones created by one of them at a time, so none is created twice.
+    /// </summary>
+    public async Task<WebhookRegistration> RegisterCustomerWebhooksAsync(ShopifyStore store, Uri callback, CancellationToken cancellationToken)
+    {
+        await using (await _locks.AcquireAsync(RegistrationLockKey(store.Handle), cancellationToken))
+        {
+            return await _webhooks.RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
+        }
+    }
+
+    internal static string RegistrationLockKey(string storeHandle) => $"webhooks\n{storeHandle}";
 
     private async Task WriteLogAsync(string store, string outcome, string detail)
     {

@@ -29,7 +29,7 @@ public sealed record StoreConnectionResult(
 public sealed record WebhookRegistrationResult(string Store, Uri CallbackUrl, IReadOnlyList<string> Created, IReadOnlyList<string> AlreadyRegistered);
 
 /// <summary>Checks a store's Admin API connection and subscribes the site to its customer webhooks.</summary>
-public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClient shops, WebhookSubscriptionClient webhooks, WebhookSubscriptionMonitor monitor)
+public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClient shops, WebhookSubscriptionMonitor monitor)
 {
     /// <summary>
     /// Reads the shop (the cheapest Admin API call), then one customer's name, email and phone as the sync reads them, so
@@ -96,7 +96,8 @@ public sealed class StoreConnectionService(StoreRegistry stores, ShopifyShopClie
         var callback = WebhookSubscriptionMonitor.CallbackFor(callbackBase);
         try
         {
-            var registration = await webhooks.RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
+            // Under the lock the automatic registration takes, so the button and a node's check never both create a topic.
+            var registration = await monitor.RegisterCustomerWebhooksAsync(store, callback, cancellationToken);
             monitor.Forget(store.Handle);
             return new WebhookRegistrationResult(
                 store.Handle,

@@ -5,6 +5,7 @@ using OrchardCore.Admin;
 using OrchardCore.DisplayManagement.Notify;
 using OrchardShopify.AspNetCore.Admin;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Health;
 using OrchardShopify.AspNetCore.Operations;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.ShopifyApi;
@@ -20,7 +21,7 @@ public sealed class AdminController : Controller
 {
     private readonly IAuthorizationService _authorizationService;
     private readonly StoreRegistry _stores;
-    private readonly WebhookSubscriptionClient _subscriptions;
+    private readonly WebhookSubscriptionMonitor _subscriptions;
     private readonly INotifier _notifier;
     private readonly CustomerLinkAdmin _linking;
 
@@ -29,7 +30,7 @@ public sealed class AdminController : Controller
     public AdminController(
         IAuthorizationService authorizationService,
         StoreRegistry stores,
-        WebhookSubscriptionClient subscriptions,
+        WebhookSubscriptionMonitor subscriptions,
         INotifier notifier,
         CustomerLinkAdmin linking,
         IHtmlLocalizer<AdminController> htmlLocalizer)
@@ -62,7 +63,9 @@ public sealed class AdminController : Controller
 
             try
             {
+                // Under the store's registration lock, which the automatic registration takes too.
                 var registration = await _subscriptions.RegisterCustomerWebhooksAsync(store, callback, HttpContext.RequestAborted);
+                _subscriptions.Forget(store.Handle);
                 await _notifier.SuccessAsync(H["Store {0}: {1} customer webhooks created, {2} already registered, for {3}.", store.Handle, registration.Created.Count, registration.AlreadyRegistered.Count, callback]);
             }
             catch (ShopifyApiException refused) when (ProtectedCustomerData.IsRefusal(refused))

@@ -96,6 +96,34 @@ public sealed class WebhookAutoRegistrationTests
     }
 
     [Fact]
+    public async Task Register_webhooks_waits_for_a_registration_under_way_and_then_finds_its_topics_subscribed()
+    {
+        await using var env = await EmulatorSite.StartAsync(0, s => s["Shopify:PublicUrls:0"] = PublicUrl);
+        var subscriptions = env.Emulator.State.Subscriptions;
+        var locks = env.Site.Services.GetRequiredService<OrchardShopify.Core.Ports.ISyncLock>();
+
+        // A node's webhook check holds the store's registration lock: the button's registration waits for it.
+        Task<System.Text.Json.JsonElement> pressed;
+        await using (await locks.AcquireAsync(WebhookSubscriptionMonitor.RegistrationLockKey("uk"), CancellationToken.None))
+        {
+            pressed = env.AdminJsonAsync(HttpMethod.Post, "/stores/uk/webhooks", new { callbackBaseUrl = PublicUrl });
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(pressed.IsCompleted, "Register webhooks ran while another registration held the store's lock");
+            Assert.Empty(subscriptions.ForShop(TestSite.UkDomain));
+
+            // What the check does under the lock: it subscribes the topics.
+            var registration = await env.Site.Services.GetRequiredService<OrchardShopify.Core.ShopifyApi.WebhookSubscriptionClient>()
+                .RegisterCustomerWebhooksAsync(env.Site.Services.GetRequiredService<OrchardShopify.Core.Configuration.StoreRegistry>().FindByHandle("uk")!, Callback, CancellationToken.None);
+            Assert.Equal(3, registration.Created.Count);
+        }
+
+        // Then the button lists them again and finds all three already there: nothing is subscribed twice, no error.
+        var result = await pressed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((0, 3), (result.GetProperty("created").GetArrayLength(), result.GetProperty("alreadyRegistered").GetArrayLength()));
+        Assert.Equal(3, subscriptions.ForShop(TestSite.UkDomain).Count);
+    }
+
+    [Fact]
     public async Task With_automatic_registration_off_a_removed_subscription_is_only_reported()
     {
         await using var env = await EmulatorSite.StartAsync(0, s =>
