@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
@@ -17,8 +18,9 @@ namespace OrchardShopify.AspNetCore.Tests.Queue;
 /// A push holds the customer's lock from before it sends the change until the link remembers Shopify's answer; an
 /// inbound batch (SQLite) about the same customer, claimed meanwhile, takes that lock before it opens its write
 /// transaction. Both finish at once – neither waits for the other's lock while holding its own – the user's edit made
-/// while the push was in flight is kept, and Shopify's webhook about the push is its echo. The workers are driven by
-/// hand: the site's own are off.
+/// while the push was in flight is kept, and Shopify's webhook about the push is its echo. The same for an
+/// administrator's link, which holds the customer's lock while it reads the customer from Shopify and then stores the
+/// link. The workers are driven by hand: the site's own are off.
 /// </summary>
 #pragma warning disable CA1001 // Disposed by IAsyncLifetime.DisposeAsync.
 public sealed class PushAndBatchLockOrderTests : IAsyncLifetime
@@ -48,7 +50,7 @@ public sealed class PushAndBatchLockOrderTests : IAsyncLifetime
         {
             services.AddSingleton(sp => new AnswerHeldShopify(sp.GetRequiredService<FakeShopify>()));
             services.AddSingleton<IShopifyCustomerApi>(sp => sp.GetRequiredService<AnswerHeldShopify>());
-            services.AddSingleton<ISyncLock>(new WaitWatchingLock(SyncLockKeys.Customer("uk", SteveLastnameson.CustomerId)));
+            services.AddSingleton<ISyncLock>(new WaitWatchingLock());
         });
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
@@ -87,7 +89,7 @@ public sealed class PushAndBatchLockOrderTests : IAsyncLifetime
         }
 
         // The batch is claimed and waits for Steve's lock, which the push holds; then Shopify's answer reaches the push.
-        var waiting = Locks.NextRequest();
+        var waiting = Locks.NextRequest(SyncLockKeys.Customer("uk", SteveLastnameson.CustomerId));
         var batch = RunAsync<InboundDeliveryHandler>();
         await waiting.WaitAsync(TimeSpan.FromSeconds(15));
         await Task.Delay(200);
@@ -115,6 +117,54 @@ public sealed class PushAndBatchLockOrderTests : IAsyncLifetime
         Assert.Equal(1, await RunAsync<OutboundPushHandler>());
         Assert.Equal(EditedMeanwhile, _site.Shopify.Customers.Single(c => c.Id == SteveLastnameson.CustomerId).Profile.Phone);
         Assert.Equal(EditedMeanwhile, await PhoneAsync(steveId));
+    }
+
+    [Fact]
+    public async Task An_administrators_link_holding_the_customers_lock_and_a_batch_about_the_customer_both_finish()
+    {
+        const long customerId = 6_200_000_002;
+        var ada = new Microsoft.AspNetCore.Identity.IdentityUser { UserName = "ada.link@example.com", Email = "ada.link@example.com", EmailConfirmed = true };
+        Assert.True((await _site.WithUsersAsync(users => users.CreateAsync(ada))).Succeeded);
+        _site.Shopify.Seed(customerId, new CustomerProfile("Ada", "Lovelace", ada.Email, "+15145550144"), DateTimeOffset.Parse("2025-07-01T14:37:24-04:00", CultureInfo.InvariantCulture));
+
+        // The administrator links Ada to the customer: the link reads the customer from Shopify under the customer's lock.
+        Shopify.HoldNextRead();
+        var link = LinkAsync(ada.Id, customerId);
+        await Shopify.Answered.WaitAsync(TimeSpan.FromSeconds(15));
+
+        // Meanwhile the customer changes their phone in Shopify; the batch is claimed and waits for the customer's lock.
+        await PostAsync("customers/update", SteveJson
+            .Replace("1073339470", customerId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace(SteveLastnameson.Email, ada.Email, StringComparison.Ordinal)
+            .Replace("\"first_name\": \"Steve\"", "\"first_name\": \"Ada\"", StringComparison.Ordinal)
+            .Replace("\"last_name\": \"Lastnameson\"", "\"last_name\": \"Lovelace\"", StringComparison.Ordinal)
+            .Replace("\"updated_at\": \"2025-07-01T14:37:24-04:00\"", "\"updated_at\": \"2025-07-05T08:00:00-04:00\"", StringComparison.Ordinal)
+            .Replace("+15142546011", "+15145550166", StringComparison.Ordinal), "wh-lock-order-admin-update");
+        var waiting = Locks.NextRequest(SyncLockKeys.Customer("uk", customerId));
+        var batch = RunAsync<InboundDeliveryHandler>();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(15));
+        await Task.Delay(200);
+        Shopify.ReleaseAnswer();
+
+        await Task.WhenAll(link, batch).WaitAsync(BothFinishWithin);
+
+        Assert.Equal((HttpStatusCode.OK, "linked"), await link);
+        var delivered = Assert.Single(await _site.ItemsWithWebhookIdAsync("wh-lock-order-admin-update"));
+        Assert.Equal((WorkStatus.Succeeded, "updated", 1), (delivered.Status, delivered.Outcome, delivered.Attempts));
+        Assert.Equal("+15145550166", await PhoneAsync(ada.Id));
+        Assert.Equal(ada.Id, delivered.UserId);
+        await using var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Equal(ada.Id, (await db.Links.SingleAsync(l => l.StoreHandle == "uk" && l.CustomerId == customerId)).UserId);
+    }
+
+    private async Task<(HttpStatusCode Status, string? Outcome)> LinkAsync(string userId, long customerId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/!/shopify/admin/api/links?store=uk") { Content = System.Net.Http.Json.JsonContent.Create(new { userId, customerId }) };
+        request.Headers.Add("X-Api-Key", TestSite.AdminKey);
+        using var response = await _site.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        return (response.StatusCode, json.RootElement.TryGetProperty("outcome", out var outcome) ? outcome.GetString() : body);
     }
 
     private async Task<int> RunAsync<THandler>()
@@ -149,14 +199,28 @@ public sealed class PushAndBatchLockOrderTests : IAsyncLifetime
         private readonly TaskCompletionSource<ShopifyCustomer> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _hold;
+        private int _holdRead;
 
         public Task<ShopifyCustomer> Answered => _answered.Task;
 
         public void HoldNextAnswer() => Volatile.Write(ref _hold, 1);
 
+        /// <summary>Holds the next customer read (an administrator's link reads the customer under its lock) until <see cref="ReleaseAnswer"/>.</summary>
+        public void HoldNextRead() => Volatile.Write(ref _holdRead, 1);
+
         public void ReleaseAnswer() => _release.TrySetResult();
 
-        public Task<ShopifyCustomer?> GetCustomerAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken) => inner.GetCustomerAsync(store, customerId, cancellationToken);
+        public async Task<ShopifyCustomer?> GetCustomerAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)
+        {
+            var customer = await inner.GetCustomerAsync(store, customerId, cancellationToken);
+            if (customer is not null && Interlocked.Exchange(ref _holdRead, 0) == 1)
+            {
+                _answered.TrySetResult(customer);
+                await _release.Task;
+            }
+
+            return customer;
+        }
 
         public Task<ShopifyCustomer?> FindCustomerByEmailAsync(ShopifyStore store, string email, CancellationToken cancellationToken) => inner.FindCustomerByEmailAsync(store, email, cancellationToken);
 
@@ -179,25 +243,25 @@ public sealed class PushAndBatchLockOrderTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The in-process lock, telling when someone next asks for the watched key.</summary>
-    private sealed class WaitWatchingLock(string watched) : ISyncLock
+    /// <summary>The in-process lock, telling when someone next asks for a watched key.</summary>
+    private sealed class WaitWatchingLock : ISyncLock
     {
         private readonly InProcessSyncLock _inner = new();
-        private TaskCompletionSource? _next;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _watched = new(StringComparer.Ordinal);
 
-        /// <summary>Completes when the watched key is next asked for (before the lock is given).</summary>
-        public Task NextRequest()
+        /// <summary>Completes when <paramref name="key"/> is next asked for (before the lock is given).</summary>
+        public Task NextRequest(string key)
         {
             var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _next, next);
+            _watched[key] = next;
             return next.Task;
         }
 
         public ValueTask<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
         {
-            if (key == watched)
+            if (_watched.TryRemove(key, out var next))
             {
-                Interlocked.Exchange(ref _next, null)?.TrySetResult();
+                next.TrySetResult();
             }
 
             return _inner.AcquireAsync(key, cancellationToken);
