@@ -31,6 +31,7 @@ internal sealed class CustomerImportJob(
     CustomerViewCache cache,
     SyncDatabase database,
     IUserDirectory users,
+    ISyncLock customerLocks,
     ShopifyBackfillOptions options,
     TimeProvider time,
     string logTopic = CustomerImportJob.LogTopic) : ISyncJob
@@ -60,6 +61,7 @@ internal sealed class CustomerImportJob(
         services.GetRequiredService<CustomerViewCache>(),
         services.GetRequiredService<SyncDatabase>(),
         services.GetRequiredService<IUserDirectory>(),
+        services.GetRequiredService<ISyncLock>(),
         options,
         services.GetRequiredService<TimeProvider>(),
         logTopic);
@@ -221,7 +223,8 @@ internal sealed class CustomerImportJob(
             WorkBatch? batch;
             try
             {
-                batch = await WorkBatch.TryBeginAsync(database, users, cancellationToken);
+                // The customers' locks are taken before the transaction begins (see WorkBatch), never inside it.
+                batch = await WorkBatch.TryBeginAsync(database, users, customerLocks, chunk.Skip(next).Select(c => SyncLockKeys.Customer(store.Handle, c.Id)), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

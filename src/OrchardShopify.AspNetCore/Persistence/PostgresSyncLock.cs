@@ -16,9 +16,10 @@ namespace OrchardShopify.AspNetCore.Persistence;
 /// <para>
 /// Inside a worker's batch (<see cref="WorkBatch"/> on PostgreSQL) the lock is taken in the batch's own transaction
 /// instead, and held until that transaction ends: what the batch wrote about the customer is committed (or rolled
-/// back) before another node or flow can take the lock and read it. An item rolled back to its savepoint lets go of
-/// the locks it took. Two batches that would wait for each other's customers are ended by the server's deadlock
-/// detection: one item fails and is retried.
+/// back) before another node or flow can take the lock and read it. The batch takes the locks of all the customers it
+/// will work in one statement, sorted, before it writes anything (<see cref="WorkBatch.TryBeginAsync"/>), so two batches
+/// never wait for each other's customers, and its items do not ask for them again (<c>HeldSyncLocks</c>); a lock an
+/// item takes itself inside the batch is let go of when the item is rolled back to its savepoint.
 /// </para>
 /// </summary>
 internal sealed class PostgresSyncLock(string connectionString) : ISyncLock, IBulkSyncLock, IDisposable, IAsyncDisposable
@@ -78,14 +79,7 @@ internal sealed class PostgresSyncLock(string connectionString) : ISyncLock, IBu
         ArgumentNullException.ThrowIfNull(keys);
         if (WorkBatch.Current is { IsPostgres: true } batch)
         {
-            await using var inBatch = batch.Db.Database.GetDbConnection().CreateCommand();
-            inBatch.Transaction = batch.Transaction;
-            inBatch.CommandText = "SELECT pg_advisory_xact_lock(t.key) FROM unnest(@keys) WITH ORDINALITY AS t(key, n) ORDER BY t.n";
-            var parameter = inBatch.CreateParameter();
-            parameter.ParameterName = "keys";
-            parameter.Value = keys.Select(KeyOf).ToArray();
-            inBatch.Parameters.Add(parameter);
-            await inBatch.ExecuteNonQueryAsync(cancellationToken);
+            await AcquireAllInAsync(batch, keys, cancellationToken);
             return HeldUntilCommit.Instance;
         }
 
@@ -104,6 +98,22 @@ internal sealed class PostgresSyncLock(string connectionString) : ISyncLock, IBu
         }
 
         return new AllHeld(held);
+    }
+
+    /// <summary>
+    /// Takes every key in one statement in <paramref name="batch"/>'s transaction, in their order; the transaction's end
+    /// releases them. A batch takes its customers' keys so before it writes anything (<see cref="WorkBatch.TryBeginAsync"/>).
+    /// </summary>
+    internal static async Task AcquireAllInAsync(WorkBatch batch, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await using var inBatch = batch.Db.Database.GetDbConnection().CreateCommand();
+        inBatch.Transaction = batch.Transaction;
+        inBatch.CommandText = "SELECT pg_advisory_xact_lock(t.key) FROM unnest(@keys) WITH ORDINALITY AS t(key, n) ORDER BY t.n";
+        var parameter = inBatch.CreateParameter();
+        parameter.ParameterName = "keys";
+        parameter.Value = keys.Select(KeyOf).ToArray();
+        inBatch.Parameters.Add(parameter);
+        await inBatch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public void Dispose() => _connections.Dispose();

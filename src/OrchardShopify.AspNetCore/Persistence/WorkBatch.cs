@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Storage;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Sync;
 
 namespace OrchardShopify.AspNetCore.Persistence;
 
@@ -16,6 +17,12 @@ namespace OrchardShopify.AspNetCore.Persistence;
 /// (<see cref="PostgresSyncLock"/>) are taken in that transaction, so they are held until its commit and no other node
 /// reads a customer's state before this batch's writes about it are visible.</item>
 /// </list>
+/// The customers' locks (<see cref="ISyncLock"/>) of everything the batch will work are taken by
+/// <see cref="TryBeginAsync"/> together, in one sorted order, before anything is written: on SQLite before the
+/// transactions begin (and released after they end), on PostgreSQL as the transaction's first statement. A flow that
+/// holds a customer's lock and then writes (a push remembering Shopify's answer, an administrator's link) never waits for
+/// a batch's write lock while the batch waits for its customer; two batches never wait for each other's customers. The
+/// work the batch runs finds its customers' locks held (<see cref="HeldSyncLocks"/>) and does not ask for them again.
 /// Used only when the user directory can join (<see cref="IBatchUserDirectory"/>); otherwise items are stored one by
 /// one as before.
 /// </summary>
@@ -23,8 +30,11 @@ internal sealed class WorkBatch : IAsyncDisposable
 {
     private const string ItemSavepoint = "shopify_item";
     private static readonly AsyncLocal<WorkBatch?> Ambient = new();
+    private static readonly IReadOnlySet<string> EmptyKeys = new HashSet<string>(StringComparer.Ordinal);
 
     private readonly IDbContextTransaction _transaction;
+    private IReadOnlySet<string> _heldKeys = EmptyKeys;
+    private IAsyncDisposable? _locks;
     private bool _committed;
 
     private WorkBatch(ShopifySyncDbContext db, IDbContextTransaction transaction, IUserWriteBatch users, bool isPostgres)
@@ -48,8 +58,76 @@ internal sealed class WorkBatch : IAsyncDisposable
     /// <summary>The transaction every write of the batch joins.</summary>
     public System.Data.Common.DbTransaction Transaction => _transaction.GetDbTransaction();
 
-    /// <returns>Null when batching is not possible here: the caller stores items one by one.</returns>
-    public static async Task<WorkBatch?> TryBeginAsync(SyncDatabase database, IUserDirectory users, CancellationToken cancellationToken)
+    /// <summary>
+    /// Begins a batch holding the locks of <paramref name="lockKeys"/> (the customers the batch will work,
+    /// <see cref="SyncLockKeys.Customer"/>) for as long as it lasts.
+    /// </summary>
+    /// <returns>Null when batching is not possible here (no lock is held then): the caller stores items one by one.</returns>
+    public static async Task<WorkBatch?> TryBeginAsync(SyncDatabase database, IUserDirectory users, ISyncLock locks, IEnumerable<string> lockKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(locks);
+        ArgumentNullException.ThrowIfNull(lockKeys);
+        if (users is not IBatchUserDirectory)
+        {
+            return null;
+        }
+
+        // One order for every batch: two batches wanting some of the same customers take the first of them in turn.
+        var keys = lockKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (database.IsPostgres && locks is PostgresSyncLock)
+        {
+            // Transaction-scoped advisory locks, taken in one statement before anything is written: held until the commit
+            // makes this batch's writes visible, and no item's savepoint rolled back lets go of them.
+            var shared = await TryBeginTransactionsAsync(database, users, cancellationToken);
+            if (shared is not null && keys.Count > 0)
+            {
+                try
+                {
+                    await PostgresSyncLock.AcquireAllInAsync(shared, keys, cancellationToken);
+                }
+                catch
+                {
+                    await shared.DisposeAsync();
+                    throw;
+                }
+
+                shared._heldKeys = keys.ToHashSet(StringComparer.Ordinal);
+            }
+
+            return shared;
+        }
+
+        // Any other lock (in-process on SQLite): taken before the transactions begin, released after they end.
+        var held = keys.Count == 0 ? null : await locks.AcquireAllUnlessHeldAsync(keys, cancellationToken);
+        try
+        {
+            var batch = await TryBeginTransactionsAsync(database, users, cancellationToken);
+            if (batch is null)
+            {
+                if (held is not null)
+                {
+                    await held.DisposeAsync();
+                }
+
+                return null;
+            }
+
+            batch._locks = held;
+            batch._heldKeys = keys.ToHashSet(StringComparer.Ordinal);
+            return batch;
+        }
+        catch
+        {
+            if (held is not null)
+            {
+                await held.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<WorkBatch?> TryBeginTransactionsAsync(SyncDatabase database, IUserDirectory users, CancellationToken cancellationToken)
     {
         if (users is not IBatchUserDirectory batchable)
         {
@@ -123,10 +201,21 @@ internal sealed class WorkBatch : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Makes this batch the one the calling method (and what it calls) works in, until <see cref="Leave"/>.</summary>
-    public void Enter() => Ambient.Value = this;
+    /// <summary>
+    /// Makes this batch the one the calling method (and what it calls) works in, with its customers' locks held
+    /// (<see cref="HeldSyncLocks"/>), until <see cref="Leave"/>.
+    /// </summary>
+    public void Enter()
+    {
+        Ambient.Value = this;
+        HeldSyncLocks.Enter(_heldKeys);
+    }
 
-    public static void Leave() => Ambient.Value = null;
+    public static void Leave()
+    {
+        Ambient.Value = null;
+        HeldSyncLocks.Leave();
+    }
 
     public async Task BeginItemAsync(CancellationToken cancellationToken)
     {
@@ -166,9 +255,20 @@ internal sealed class WorkBatch : IAsyncDisposable
         finally
         {
             // The users let go of the transaction before it ends (on PostgreSQL they share it).
-            await Users.DisposeAsync();
-            await _transaction.DisposeAsync();
-            await Db.DisposeAsync();
+            try
+            {
+                await Users.DisposeAsync();
+                await _transaction.DisposeAsync();
+                await Db.DisposeAsync();
+            }
+            finally
+            {
+                // Only once the transactions have ended: whoever waits for a customer then reads what the batch wrote.
+                if (_locks is not null)
+                {
+                    await _locks.DisposeAsync();
+                }
+            }
         }
     }
 }

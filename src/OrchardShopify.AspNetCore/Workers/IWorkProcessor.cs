@@ -27,6 +27,7 @@ internal sealed class WorkProcessorFactory(
     WorkQueue queue,
     SyncDatabase database,
     IUserDirectory users,
+    ISyncLock customerLocks,
     EfSyncLog syncLog,
     ShopifySyncMetrics metrics,
     ShopifySyncEventDispatcher events,
@@ -44,6 +45,6 @@ internal sealed class WorkProcessorFactory(
         }
 
         var oneByOne = new OneByOneProcessor(steps, () => database.IsPostgres ? options.CurrentValue.Queue.Concurrency : 1);
-        return new InboundBatchProcessor(steps, handler as IBulkWorkItemHandler, oneByOne, database, users, time, logger);
+        return new InboundBatchProcessor(steps, handler as IBulkWorkItemHandler, oneByOne, database, users, customerLocks, time, logger);
     }
 }

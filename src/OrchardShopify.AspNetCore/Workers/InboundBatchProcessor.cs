@@ -11,6 +11,9 @@ namespace OrchardShopify.AspNetCore.Workers;
 /// of its own. Where no batch can begin (users in another PostgreSQL database or in the sync's SQLite file, a user
 /// store outside EF Core, a failure to begin) the items are
 /// worked by <paramref name="oneByOne"/>. Sync events are raised only once the transaction holding their writes has committed.
+/// A batch takes the locks of the customers it may work before it opens its transaction (<see cref="WorkBatch"/>), never
+/// inside it: a push holding a customer's lock while it remembers Shopify's answer would otherwise wait for the batch's
+/// write lock while the batch waits for that customer.
 /// </summary>
 internal sealed partial class InboundBatchProcessor(
     WorkItemSteps steps,
@@ -18,6 +21,7 @@ internal sealed partial class InboundBatchProcessor(
     IWorkProcessor oneByOne,
     SyncDatabase database,
     IUserDirectory users,
+    ISyncLock customerLocks,
     TimeProvider time,
     ILogger logger) : IWorkProcessor
 {
@@ -31,7 +35,7 @@ internal sealed partial class InboundBatchProcessor(
         var next = 0;
         while (next < items.Count)
         {
-            if (await TryBeginBatchAsync() is { } batch)
+            if (await TryBeginBatchAsync(items, next, cancellationToken) is { } batch)
             {
                 next = await ProcessInTransactionAsync(batch, items, next, cancellationToken);
             }
@@ -50,7 +54,7 @@ internal sealed partial class InboundBatchProcessor(
     /// <returns>The items left to work one by one, in their order.</returns>
     private async Task<IReadOnlyList<WorkItem>> ProcessInBulkAsync(IBulkWorkItemHandler handler, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested || await TryBeginBatchAsync() is not { } batch)
+        if (cancellationToken.IsCancellationRequested || await TryBeginBatchAsync(items, 0, cancellationToken) is not { } batch)
         {
             return items;
         }
@@ -116,11 +120,20 @@ internal sealed partial class InboundBatchProcessor(
         return rest;
     }
 
-    private async Task<WorkBatch?> TryBeginBatchAsync()
+    /// <summary>
+    /// Begins a batch holding the locks of the customers of the items from <paramref name="start"/> on (those it may work);
+    /// waiting for them is cut short by <paramref name="cancellationToken"/>.
+    /// </summary>
+    /// <returns>Null when no batch can begin (or on shutdown): the items are worked one by one.</returns>
+    private async Task<WorkBatch?> TryBeginBatchAsync(IReadOnlyList<WorkItem> items, int start, CancellationToken cancellationToken)
     {
         try
         {
-            return await WorkBatch.TryBeginAsync(database, users, CancellationToken.None);
+            return await WorkBatch.TryBeginAsync(database, users, customerLocks, LockKeys(items, start), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
 #pragma warning disable CA1031 // The items are already claimed: they are worked one by one instead.
         catch (Exception ex)
@@ -128,6 +141,18 @@ internal sealed partial class InboundBatchProcessor(
         {
             Log.BatchNotStarted(logger, ex, steps.Kind);
             return null;
+        }
+    }
+
+    /// <summary>The lock keys of the customers the items from <paramref name="start"/> on are about (as the handler reads them).</summary>
+    private IEnumerable<string> LockKeys(IReadOnlyList<WorkItem> items, int start)
+    {
+        for (var i = start; i < items.Count; i++)
+        {
+            if (steps.Handler.CustomerOf(items[i]) is { } customerId)
+            {
+                yield return SyncLockKeys.Customer(items[i].StoreHandle, customerId);
+            }
         }
     }
 

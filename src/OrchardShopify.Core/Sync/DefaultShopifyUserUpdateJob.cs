@@ -19,7 +19,10 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
 {
     private static readonly InProcessSyncLock ProcessUserLocks = new();
 
-    /// <summary>A job whose per-user lock covers this process only (one node).</summary>
+    /// <summary>
+    /// A job whose lock covers this process only (one node) and is its own: inbound deliveries applied meanwhile do not
+    /// wait for it. Hosts use the constructor taking the <see cref="ISyncLock"/> inbound deliveries share.
+    /// </summary>
     public DefaultShopifyUserUpdateJob(
         StoreRegistry stores,
         IUserDirectory users,
@@ -32,7 +35,11 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
     {
     }
 
-    /// <param name="userLocks">Held while one user is pushed to one store, so two pushes never both create its customer; must span every node that shares the storage.</param>
+    /// <param name="userLocks">
+    /// Held while one user is pushed to one store, so two pushes never both create its customer, and on the customer
+    /// while an update is sent and remembered; must be the lock inbound deliveries take, spanning every node that shares
+    /// the storage.
+    /// </param>
     [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
     public DefaultShopifyUserUpdateJob(
         StoreRegistry stores,
@@ -129,15 +136,28 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
         {
             if (link is not null)
             {
-                // An empty site value is never sent: it would blank what Shopify holds.
-                var changed = profile.DifferencesFrom(link.SyncedProfile) & ~EmptyFields(profile);
-                if (changed == ProfileFields.None)
+                // Shopify's customers/update webhook about this change can reach another worker as soon as Shopify
+                // answers. The customer's lock (the one inbound deliveries take) is held until the link remembers the
+                // answer, so that webhook is seen as this push's echo, never as a newer state that would overwrite an
+                // edit the user made meanwhile. The link is read again under the lock: a delivery applied since the
+                // first read may have changed what both sides hold, or removed the link.
+                await using var customerHeld = await UserLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, link.CustomerId), cancellationToken);
+                var current = await Links.FindByCustomerAsync(store.Handle, link.CustomerId, cancellationToken);
+                if (current is null || !string.Equals(current.UserId, user.Id, StringComparison.Ordinal))
                 {
-                    return new OutboundResult(OutboundOutcome.Unchanged, link.CustomerId);
+                    return new OutboundResult(OutboundOutcome.Skipped, link.CustomerId,
+                        $"The link to customer {link.CustomerId} was removed while this push waited for it; the user is sent again on its next change.");
                 }
 
-                var updated = await Shopify.UpdateCustomerAsync(store, link.CustomerId, profile, changed, cancellationToken);
-                await RememberAsync(link, updated, cancellationToken);
+                // An empty site value is never sent: it would blank what Shopify holds.
+                var changed = profile.DifferencesFrom(current.SyncedProfile) & ~EmptyFields(profile);
+                if (changed == ProfileFields.None)
+                {
+                    return new OutboundResult(OutboundOutcome.Unchanged, current.CustomerId);
+                }
+
+                var updated = await Shopify.UpdateCustomerAsync(store, current.CustomerId, profile, changed, cancellationToken);
+                await RememberAsync(current, updated, cancellationToken);
                 return new OutboundResult(OutboundOutcome.Updated, updated.Id, $"Sent: {changed}.") { Changed = changed };
             }
 
@@ -150,6 +170,9 @@ public partial class DefaultShopifyUserUpdateJob : IShopifyUserUpdateJob
             var existing = await CustomerMatching.FindCustomerForPushAsync(Shopify, store, user, profile, options, cancellationToken);
             if (existing is not null)
             {
+                // As for an update: Shopify's webhook about the fields this first link fills is its echo only once the
+                // link remembers them, so the customer's lock is held until then.
+                await using var customerHeld = await UserLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, existing.Id), cancellationToken);
                 var attempt = await Links.TryAddAsync(new CustomerLink(store.Handle, existing.Id, user.Id, Time.GetUtcNow()), cancellationToken);
                 if (!attempt.Added && attempt.Link.UserId != user.Id)
                 {

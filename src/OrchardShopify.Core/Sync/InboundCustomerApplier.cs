@@ -26,7 +26,8 @@ internal sealed partial class InboundCustomerApplier(
     /// </summary>
     public async Task<InboundResult> ApplyAsync(InboundCustomerState state, CustomerApplyMode mode, ShopifySyncOptions options, CancellationToken cancellationToken)
     {
-        await using var held = await customerLocks.AcquireAsync(SyncLockKeys.Customer(state.Store.Handle, state.CustomerId), cancellationToken);
+        // Inside a batch that holds the customer's lock already (taken before its transaction), it is not asked for again.
+        await using var held = await customerLocks.AcquireUnlessHeldAsync(SyncLockKeys.Customer(state.Store.Handle, state.CustomerId), cancellationToken);
         var result = await ApplyLockedAsync(state, mode, options, cancellationToken);
         if (result.UserId is { } userId && result.Outcome != InboundOutcome.Skipped)
         {

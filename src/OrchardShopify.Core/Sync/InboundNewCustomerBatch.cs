@@ -71,109 +71,89 @@ internal sealed class InboundNewCustomerBatch(
             return;
         }
 
-        // The same locks the one-by-one path takes, in one order so two bulk runs cannot wait on each other; checked after taking them.
-        var held = new List<IAsyncDisposable>(candidates.Count);
-        try
+        // The same locks the one-by-one path takes, in one order so two bulk runs cannot wait on each other; checked after
+        // taking them. Inside a host's batch they are held already (taken before its transaction) and not asked for again.
+        var keys = candidates.Select(c => SyncLockKeys.Customer(c.State.Store.Handle, c.State.CustomerId)).Order(StringComparer.Ordinal).ToList();
+        await using var held = await customerLocks.AcquireAllUnlessHeldAsync(keys, cancellationToken);
+
+        // Linked or remembered as deleted: left to the one-by-one rules.
+        var known = new HashSet<(string, long)>();
+        foreach (var store in candidates.GroupBy(c => c.State.Store.Handle, StringComparer.Ordinal))
         {
-            var keys = candidates.Select(c => SyncLockKeys.Customer(c.State.Store.Handle, c.State.CustomerId)).Order(StringComparer.Ordinal).ToList();
-            if (customerLocks is IBulkSyncLock bulkLocks)
+            foreach (var id in await bulkLinks.FindLinkedAsync(store.Key, store.Select(c => c.State.CustomerId).ToList(), cancellationToken))
             {
-                held.Add(await bulkLocks.AcquireAllAsync(keys, cancellationToken));
-            }
-            else
-            {
-                foreach (var key in keys)
-                {
-                    held.Add(await customerLocks.AcquireAsync(key, cancellationToken));
-                }
-            }
-
-            // Linked or remembered as deleted: left to the one-by-one rules.
-            var known = new HashSet<(string, long)>();
-            foreach (var store in candidates.GroupBy(c => c.State.Store.Handle, StringComparer.Ordinal))
-            {
-                foreach (var id in await bulkLinks.FindLinkedAsync(store.Key, store.Select(c => c.State.CustomerId).ToList(), cancellationToken))
-                {
-                    known.Add((store.Key, id));
-                }
-            }
-
-            candidates.RemoveAll(c => known.Contains((c.State.Store.Handle, c.State.CustomerId)));
-            var matchPhones = CustomerMatching.MatchesPhones(stores.Options);
-            var taken = candidates.Count == 0 ? null : await bulkUsers.FindTakenAsync(
-                candidates.Select(c => c.Email).ToList(),
-                matchPhones ? candidates.Where(c => c.Incoming.Phone is not null).Select(c => c.Incoming.Phone!).ToList() : [],
-                cancellationToken);
-            if (taken is null)
-            {
-                return;
-            }
-
-            // A taken email is linked or skipped by the one-by-one rules (they depend on the strategy); a taken phone is matched.
-            candidates.RemoveAll(c => taken.Emails.Contains(c.Email) || (matchPhones && c.Incoming.Phone is { } phone && taken.Phones.Contains(phone)));
-            if (candidates.Count == 0)
-            {
-                return;
-            }
-
-            IReadOnlyList<SyncUser?>? created;
-            using (EchoRules.SyncWrite())
-            {
-                created = await bulkUsers.CreateLinkedAsync(
-                    candidates.Select(c => new NewLinkedUser(c.Incoming, stores.MultiStore ? c.State.Store.Handle : null, c.State.CustomerId, CustomerMatching.EmailConfirmedOnCreate(c.State.VerifiedEmail))).ToList(),
-                    cancellationToken);
-            }
-
-            if (created is null || created.Count != candidates.Count)
-            {
-                return;
-            }
-
-            var now = time.GetUtcNow();
-            var newLinks = new List<CustomerLink>(candidates.Count);
-            var applied = new List<(Candidate Candidate, InboundResult Result)>(candidates.Count);
-            for (var i = 0; i < candidates.Count; i++)
-            {
-                if (created[i] is not { } user)
-                {
-                    continue;
-                }
-
-                var (index, state, _, incoming, _) = candidates[i];
-                newLinks.Add(new CustomerLink(state.Store.Handle, state.CustomerId, user.Id, now, state.UpdatedAt, state.TriggeredAt, incoming) { Signals = state.Signals });
-                var result = new InboundResult(InboundOutcome.Created, user.Id, state.CustomerId) { Changed = InboundCustomerApplier.FilledFields(incoming) };
-                results[index] = result;
-                applied.Add((candidates[i], result));
-            }
-
-            if (newLinks.Count == 0)
-            {
-                return;
-            }
-
-            await bulkLinks.AddNewAsync(newLinks, cancellationToken);
-            foreach (var link in newLinks)
-            {
-                await applier.ApplyRolesAsync(link.UserId, stores.Options, cancellationToken);
-            }
-
-            var delivered = applied.Where(a => a.Candidate.Delivery is not null).Select(a => (a.Candidate.Delivery!, a.Result)).ToList();
-            if (delivered.Count > 0)
-            {
-                await recorder.RecordAllAsync(delivered, now, cancellationToken);
-            }
-
-            foreach (var (candidate, result) in applied.Where(a => a.Candidate.Delivery is null))
-            {
-                recorder.StateApplied(candidate.State, result);
+                known.Add((store.Key, id));
             }
         }
-        finally
+
+        candidates.RemoveAll(c => known.Contains((c.State.Store.Handle, c.State.CustomerId)));
+        var matchPhones = CustomerMatching.MatchesPhones(stores.Options);
+        var taken = candidates.Count == 0 ? null : await bulkUsers.FindTakenAsync(
+            candidates.Select(c => c.Email).ToList(),
+            matchPhones ? candidates.Where(c => c.Incoming.Phone is not null).Select(c => c.Incoming.Phone!).ToList() : [],
+            cancellationToken);
+        if (taken is null)
         {
-            foreach (var lockHeld in held)
+            return;
+        }
+
+        // A taken email is linked or skipped by the one-by-one rules (they depend on the strategy); a taken phone is matched.
+        candidates.RemoveAll(c => taken.Emails.Contains(c.Email) || (matchPhones && c.Incoming.Phone is { } phone && taken.Phones.Contains(phone)));
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<SyncUser?>? created;
+        using (EchoRules.SyncWrite())
+        {
+            created = await bulkUsers.CreateLinkedAsync(
+                candidates.Select(c => new NewLinkedUser(c.Incoming, stores.MultiStore ? c.State.Store.Handle : null, c.State.CustomerId, CustomerMatching.EmailConfirmedOnCreate(c.State.VerifiedEmail))).ToList(),
+                cancellationToken);
+        }
+
+        if (created is null || created.Count != candidates.Count)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var newLinks = new List<CustomerLink>(candidates.Count);
+        var applied = new List<(Candidate Candidate, InboundResult Result)>(candidates.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (created[i] is not { } user)
             {
-                await lockHeld.DisposeAsync();
+                continue;
             }
+
+            var (index, state, _, incoming, _) = candidates[i];
+            newLinks.Add(new CustomerLink(state.Store.Handle, state.CustomerId, user.Id, now, state.UpdatedAt, state.TriggeredAt, incoming) { Signals = state.Signals });
+            var result = new InboundResult(InboundOutcome.Created, user.Id, state.CustomerId) { Changed = InboundCustomerApplier.FilledFields(incoming) };
+            results[index] = result;
+            applied.Add((candidates[i], result));
+        }
+
+        if (newLinks.Count == 0)
+        {
+            return;
+        }
+
+        await bulkLinks.AddNewAsync(newLinks, cancellationToken);
+        foreach (var link in newLinks)
+        {
+            await applier.ApplyRolesAsync(link.UserId, stores.Options, cancellationToken);
+        }
+
+        var delivered = applied.Where(a => a.Candidate.Delivery is not null).Select(a => (a.Candidate.Delivery!, a.Result)).ToList();
+        if (delivered.Count > 0)
+        {
+            await recorder.RecordAllAsync(delivered, now, cancellationToken);
+        }
+
+        foreach (var (candidate, result) in applied.Where(a => a.Candidate.Delivery is null))
+        {
+            recorder.StateApplied(candidate.State, result);
         }
     }
 

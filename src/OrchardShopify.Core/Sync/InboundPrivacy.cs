@@ -20,7 +20,7 @@ internal sealed class InboundPrivacy(
     /// <summary>customers/delete: forget this store's link and remember the deletion; the user stays, and other stores' links stay.</summary>
     public async Task<InboundResult> UnlinkAsync(ShopifyStore store, long customerId, CancellationToken cancellationToken)
     {
-        await using var held = await customerLocks.AcquireAsync(SyncLockKeys.Customer(store.Handle, customerId), cancellationToken);
+        await using var held = await customerLocks.AcquireUnlessHeldAsync(SyncLockKeys.Customer(store.Handle, customerId), cancellationToken);
 
         // Remembered even when nothing is linked yet: the customer's create may still be on its way. With the linked user,
         // so that an ordinary save of the user does not create or match a customer again (the outbound job checks it).

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.Core.Sync;
 using OrchardShopify.Testing.Hosting.Postgres;
 using OrchardShopify.Testing.Hosting.Sites;
 using OrchardShopify.Testing.Hosting.Webhooks;
@@ -116,14 +117,15 @@ public sealed class PostgresBatchApplyTests
     }
 
     [PostgresFact]
-    public async Task A_customer_locked_inside_a_batch_stays_locked_for_other_flows_until_the_batch_commits()
+    public async Task A_customer_locked_by_a_batch_stays_locked_for_other_flows_until_the_batch_commits()
     {
         await using var database = await ScratchPostgresDatabase.CreateAsync();
         await using var site = await SyncSite.StartAsync(Options(database, SyncSite.NewFolder(), workers: false));
         var locks = Assert.IsType<PostgresSyncLock>(site.Services.GetRequiredService<ISyncLock>());
         var key = SyncLockKeys.Customer(SyncSite.Store, CustomerBurst.FirstCustomerId);
 
-        var batch = await WorkBatch.TryBeginAsync(site.Services.GetRequiredService<SyncDatabase>(), site.Services.GetRequiredService<IUserDirectory>(), CancellationToken.None);
+        // The batch takes its customers' locks as it begins (in its transaction, before anything is written).
+        var batch = await WorkBatch.TryBeginAsync(site.Services.GetRequiredService<SyncDatabase>(), site.Services.GetRequiredService<IUserDirectory>(), locks, [key], CancellationToken.None);
         Assert.NotNull(batch);
         Task<IAsyncDisposable> waiting;
         await using (batch)
@@ -131,8 +133,9 @@ public sealed class PostgresBatchApplyTests
             batch.Enter();
             try
             {
-                // The applier lets go of its handle when the customer's writes are done, before the batch commits.
-                await (await locks.AcquireAsync(key, CancellationToken.None)).DisposeAsync();
+                // The applier finds the lock held; asked for again in the batch's transaction it is given at once.
+                Assert.True(HeldSyncLocks.Holds(key));
+                await (await locks.AcquireAsync(key, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10))).DisposeAsync();
             }
             finally
             {

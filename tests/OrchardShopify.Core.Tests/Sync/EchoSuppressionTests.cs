@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
@@ -159,6 +160,40 @@ public sealed class EchoSuppressionTests
         Assert.Equal(0, harness.Queue.Count);
     }
 
+    [Fact]
+    public async Task Shopifys_update_webhook_arriving_before_the_push_remembers_the_answer_does_not_undo_an_edit_made_meanwhile()
+    {
+        using var harness = BothWays();
+        var user = await harness.Users.AddByHostAsync("ada@example.com", first: "Ada", last: "Lovelace");
+        await harness.RunOutboundAsync();
+        harness.Time.Advance(TimeSpan.FromMinutes(1));
+        await harness.Users.EditByHostAsync(user.Id, u => u with { LastName = "King" });
+        var push = Assert.Single(DrainQueue(harness));
+        Task<InboundResult>? webhook = null;
+        var links = new LinkStoreWithHook(harness.Links, afterFirstAdd: null, beforeFirstUpdate: async () =>
+        {
+            // Shopify has answered the update (its customer is now "King") and the push has not stored the answer yet.
+            // The user edits again, and another worker picks up Shopify's customers/update webhook about the push.
+            await harness.Users.EditByHostAsync(user.Id, u => u with { LastName = "Byron" });
+            var answered = Assert.Single(harness.Shopify.In("uk"));
+            webhook = Task.Run(() => harness.DeliverAsync("customers/update", FakeShopifyCustomers.WebhookBody(answered)));
+            // Give that worker its chance to apply before the push goes on.
+            await Task.WhenAny(webhook, Task.Delay(TimeSpan.FromSeconds(1)));
+        });
+        var job = new DefaultShopifyUserUpdateJob(harness.Stores, harness.Users, links, harness.Shopify, harness.Log, harness.Time,
+            NullLogger<DefaultShopifyUserUpdateJob>.Instance, harness.Services.GetRequiredService<ISyncLock>());
+
+        var pushed = await job.RunAsync(push, CancellationToken.None);
+        var delivered = await webhook!;
+        await harness.RunOutboundAsync();
+
+        Assert.Equal(OutboundOutcome.Updated, pushed.Outcome);
+        Assert.Equal(InboundOutcome.Echo, delivered.Outcome);
+        Assert.Equal("Byron", harness.Users.Get(user.Id).LastName);
+        Assert.Equal("Byron", Assert.Single(harness.Shopify.In("uk")).Profile.LastName);
+        Assert.Equal(0, harness.Queue.Count);
+    }
+
     private static List<OutboundPush> DrainQueue(SyncHarness harness)
     {
         var pushes = new List<OutboundPush>();
@@ -173,10 +208,14 @@ public sealed class EchoSuppressionTests
     private static DefaultShopifyUserUpdateJob JobOver(SyncHarness harness, ICustomerLinkStore links)
         => new(harness.Stores, harness.Users, links, harness.Shopify, harness.Log, harness.Time, NullLogger<DefaultShopifyUserUpdateJob>.Instance);
 
-    /// <summary>The link store, running <paramref name="afterFirstAdd"/> once, right after the first link is stored.</summary>
-    private sealed class LinkStoreWithHook(ICustomerLinkStore inner, Func<Task> afterFirstAdd) : ICustomerLinkStore
+    /// <summary>
+    /// The link store, running <paramref name="afterFirstAdd"/> once, right after the first link is stored, and
+    /// <paramref name="beforeFirstUpdate"/> once, right before the first link update is stored.
+    /// </summary>
+    private sealed class LinkStoreWithHook(ICustomerLinkStore inner, Func<Task>? afterFirstAdd, Func<Task>? beforeFirstUpdate = null) : ICustomerLinkStore
     {
         private Func<Task>? _hook = afterFirstAdd;
+        private Func<Task>? _updateHook = beforeFirstUpdate;
 
         public async Task<LinkAttempt> TryAddAsync(CustomerLink link, CancellationToken cancellationToken)
         {
@@ -193,7 +232,15 @@ public sealed class EchoSuppressionTests
 
         public Task<IReadOnlyList<CustomerLink>> FindByUserAsync(string userId, CancellationToken cancellationToken) => inner.FindByUserAsync(userId, cancellationToken);
 
-        public Task UpdateAsync(CustomerLink link, CancellationToken cancellationToken) => inner.UpdateAsync(link, cancellationToken);
+        public async Task UpdateAsync(CustomerLink link, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Exchange(ref _updateHook, null) is { } hook)
+            {
+                await hook();
+            }
+
+            await inner.UpdateAsync(link, cancellationToken);
+        }
 
         public Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken) => inner.RemoveAsync(storeHandle, customerId, cancellationToken);
 
