@@ -215,27 +215,9 @@ internal sealed class BulkRowPlan
             case "amountSpent" when keys.All(k => k is "amount" or "currencyCode"):
                 return (w, c, currency) => Object(w, keys, key => key == "amount" ? Amount(c.AmountSpent) : currency);
             case "defaultEmailAddress" when keys.All(k => k is "emailAddress" or "marketingState"):
-                return (w, c, _) =>
-                {
-                    if (c.Email is null)
-                    {
-                        w.WriteNullValue();
-                        return;
-                    }
-
-                    Object(w, keys, key => key == "emailAddress" ? c.Email : c.EmailMarketingState);
-                };
+                return (w, c, _) => ContactOrNull(w, keys, "emailAddress", c.Email, c.EmailMarketingState);
             case "defaultPhoneNumber" when keys.All(k => k is "phoneNumber" or "marketingState"):
-                return (w, c, _) =>
-                {
-                    if (c.Phone is null)
-                    {
-                        w.WriteNullValue();
-                        return;
-                    }
-
-                    Object(w, keys, key => key == "phoneNumber" ? c.Phone : c.SmsMarketingState);
-                };
+                return (w, c, _) => ContactOrNull(w, keys, "phoneNumber", c.Phone, c.SmsMarketingState);
             default:
                 return null;
         }
@@ -259,6 +241,18 @@ internal sealed class BulkRowPlan
         "phone" => (w, a) => String(w, a.Phone),
         _ => null,
     };
+
+    /// <summary>A customer's default email address or phone number: null when it has none, else the selected keys of it.</summary>
+    private static void ContactOrNull(Utf8JsonWriter writer, string[] keys, string valueKey, string? value, string marketingState)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        Object(writer, keys, key => key == valueKey ? value : marketingState);
+    }
 
     private static void Object(Utf8JsonWriter writer, string[] keys, Func<string, string> value)
     {
