@@ -27,6 +27,8 @@ internal static class AddedRowWriter
 {
     private static readonly ConcurrentDictionary<IEntityType, TableShape?> Shapes = new();
     private static readonly ConcurrentDictionary<Type, bool> OverridesSaveChanges = new();
+    private static readonly ConcurrentDictionary<IEntityType, bool> HasNavigations = new();
+    private static readonly string[] ParameterNames = [.. Enumerable.Range(0, 1024).Select(i => "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
     private const string Savepoint = "shopify_added_rows";
 
     /// <summary>Rows per INSERT where the provider has batches, largest first: any count is a sum of them.</summary>
@@ -126,7 +128,7 @@ internal static class AddedRowWriter
         }
 
         var byType = new Dictionary<IEntityType, TableRows>();
-        foreach (var entry in context.ChangeTracker.Entries())
+        foreach (var entry in EntriesAsSaveChangesSees(context.ChangeTracker))
         {
             tracked++;
             switch (entry.State)
@@ -173,8 +175,61 @@ internal static class AddedRowWriter
             pending.Remove(ready);
         }
 
+        // A new principal whose key the database is to generate holds a temporary key until it is written, and its new
+        // dependents hold that temporary value: only SaveChanges carries the generated key over to them.
+        foreach (var principal in ordered)
+        {
+            if (ordered.Any(rows => rows.Shape.Principals.Contains(principal.Shape.EntityType))
+                && principal.Shape.EntityType.FindPrimaryKey() is { } key
+                && principal.Entries.Any(entry => key.Properties.Any(p => entry.Property(p).IsTemporary)))
+            {
+                return null;
+            }
+        }
+
         return ordered;
     }
+
+    /// <summary>
+    /// The tracked entries, changes detected as SaveChanges would – unless every entry is an added row of an entity type
+    /// without navigations: then detection could change nothing this writer does (it reads each column's current value
+    /// when it writes the row, and no navigation can bring in another entity), and is skipped. It compares every
+    /// property of every entry with its snapshot, which for a few hundred new users and their claims costs more than
+    /// writing them.
+    /// </summary>
+    private static List<EntityEntry> EntriesAsSaveChangesSees(ChangeTracker tracker)
+    {
+        if (!tracker.AutoDetectChangesEnabled)
+        {
+            return [.. tracker.Entries()];
+        }
+
+        List<EntityEntry> entries;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            entries = [.. tracker.Entries()];
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = true;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.State != EntityState.Added || HasNavigations.GetOrAdd(entry.Metadata, NavigatesFrom))
+            {
+                // As SaveChanges does (and it may start tracking more entities).
+                tracker.DetectChanges();
+                return [.. tracker.Entries()];
+            }
+        }
+
+        return entries;
+    }
+
+    private static bool NavigatesFrom(IEntityType type)
+        => type.GetNavigations().Any() || type.GetSkipNavigations().Any() || type.GetComplexProperties().Any();
 
     private static async Task WriteAsync(DbContext context, DbTransaction transaction, List<TableRows> plan, CancellationToken cancellationToken)
     {
@@ -205,11 +260,12 @@ internal static class AddedRowWriter
                     for (var next = 0; next < rows.Count;)
                     {
                         var size = RunSizes.First(s => s <= rows.Count - next && s * columns.Count <= MaxParameters);
+                        var names = ParameterNamesFor(sql, size * columns.Count);
                         var command = batch.CreateBatchCommand();
                         command.CommandText = shape.InsertSql(sql, statement.Key, columns, size);
                         for (var row = 0; row < size; row++)
                         {
-                            Bind(command.Parameters, parameters, sql, columns, rows[next + row], row * columns.Count);
+                            Bind(command.Parameters, parameters, names, columns, rows[next + row], row * columns.Count);
                         }
 
                         batch.BatchCommands.Add(command);
@@ -233,10 +289,11 @@ internal static class AddedRowWriter
                         command.CommandTimeout = commandTimeout;
                     }
 
+                    var names = ParameterNamesFor(sql, columns.Count);
                     foreach (var entry in statement)
                     {
                         command.Parameters.Clear();
-                        Bind(command.Parameters, parameters, sql, columns, entry);
+                        Bind(command.Parameters, parameters, names, columns, entry);
                         ExpectOneRow(await command.ExecuteNonQueryAsync(cancellationToken), shape);
                     }
                 }
@@ -245,14 +302,19 @@ internal static class AddedRowWriter
     }
 
     /// <param name="first">The number of the row's first parameter (its columns are numbered on from it).</param>
-    private static void Bind(DbParameterCollection target, DbCommand factory, ISqlGenerationHelper sql, List<Column> columns, EntityEntry entry, int first = 0)
+    /// <param name="names">The parameters' names, as the provider writes them, by number.</param>
+    private static void Bind(DbParameterCollection target, DbCommand factory, string[] names, List<Column> columns, EntityEntry entry, int first = 0)
     {
+        var values = entry.CurrentValues;
         for (var i = 0; i < columns.Count; i++)
         {
             var column = columns[i];
-            target.Add(column.Mapping.CreateParameter(factory, sql.GenerateParameterName(ParameterName(first + i)), entry.Property(column.Property).CurrentValue, column.Property.IsNullable));
+            target.Add(column.Mapping.CreateParameter(factory, names[first + i], values[column.Property], column.Property.IsNullable));
         }
     }
+
+    private static string[] ParameterNamesFor(ISqlGenerationHelper sql, int count)
+        => [.. Enumerable.Range(0, count).Select(i => sql.GenerateParameterName(ParameterName(i)))];
 
     private static void ExpectOneRow(int affected, TableShape shape) => ExpectRows(affected, 1, shape);
 
@@ -264,7 +326,7 @@ internal static class AddedRowWriter
         }
     }
 
-    private static string ParameterName(int index) => "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string ParameterName(int index) => index < ParameterNames.Length ? ParameterNames[index] : "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool HasSaveChangesOverride(Type contextType)
         => contextType.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)

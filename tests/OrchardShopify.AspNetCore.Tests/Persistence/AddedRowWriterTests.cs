@@ -137,6 +137,75 @@ public sealed class AddedRowWriterTests
         Assert.Empty(await database.RowsAsync(ClaimsQuery));
     }
 
+    [Fact]
+    public async Task Values_set_after_the_rows_were_added_are_written_as_they_are_at_the_save()
+    {
+        await using var database = await MemberDatabase.SqliteAsync();
+        await using (var db = database.Context())
+        {
+            AddMembers(db);
+            var grace = db.Users.Local.Single(u => u.Id == "m-2");
+            grace.Email = "grace@example.org";
+            grace.Points = 300;
+            db.Entry(grace).Property("Source").CurrentValue = "backfill";
+            Assert.Equal(7, await AddedRowWriter.SaveAsync(db, CancellationToken.None));
+        }
+
+        Assert.Contains(await database.RowsAsync(UsersQuery), row => row.StartsWith("m-2|grace@example.org|", StringComparison.Ordinal) && row.EndsWith("|300|backfill", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_row_reached_only_through_a_navigation_set_after_the_add_is_written_as_SaveChanges_finds_it()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        await using var _ = connection;
+        var options = new DbContextOptionsBuilder<OrderContext>().UseSqlite(connection).Options;
+        await using (var db = new OrderContext(options))
+        {
+            await db.Database.EnsureCreatedAsync();
+            var order = new Order { Id = "o-1" };
+            db.Orders.Add(order);
+
+            // Not tracked yet: only change detection finds the line and gives it the order's key.
+            order.Lines.Add(new OrderLine { Id = "l-1", Sku = "TEE-M" });
+            Assert.Equal(2, await AddedRowWriter.SaveAsync(db, CancellationToken.None));
+        }
+
+        await using (var db = new OrderContext(options))
+        {
+            var line = await db.Lines.AsNoTracking().SingleAsync();
+            Assert.Equal(("l-1", "o-1", "TEE-M"), (line.Id, line.OrderId, line.Sku));
+        }
+    }
+
+    [Fact]
+    public async Task Rows_depending_on_a_key_the_database_generates_are_saved_by_SaveChanges_with_that_key()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        await using var _ = connection;
+        var options = new DbContextOptionsBuilder<OrderContext>().UseSqlite(connection).Options;
+        await using (var db = new OrderContext(options))
+        {
+            await db.Database.EnsureCreatedAsync();
+            db.Notes.Add(new OrderNote { Text = "first" });
+            await db.SaveChangesAsync();
+
+            var note = new OrderNote { Text = "second" };
+            note.Replies.Add(new NoteReply { Id = "r-1", Text = "reply" });
+            db.Notes.Add(note);
+            Assert.Equal(2, await AddedRowWriter.SaveAsync(db, CancellationToken.None));
+        }
+
+        await using (var db = new OrderContext(options))
+        {
+            var second = await db.Notes.AsNoTracking().SingleAsync(n => n.Text == "second");
+            var reply = await db.Replies.AsNoTracking().SingleAsync();
+            Assert.Equal(second.Id, reply.NoteId);
+        }
+    }
+
     private const string UsersQuery = """
         SELECT "Id", "Email", "NormalizedEmail", "Tier", "JoinedAt", "PhoneNumber", "Points", "Source"
         FROM "AspNetUsers" ORDER BY "Id"
@@ -200,6 +269,57 @@ public sealed class AddedRowWriterTests
                 member.Property(m => m.Points).HasDefaultValue(10);
                 member.Property<string>("Source").HasMaxLength(32);
             });
+        }
+    }
+
+    public sealed class Order
+    {
+        public string Id { get; set; } = "";
+
+        public List<OrderLine> Lines { get; } = [];
+    }
+
+    public sealed class OrderLine
+    {
+        public string Id { get; set; } = "";
+
+        public string OrderId { get; set; } = "";
+
+        public string Sku { get; set; } = "";
+    }
+
+    public sealed class OrderNote
+    {
+        public int Id { get; set; }
+
+        public string Text { get; set; } = "";
+
+        public List<NoteReply> Replies { get; } = [];
+    }
+
+    public sealed class NoteReply
+    {
+        public string Id { get; set; } = "";
+
+        public int NoteId { get; set; }
+
+        public string Text { get; set; } = "";
+    }
+
+    public sealed class OrderContext(DbContextOptions<OrderContext> options) : DbContext(options)
+    {
+        public DbSet<Order> Orders => Set<Order>();
+
+        public DbSet<OrderLine> Lines => Set<OrderLine>();
+
+        public DbSet<OrderNote> Notes => Set<OrderNote>();
+
+        public DbSet<NoteReply> Replies => Set<NoteReply>();
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder)
+        {
+            modelBuilder.Entity<Order>().HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId);
+            modelBuilder.Entity<OrderNote>().HasMany(n => n.Replies).WithOne().HasForeignKey(r => r.NoteId);
         }
     }
 
