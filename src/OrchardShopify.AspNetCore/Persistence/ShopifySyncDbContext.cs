@@ -16,6 +16,9 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
     /// <summary>Work items by store and customer, for rows whose customer is known (see <see cref="KnownCustomerFilter"/>).</summary>
     internal const string WorkItemsCustomerIndex = "ix_shopify_work_items_customer";
 
+    /// <summary>Due work items in the order claims take them (kind, status, next attempt, id).</summary>
+    internal const string WorkItemsDueIndex = "ix_shopify_work_items_due";
+
     /// <summary>
     /// The customer index's filter: a delivery's customer is recorded when it is worked (or fails), so webhook appends (customer
     /// still unknown) add nothing to that index. Look-ups by one customer id use it on SQLite and PostgreSQL alike.
@@ -67,7 +70,7 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
             item.Property(x => x.ReceivedAt).HasColumnName("received_at");
             item.Property(x => x.ProcessedAt).HasColumnName("processed_at");
             item.HasIndex(x => new { x.Kind, x.DedupKey }).IsUnique().HasDatabaseName("ix_shopify_work_items_dedup");
-            item.HasIndex(x => new { x.Kind, x.Status, x.NextAttemptAt }).HasDatabaseName("ix_shopify_work_items_due");
+            item.HasIndex(x => new { x.Kind, x.Status, x.NextAttemptAt, x.Id }).HasDatabaseName(WorkItemsDueIndex);
             item.HasIndex(x => new { x.StoreHandle, x.CustomerId }).HasDatabaseName(WorkItemsCustomerIndex).HasFilter(KnownCustomerFilter);
         });
 

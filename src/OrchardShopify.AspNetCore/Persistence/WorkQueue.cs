@@ -52,42 +52,47 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
 
         var now = UnixTime.From(time.GetUtcNow());
         var leaseUntil = now + (long)options.CurrentValue.Queue.LeaseDuration.TotalMilliseconds;
-        const int processing = (int)WorkStatus.Processing;
-        const int pending = (int)WorkStatus.Pending;
-        var sql = database.IsPostgres
+        var sql = ClaimStatement(database.IsPostgres);
+
+        await using var db = await database.OpenAsync(cancellationToken);
+        return await db.WorkItems.FromSqlRaw(sql, (int)kind, now, owner, leaseUntil, max).AsNoTracking().ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The claim: {0} kind, {1} now, {2} owner, {3} lease end, {4} most items. Due items are taken in the due index's
+    /// order (next attempt, id), so the database reads that index up to the batch size.
+    /// </summary>
+    internal static string ClaimStatement(bool postgres)
+        => postgres
             ? $$"""
               WITH pending AS (
-                SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{pending}} AND next_attempt_at <= {1}
+                SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{(int)WorkStatus.Pending}} AND next_attempt_at <= {1}
                 ORDER BY next_attempt_at, id LIMIT {4} FOR UPDATE SKIP LOCKED),
               expired AS (
-                SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{processing}} AND lease_expires_at <= {1}
+                SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{(int)WorkStatus.Processing}} AND lease_expires_at <= {1}
                 ORDER BY next_attempt_at, id LIMIT {4} FOR UPDATE SKIP LOCKED),
               c AS (
                 SELECT id FROM (SELECT id, next_attempt_at FROM pending UNION ALL SELECT id, next_attempt_at FROM expired) AS d
                 ORDER BY next_attempt_at, id LIMIT {4})
-              UPDATE {{Table}} AS w SET status = {{processing}}, lease_owner = {2}, lease_expires_at = {3}, attempts = w.attempts + 1
+              UPDATE {{Table}} AS w SET status = {{(int)WorkStatus.Processing}}, lease_owner = {2}, lease_expires_at = {3}, attempts = w.attempts + 1
               FROM c
               WHERE w.id = c.id
               RETURNING w.*
               """
             : $$"""
-              UPDATE {{Table}} SET status = {{processing}}, lease_owner = {2}, lease_expires_at = {3}, attempts = attempts + 1
+              UPDATE {{Table}} SET status = {{(int)WorkStatus.Processing}}, lease_owner = {2}, lease_expires_at = {3}, attempts = attempts + 1
               WHERE id IN (
                 SELECT id FROM (
                   SELECT id, next_attempt_at FROM (
-                    SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{pending}} AND next_attempt_at <= {1}
+                    SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{(int)WorkStatus.Pending}} AND next_attempt_at <= {1}
                     ORDER BY next_attempt_at, id LIMIT {4})
                   UNION ALL
                   SELECT id, next_attempt_at FROM (
-                    SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{processing}} AND lease_expires_at <= {1}
+                    SELECT id, next_attempt_at FROM {{Table}} WHERE kind = {0} AND status = {{(int)WorkStatus.Processing}} AND lease_expires_at <= {1}
                     ORDER BY next_attempt_at, id LIMIT {4}))
                 ORDER BY next_attempt_at, id LIMIT {4})
               RETURNING *
               """;
-
-        await using var db = await database.OpenAsync(cancellationToken);
-        return await db.WorkItems.FromSqlRaw(sql, (int)kind, now, owner, leaseUntil, max).AsNoTracking().ToListAsync(cancellationToken);
-    }
 
     /// <returns>False when the lease was lost (another node now owns the item).</returns>
     public async Task<bool> CompleteAsync(WorkItem item, string owner, string outcome, long? customerId, string? userId, CancellationToken cancellationToken)

@@ -38,20 +38,33 @@ internal static class IdentityStoreAccess<TUser>
     /// <summary>The values of <paramref name="property"/> among <paramref name="values"/>, found by one query.</summary>
     public static async Task<List<string>> ValuesInAsync(IQueryable<TUser> users, PropertyInfo property, IEnumerable<string> values, CancellationToken cancellationToken)
     {
-        var holder = new ValuesHolder(values.Distinct(StringComparer.Ordinal).ToList());
-        if (holder.Values.Count == 0)
+        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count == 0)
         {
             return [];
         }
 
+        var query = ValuesIn(users, property, distinct);
+        var found = query is IAsyncEnumerable<string> ? await query.ToListAsync(cancellationToken) : query.ToList();
+        return found.Where(v => v is not null).ToList();
+    }
+
+    /// <summary>
+    /// "column IS NOT NULL AND column IN (values)": the values are never null, and saying so keeps the query on the
+    /// column's index. Without it, EF Core adds "OR (column IS NULL AND the values hold a null)" for a nullable column;
+    /// on PostgreSQL, once the statement is prepared and planned for any values, that plan finds the rows whose column
+    /// is null too and filters them out – every user without a phone number, for each batch's phone look-up.
+    /// </summary>
+    internal static IQueryable<string> ValuesIn(IQueryable<TUser> users, PropertyInfo property, List<string> values)
+    {
+        var holder = new ValuesHolder(values);
         var user = Expression.Parameter(typeof(TUser), "user");
         var column = Expression.Property(user, property);
         var contains = Expression.Call(
             typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)],
             Expression.Property(Expression.Constant(holder), nameof(ValuesHolder.Values)), column);
-        var query = users.Where(Expression.Lambda<Func<TUser, bool>>(contains, user)).Select(Expression.Lambda<Func<TUser, string>>(column, user));
-        var found = query is IAsyncEnumerable<string> ? await query.ToListAsync(cancellationToken) : query.ToList();
-        return found.Where(v => v is not null).ToList();
+        var present = Expression.AndAlso(Expression.NotEqual(column, Expression.Constant(null, typeof(string))), contains);
+        return users.Where(Expression.Lambda<Func<TUser, bool>>(present, user)).Select(Expression.Lambda<Func<TUser, string>>(column, user));
     }
 
     /// <summary>Users whose phone number is <paramref name="phone"/>, sent to the database as a parameter.</summary>

@@ -55,4 +55,46 @@ public sealed class PostgresClaimTests
         Assert.Equal(WorkStatus.Pending, rows[3].Status);
         Assert.Single(await queue.ClaimAsync(WorkKind.InboundDelivery, "node-b", 3, CancellationToken.None));
     }
+
+    [PostgresFact]
+    public async Task A_claim_reads_the_due_index_in_its_order_without_sorting_the_waiting_items_even_before_the_table_is_analyzed()
+    {
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        var options = new DbContextOptionsBuilder<ShopifySyncDbContext>().UseNpgsql(database.ConnectionString).Options;
+        await using var db = new ShopifySyncDbContext(options);
+        await db.Database.MigrateAsync();
+
+        // 5,000 deliveries waiting, received a millisecond apart in threes, as a burst leaves them; the table is new and
+        // has never been analyzed (what a new site's first minutes look like).
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO shopify_work_items (kind, dedup_key, store, topic, triggered_at, body, status, attempts, next_attempt_at, received_at)
+            SELECT 1, 'wh-' || g, 'uk', 'customers/create', 1796000000000 + g / 3, decode('7b7d', 'hex'), 0, 0, 1796000000000 + g / 3, 1796000000000 + g / 3
+            FROM generate_series(1, 5000) AS g
+            """);
+
+        var claim = WorkQueue.ClaimStatement(postgres: true)
+            .Replace("{0}", "1", StringComparison.Ordinal).Replace("{1}", "1796000009999", StringComparison.Ordinal).Replace("{2}", "'node-a'", StringComparison.Ordinal)
+            .Replace("{3}", "1796000099999", StringComparison.Ordinal).Replace("{4}", "100", StringComparison.Ordinal);
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "EXPLAIN (ANALYZE, COSTS OFF) " + claim;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        // The waiting items are read from the index up to the batch size, in order: 100 rows, none of them sorted (the
+        // only sort left is of the claimed rows, at most two batches).
+        var text = string.Join("\n", plan);
+        Assert.Matches(@"Index Scan using ix_shopify_work_items_due on shopify_work_items \(actual time=[0-9.]+ rows=100 loops=1\)", text);
+        Assert.DoesNotContain("Sort Key: shopify_work_items.", text, StringComparison.Ordinal);
+
+        // What the plan claimed: the 100 oldest, in the order they were received.
+        var claimed = await db.WorkItems.AsNoTracking().Where(w => w.Status == WorkStatus.Processing).OrderBy(w => w.Id).Select(w => w.DedupKey).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => "wh-" + i), claimed);
+    }
 }
