@@ -5,7 +5,7 @@
 # 1000000; 0 skips it) the size of the second one, whose peak memory is compared with the first; BENCH_DEPLOYED_DELIVERIES (default 20000)
 # and BENCH_DEPLOYED_ROUNDS (default 5) the closed-loop rounds of the site as deployed (workers on);
 # BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark; BENCH_POSTGRES_DELIVERIES (default
-# 3000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 3000 per
+# 10000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 3000 per
 # node) the two-node PostgreSQL run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +41,7 @@ if [ -z "${ORCHARDSHOPIFY_TEST_POSTGRES:-}" ]; then
   ORCHARDSHOPIFY_TEST_POSTGRES="$(bash scripts/postgres.sh 2>"$results/postgres.log" | tail -n 1)" || ORCHARDSHOPIFY_TEST_POSTGRES=""
 fi
 if [ -n "$ORCHARDSHOPIFY_TEST_POSTGRES" ]; then
-  ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run apply-postgres "${ingest[@]}" apply-postgres "${BENCH_POSTGRES_DELIVERIES:-3000}"
+  ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run apply-postgres "${ingest[@]}" apply-postgres "${BENCH_POSTGRES_DELIVERIES:-10000}"
   ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run two-nodes "${ingest[@]}" two-nodes "${BENCH_TWO_NODE_DELIVERIES:-10000}" "${BENCH_TWO_NODE_WARM_UP:-3000}" 10
 else
   for name in apply-postgres two-nodes; do

@@ -51,6 +51,10 @@ internal static class ImportBenchmark
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
             var collectionsBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             using var sampler = new MemorySampler();
+            var cpuBefore = Environment.CpuUsage.TotalTime;
+            var pausedBefore = GC.GetTotalPauseDuration();
+            var jitMethodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
 
             var clock = Stopwatch.StartNew();
             var started = await imports.StartAsync("uk", new CustomerImportRequest(CustomerImportMode.All), cancellationToken);
@@ -74,6 +78,10 @@ internal static class ImportBenchmark
 
             clock.Stop();
             sampler.Stop();
+            var cpuSeconds = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
+            var pausedSeconds = (GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds;
+            var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethodsBefore;
+            var jitSeconds = (System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore).TotalSeconds;
             var seconds = clock.Elapsed.TotalSeconds;
             var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1024d / 1024d;
             var allocatedMb = (GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore) / 1024d / 1024d;
@@ -108,6 +116,9 @@ internal static class ImportBenchmark
             Report.Line("whole import (Sync now → finished)", $"{S(seconds)} s (target < 15 s: {Report.Verdict(complete && seconds < 15)})");
             Report.Line("  export ready after", $"{S(exportReadySeconds ?? 0)} s (bulk operation run by the emulator and polled; Shopify's time on a real store)");
             Report.Line("  apply (first row → finished)", $"{S(applySeconds)} s, {Report.N(applied / Math.Max(applySeconds, 0.001))} customers/s (download and parse overlap it)");
+            Report.Line("  processor time of the process", $"{S(cpuSeconds)} s over the {S(seconds)} s ({Report.N(cpuSeconds * 1_000_000 / Math.Max(customers, 1))} us per customer; 2 processors give {S(2 * seconds)} s)");
+            Report.Line("  of which JIT compilation", $"{S(jitSeconds)} s ({Report.N(jitMethods)} methods compiled during the import)");
+            Report.Line("  GC pauses (all threads stopped)", $"{S(pausedSeconds)} s");
             Report.Line("  download + parse alone", $"{S(parseSeconds)} s for {Report.N(rows)} rows ({Report.N(rows / Math.Max(parseSeconds, 0.001))} rows/s; a second export read without applying)");
             Report.Line("peak working set of the process", $"{Report.N(peakMb)} MB (target < 200 MB: {Report.Verdict(peakMb < 200)}; the emulator's is its own process)");
             Report.Line("  site started, idle", $"{Report.N(idleWorkingSetMb)} MB working set before the import ({Report.N(idleCommittedMb)} MB of it GC heap committed)");
@@ -126,6 +137,10 @@ internal static class ImportBenchmark
                 ["first_row_seconds"] = exportReadySeconds ?? 0,
                 ["export_ready_seconds"] = exportReadySeconds ?? 0,
                 ["apply_seconds"] = applySeconds,
+                ["cpu_seconds"] = cpuSeconds,
+                ["jit_seconds"] = jitSeconds,
+                ["jit_methods"] = jitMethods,
+                ["gc_pause_seconds"] = pausedSeconds,
                 ["parse_seconds"] = parseSeconds,
                 ["rate"] = applied / Math.Max(applySeconds, 0.001),
                 ["peak_working_set_mb"] = peakMb,
