@@ -157,13 +157,10 @@ public sealed class AddedRowWriterTests
     [Fact]
     public async Task A_row_reached_only_through_a_navigation_set_after_the_add_is_written_as_SaveChanges_finds_it()
     {
-        var connection = new SqliteConnection("Data Source=:memory:");
-        await connection.OpenAsync();
-        await using var _ = connection;
-        var options = new DbContextOptionsBuilder<OrderContext>().UseSqlite(connection).Options;
+        await using var connection = await OpenOrderDatabaseAsync();
+        var options = OrderOptions(connection);
         await using (var db = new OrderContext(options))
         {
-            await db.Database.EnsureCreatedAsync();
             var order = new Order { Id = "o-1" };
             db.Orders.Add(order);
 
@@ -182,13 +179,10 @@ public sealed class AddedRowWriterTests
     [Fact]
     public async Task Rows_depending_on_a_key_the_database_generates_are_saved_by_SaveChanges_with_that_key()
     {
-        var connection = new SqliteConnection("Data Source=:memory:");
-        await connection.OpenAsync();
-        await using var _ = connection;
-        var options = new DbContextOptionsBuilder<OrderContext>().UseSqlite(connection).Options;
+        await using var connection = await OpenOrderDatabaseAsync();
+        var options = OrderOptions(connection);
         await using (var db = new OrderContext(options))
         {
-            await db.Database.EnsureCreatedAsync();
             db.Notes.Add(new OrderNote { Text = "first" });
             await db.SaveChangesAsync();
 
@@ -205,6 +199,19 @@ public sealed class AddedRowWriterTests
             Assert.Equal(second.Id, reply.NoteId);
         }
     }
+
+    /// <summary>An in-memory SQLite database with the order model, open for as long as the connection is.</summary>
+    private static async Task<SqliteConnection> OpenOrderDatabaseAsync()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        await using var db = new OrderContext(OrderOptions(connection));
+        await db.Database.EnsureCreatedAsync();
+        return connection;
+    }
+
+    private static DbContextOptions<OrderContext> OrderOptions(SqliteConnection connection)
+        => new DbContextOptionsBuilder<OrderContext>().UseSqlite(connection).Options;
 
     private const string UsersQuery = """
         SELECT "Id", "Email", "NormalizedEmail", "Tier", "JoinedAt", "PhoneNumber", "Points", "Source"
