@@ -12,8 +12,12 @@ public sealed class PostgresSyncLockTests
 {
     private static readonly string Key = SyncLockKeys.Customer("uk", 7000000048);
 
-    /// <summary>Granted advisory locks on the 64-bit key $1 (PostgreSQL splits it into classid and objid).</summary>
-    private const string HeldLocks = "FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1";
+    /// <summary>
+    /// Granted advisory locks on the 64-bit key $1 (PostgreSQL splits it into classid and objid) in this test's database.
+    /// pg_locks lists every database's locks: other tests running at the same time on the same server take the same
+    /// customer keys in their own databases, and must be neither counted nor have their sessions ended here.
+    /// </summary>
+    private const string HeldLocks = "FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ((classid::bigint << 32) | objid::bigint) = $1";
 
     [PostgresFact]
     public async Task A_key_held_on_one_node_keeps_the_other_node_waiting_until_it_is_released()
