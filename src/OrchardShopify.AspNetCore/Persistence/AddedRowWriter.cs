@@ -28,7 +28,7 @@ internal static class AddedRowWriter
     private static readonly ConcurrentDictionary<IEntityType, TableShape?> Shapes = new();
     private static readonly ConcurrentDictionary<Type, bool> OverridesSaveChanges = new();
     private static readonly ConcurrentDictionary<IEntityType, bool> HasNavigations = new();
-    private static readonly string[] ParameterNames = [.. Enumerable.Range(0, 1024).Select(i => "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    private static readonly ConcurrentDictionary<(ISqlGenerationHelper Sql, int Count), string[]> ParameterNameLists = new();
     private const string Savepoint = "shopify_added_rows";
 
     /// <summary>Rows per INSERT where the provider has batches, largest first: any count is a sum of them.</summary>
@@ -204,28 +204,29 @@ internal static class AddedRowWriter
             return [.. tracker.Entries()];
         }
 
-        List<EntityEntry> entries;
+        var entries = EntriesAsTracked(tracker);
+        if (entries.Any(entry => entry.State != EntityState.Added || HasNavigations.GetOrAdd(entry.Metadata, NavigatesFrom)))
+        {
+            // As SaveChanges does (and it may start tracking more entities).
+            tracker.DetectChanges();
+            entries = EntriesAsTracked(tracker);
+        }
+
+        return entries;
+    }
+
+    /// <summary>The tracked entries as they stand, without detecting changes.</summary>
+    private static List<EntityEntry> EntriesAsTracked(ChangeTracker tracker)
+    {
         tracker.AutoDetectChangesEnabled = false;
         try
         {
-            entries = [.. tracker.Entries()];
+            return [.. tracker.Entries()];
         }
         finally
         {
             tracker.AutoDetectChangesEnabled = true;
         }
-
-        foreach (var entry in entries)
-        {
-            if (entry.State != EntityState.Added || HasNavigations.GetOrAdd(entry.Metadata, NavigatesFrom))
-            {
-                // As SaveChanges does (and it may start tracking more entities).
-                tracker.DetectChanges();
-                return [.. tracker.Entries()];
-            }
-        }
-
-        return entries;
     }
 
     private static bool NavigatesFrom(IEntityType type)
@@ -313,8 +314,9 @@ internal static class AddedRowWriter
         }
     }
 
+    /// <summary>The names of a statement's first <paramref name="count"/> parameters as the provider writes them (made once per count).</summary>
     private static string[] ParameterNamesFor(ISqlGenerationHelper sql, int count)
-        => [.. Enumerable.Range(0, count).Select(i => sql.GenerateParameterName(ParameterName(i)))];
+        => ParameterNameLists.GetOrAdd((sql, count), key => [.. Enumerable.Range(0, key.Count).Select(i => key.Sql.GenerateParameterName(ParameterName(i)))]);
 
     private static void ExpectOneRow(int affected, TableShape shape) => ExpectRows(affected, 1, shape);
 
@@ -326,7 +328,7 @@ internal static class AddedRowWriter
         }
     }
 
-    private static string ParameterName(int index) => index < ParameterNames.Length ? ParameterNames[index] : "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string ParameterName(int index) => "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool HasSaveChangesOverride(Type contextType)
         => contextType.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)

@@ -45,8 +45,7 @@ internal static class IdentityStoreAccess<TUser>
         }
 
         var query = ValuesIn(users, property, distinct);
-        var found = query is IAsyncEnumerable<string> ? await query.ToListAsync(cancellationToken) : query.ToList();
-        return found.Where(v => v is not null).ToList();
+        return query is IAsyncEnumerable<string> ? await query.ToListAsync(cancellationToken) : query.ToList();
     }
 
     /// <summary>
