@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.Sync;
@@ -215,6 +216,38 @@ internal sealed class WorkBatch : IAsyncDisposable
     {
         Ambient.Value = null;
         HeldSyncLocks.Leave();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="lookUp"/> with its statements planned for their values at each run. On PostgreSQL the sync's
+    /// connections keep their statements prepared, and the server plans a prepared statement once for any values after a
+    /// few runs: a plan made while a table was small (a new site's first minute, before the table is first analyzed)
+    /// reads the whole table when it has grown, at every batch, until the table is analyzed. Look-ups of a batch's values
+    /// in the user table are planned for their values instead (<c>plan_cache_mode</c> for this transaction, set back after
+    /// them: the batch's writes keep their prepared plans, each of whose foreign-key checks would otherwise be planned too).
+    /// Outside a PostgreSQL batch <paramref name="lookUp"/> runs as it is. Should it fail, its statement or the batch is
+    /// rolled back, and the setting with it.
+    /// </summary>
+    public static async Task<T> PlannedForValuesAsync<T>(Func<Task<T>> lookUp, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lookUp);
+        if (Current is not { IsPostgres: true } batch)
+        {
+            return await lookUp();
+        }
+
+        await batch.ExecuteAsync("SET LOCAL plan_cache_mode = force_custom_plan", cancellationToken);
+        var found = await lookUp();
+        await batch.ExecuteAsync("SET LOCAL plan_cache_mode TO DEFAULT", cancellationToken);
+        return found;
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = Transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task BeginItemAsync(CancellationToken cancellationToken)

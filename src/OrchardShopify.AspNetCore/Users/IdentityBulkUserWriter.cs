@@ -44,14 +44,17 @@ internal sealed class IdentityBulkUserWriter<TUser>(IdentityUserFactory<TUser> f
             given.Add(email);
         }
 
+        var (foundEmails, foundPhones) = await WorkBatch.PlannedForValuesAsync(
+            async () => (await IdentityStoreAccess<TUser>.ValuesInAsync(users.Users, NormalizedEmailProperty, byNormalized.Keys, cancellationToken),
+                await IdentityStoreAccess<TUser>.ValuesInAsync(users.Users, PhoneProperty, phones, cancellationToken)),
+            cancellationToken);
         var takenEmails = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var normalized in await IdentityStoreAccess<TUser>.ValuesInAsync(users.Users, NormalizedEmailProperty, byNormalized.Keys, cancellationToken))
+        foreach (var normalized in foundEmails)
         {
             takenEmails.UnionWith(byNormalized.GetValueOrDefault(normalized) ?? []);
         }
 
-        var takenPhones = (await IdentityStoreAccess<TUser>.ValuesInAsync(users.Users, PhoneProperty, phones, cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        return new TakenContacts(takenEmails, takenPhones);
+        return new TakenContacts(takenEmails, foundPhones.ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -133,8 +136,12 @@ internal sealed class IdentityBulkUserWriter<TUser>(IdentityUserFactory<TUser> f
         var emails = entries.Where(e => !string.IsNullOrWhiteSpace(e.Profile.Email)).Select(e => e.Profile.Email!.Trim()).ToList();
         var names = emails.Select(e => users.NormalizeName(e)!).ToHashSet(StringComparer.Ordinal);
         var normalizedEmails = emails.Select(e => users.NormalizeEmail(e)!).ToHashSet(StringComparer.Ordinal);
-        names.ExceptWith(await IdentityStoreAccess<TUser>.ValuesInAsync(users.Users, NormalizedUserNameProperty, names, cancellationToken));
-        normalizedEmails.ExceptWith(await IdentityStoreAccess<TUser>.ValuesInAsync(users.Users, NormalizedEmailProperty, normalizedEmails, cancellationToken));
+        var (takenNames, takenEmails) = await WorkBatch.PlannedForValuesAsync(
+            async () => (await IdentityStoreAccess<TUser>.ValuesInAsync(users.Users, NormalizedUserNameProperty, names, cancellationToken),
+                await IdentityStoreAccess<TUser>.ValuesInAsync(users.Users, NormalizedEmailProperty, normalizedEmails, cancellationToken)),
+            cancellationToken);
+        names.ExceptWith(takenNames);
+        normalizedEmails.ExceptWith(takenEmails);
         return syncing.AssumeAbsent(names, normalizedEmails);
     }
 }

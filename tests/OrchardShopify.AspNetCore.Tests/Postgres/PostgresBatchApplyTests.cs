@@ -117,6 +117,72 @@ public sealed class PostgresBatchApplyTests
     }
 
     [PostgresFact]
+    public async Task On_a_new_database_each_batch_looks_its_emails_up_with_a_plan_for_its_own_values()
+    {
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        var folder = SyncSite.NewFolder();
+        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers: 40, versions: 1, prefix: "plans");
+        await using (var receiving = await SyncSite.StartAsync(Options(database, folder, workers: false)))
+        {
+            var results = await DeliverySender.SendAsync(receiving.Http, burst.Deliveries, senders: 4, CancellationToken.None);
+            Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
+        }
+
+        // Claims of 5: eight batches on one pooled connection whose statements are prepared at their first use. The
+        // server plans a prepared statement once for any values after five runs; made while the user table is nearly
+        // empty (never analyzed), that plan reads the whole table once it has grown.
+        var sync = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, MaxAutoPrepare = 100, AutoPrepareMinUsages = 1 }.ConnectionString;
+        var options = new SyncSiteOptions
+        {
+            Folder = folder,
+            PostgresConnectionString = database.ConnectionString,
+            Settings = new Dictionary<string, string?>
+            {
+                ["Shopify:Queue:WorkersEnabled"] = "true",
+                ["Shopify:Queue:BatchSize"] = "5",
+                ["Shopify:Queue:Concurrency"] = "1",
+                ["Shopify:Storage:ConnectionString"] = sync,
+            },
+        };
+        List<(string Statement, long Generic, long Custom)> prepared = [];
+        string planCacheMode;
+        await using (var applying = await SyncSite.StartAsync(options, createIdentitySchema: false))
+        {
+            await SyncSite.EventuallyAsync(async () => await applying.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(60));
+            Assert.Equal(40, (await applying.State.UsersAsync()).Count);
+            Assert.Equal(burst.Final.Keys.Order(), (await applying.State.LinksAsync()).Select(l => l.CustomerId).Order());
+            Assert.All(await applying.State.WorkItemsAsync(), i => Assert.Equal((WorkItemRow.Succeeded, "created"), (i.Status, i.Outcome)));
+
+            await using var connection = new NpgsqlConnection(SyncDatabase.PostgresConnectionString(sync));
+            await connection.OpenAsync();
+            await using (var command = new NpgsqlCommand("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements", connection))
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    prepared.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+                }
+            }
+
+            // After the batches, the connection plans as the server is configured to.
+            await using var mode = new NpgsqlCommand("SHOW plan_cache_mode", connection);
+            planCacheMode = (string)(await mode.ExecuteScalarAsync())!;
+        }
+
+        // Each batch looks its new customers' emails up twice (which are taken; which are free for the validators):
+        // every run was planned for its values.
+        var emails = Assert.Single(prepared, p => p.Statement.Contains("\"NormalizedEmail\" = ANY", StringComparison.Ordinal));
+        Assert.Equal(0, emails.Generic);
+        Assert.InRange(emails.Custom, 12, 1_000);
+        Assert.Equal("auto", planCacheMode);
+
+        // The batches' writes keep their prepared plans: the outcomes of each claim of 5, the same statement each time,
+        // run with the plan made for any values once the server has chosen it.
+        var outcomes = Assert.Single(prepared, p => p.Statement.StartsWith("UPDATE shopify_work_items AS w SET status = 2", StringComparison.Ordinal) && p.Generic + p.Custom >= 8);
+        Assert.True(outcomes.Generic > 0, $"the outcomes' statement was planned for its values at each of its {outcomes.Custom} runs");
+    }
+
+    [PostgresFact]
     public async Task A_customer_locked_by_a_batch_stays_locked_for_other_flows_until_the_batch_commits()
     {
         await using var database = await ScratchPostgresDatabase.CreateAsync();
