@@ -65,45 +65,9 @@ public sealed class PostgresBatchApplyTests
     [PostgresFact]
     public async Task A_batch_of_new_customers_is_written_by_a_few_prepared_statements_run_once_per_table_and_run()
     {
-        await using var database = await ScratchPostgresDatabase.CreateAsync();
-        var folder = SyncSite.NewFolder();
-        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers: 30, versions: 1, prefix: "prepared");
-        await using (var receiving = await SyncSite.StartAsync(Options(database, folder, workers: false)))
-        {
-            var results = await DeliverySender.SendAsync(receiving.Http, burst.Deliveries, senders: 4, CancellationToken.None);
-            Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
-        }
+        var (prepared, _) = await ApplyOnOnePreparingConnectionAsync(customers: 30, "prepared", new Dictionary<string, string?>());
 
-        // One pooled connection for the sync, every statement prepared at its first use: every statement of the batch
-        // runs on it, and the server's list of the statements prepared on it, with how often each was executed, is
-        // read on it afterwards.
-        var sync = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, MaxAutoPrepare = 100, AutoPrepareMinUsages = 1 }.ConnectionString;
-        var options = new SyncSiteOptions
-        {
-            Folder = folder,
-            PostgresConnectionString = database.ConnectionString,
-            Settings = new Dictionary<string, string?> { ["Shopify:Queue:WorkersEnabled"] = "true", ["Shopify:Storage:ConnectionString"] = sync },
-        };
-        List<(string Statement, long Executions)> prepared;
-        await using (var applying = await SyncSite.StartAsync(options, createIdentitySchema: false))
-        {
-            await SyncSite.EventuallyAsync(async () => await applying.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(60));
-            Assert.Equal(30, (await applying.State.LinksAsync()).Count);
-            Assert.Equal(30, (await applying.State.UsersAsync()).Count);
-            Assert.All(await applying.State.WorkItemsAsync(), i => Assert.Equal((WorkItemRow.Succeeded, "created"), (i.Status, i.Outcome)));
-
-            await using var connection = new NpgsqlConnection(SyncDatabase.PostgresConnectionString(sync));
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements", connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            prepared = [];
-            while (await reader.ReadAsync())
-            {
-                prepared.Add((reader.GetString(0), reader.GetInt64(1)));
-            }
-        }
-
-        long Executions(string start) => prepared.Where(p => p.Statement.StartsWith(start, StringComparison.Ordinal)).Sum(p => p.Executions);
+        long Executions(string start) => prepared.Where(p => p.Statement.StartsWith(start, StringComparison.Ordinal)).Sum(p => p.Generic + p.Custom);
 
         // One claim takes the 30 stored items: 90 claims (names and Shopify id) in runs of 64, 16, 4, 4, 1 and 1 rows,
         // 30 users, links and log rows in runs of 16, 4, 4, 4, 1 and 1 (one row per statement would be 90 and 30
@@ -119,58 +83,15 @@ public sealed class PostgresBatchApplyTests
     [PostgresFact]
     public async Task On_a_new_database_each_batch_looks_its_emails_up_with_a_plan_for_its_own_values()
     {
-        await using var database = await ScratchPostgresDatabase.CreateAsync();
-        var folder = SyncSite.NewFolder();
-        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers: 40, versions: 1, prefix: "plans");
-        await using (var receiving = await SyncSite.StartAsync(Options(database, folder, workers: false)))
-        {
-            var results = await DeliverySender.SendAsync(receiving.Http, burst.Deliveries, senders: 4, CancellationToken.None);
-            Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
-        }
-
-        // Claims of 5: eight batches on one pooled connection whose statements are prepared at their first use. The
-        // server plans a prepared statement once for any values after five runs; made while the user table is nearly
-        // empty (never analyzed), that plan reads the whole table once it has grown.
-        var sync = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, MaxAutoPrepare = 100, AutoPrepareMinUsages = 1 }.ConnectionString;
-        var options = new SyncSiteOptions
-        {
-            Folder = folder,
-            PostgresConnectionString = database.ConnectionString,
-            Settings = new Dictionary<string, string?>
-            {
-                ["Shopify:Queue:WorkersEnabled"] = "true",
-                ["Shopify:Queue:BatchSize"] = "5",
-                ["Shopify:Queue:Concurrency"] = "1",
-                ["Shopify:Storage:ConnectionString"] = sync,
-            },
-        };
-        List<(string Statement, long Generic, long Custom)> prepared = [];
-        string planCacheMode;
-        await using (var applying = await SyncSite.StartAsync(options, createIdentitySchema: false))
-        {
-            await SyncSite.EventuallyAsync(async () => await applying.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(60));
-            Assert.Equal(40, (await applying.State.UsersAsync()).Count);
-            Assert.Equal(burst.Final.Keys.Order(), (await applying.State.LinksAsync()).Select(l => l.CustomerId).Order());
-            Assert.All(await applying.State.WorkItemsAsync(), i => Assert.Equal((WorkItemRow.Succeeded, "created"), (i.Status, i.Outcome)));
-
-            await using var connection = new NpgsqlConnection(SyncDatabase.PostgresConnectionString(sync));
-            await connection.OpenAsync();
-            await using (var command = new NpgsqlCommand("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements", connection))
-            await using (var reader = await command.ExecuteReaderAsync())
-            {
-                while (await reader.ReadAsync())
-                {
-                    prepared.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
-                }
-            }
-
-            // After the batches, the connection plans as the server is configured to.
-            await using var mode = new NpgsqlCommand("SHOW plan_cache_mode", connection);
-            planCacheMode = (string)(await mode.ExecuteScalarAsync())!;
-        }
+        // Claims of 5: eight batches. The server plans a prepared statement once for any values after five runs; made
+        // while the user table is nearly empty (never analyzed), that plan reads the whole table once it has grown.
+        var (prepared, planCacheMode) = await ApplyOnOnePreparingConnectionAsync(
+            customers: 40,
+            "plans",
+            new Dictionary<string, string?> { ["Shopify:Queue:BatchSize"] = "5", ["Shopify:Queue:Concurrency"] = "1" });
 
         // Each batch looks its new customers' emails up twice (which are taken; which are free for the validators):
-        // every run was planned for its values.
+        // every run was planned for its values, and afterwards the connection plans as the server is configured to.
         var emails = Assert.Single(prepared, p => p.Statement.Contains("\"NormalizedEmail\" = ANY", StringComparison.Ordinal));
         Assert.Equal(0, emails.Generic);
         Assert.InRange(emails.Custom, 12, 1_000);
@@ -180,6 +101,51 @@ public sealed class PostgresBatchApplyTests
         // run with the plan made for any values once the server has chosen it.
         var outcomes = Assert.Single(prepared, p => p.Statement.StartsWith("UPDATE shopify_work_items AS w SET status = 2", StringComparison.Ordinal) && p.Generic + p.Custom >= 8);
         Assert.True(outcomes.Generic > 0, $"the outcomes' statement was planned for its values at each of its {outcomes.Custom} runs");
+    }
+
+    /// <summary>
+    /// Stores <paramref name="customers"/> new customers' deliveries with the workers off, then has a node with
+    /// <paramref name="settings"/> apply them on one pooled sync connection that prepares every statement at its first
+    /// use: every statement of the batches runs on it, and the server's list of the statements prepared on it (with how
+    /// often each ran with a plan for any values and with one for its values) and its <c>plan_cache_mode</c> are read on
+    /// it afterwards.
+    /// </summary>
+    private static async Task<(List<(string Statement, long Generic, long Custom)> Prepared, string PlanCacheMode)> ApplyOnOnePreparingConnectionAsync(
+        int customers, string prefix, Dictionary<string, string?> settings)
+    {
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        var folder = SyncSite.NewFolder();
+        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers, versions: 1, prefix);
+        await using (var receiving = await SyncSite.StartAsync(Options(database, folder, workers: false)))
+        {
+            var results = await DeliverySender.SendAsync(receiving.Http, burst.Deliveries, senders: 4, CancellationToken.None);
+            Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
+        }
+
+        var sync = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, MaxAutoPrepare = 100, AutoPrepareMinUsages = 1 }.ConnectionString;
+        settings["Shopify:Queue:WorkersEnabled"] = "true";
+        settings["Shopify:Storage:ConnectionString"] = sync;
+        var options = new SyncSiteOptions { Folder = folder, PostgresConnectionString = database.ConnectionString, Settings = settings };
+        List<(string Statement, long Generic, long Custom)> prepared = [];
+        await using var applying = await SyncSite.StartAsync(options, createIdentitySchema: false);
+        await SyncSite.EventuallyAsync(async () => await applying.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(60));
+        Assert.Equal(customers, (await applying.State.UsersAsync()).Count);
+        Assert.Equal(burst.Final.Keys.Order(), (await applying.State.LinksAsync()).Select(l => l.CustomerId).Order());
+        Assert.All(await applying.State.WorkItemsAsync(), i => Assert.Equal((WorkItemRow.Succeeded, "created"), (i.Status, i.Outcome)));
+
+        await using var connection = new NpgsqlConnection(SyncDatabase.PostgresConnectionString(sync));
+        await connection.OpenAsync();
+        await using (var command = new NpgsqlCommand("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                prepared.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+        }
+
+        await using var mode = new NpgsqlCommand("SHOW plan_cache_mode", connection);
+        return (prepared, (string)(await mode.ExecuteScalarAsync())!);
     }
 
     [PostgresFact]
