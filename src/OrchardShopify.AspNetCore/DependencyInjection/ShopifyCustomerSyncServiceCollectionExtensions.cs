@@ -111,6 +111,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         // Registration order is start order: the schema exists before any worker claims.
         services.AddHostedService<SyncSchemaMigrator>();
         services.AddHostedService<InboxMoveWorker>();
+        services.AddHostedService<ThreadPoolMinimum>();
         services.AddSingleton<InboundDeliveryHandler>();
         services.AddSingleton<OutboundPushHandler>();
         services.TryAddSingleton<WorkProcessorFactory>();

@@ -165,6 +165,15 @@ public sealed class ShopifyQueueOptions
     /// </summary>
     public int Concurrency { get; set; } = 4;
 
+    /// <summary>
+    /// On a node whose workers run, the .NET thread pool keeps at least this many worker threads (raised at start-up,
+    /// never lowered; 0 leaves the pool as it is). Webhook requests and the workers' apply share the pool, which
+    /// otherwise has one thread per processor and adds more only slowly: while the workers apply, webhooks would wait
+    /// for a thread. Measured with two nodes applying on 2 processors at 1,000 deliveries/s: acknowledgement p99 72–77
+    /// ms (longest 200–268 ms) with the pool's default, 9–11.5 ms (longest 20–23 ms) with 16.
+    /// </summary>
+    public int MinThreads { get; set; } = 16;
+
     /// <summary>Run the inbox and outbound workers on this node.</summary>
     public bool WorkersEnabled { get; set; } = true;
 }

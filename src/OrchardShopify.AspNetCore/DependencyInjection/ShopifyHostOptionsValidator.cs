@@ -43,6 +43,11 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
             }
         }
 
+        if (queue.MinThreads is < 0 or > 1024)
+        {
+            errors.Add($"{root}:Queue:MinThreads must be between 0 (leave the thread pool as it is) and 1024 (was {queue.MinThreads}).");
+        }
+
         if (queue.Concurrency is < 1 or > 64)
         {
             errors.Add($"{root}:Queue:Concurrency must be between 1 and 64 (was {queue.Concurrency}).");

@@ -23,6 +23,8 @@ public sealed class HostOptionsValidationTests
     [InlineData("Queue:BatchSize", "501", "Shopify:Queue:BatchSize must be between 1 and 500 (was 501)")]
     [InlineData("Queue:Concurrency", "0", "Shopify:Queue:Concurrency must be between 1 and 64 (was 0)")]
     [InlineData("Queue:Concurrency", "65", "Shopify:Queue:Concurrency must be between 1 and 64 (was 65)")]
+    [InlineData("Queue:MinThreads", "-1", "Shopify:Queue:MinThreads must be between 0 (leave the thread pool as it is) and 1024 (was -1)")]
+    [InlineData("Queue:MinThreads", "1025", "Shopify:Queue:MinThreads must be between 0 (leave the thread pool as it is) and 1024 (was 1025)")]
     [InlineData("Queue:LeaseDuration", "00:00:00.500", "Shopify:Queue:LeaseDuration must be at least one second")]
     [InlineData("SyncLogRetention", "1.00:00:00", "Shopify:SyncLogRetention must be at least 2 days")]
     [InlineData("Storage:Provider", "PostgreSql", "Shopify:Storage:ConnectionString is required when Shopify:Storage:Provider is PostgreSql")]
