@@ -33,7 +33,7 @@ internal sealed partial class ThreadPoolMinimum(IOptionsMonitor<ShopifyHostOptio
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Thread pool minimum raised from {Before} to {After} worker threads (Shopify:Queue:MinThreads), so webhooks get a thread while the workers apply")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "Thread pool minimum raised from {Before} to {After} worker threads (the sync's Queue:MinThreads setting), so webhooks get a thread while the workers apply")]
         public static partial void Raised(ILogger logger, int before, int after);
     }
 }
