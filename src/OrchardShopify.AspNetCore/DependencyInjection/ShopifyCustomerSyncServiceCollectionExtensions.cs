@@ -159,7 +159,11 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
                 connectionString = $"Data Source={Path.Combine(root, "App_Data", "shopify-sync.db")}";
             }
 
-            builder.UseSqlite(connectionString).AddInterceptors(new SqliteWalInterceptor(storage.SqliteSynchronous, storage.SqliteBusyTimeout, backgroundCheckpoints: true));
+            // A list the sync looks up (a batch's customer ids, work item ids) goes as one JSON parameter, searched
+            // through the index as a list of values would be: the same statement whatever the list's length. EF Core's
+            // own translation sends each value as a parameter of its own, so the statement is generated again for each
+            // length and a batch's look-up binds a few hundred parameters.
+            builder.UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(new SqliteWalInterceptor(storage.SqliteSynchronous, storage.SqliteBusyTimeout, backgroundCheckpoints: true));
         }
 
         // The migrations are written by hand without a model snapshot; the model they create is covered by tests.

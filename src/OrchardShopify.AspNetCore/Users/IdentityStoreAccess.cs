@@ -3,6 +3,8 @@ using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OrchardShopify.AspNetCore.Users;
 
@@ -53,18 +55,32 @@ internal static class IdentityStoreAccess<TUser>
     /// column's index. Without it, EF Core adds "OR (column IS NULL AND the values hold a null)" for a nullable column;
     /// on PostgreSQL, once the statement is prepared and planned for any values, that plan finds the rows whose column
     /// is null too and filters them out – every user without a phone number, for each batch's phone look-up.
+    /// <para>
+    /// On SQLite the values go as one JSON parameter (<c>IN (SELECT value FROM json_each(@values))</c>, still a search of
+    /// the column's index). EF Core's own translation sends each value as a parameter of its own: the statement's text
+    /// then depends on how many values there are, is generated again for each batch, and has a few hundred parameters
+    /// to create and bind. PostgreSQL already gets one array parameter; other providers keep EF Core's translation.
+    /// </para>
     /// </summary>
     internal static IQueryable<string> ValuesIn(IQueryable<TUser> users, PropertyInfo property, List<string> values)
     {
         var holder = new ValuesHolder(values);
         var user = Expression.Parameter(typeof(TUser), "user");
         var column = Expression.Property(user, property);
-        var contains = Expression.Call(
-            typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)],
-            Expression.Property(Expression.Constant(holder), nameof(ValuesHolder.Values)), column);
+        Expression list = Expression.Property(Expression.Constant(holder), nameof(ValuesHolder.Values));
+        if (IsSqlite(users))
+        {
+            list = Expression.Call(typeof(EF), nameof(EF.Parameter), [typeof(List<string>)], list);
+        }
+
+        var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], list, column);
         var present = Expression.AndAlso(Expression.NotEqual(column, Expression.Constant(null, typeof(string))), contains);
         return users.Where(Expression.Lambda<Func<TUser, bool>>(present, user)).Select(Expression.Lambda<Func<TUser, string>>(column, user));
     }
+
+    /// <summary>Whether <paramref name="users"/> is an EF Core set of a SQLite context (an EF Core store's <c>Users</c>).</summary>
+    private static bool IsSqlite(IQueryable<TUser> users)
+        => users is IInfrastructure<IServiceProvider> set && set.Instance.GetService<ICurrentDbContext>()?.Context.Database.IsSqlite() == true;
 
     /// <summary>Users whose phone number is <paramref name="phone"/>, sent to the database as a parameter.</summary>
     public static Expression<Func<TUser, bool>> PhoneEquals(string phone)

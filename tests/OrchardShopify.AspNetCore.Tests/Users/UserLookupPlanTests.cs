@@ -49,6 +49,50 @@ public sealed partial class UserLookupPlanTests
         Assert.Matches(@"Index Only Scan[^\n]*rows=2 loops=1", plan);
     }
 
+    [Fact]
+    public async Task On_SQLite_a_batch_of_emails_is_looked_up_by_one_statement_with_one_parameter_whatever_its_length()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        await using var db = new UsersContext(new DbContextOptionsBuilder<UsersContext>().UseSqlite(connection).Options);
+        await db.Database.EnsureCreatedAsync();
+        await db.Database.ExecuteSqlRawAsync("""
+            WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 300)
+            INSERT INTO "AspNetUsers" ("Id", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
+            SELECT 'u-' || n, 'user' || n || '@example.com', 'USER' || n || '@EXAMPLE.COM', 'user' || n || '@example.com', 'USER' || n || '@EXAMPLE.COM', 1, 0, 0, 1, 0 FROM g
+            """);
+        var property = IdentityStoreAccess<IdentityUser>.NormalizedEmailProperty!;
+        List<string> few = ["USER7@EXAMPLE.COM", "NOBODY@EXAMPLE.COM", "USER300@EXAMPLE.COM"];
+        var batch = Enumerable.Range(250, 200).Select(n => $"USER{n}@EXAMPLE.COM").ToList();
+
+        // What the sync finds: the emails users have.
+        Assert.Equal(["USER300@EXAMPLE.COM", "USER7@EXAMPLE.COM"], (await IdentityStoreAccess<IdentityUser>.ValuesInAsync(db.Users, property, few, CancellationToken.None)).Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Range(250, 51).Select(n => $"USER{n}@EXAMPLE.COM").Order(StringComparer.Ordinal), (await IdentityStoreAccess<IdentityUser>.ValuesInAsync(db.Users, property, batch, CancellationToken.None)).Order(StringComparer.Ordinal));
+
+        // The statement: the values as one JSON parameter, the same text for 3 values and for 200.
+        static string Statement(IQueryable<string> query) => string.Join("\n", query.ToQueryString().Split('\n').Where(line => line.Length > 0 && !line.StartsWith(".param", StringComparison.Ordinal) && !line.StartsWith("--", StringComparison.Ordinal)));
+        var statement = Statement(IdentityStoreAccess<IdentityUser>.ValuesIn(db.Users, property, few));
+        Assert.Equal(statement, Statement(IdentityStoreAccess<IdentityUser>.ValuesIn(db.Users, property, batch)));
+        Assert.Contains("json_each(", statement, StringComparison.Ordinal);
+        Assert.Single(ParameterName().Matches(statement).Select(m => m.Value).Distinct());
+
+        // Still a search of the email index, not a scan of the users.
+        await using var plan = connection.CreateCommand();
+        plan.CommandText = "EXPLAIN QUERY PLAN " + statement;
+        plan.Parameters.AddWithValue(ParameterName().Match(statement).Value, """["USER7@EXAMPLE.COM"]""");
+        var steps = new List<string>();
+        await using (var reader = await plan.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                steps.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(steps, step => step.StartsWith("SEARCH", StringComparison.Ordinal) && step.Contains("EmailIndex", StringComparison.Ordinal));
+        Assert.DoesNotContain(steps, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("VIRTUAL TABLE", StringComparison.Ordinal));
+    }
+
     private static async Task<string> ReadAsync(DbContext db, params string[] statements)
     {
         var lines = new List<string>();
