@@ -10,7 +10,8 @@ namespace OrchardShopify.AspNetCore.Tests.Users;
 /// <summary>
 /// The sync looks new customers' emails and phone numbers up among the users a batch at a time. On PostgreSQL its
 /// statements are prepared, and after a few runs the server plans them once for any values: that plan must still read
-/// the column's index, not every user who has no phone number.
+/// the column's index, not every user who has no phone number. On SQLite the values are one JSON parameter: one
+/// statement whatever the batch's length, still searching the column's index.
 /// </summary>
 public sealed partial class UserLookupPlanTests
 {
