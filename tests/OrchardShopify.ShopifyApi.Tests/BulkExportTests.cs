@@ -49,6 +49,68 @@ public sealed class BulkExportTests
         Assert.Null(download.AccessToken);
     }
 
+    [Theory]
+    [InlineData(0, 500)]
+    [InlineData(1_000, 500)]
+    [InlineData(2_000, 500)]
+    [InlineData(4_000, 1_000)]
+    [InlineData(60_000, 15_000)]
+    [InlineData(120_000, 30_000)]
+    [InlineData(600_000, 30_000)]
+    public void Each_status_poll_waits_a_quarter_of_the_time_waited_between_the_shortest_and_longest_wait(int waitedMs, int expectedMs)
+    {
+        var defaults = new ShopifyAdminClientOptions();
+        Assert.Equal(
+            TimeSpan.FromMilliseconds(expectedMs),
+            BulkCustomerExport.NextPollDelay(TimeSpan.FromMilliseconds(waitedMs), defaults.BulkPollInitialDelay, defaults.BulkPollMaxDelay));
+    }
+
+    [Fact]
+    public async Task An_export_ready_after_nine_seconds_is_seen_by_the_twelfth_poll_less_than_a_quarter_late()
+    {
+        var time = new ObservedTimeProvider();
+        var started = time.GetUtcNow();
+        var ready = started.AddSeconds(9);
+        var polledAt = new List<TimeSpan>();
+        var stub = new ShopifyStub((sent, _) =>
+        {
+            polledAt.Add(time.GetUtcNow() - started);
+            return ShopifyStub.Data(time.GetUtcNow() < ready
+                ? """{"bulkOperation":{"id":"gid://shopify/BulkOperation/9","status":"RUNNING","errorCode":null,"objectCount":"10","rootObjectCount":"10","url":null,"partialDataUrl":null}}"""
+                : """{"bulkOperation":{"id":"gid://shopify/BulkOperation/9","status":"COMPLETED","errorCode":null,"objectCount":"90","rootObjectCount":"90","url":"https://storage.example.com/bulk/9.jsonl","partialDataUrl":null}}""", requested: 1, actual: 1);
+        });
+        using var shopify = new TestShopify(stub, time, o => (o.BulkPollInitialDelay, o.BulkPollMaxDelay) = (TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30)));
+
+        var waiting = shopify.Bulk.WaitForCompletionAsync(shopify.Store, "gid://shopify/BulkOperation/9", CancellationToken.None);
+        var seen = 0;
+        while (true)
+        {
+            // After each poll, the client's next wait, once it waits: then the clock moves by exactly that much.
+            await Eventually.True(() => waiting.IsCompleted || polledAt.Count > seen, "the client polls");
+            if (waiting.IsCompleted)
+            {
+                break;
+            }
+
+            seen = polledAt.Count;
+
+            var wait = BulkCustomerExport.NextPollDelay(time.GetUtcNow() - started, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+            await Eventually.True(() => time.HasTimerDueIn(wait), $"the client waits {wait} (polled at {string.Join(", ", polledAt)}; now {time.GetUtcNow() - started})");
+            time.Advance(wait);
+        }
+
+        var operation = await waiting;
+        Assert.Equal(BulkOperationState.Completed, operation.Status);
+        Assert.Equal(90, operation.RootObjectCount);
+
+        // Every half second for the first 2.5 s, then a quarter of the time waited: seen 0.54 s after it was ready,
+        // where waits doubling from 1 s would have polled at 7 s and then at 15 s.
+        Assert.Equal(12, polledAt.Count);
+        Assert.Equal([0, 500, 1_000, 1_500, 2_000, 2_500, 3_125], polledAt.Take(7).Select(t => t.TotalMilliseconds));
+        Assert.InRange(polledAt[^1], TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(9 * 1.25));
+        Assert.True(polledAt[^2] < TimeSpan.FromSeconds(9));
+    }
+
     [Fact]
     public async Task Failed_bulk_operation_is_reported_with_its_error_code()
     {

@@ -15,9 +15,13 @@ public sealed class ShopifyAdminClientOptions
     /// <summary>Time allowed for one HTTP attempt.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>First wait between bulk operation status polls; doubled up to <see cref="BulkPollMaxDelay"/>.</summary>
-    public TimeSpan BulkPollInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Shortest wait between bulk operation status polls. Each wait is a quarter of the time waited so far, between
+    /// this and <see cref="BulkPollMaxDelay"/>, so a finished export is noticed at most a quarter of its run late.
+    /// </summary>
+    public TimeSpan BulkPollInitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Longest wait between bulk operation status polls.</summary>
     public TimeSpan BulkPollMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest JSONL line accepted from a bulk export file.</summary>
