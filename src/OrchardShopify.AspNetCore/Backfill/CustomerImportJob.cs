@@ -254,15 +254,26 @@ internal sealed class CustomerImportJob(
                     {
                         createdTogether = true;
                         await CreateTogetherAsync(chunk, next, Current, created, cancellationToken);
+
+                        // Their outcomes, and so their sync log rows and counts, go with the transaction that created
+                        // them: one cut short by the time limit below, then an interrupted import, would otherwise leave
+                        // users created and linked whose creation no log row tells.
+                        for (var i = next; i < chunk.Count; i++)
+                        {
+                            if (created[i] is { } together)
+                            {
+                                outcomes.Add((chunk[i], together, null));
+                            }
+                        }
                     }
 
                     while (next < chunk.Count && (next == start || time.GetElapsedTime(began) < SyncWorker.MaxTransactionTime))
                     {
                         var index = next;
                         var customer = chunk[next++];
-                        if (created[index] is { } together)
+                        if (created[index] is not null)
                         {
-                            outcomes.Add((customer, together, null));
+                            // Stored, logged and counted with the transaction that created it.
                             continue;
                         }
 
