@@ -1,8 +1,5 @@
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.Core.Ports;
 
@@ -17,55 +14,41 @@ public sealed partial class ListLookupStatementTests
     [Fact]
     public async Task On_SQLite_a_batch_of_customers_is_looked_up_by_one_statement_with_its_ids_as_one_parameter_whatever_its_length()
     {
-        var folder = Directory.CreateTempSubdirectory("orchardshopify-lookup-").FullName;
-        var logs = new FakeLogCollector();
-        try
-        {
-            await using (var node = new SyncNode(ShopifyStorageProvider.Sqlite, $"Data Source={Path.Combine(folder, "sync.db")}", logs: new FakeLoggerProvider(logs)))
-            {
-                await node.StartAsync(workers: false);
-                var links = node.Get<ICustomerLinkStore>();
-                var bulk = Assert.IsAssignableFrom<IBulkCustomerLinkStore>(links);
-                var linkedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        await using var logged = new LoggedSqliteNode();
+        var node = logged.Node;
+        await node.StartAsync(workers: false);
+        var links = node.Get<ICustomerLinkStore>();
+        var bulk = Assert.IsAssignableFrom<IBulkCustomerLinkStore>(links);
+        var linkedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
-                // 300 linked customers (every other id), one deleted one, and a customer of another store.
-                await bulk.AddNewAsync([.. Enumerable.Range(0, 300).Select(i => new CustomerLink("uk", 7_000_000_000 + (2 * i), $"user-{i}", linkedAt))], CancellationToken.None);
-                await links.MarkDeletedAsync("uk", 7_000_000_001, null, linkedAt, CancellationToken.None);
-                await links.TryAddAsync(new CustomerLink("us", 7_000_000_003, "user-us", linkedAt), CancellationToken.None);
+        // 300 linked customers (every other id), one deleted one, and a customer of another store.
+        await bulk.AddNewAsync([.. Enumerable.Range(0, 300).Select(i => new CustomerLink("uk", 7_000_000_000 + (2 * i), $"user-{i}", linkedAt))], CancellationToken.None);
+        await links.MarkDeletedAsync("uk", 7_000_000_001, null, linkedAt, CancellationToken.None);
+        await links.TryAddAsync(new CustomerLink("us", 7_000_000_003, "user-us", linkedAt), CancellationToken.None);
 
-                logs.Clear();
-                var few = await bulk.FindLinkedAsync("uk", [7_000_000_000, 7_000_000_001, 7_000_000_003, 7_000_000_005], CancellationToken.None);
-                var batch = await bulk.FindLinkedAsync("uk", [.. Enumerable.Range(0, 250).Select(i => 7_000_000_000L + i)], CancellationToken.None);
+        logged.Logs.Clear();
+        var few = await bulk.FindLinkedAsync("uk", [7_000_000_000, 7_000_000_001, 7_000_000_003, 7_000_000_005], CancellationToken.None);
+        var batch = await bulk.FindLinkedAsync("uk", [.. Enumerable.Range(0, 250).Select(i => 7_000_000_000L + i)], CancellationToken.None);
 
-                Assert.Equal(new HashSet<long> { 7_000_000_000, 7_000_000_001 }, few.ToHashSet());
-                Assert.Equal(Enumerable.Range(0, 125).Select(i => 7_000_000_000L + (2 * i)).Append(7_000_000_001).ToHashSet(), batch.ToHashSet());
+        Assert.Equal(new HashSet<long> { 7_000_000_000, 7_000_000_001 }, few.ToHashSet());
+        Assert.Equal(Enumerable.Range(0, 125).Select(i => 7_000_000_000L + (2 * i)).Append(7_000_000_001).ToHashSet(), batch.ToHashSet());
 
-                var statements = Executed(logs).ToList();
-                Assert.Equal(2, statements.Count);
-                Assert.All(statements, s => Assert.Contains("json_each(", s.Sql, StringComparison.Ordinal));
-                Assert.All(statements, s => Assert.Equal(["@storeHandle", "@ids"], s.Parameters));
-                Assert.Equal(statements[0].Sql, statements[1].Sql);
-            }
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+        var statements = logged.ExecutedCommands().Select(Statement).ToList();
+        Assert.Equal(2, statements.Count);
+        Assert.All(statements, s => Assert.Contains("json_each(", s.Sql, StringComparison.Ordinal));
+        Assert.All(statements, s => Assert.Equal(["@storeHandle", "@ids"], s.Parameters));
+        Assert.Equal(statements[0].Sql, statements[1].Sql);
     }
 
-    /// <summary>The executed statements' texts and parameter names, from EF Core's command log.</summary>
-    private static IEnumerable<(string Sql, List<string> Parameters)> Executed(FakeLogCollector logs)
-        => logs.GetSnapshot()
-            .Where(entry => entry.Category == "Microsoft.EntityFrameworkCore.Database.Command" && entry.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal))
-            .Select(entry =>
-            {
-                var newline = entry.Message.IndexOf('\n', StringComparison.Ordinal);
-                var header = entry.Message[..newline];
-                var start = header.IndexOf("[Parameters=[", StringComparison.Ordinal);
-                var parameters = header[start..header.IndexOf(']', start)];
-                return (entry.Message[(newline + 1)..].Trim(), ParameterName().Matches(parameters).Select(m => m.Value).ToList());
-            });
+    /// <summary>An executed statement's text and parameter names, from EF Core's command log entry.</summary>
+    private static (string Sql, List<string> Parameters) Statement(FakeLogRecord entry)
+    {
+        var newline = entry.Message.IndexOf('\n', StringComparison.Ordinal);
+        var header = entry.Message[..newline];
+        var start = header.IndexOf("[Parameters=[", StringComparison.Ordinal);
+        var parameters = header[start..header.IndexOf(']', start)];
+        return (entry.Message[(newline + 1)..].Trim(), ParameterName().Matches(parameters).Select(m => m.Value).ToList());
+    }
 
     [GeneratedRegex(@"@\w+(?==)")]
     private static partial Regex ParameterName();
