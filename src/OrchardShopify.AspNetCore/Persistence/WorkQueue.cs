@@ -45,7 +45,7 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
     {
         if (kind == WorkKind.InboundDelivery)
         {
-            while (await inbox.MoveAsync(cancellationToken) == WebhookInbox.MoveBatch)
+            while (await inbox.MoveAsync(cancellationToken, unlessMoving: true) == WebhookInbox.MoveBatch)
             {
             }
         }

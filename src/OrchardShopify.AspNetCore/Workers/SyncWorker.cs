@@ -44,16 +44,23 @@ internal sealed partial class SyncWorker : BackgroundService
 
     public string Owner { get; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        WorkerThread.Run($"Shopify {_kind} worker", priority => Loop(priority, stoppingToken));
+
+    /// <summary>
+    /// The worker's loop, on its own thread below the request threads' priority (<see cref="WorkerThread"/>). It blocks
+    /// that thread on each batch: what a batch does synchronously (all of it on SQLite) runs there, and only what
+    /// follows a wait for the network (PostgreSQL, Shopify) continues on the thread pool.
+    /// </summary>
+    private void Loop(WorkerThread.Priority priority, CancellationToken stoppingToken)
     {
-        await Task.Yield();
-        Log.Started(_logger, _kind, Owner);
+        Log.Started(_logger, _kind, Owner, priority.Description);
         while (!stoppingToken.IsCancellationRequested)
         {
             int claimed;
             try
             {
-                claimed = await RunOnceAsync(stoppingToken);
+                claimed = RunOnceAsync(stoppingToken).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -71,7 +78,7 @@ internal sealed partial class SyncWorker : BackgroundService
             {
                 try
                 {
-                    await _signals.WaitAsync(_kind, _options.CurrentValue.Queue.PollInterval, stoppingToken);
+                    _signals.Wait(_kind, _options.CurrentValue.Queue.PollInterval, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -92,8 +99,8 @@ internal sealed partial class SyncWorker : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Shopify {Kind} worker {Owner} started")]
-        public static partial void Started(ILogger logger, WorkKind kind, string owner);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Shopify {Kind} worker {Owner} started ({Priority})")]
+        public static partial void Started(ILogger logger, WorkKind kind, string owner, string priority);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Shopify {Kind} worker could not claim work; trying again")]
         public static partial void ClaimFailed(ILogger logger, Exception exception, WorkKind kind);

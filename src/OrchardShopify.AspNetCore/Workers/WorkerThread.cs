@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+
+namespace OrchardShopify.AspNetCore.Workers;
+
+/// <summary>
+/// A dedicated thread for a worker's loop, scheduled below the threads that answer requests: when the processors are
+/// busy, the operating system runs the webhook acknowledgements first and the apply in the time left; when they are
+/// not, the apply runs at full speed. On Linux the thread's nice value is raised (<c>setpriority</c> on the thread's
+/// id; .NET's <see cref="Thread.Priority"/> does nothing there); elsewhere <see cref="ThreadPriority.Lowest"/>.
+/// </summary>
+internal static class WorkerThread
+{
+    /// <summary>The nice value of the workers' threads on Linux (0 is a request thread's, 19 the lowest).</summary>
+    public const int Nice = 19;
+
+    /// <summary>Runs <paramref name="loop"/> on a new background thread; the task completes when it returns.</summary>
+    public static Task Run(string name, Action<Priority> loop)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                loop(Lower());
+                done.TrySetResult();
+            }
+#pragma warning disable CA1031 // Handed to the task.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                done.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    /// <summary>What <see cref="Run"/> did to the thread's priority, for the log.</summary>
+    public readonly record struct Priority(bool Lowered, string Description);
+
+    private static Priority Lower()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                var tid = gettid();
+                if (setpriority(PrioProcess, tid, Nice) == 0)
+                {
+                    return new Priority(true, $"nice {Nice}");
+                }
+
+                return new Priority(false, $"setpriority failed (errno {Marshal.GetLastPInvokeError()})");
+            }
+            catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+            {
+                return new Priority(false, "setpriority unavailable: " + ex.Message);
+            }
+        }
+
+        Thread.CurrentThread.Priority = ThreadPriority.Lowest;
+        return new Priority(true, "lowest thread priority");
+    }
+
+    private const int PrioProcess = 0;
+
+    // DllImport rather than LibraryImport: two int functions need no marshalling, and the library stays free of unsafe code.
+#pragma warning disable SYSLIB1054
+    [DllImport("libc", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int setpriority(int which, int who, int prio);
+
+    [DllImport("libc")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int gettid();
+#pragma warning restore SYSLIB1054
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrchardShopify.AspNetCore.Workers;
+using OrchardShopify.Testing.Hosting.Sites;
+using OrchardShopify.Testing.Hosting.Webhooks;
+
+namespace OrchardShopify.AspNetCore.Tests.Queue;
+
+/// <summary>
+/// The workers apply on threads of their own, scheduled below the threads that acknowledge webhooks: on busy
+/// processors the operating system runs the acknowledgements first. Checked through a site as a host sets it up, by
+/// where its log lines are written: the apply's on the worker's thread at nice 19, the intake's at the process's own.
+/// </summary>
+public sealed class WorkerThreadTests
+{
+    [Fact]
+    public async Task A_node_applies_webhooks_on_its_inbound_workers_thread_below_the_priority_of_the_threads_that_acknowledge_them()
+    {
+        var lines = new ConcurrentQueue<LoggedOn>();
+        var options = new SyncSiteOptions
+        {
+            Folder = SyncSite.NewFolder(),
+            ConfigureServices = services => services.AddSingleton<ILoggerProvider>(new ThreadRecordingProvider(lines)),
+        };
+        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers: 12, versions: 1, prefix: "nice");
+        var processNice = NiceOf("/proc/self/stat");
+
+        await using (var site = await SyncSite.StartAsync(options))
+        {
+            var results = await DeliverySender.SendAsync(site.Http, burst.Deliveries, senders: 4, CancellationToken.None);
+            Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
+            await SyncSite.EventuallyAsync(async () => await site.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(30));
+            Assert.Equal(12, (await site.State.UsersAsync()).Count);
+
+            if (OperatingSystem.IsLinux())
+            {
+                // The workers' threads as the system lists them (names cut to 15 characters): this site's two, and those of
+                // other tests' sites running in the process.
+                var workers = Directory.GetDirectories("/proc/self/task")
+                    .Select(task => (Name: File.ReadAllText(Path.Combine(task, "comm")).Trim(), Nice: NiceOf(Path.Combine(task, "stat"))))
+                    .Where(t => t.Name.StartsWith("Shopify Inbound", StringComparison.Ordinal) || t.Name.StartsWith("Shopify Outboun", StringComparison.Ordinal))
+                    .ToList();
+                Assert.True(workers.Count >= 2, $"{workers.Count} worker threads");
+                Assert.All(workers, w => Assert.Equal(WorkerThread.Nice, w.Nice));
+            }
+        }
+
+        // Each new customer's "…: Created" line was written by the apply, on the inbound worker's thread.
+        var applied = lines.Where(l => l.Category == "OrchardShopify.Core.Sync.InboundCustomerSync" && l.Message.EndsWith(": Created", StringComparison.Ordinal)).ToList();
+        Assert.Equal(12, applied.Count);
+        Assert.All(applied, l => Assert.Equal("Shopify InboundDelivery worker", l.Thread));
+
+        // Each delivery's "stored" line was written by the intake, at the process's priority.
+        var stored = lines.Where(l => l.Category == "OrchardShopify.AspNetCore.Webhooks.WebhookIntake" && l.Message.Contains("stored", StringComparison.Ordinal)).ToList();
+        Assert.Equal(12, stored.Count);
+        Assert.All(stored, l => Assert.NotEqual("Shopify InboundDelivery worker", l.Thread));
+
+        var started = lines.Where(l => l.Category == "OrchardShopify.AspNetCore.Workers.SyncWorker" && l.Message.Contains("started", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, started.Count);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.All(applied, l => Assert.Equal(WorkerThread.Nice, l.Nice));
+            Assert.All(stored, l => Assert.Equal(processNice, l.Nice));
+            Assert.All(started, l => Assert.EndsWith($"started (nice {WorkerThread.Nice})", l.Message, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_loop_that_fails_fails_its_task_and_one_that_returns_completes_it()
+    {
+        var failed = WorkerThread.Run("failing loop", _ => throw new InvalidOperationException("the database is gone"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
+        Assert.Equal("the database is gone", error.Message);
+
+        string? name = null;
+        WorkerThread.Priority? priority = null;
+        await WorkerThread.Run("returning loop", p =>
+        {
+            name = Thread.CurrentThread.Name;
+            priority = p;
+        });
+        Assert.Equal("returning loop", name);
+        Assert.True(priority?.Lowered, priority?.Description);
+    }
+
+    /// <summary>The nice value (19th field) of a <c>/proc</c> stat file.</summary>
+    private static int NiceOf(string statFile)
+    {
+        var stat = File.ReadAllText(statFile);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[16], CultureInfo.InvariantCulture);
+    }
+
+    private sealed record LoggedOn(string Category, string Message, string? Thread, int Nice);
+
+    /// <summary>Records each log line with the thread that wrote it and that thread's nice value (Linux; 0 elsewhere).</summary>
+    private sealed class ThreadRecordingProvider(ConcurrentQueue<LoggedOn> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Recorder(categoryName, lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Recorder(string category, ConcurrentQueue<LoggedOn> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (category.StartsWith("OrchardShopify", StringComparison.Ordinal))
+                {
+                    lines.Enqueue(new LoggedOn(category, formatter(state, exception), Thread.CurrentThread.Name, OperatingSystem.IsLinux() ? NiceOf("/proc/thread-self/stat") : 0));
+                }
+            }
+        }
+    }
+}
