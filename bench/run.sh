@@ -6,7 +6,8 @@
 # and BENCH_DEPLOYED_ROUNDS (default 5) the closed-loop rounds of the site as deployed (workers on);
 # BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark; BENCH_POSTGRES_DELIVERIES (default
 # 10000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 3000 per
-# node) the two-node PostgreSQL run.
+# node) the two-node PostgreSQL run; BENCH_SITE_WRK_ROUNDS (default 5) the rounds of the sample site under wrk, which needs
+# wrk (Debian: apt-get install wrk) and Node.js, and is skipped, saying why, without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -20,7 +21,7 @@ export BENCH_DOTNET_SDK="$(dotnet --version)"
 export BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet -- . ':(exclude)docs/benchmarks.md' ':(exclude)docs/benchmarks' 2>/dev/null || echo ' with local changes')"
 
 echo "== building (Release)"
-for project in bench/OrchardShopify.Bench.Ingest bench/OrchardShopify.Bench.Outbound bench/OrchardShopify.Bench.Report tools/OrchardShopify.Emulator; do
+for project in bench/OrchardShopify.Bench.Ingest bench/OrchardShopify.Bench.Outbound bench/OrchardShopify.Bench.Report tools/OrchardShopify.Emulator src/OrchardShopify.Web; do
   dotnet build -c Release --nologo -v quiet "$project" >/dev/null
 done
 
@@ -34,6 +35,13 @@ run() {
 }
 
 ingest=(dotnet bench/OrchardShopify.Bench.Ingest/bin/Release/net10.0/OrchardShopify.Bench.Ingest.dll)
+if ! command -v wrk >/dev/null; then
+  echo "wrk is not installed (Debian: apt-get install wrk)" > "$results/site-wrk.skipped"
+elif ! npm install --prefix bench/wrk --no-audit --no-fund --loglevel=error > "$results/npm.log" 2>&1; then
+  echo "npm install --prefix bench/wrk failed: $(tail -n 1 "$results/npm.log")" > "$results/site-wrk.skipped"
+else
+  run site-wrk "${ingest[@]}" site-wrk "${BENCH_SITE_WRK_ROUNDS:-5}" 10
+fi
 run deployed "${ingest[@]}" deployed "${BENCH_DEPLOYED_DELIVERIES:-20000}" 32 "${BENCH_DEPLOYED_ROUNDS:-5}" 10
 run ingest "${ingest[@]}" ingest "${BENCH_INGEST_DELIVERIES:-20000}"
 run apply-sqlite "${ingest[@]}" apply

@@ -18,7 +18,11 @@
 //   two-nodes  two site processes on one PostgreSQL database applying stored deliveries against one such process, then
 //           1,000 deliveries/s sent to both in turn while both apply (ack latency, lag, backlog).
 //
+//   site-wrk  the sample site (src/OrchardShopify.Web, Release, its own processes) under wrk -t2 -c32, sync on against
+//           Shopify:Enabled=false and against a receiver written with Shopify's official Node library, rounds in turns.
+//
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers] [result name]   (emulator built in Release)
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- site-wrk [rounds] [seconds]   (site built in Release, wrk, npm ci --prefix bench/wrk)
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- two-nodes [deliveries] [warm-up deliveries per node] [seconds at 1,000/s]   (ORCHARDSHOPIFY_TEST_POSTGRES set)
 using System.Globalization;
 using System.Runtime;
@@ -38,6 +42,8 @@ switch (mode)
     case "deployed":
         await DeployedBenchmark.RunAsync(Arg(1, 20_000), Arg(2, 32), Arg(3, 3), Arg(4, 10), timeout.Token);
         return 0;
+    case "site-wrk":
+        return await SiteWrkBenchmark.RunAsync(Arg(1, 5), Arg(2, 10), timeout.Token);
     case "apply":
         await ApplyBenchmark.RunAsync(Arg(1, 10_000), null, timeout.Token);
         return 0;

@@ -61,6 +61,7 @@ L();
 
 // Summary
 var deployed = runs.Figures("deployed");
+var siteWrk = runs.Figures("site-wrk");
 var ingest = runs.Figures("ingest");
 var applySqlite = runs.Figures("apply-sqlite");
 var applyPostgres = runs.Figures("apply-postgres");
@@ -79,6 +80,13 @@ if (deployed is not null)
     L($"| as deployed, 1,000 deliveries/s open loop: ack p99 < 10 ms | {deployed["paced_p99_ms"]:0.0} ms (p50 {deployed["paced_p50_ms"]:0.00} ms) | {Verdict(deployed["paced_p99_ms"] < 10)} |");
     L($"| as deployed, 1,000 deliveries/s: lag acknowledged → user written, p99 < 1 s | {N(deployed["lag_p99_ms"])} ms (p50 {N(deployed["lag_p50_ms"])} ms) | {Verdict(deployed["lag_p99_ms"] < 1000)} |");
     L($"| as deployed, 1,000 deliveries/s: backlog 0 within 2 s of the burst's end | {N(deployed["backlog_end"])} left at the end, empty after {deployed["drain_s"]:0.00} s | {Verdict(deployed["drain_s"] <= 2)} |");
+}
+
+if (siteWrk is not null)
+{
+    var clean = siteWrk["failures"] == 0 && siteWrk["site_errors"] == 0 && siteWrk["applied_all"] == 1;
+    L($"| **the sample site under wrk -t2 -c32** (the sample site's own processes, one store, sync on): ack throughput ≥ 0.9 × the same site with `Shopify:Enabled=false` (median of {siteWrk["rounds"]:0} alternating rounds) | {siteWrk["ratio"]:0.000} ({N(siteWrk["on_rps"])} vs {N(siteWrk["off_rps"])} requests/s; rounds {siteWrk["ratio_min"]:0.00}–{siteWrk["ratio_max"]:0.00}) | {Verdict(siteWrk["ratio"] >= 0.9 && clean)} |");
+    L($"| the sample site under wrk, sync on: ≥ 4,000 deliveries/s and ≥ 1.5 × the official Node library's receiver (same rounds) | {N(siteWrk["on_rps"])} requests/s, {siteWrk["on_vs_node"]:0.00} × the Node receiver ({N(siteWrk["node_rps"])}) | {Verdict(siteWrk["on_rps"] >= 4000 && siteWrk["on_vs_node"] >= 1.5 && clean)} |");
 }
 
 if (ingest is not null)
@@ -186,6 +194,44 @@ if (deployed is not null)
 }
 
 L(runs.Output("deployed"));
+
+// The sample site under wrk
+L("## The sample site under wrk");
+L();
+L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- site-wrk [rounds] [seconds]` (first: `dotnet build -c Release src/OrchardShopify.Web`, `npm install --prefix bench/wrk`, and wrk: `apt-get install wrk`)");
+L();
+L("The sample site itself (`src/OrchardShopify.Web`, built in Release), each instance a process of its own on its own data");
+L("folder, configured for one real store as [docs/site.md](site.md) says (`Shopify__Stores__uk__…`, `CreateUsersFromShopify` on,");
+L("workers on, its default logging: a line per delivery stored and per customer applied), driven by `wrk -t2 -c32` with");
+L("`bench/wrk/deliveries.lua`: signed `customers/create` deliveries, each a new customer with its own webhook id. Three");
+L("targets in turns, in rounds of the same length (a shorter warm-up round first): a receiver written with Shopify's official");
+L("Node library (`bench/wrk/receiver.mjs`, `@shopify/shopify-api`: validate, append to a file, answer 200), the site with");
+L("`Shopify:Enabled=false` (verify and store only) and the site with the sync on. After each round of the site with the sync on,");
+L("the next round waits until it has applied everything, so no other round runs beside its apply. wrk runs in its own");
+L("process on the same 2 processors. The round with the median ratio is reported.");
+L();
+if (siteWrk is not null)
+{
+    Charts.Bars(Path.Combine(charts, "site-wrk-throughput.png"), "The sample site under wrk -t2 -c32 (median round)", "throughput (requests/s)",
+    [
+        new Bar("Node receiver", siteWrk["node_rps"], N(siteWrk["node_rps"]), Charts.Grey, "official Node library"),
+        new Bar("sync off", siteWrk["off_rps"], N(siteWrk["off_rps"]), Charts.Grey, "site, Shopify:Enabled=false"),
+        new Bar("sync on", siteWrk["on_rps"], $"{N(siteWrk["on_rps"])} ({siteWrk["ratio"]:0.00}× off)", Charts.Blue, "site, sync on (as deployed)"),
+    ],
+    new Target(siteWrk["off_rps"] * 0.9, "target: 0.9 × sync off"));
+    L("![The sample site under wrk](benchmarks/site-wrk-throughput.png)");
+    L();
+    L("| median round | requests/s | p50 | p99 |");
+    L("|---|---|---|---|");
+    L($"| Node receiver, official library | {N(siteWrk["node_rps"])} | {siteWrk["node_p50_ms"]:0.00} ms | {siteWrk["node_p99_ms"]:0.00} ms |");
+    L($"| site, `Shopify:Enabled=false` | {N(siteWrk["off_rps"])} | {siteWrk["off_p50_ms"]:0.00} ms | {siteWrk["off_p99_ms"]:0.00} ms |");
+    L($"| site, sync on (as deployed) | {N(siteWrk["on_rps"])} | {siteWrk["on_p50_ms"]:0.00} ms | {siteWrk["on_p99_ms"]:0.00} ms |");
+    L();
+    L($"After a round the site with the sync on needed {siteWrk["drain_s"]:0.0} s (median) to apply what it had acknowledged: its workers apply below the acknowledgements' priority (see \"The workers apply below the acknowledgements' priority\" in [docs/aspnetcore.md](aspnetcore.md#storage)), so during a round that keeps the processors busy they take only what is left. Failed requests: {N(siteWrk["failures"])}; error lines in the sites' logs: {N(siteWrk["site_errors"])}; every delivery answered by the site with the sync on became a user and a link: {(siteWrk["applied_all"] == 1 ? "yes" : "**NO**")}.");
+    L();
+}
+
+L(runs.Output("site-wrk"));
 
 // Ingest
 L("## Webhook ingest");
