@@ -106,36 +106,37 @@ internal sealed class CustomerImportJob(
             }
         }
 
-        // SQLite has one writer: a second applier would only wait for the first one's transaction.
+        // SQLite has one writer: a second applier would only wait for the first one's transaction. That applier runs on
+        // a thread of its own below the priority of the threads answering requests, as the workers do (WorkerThread):
+        // webhooks arriving during an import are acknowledged first. It blocks that thread on each step, so what a
+        // chunk does synchronously (all of it on SQLite, unless it waits for another flow's customer lock) runs there.
         var batched = !database.IsPostgres && users is IBatchUserDirectory;
-        var appliers = Enumerable.Range(0, batched ? 1 : Math.Clamp(options.Parallelism, 1, 32)).Select(_ => Task.Run(
-            async () =>
-            {
-                if (batched)
+        Task[] appliers = batched
+            ? [WorkerThread.Run("Shopify import applier", _ =>
                 {
                     var chunk = new List<ShopifyCustomer>(MaxBatch);
-                    while (await channel.Reader.WaitToReadAsync(pipeline.Token))
+                    while (channel.Reader.WaitToReadAsync(pipeline.Token).AsTask().GetAwaiter().GetResult())
                     {
                         while (chunk.Count < MaxBatch && channel.Reader.TryRead(out var customer))
                         {
                             chunk.Add(customer);
                         }
 
-                        await ApplyChunkAsync(chunk, log, pipeline.Token);
+                        ApplyChunkAsync(chunk, log, pipeline.Token).GetAwaiter().GetResult();
                         chunk.Clear();
+                        StopWhenFailingAsync().GetAwaiter().GetResult();
+                    }
+                })]
+            : [.. Enumerable.Range(0, Math.Clamp(options.Parallelism, 1, 32)).Select(_ => Task.Run(
+                async () =>
+                {
+                    await foreach (var customer in channel.Reader.ReadAllAsync(pipeline.Token))
+                    {
+                        await ApplyAsync(customer, log, pipeline.Token);
                         await StopWhenFailingAsync();
                     }
-
-                    return;
-                }
-
-                await foreach (var customer in channel.Reader.ReadAllAsync(pipeline.Token))
-                {
-                    await ApplyAsync(customer, log, pipeline.Token);
-                    await StopWhenFailingAsync();
-                }
-            },
-            CancellationToken.None)).ToArray();
+                },
+                CancellationToken.None))];
 
         try
         {

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.AspNetCore.Workers;
 using OrchardShopify.Testing.Hosting.Sites;
 using OrchardShopify.Testing.Hosting.Webhooks;
@@ -11,7 +13,8 @@ namespace OrchardShopify.AspNetCore.Tests.Queue;
 /// <summary>
 /// The workers apply on threads of their own, scheduled below the threads that acknowledge webhooks: on busy
 /// processors the operating system runs the acknowledgements first. Checked through a site as a host sets it up, by
-/// where its log lines are written: the apply's on the worker's thread at nice 19, the intake's at the process's own.
+/// where its log lines are written: the apply's on the worker's thread at nice 19, the intake's at the process's own;
+/// and an import's users are created on its applier's thread, at nice 19 too.
 /// </summary>
 public sealed class WorkerThreadTests
 {
@@ -68,6 +71,29 @@ public sealed class WorkerThreadTests
     }
 
     [Fact]
+    public async Task An_import_on_SQLite_creates_its_users_on_the_import_applier_thread_below_the_request_threads_priority()
+    {
+        // Site code that runs as each user is created: a validator recording the thread that calls it.
+        var calls = new ConcurrentQueue<(string? Thread, int Nice)>();
+        await using var env = await EmulatorSite.StartAsync(
+            40,
+            configureServices: services => services.AddScoped<IUserValidator<IdentityUser>>(_ => new ThreadRecordingValidator(calls)));
+
+        var started = await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk");
+        var done = await env.WaitForJobAsync($"/import/{started.GetProperty("id").GetString()}");
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal(40, done.GetProperty("progress").GetProperty("created").GetInt64());
+        Assert.Equal(40, (await env.Site.WithUsersAsync(users => Task.FromResult(users.Users.Count()))));
+
+        Assert.Equal(40, calls.Count);
+        Assert.All(calls, c => Assert.Equal("Shopify import applier", c.Thread));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.All(calls, c => Assert.Equal(WorkerThread.Nice, c.Nice));
+        }
+    }
+
+    [Fact]
     public async Task A_loop_that_fails_fails_its_task_and_one_that_returns_completes_it()
     {
         var failed = WorkerThread.Run("failing loop", _ => throw new InvalidOperationException("the database is gone"));
@@ -91,6 +117,15 @@ public sealed class WorkerThreadTests
         var stat = File.ReadAllText(statFile);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return int.Parse(fields[16], CultureInfo.InvariantCulture);
+    }
+
+    private sealed class ThreadRecordingValidator(ConcurrentQueue<(string? Thread, int Nice)> calls) : IUserValidator<IdentityUser>
+    {
+        public Task<IdentityResult> ValidateAsync(UserManager<IdentityUser> manager, IdentityUser user)
+        {
+            calls.Enqueue((Thread.CurrentThread.Name, OperatingSystem.IsLinux() ? NiceOf("/proc/thread-self/stat") : 0));
+            return Task.FromResult(IdentityResult.Success);
+        }
     }
 
     private sealed record LoggedOn(string Category, string Message, string? Thread, int Nice);
