@@ -111,32 +111,23 @@ internal sealed partial class WebhookInbox
     /// transaction in the sync database), then deletes them from the inbox file, keeping their webhook ids. A crash
     /// between the two leaves them in both: the next move finds them in the queue already and only deletes them.
     /// </summary>
-    /// <param name="cancellationToken">Stops the wait for another move.</param>
-    /// <param name="unlessMoving">
-    /// Return 0 at once when another move is under way rather than wait for it (the worker's claim: that move wakes
-    /// the worker when it has stored its batch, and a worker that waited would continue on the thread pool instead of
-    /// its own thread, see <see cref="Workers.WorkerThread"/>).
-    /// </param>
     /// <returns>How many deliveries were taken from the inbox file (0 when it is empty or there is none).</returns>
-    internal async Task<int> MoveAsync(CancellationToken cancellationToken, bool unlessMoving = false)
+    /// <exception cref="InvalidOperationException">Called on a worker's low-priority thread.</exception>
+    internal async Task<int> MoveAsync(CancellationToken cancellationToken)
     {
+        // A move writes the inbox file, whose lock the webhook writer needs: on a thread the system runs last it could
+        // hold that lock while waiting for a processor, and every acknowledgement would wait with it.
+        if (WorkerThread.IsCurrent)
+        {
+            throw new InvalidOperationException("The inbox is moved on the thread pool, not on a worker's low-priority thread.");
+        }
+
         if (await FilesAsync().ConfigureAwait(false) is not { } files)
         {
             return 0;
         }
 
-        if (unlessMoving)
-        {
-            if (!_moveGate.Wait(0, CancellationToken.None))
-            {
-                return 0;
-            }
-        }
-        else
-        {
-            await _moveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await _moveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // Shut down: what the inbox file holds is moved when the site starts again.

@@ -41,13 +41,12 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         RETURNING w.id
         """;
 
-    public async Task<IReadOnlyList<WorkItem>> ClaimAsync(WorkKind kind, string owner, int max, CancellationToken cancellationToken)
+    /// <param name="moveInbox">First move what this node's inbox file holds (inbound claims), so the claim sees it.</param>
+    public async Task<IReadOnlyList<WorkItem>> ClaimAsync(WorkKind kind, string owner, int max, CancellationToken cancellationToken, bool moveInbox = true)
     {
-        if (kind == WorkKind.InboundDelivery)
+        if (kind == WorkKind.InboundDelivery && moveInbox)
         {
-            while (await inbox.MoveAsync(cancellationToken, unlessMoving: true) == WebhookInbox.MoveBatch)
-            {
-            }
+            await MoveInboxAsync(cancellationToken);
         }
 
         var now = UnixTime.From(time.GetUtcNow());
@@ -56,6 +55,14 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
 
         await using var db = await database.OpenAsync(cancellationToken);
         return await db.WorkItems.FromSqlRaw(sql, (int)kind, now, owner, leaseUntil, max).AsNoTracking().ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Moves everything this node's inbox file holds into the queue.</summary>
+    public async Task MoveInboxAsync(CancellationToken cancellationToken)
+    {
+        while (await inbox.MoveAsync(cancellationToken) == WebhookInbox.MoveBatch)
+        {
+        }
     }
 
     /// <summary>

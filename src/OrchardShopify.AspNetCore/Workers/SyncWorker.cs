@@ -60,7 +60,14 @@ internal sealed partial class SyncWorker : BackgroundService
             int claimed;
             try
             {
-                claimed = RunOnceAsync(stoppingToken).GetAwaiter().GetResult();
+                if (_kind == WorkKind.InboundDelivery)
+                {
+                    // The move writes the inbox file, whose lock the webhook writer needs: it runs on the thread pool at
+                    // normal priority while this thread waits, and the claim then goes on here.
+                    Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
+                }
+
+                claimed = RunOnceAsync(moveInbox: false, stoppingToken).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -90,9 +97,11 @@ internal sealed partial class SyncWorker : BackgroundService
 
     /// <summary>Claims one batch and has the processing strategy work it.</summary>
     /// <returns>How many items were claimed.</returns>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    public Task<int> RunOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(moveInbox: true, cancellationToken);
+
+    private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken)
     {
-        var claimed = await _queue.ClaimAsync(_kind, Owner, _options.CurrentValue.Queue.BatchSize, cancellationToken);
+        var claimed = await _queue.ClaimAsync(_kind, Owner, _options.CurrentValue.Queue.BatchSize, cancellationToken, moveInbox);
         await _processor.ProcessAsync(claimed, cancellationToken);
         return claimed.Count;
     }

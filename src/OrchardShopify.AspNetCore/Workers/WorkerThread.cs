@@ -13,12 +13,22 @@ internal static class WorkerThread
     /// <summary>The nice value of the workers' threads on Linux (0 is a request thread's, 19 the lowest).</summary>
     public const int Nice = 19;
 
+    [ThreadStatic]
+    private static bool _isWorker;
+
+    /// <summary>
+    /// Whether the calling code runs on such a thread. It must not take a lock that a request thread waits for (the
+    /// inbox file's write lock): the system would run it last while the request waited.
+    /// </summary>
+    public static bool IsCurrent => _isWorker;
+
     /// <summary>Runs <paramref name="loop"/> on a new background thread; the task completes when it returns.</summary>
     public static Task Run(string name, Action<Priority> loop)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
+            _isWorker = true;
             try
             {
                 loop(Lower());

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.AspNetCore.Workers;
 using OrchardShopify.Testing.Hosting.Sites;
@@ -60,6 +61,9 @@ public sealed class WorkerThreadTests
         Assert.Equal(12, stored.Count);
         Assert.All(stored, l => Assert.NotEqual("Shopify InboundDelivery worker", l.Thread));
 
+        // No claim failed: a worker thread that moved the inbox itself would have been refused (next test) and logged it.
+        Assert.DoesNotContain(lines, l => l.Level >= LogLevel.Warning);
+
         var started = lines.Where(l => l.Category == "OrchardShopify.AspNetCore.Workers.SyncWorker" && l.Message.Contains("started", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, started.Count);
         if (OperatingSystem.IsLinux())
@@ -68,6 +72,21 @@ public sealed class WorkerThreadTests
             Assert.All(stored, l => Assert.Equal(processNice, l.Nice));
             Assert.All(started, l => Assert.EndsWith($"started (nice {WorkerThread.Nice})", l.Message, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task The_inbox_is_never_moved_on_a_worker_thread_whose_lock_the_webhook_writer_would_wait_for()
+    {
+        await using var site = await SyncSite.StartAsync(new SyncSiteOptions
+        {
+            Folder = SyncSite.NewFolder(),
+            Settings = new Dictionary<string, string?> { ["Shopify:Queue:WorkersEnabled"] = "false" },
+        });
+        var inbox = site.Services.GetRequiredService<WebhookInbox>();
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => WorkerThread.Run("moving worker", _ => inbox.MoveAsync(CancellationToken.None).GetAwaiter().GetResult()));
+        Assert.Contains("not on a worker's low-priority thread", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await inbox.MoveAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -128,7 +147,7 @@ public sealed class WorkerThreadTests
         }
     }
 
-    private sealed record LoggedOn(string Category, string Message, string? Thread, int Nice);
+    private sealed record LoggedOn(LogLevel Level, string Category, string Message, string? Thread, int Nice);
 
     /// <summary>Records each log line with the thread that wrote it and that thread's nice value (Linux; 0 elsewhere).</summary>
     private sealed class ThreadRecordingProvider(ConcurrentQueue<LoggedOn> lines) : ILoggerProvider
@@ -150,7 +169,7 @@ public sealed class WorkerThreadTests
             {
                 if (category.StartsWith("OrchardShopify", StringComparison.Ordinal))
                 {
-                    lines.Enqueue(new LoggedOn(category, formatter(state, exception), Thread.CurrentThread.Name, OperatingSystem.IsLinux() ? NiceOf("/proc/thread-self/stat") : 0));
+                    lines.Enqueue(new LoggedOn(logLevel, category, formatter(state, exception), Thread.CurrentThread.Name, OperatingSystem.IsLinux() ? NiceOf("/proc/thread-self/stat") : 0));
                 }
             }
         }
