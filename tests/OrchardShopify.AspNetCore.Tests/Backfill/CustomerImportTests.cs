@@ -166,24 +166,34 @@ public sealed class CustomerImportTests
     [Fact]
     public async Task An_import_interrupted_mid_file_is_run_again_and_every_customer_ends_with_one_user_and_one_link()
     {
-        // Enough customers that the import is still applying when the cancel arrives: 2,000 were all applied, on a
-        // busy machine, between the poll that saw the first ones and the cancel.
+        // The cancel must arrive while the import applies: site code run as each user is created (a validator) holds
+        // the import once 500 users have been validated, until the cancel has been sent. (Racing the import with polls
+        // lost on a busy machine: the whole file was applied before the cancel arrived.) The import is held inside its
+        // transaction, which the cancel's update of the job waits for, so the hold ends soon after the cancel is sent.
         const int total = 10_000;
-        await using var env = await EmulatorSite.StartAsync(total);
+        using var held = new ManualResetEventSlim(false);
+        using var release = new ManualResetEventSlim(false);
+        var validated = 0;
+        await using var env = await EmulatorSite.StartAsync(
+            total,
+            configureServices: services => services.AddScoped<IUserValidator<IdentityUser>>(_ => new HoldingValidator(() =>
+            {
+                if (Interlocked.Increment(ref validated) == 500)
+                {
+                    held.Set();
+                    release.Wait(TimeSpan.FromSeconds(60));
+                }
+            })));
 
         var id = (await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await env.AdminJsonAsync(HttpMethod.Get, $"/import/{id}")).GetProperty("progress").GetProperty("processed").GetInt64() == 0)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the import applied nothing within a minute");
-            await Task.Delay(5);
-        }
-
-        using (var cancel = await env.AdminAsync(HttpMethod.Post, $"/import/{id}/cancel"))
+        Assert.True(held.Wait(TimeSpan.FromSeconds(60)), "the import validated no 500 users within a minute");
+        var cancelling = env.AdminAsync(HttpMethod.Post, $"/import/{id}/cancel");
+        await Task.Delay(300);
+        release.Set();
+        using (var cancel = await cancelling)
         {
             Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
         }
-
         var interrupted = await env.WaitForJobAsync($"/import/{id}");
         Assert.Equal("canceled", interrupted.GetProperty("status").GetString());
         var before = await env.Site.WithUsersAsync(users => users.Users.CountAsync());
@@ -258,4 +268,14 @@ public sealed class CustomerImportTests
 
     private static Task<string?> ShopifyIdClaimAsync(EmulatorSite env, string userId)
         => env.Site.WithUsersAsync(async users => (await users.GetClaimsAsync((await users.FindByIdAsync(userId))!)).FirstOrDefault(c => c.Type == "shopify_id")?.Value);
+
+    /// <summary>Site code called as each user is created or updated; accepts every user.</summary>
+    private sealed class HoldingValidator(Action onValidate) : IUserValidator<IdentityUser>
+    {
+        public Task<IdentityResult> ValidateAsync(UserManager<IdentityUser> manager, IdentityUser user)
+        {
+            onValidate();
+            return Task.FromResult(IdentityResult.Success);
+        }
+    }
 }
