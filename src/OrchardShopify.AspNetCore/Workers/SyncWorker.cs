@@ -50,7 +50,8 @@ internal sealed partial class SyncWorker : BackgroundService
     /// <summary>
     /// The worker's loop, on its own thread below the request threads' priority (<see cref="WorkerThread"/>). It blocks
     /// that thread on each batch: what a batch does synchronously (all of it on SQLite) runs there, and only what
-    /// follows a wait for the network (PostgreSQL, Shopify) continues on the thread pool.
+    /// follows a wait for the network (PostgreSQL, Shopify) or for a customer lock another flow holds continues on the
+    /// thread pool. It never moves the inbox itself (see <see cref="WebhookInbox.MoveAsync"/>).
     /// </summary>
     private void Loop(WorkerThread.Priority priority, CancellationToken stoppingToken)
     {
