@@ -43,7 +43,8 @@ public sealed class WorkerThreadTests
                 // The workers' threads as the system lists them (names cut to 15 characters): this site's two, and those of
                 // other tests' sites running in the process.
                 var workers = Directory.GetDirectories("/proc/self/task")
-                    .Select(task => (Name: File.ReadAllText(Path.Combine(task, "comm")).Trim(), Nice: NiceOf(Path.Combine(task, "stat"))))
+                    .Select(ThreadOf)
+                    .OfType<(string Name, int Nice)>()
                     .Where(t => t.Name.StartsWith("Shopify Inbound", StringComparison.Ordinal) || t.Name.StartsWith("Shopify Outboun", StringComparison.Ordinal))
                     .ToList();
                 Assert.True(workers.Count >= 2, $"{workers.Count} worker threads");
@@ -128,6 +129,19 @@ public sealed class WorkerThreadTests
         });
         Assert.Equal("returning loop", name);
         Assert.True(priority?.Lowered, priority?.Description);
+    }
+
+    /// <summary>A thread's name and nice value, or null when it ended after the folder was listed (other tests' threads come and go).</summary>
+    private static (string Name, int Nice)? ThreadOf(string task)
+    {
+        try
+        {
+            return (File.ReadAllText(Path.Combine(task, "comm")).Trim(), NiceOf(Path.Combine(task, "stat")));
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The nice value (19th field) of a <c>/proc</c> stat file.</summary>
