@@ -27,8 +27,6 @@ internal sealed class WorkSignals : IDisposable
     /// <summary>Blocks the calling thread (a worker's own) until woken or the timeout.</summary>
     public bool Wait(WorkKind kind, TimeSpan timeout, CancellationToken cancellationToken) => For(kind).Wait(timeout, cancellationToken);
 
-    public Task<bool> WaitAsync(WorkKind kind, TimeSpan timeout, CancellationToken cancellationToken) => For(kind).WaitAsync(timeout, cancellationToken);
-
     public void Dispose()
     {
         _inbound.Dispose();

@@ -38,7 +38,15 @@ internal static class WorkerThread
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                done.TrySetException(ex);
+                // A loop stopped by its token ends as canceled, as an async loop's task would.
+                if (ex is OperationCanceledException canceled)
+                {
+                    done.TrySetCanceled(canceled.CancellationToken);
+                }
+                else
+                {
+                    done.TrySetException(ex);
+                }
             }
         })
         {

@@ -114,11 +114,17 @@ public sealed class WorkerThreadTests
     }
 
     [Fact]
-    public async Task A_loop_that_fails_fails_its_task_and_one_that_returns_completes_it()
+    public async Task A_loop_that_fails_fails_its_task_one_stopped_by_its_token_cancels_it_and_one_that_returns_completes_it()
     {
         var failed = WorkerThread.Run("failing loop", _ => throw new InvalidOperationException("the database is gone"));
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
         Assert.Equal("the database is gone", error.Message);
+
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync();
+        var stopped = WorkerThread.Run("stopped loop", _ => stop.Token.ThrowIfCancellationRequested());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
+        Assert.True(stopped.IsCanceled);
 
         string? name = null;
         WorkerThread.Priority? priority = null;
