@@ -41,7 +41,7 @@ public sealed class AccountMailTests(SiteFixture site)
         await page.GotoAsync(link!);
         await page.FillAsync("input[name=Password]", "Mary-sets-1-password");
         await page.ClickAsync("form button[type=submit]");
-        await page.WaitForURLAsync("**/account");
+        await SiteFixture.WaitForUrlAsync(page, "/account");
         await SiteFixture.EventuallyAsync(
             async () =>
             {

@@ -52,7 +52,7 @@ public sealed class CustomerPagesTests(SiteFixture site)
         await page.FillAsync("input[name=Email]", email);
         await page.FillAsync("input[name=Password]", "Register-pass-1");
         await page.ClickAsync("form button[type=submit]");
-        await page.WaitForURLAsync("**/account");
+        await SiteFixture.WaitForUrlAsync(page, "/account");
 
         // Until the email is confirmed nothing is sent to Shopify.
         var uk = site.Emulator.Shops["uk-demo.myshopify.com"];

@@ -20,7 +20,7 @@ public sealed class DeadLetterTests(SiteFixture site)
             await visitor.FillAsync("input[name=Email]", email);
             await visitor.FillAsync("input[name=Password]", "Register-pass-1");
             await visitor.ClickAsync("form button[type=submit]");
-            await visitor.WaitForURLAsync("**/account");
+            await SiteFixture.WaitForUrlAsync(visitor, "/account");
             await visitor.GotoAsync(site.MailLink(email, "Confirm your email"));
             await visitor.Locator("[data-state=confirmed]").WaitForAsync();
             await SiteFixture.EventuallyAsync(
@@ -48,7 +48,7 @@ public sealed class DeadLetterTests(SiteFixture site)
 
         var id = await row.First.GetAttributeAsync("data-id");
         await row.First.Locator("a", new() { HasTextString = "Inspect" }).ClickAsync();
-        await admin.WaitForURLAsync($"**/admin/deliveries/{id}");
+        await SiteFixture.WaitForUrlAsync(admin, $"/admin/deliveries/{id}");
         Assert.Contains("Shopify store 'uk'", await admin.Locator("dd.error-text").InnerTextAsync(), StringComparison.Ordinal);
 
         await admin.Locator("button", new() { HasTextString = "Replay" }).ClickAsync();

@@ -28,7 +28,7 @@ public sealed class TakeoverTests(SiteFixture site)
         await mallory.FillAsync("input[name=Email]", email);
         await mallory.FillAsync("input[name=Password]", "Mallory-pass-1");
         await mallory.ClickAsync("form.card button[type=submit]");
-        await mallory.WaitForURLAsync("**/account");
+        await SiteFixture.WaitForUrlAsync(mallory, "/account");
 
         // Long after a push would have happened: Mallory's account is linked to nobody and shows none of Victoria's data.
         await Task.Delay(TimeSpan.FromSeconds(3));

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
@@ -120,9 +121,23 @@ public sealed class SiteFixture : IAsyncLifetime
         await page.FillAsync("input[name=Email]", email);
         await page.FillAsync("input[name=Password]", password);
         await page.ClickAsync("form button[type=submit]");
-        await page.WaitForURLAsync("**/account");
+        await WaitForUrlAsync(page, "/account");
         return page;
     }
+
+    /// <summary>
+    /// Waits until the page's address ends with <paramref name="path"/> (no query). Playwright's <c>WaitForURLAsync</c> is not
+    /// used: it checks the load state and then subscribes to its event, while events arrive on another thread, so a
+    /// <c>load</c> that fires in between is lost and the call waits out its timeout although the page has loaded
+    /// (microsoft/playwright-dotnet#3364; it failed browser tests on busy machines). The assertion polls in the browser's
+    /// driver instead, and the locators used next wait for their elements.
+    /// </summary>
+    public static Task WaitForUrlAsync(IPage page, string path)
+        => WaitForUrlAsync(page, new Regex(Regex.Escape(path) + "$"));
+
+    /// <inheritdoc cref="WaitForUrlAsync(IPage, string)"/>
+    public static Task WaitForUrlAsync(IPage page, Regex address)
+        => Assertions.Expect(page).ToHaveURLAsync(address, new() { Timeout = 60_000 });
 
     /// <summary>The link of the newest mail to <paramref name="email"/> with that subject, as its owner reads it in their mailbox (the site's outbox).</summary>
     public string MailLink(string email, string subject)
