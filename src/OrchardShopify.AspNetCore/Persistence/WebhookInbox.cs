@@ -76,25 +76,15 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     }
 
     /// <summary>
-    /// Holds the writer back between two transactions until the returned handle is disposed. The checkpoint worker
-    /// restarts the SQLite log under it, so neither waits for the other's lock in SQLite's busy handler, which sleeps
-    /// in steps of milliseconds.
+    /// Holds the mover, the only part of the inbox that writes the sync database, back between two moves until the
+    /// returned handle is disposed. The checkpoint worker restarts the sync database's log under it, so neither waits
+    /// for the other's lock in SQLite's busy handler, which sleeps in steps of milliseconds. Appends go on meanwhile:
+    /// they write the inbox file, which the restart does not touch, so no acknowledgement waits for a checkpoint.
     /// </summary>
-    /// <remarks>On a SQLite inbox file the mover (which writes the sync database) is held too, between two moves.</remarks>
-    public async Task<IDisposable> HoldWritesAsync(CancellationToken cancellationToken)
+    public async Task<IDisposable> HoldMovesAsync(CancellationToken cancellationToken)
     {
         await _moveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _moveGate.Release();
-            throw;
-        }
-
-        return new GateRelease(_writeGate, _moveGate);
+        return new GateRelease(_moveGate);
     }
 
     /// <summary>How many transactions the writer has committed (for tests and metrics of batching).</summary>
@@ -349,7 +339,7 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
     /// <summary>The inbox file and the SQLite sync database file it is moved into (null: the sync database is PostgreSQL).</summary>
     private sealed record InboxFiles(string Inbox, string? Sync);
 
-    private sealed class GateRelease(SemaphoreSlim writes, SemaphoreSlim moves) : IDisposable
+    private sealed class GateRelease(SemaphoreSlim gate) : IDisposable
     {
         private int _released;
 
@@ -357,8 +347,7 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                writes.Release();
-                moves.Release();
+                gate.Release();
             }
         }
     }

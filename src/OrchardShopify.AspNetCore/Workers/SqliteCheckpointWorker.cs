@@ -18,12 +18,13 @@ namespace OrchardShopify.AspNetCore.Workers;
 /// it; under a steady stream of webhooks that moment never comes, and the log file grows by every commit's pages
 /// (about 100 MB a second at 20,000 webhooks a second) until the stream pauses, each write extending the file.
 /// So once the log holds <see cref="RestartThreshold"/> or more, a restarting checkpoint follows a few passive
-/// passes (each copies what came in during the previous one): it holds the inbox writer between two transactions
-/// (<see cref="WebhookInbox.HoldWritesAsync"/>), copies the last few pages, waits at most <see cref="RestartWait"/>
+/// passes (each copies what came in during the previous one): it holds the inbox's mover between two moves
+/// (<see cref="WebhookInbox.HoldMovesAsync"/>), copies the last few pages, waits at most <see cref="RestartWait"/>
 /// for other connections' readers and writers, and the next commit writes the log from its start again, over file
-/// pages the operating system already holds. That pause (the last pages and two disk syncs, a few milliseconds) is
-/// the only time webhook answers wait for a checkpoint. When readers keep the restart from happening, it is tried
-/// again after <see cref="RestartBackoff"/>. The log is emptied when the site stops. Does nothing on PostgreSQL.
+/// pages the operating system already holds. Webhook answers never wait for it: they are stored in the inbox file,
+/// and only the move into this database pauses (typically 10 ms, at most about <see cref="RestartWait"/>). When
+/// readers keep the restart from happening, it is tried again after <see cref="RestartBackoff"/>. The log is emptied
+/// when the site stops. Does nothing on PostgreSQL.
 /// </remarks>
 internal sealed partial class SqliteCheckpointWorker(SyncDatabase database, WebhookInbox inbox, TimeProvider time, ILogger<SqliteCheckpointWorker> logger) : BackgroundService
 {
@@ -142,7 +143,7 @@ internal sealed partial class SqliteCheckpointWorker(SyncDatabase database, Webh
         }
 
         CheckpointResult restart;
-        using (await inbox.HoldWritesAsync(cancellationToken))
+        using (await inbox.HoldMovesAsync(cancellationToken))
         {
             restart = await RunAsync("RESTART", RestartWait, cancellationToken);
         }

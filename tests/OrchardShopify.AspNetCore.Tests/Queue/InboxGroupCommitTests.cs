@@ -185,23 +185,42 @@ public sealed class InboxGroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Held_writes_wait_and_are_stored_when_released()
+    public async Task While_moves_are_held_for_a_checkpoint_deliveries_are_still_acknowledged_and_are_moved_once_released()
     {
-        var inbox = _node.Get<WebhookInbox>();
-        Assert.True(await _node.AppendDeleteAsync(7_300_000_000, "wh-before-hold"));
-
-        Task<bool> held;
-        using (await inbox.HoldWritesAsync(CancellationToken.None))
+        // The mover runs as on a site; the checkpoint worker holds it while it restarts the sync database's log.
+        var mover = _node.HostedServices.OfType<InboxMoveWorker>().Single();
+        await mover.StartAsync(CancellationToken.None);
+        try
         {
-            held = _node.AppendDeleteAsync(7_300_000_001, "wh-during-hold");
-            await Task.Delay(300);
-            Assert.False(held.IsCompleted);
-            Assert.Equal(0, await StoredAsync("wh-during-hold"));
-        }
+            var inbox = _node.Get<WebhookInbox>();
+            Assert.True(await _node.AppendDeleteAsync(7_300_000_000, "wh-before-hold"));
+            await TestSite.EventuallyAsync(async () => await QueuedAsync("wh-before-hold") == 1, "the first delivery is moved into the work queue");
 
-        Assert.True(await held.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal(1, await StoredAsync("wh-during-hold"));
+            using (await inbox.HoldMovesAsync(CancellationToken.None))
+            {
+                // Acknowledged at once: stored in the inbox file, whose writer the hold does not touch.
+                Assert.True(await _node.AppendDeleteAsync(7_300_000_001, "wh-during-hold").WaitAsync(TimeSpan.FromSeconds(10)));
+                Assert.Equal(1, await InInboxFileAsync("wh-during-hold"));
+                await Task.Delay(300);
+                Assert.Equal(0, await QueuedAsync("wh-during-hold"));
+                Assert.Equal(1, await InInboxFileAsync("wh-during-hold"));
+            }
+
+            await TestSite.EventuallyAsync(async () => await QueuedAsync("wh-during-hold") == 1, "the held delivery is moved once the hold ends");
+            Assert.Equal(0, await InInboxFileAsync("wh-during-hold"));
+            Assert.Equal(1, await StoredAsync("wh-during-hold"));
+        }
+        finally
+        {
+            await mover.StopAsync(CancellationToken.None);
+        }
     }
+
+    private Task<long> QueuedAsync(string webhookId)
+        => ScalarAsync($"SELECT COUNT(*) FROM shopify_work_items WHERE kind = 1 AND dedup_key = '{webhookId}'");
+
+    private Task<long> InInboxFileAsync(string webhookId)
+        => ScalarAsync(SqliteInboxFile.PathFor(DatabaseFile), $"SELECT COUNT(*) FROM shopify_inbox WHERE webhook_id = '{webhookId}'");
 
     private Task<long> ScalarAsync(string sql) => ScalarAsync(DatabaseFile, sql);
 
