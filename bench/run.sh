@@ -6,7 +6,7 @@
 # and BENCH_DEPLOYED_ROUNDS (default 5) the closed-loop rounds of the site as deployed (workers on);
 # BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark; BENCH_POSTGRES_DELIVERIES (default
 # 10000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 3000 per
-# node) the two-node PostgreSQL run; BENCH_SITE_WRK_ROUNDS (default 3) the rounds of the sample site under wrk, which needs
+# node) the two-node PostgreSQL run; BENCH_SITE_WRK_ROUNDS (default 5) the rounds of the sample site under wrk, which needs
 # wrk (Debian: apt-get install wrk) and Node.js, and is skipped, saying why, without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +40,7 @@ if ! command -v wrk >/dev/null; then
 elif ! npm install --prefix bench/wrk --no-audit --no-fund --loglevel=error > "$results/npm.log" 2>&1; then
   echo "npm install --prefix bench/wrk failed: $(tail -n 1 "$results/npm.log")" > "$results/site-wrk.skipped"
 else
-  run site-wrk "${ingest[@]}" site-wrk "${BENCH_SITE_WRK_ROUNDS:-3}" 10
+  run site-wrk "${ingest[@]}" site-wrk "${BENCH_SITE_WRK_ROUNDS:-5}" 10
 fi
 run deployed "${ingest[@]}" deployed "${BENCH_DEPLOYED_DELIVERIES:-20000}" 32 "${BENCH_DEPLOYED_ROUNDS:-5}" 10
 run ingest "${ingest[@]}" ingest "${BENCH_INGEST_DELIVERIES:-20000}"
