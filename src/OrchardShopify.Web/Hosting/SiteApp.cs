@@ -13,6 +13,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Users;
 using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Web.Demo;
@@ -112,7 +113,8 @@ public static class SiteApp
         }
 
         var adminRole = builder.Configuration["Shopify:AdminRole"] is { Length: > 0 } role ? role : new ShopifyHostOptions().AdminRole;
-        builder.Services.AddDbContext<SiteDbContext>(o => o.UseSqlite($"Data Source={database}"));
+        var siteDatabase = SiteDatabaseSettings(builder.Configuration);
+        builder.Services.AddDbContext<SiteDbContext>(o => o.UseSqlite($"Data Source={database}").AddInterceptors(siteDatabase));
         builder.Services.AddIdentityCore<SiteUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<SiteDbContext>();
         await using var app = builder.Build();
         try
@@ -216,7 +218,8 @@ public static class SiteApp
         services.AddDataProtection()
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys")))
             .SetApplicationName("OrchardShopify.Web");
-        services.AddDbContext<SiteDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(dataPath, "site.db")}"));
+        var siteDatabase = SiteDatabaseSettings(builder.Configuration);
+        services.AddDbContext<SiteDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(dataPath, "site.db")}").AddInterceptors(siteDatabase));
         services.AddIdentity<SiteUser, IdentityRole>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -256,6 +259,19 @@ public static class SiteApp
         });
         services.AddSingleton<SiteAssets>();
         services.Configure<SiteOptions>(builder.Configuration.GetSection(SiteOptions.SectionName));
+    }
+
+    /// <summary>
+    /// The users' database gets the sync database's settings (<c>Shopify:Storage:SqliteSynchronous</c> and
+    /// <c>SqliteBusyTimeout</c>, WAL mode), as docs/aspnetcore.md recommends for Identity on SQLite. EF Core creates the
+    /// file in WAL mode already; without the settings every commit synced the disk (SQLite's default <c>FULL</c>), and a
+    /// page or a worker's batch that found the file locked by the other slept in Microsoft.Data.Sqlite's 150 ms retry
+    /// steps instead of waiting in SQLite. One interceptor for every context, so each connection is configured once.
+    /// </summary>
+    private static SqliteWalInterceptor SiteDatabaseSettings(ConfigurationManager configuration)
+    {
+        var storage = configuration.GetSection("Shopify:Storage").Get<ShopifyStorageOptions>() ?? new ShopifyStorageOptions();
+        return new SqliteWalInterceptor(storage.SqliteSynchronous, storage.SqliteBusyTimeout);
     }
 
     private static void ConfigurePipeline(WebApplication app)
