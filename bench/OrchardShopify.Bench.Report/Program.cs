@@ -34,7 +34,7 @@ L("`OrchardShopify.sln` and do not run in CI. Each one can also be run on its ow
 L("with ScottPlot, which needs a font installed on the machine (on Debian: `apt-get install fonts-dejavu-core`).");
 L();
 L("```sh");
-L("bash bench/run.sh                 # all benchmarks, then this page (about 23 minutes on a quiet 2-core machine, 5 of them the 1,000,000-customer import and 10 the sample site under wrk; up to 60 under load)");
+L("bash bench/run.sh                 # all benchmarks, then this page (about 17 minutes on a quiet 2-core machine, about 10 of them the sample site under wrk and 2 the 1,000,000-customer import; up to 60 under load)");
 L("BENCH_IMPORT_CUSTOMERS=20000 BENCH_IMPORT_LARGE_CUSTOMERS=200000 BENCH_POSTGRES_DELIVERIES=1000 bash bench/run.sh   # smaller runs");
 L("BENCH_IMPORT_LARGE_CUSTOMERS=0 bash bench/run.sh   # without the large import");
 L("```");
