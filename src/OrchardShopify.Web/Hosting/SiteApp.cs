@@ -113,8 +113,7 @@ public static class SiteApp
         }
 
         var adminRole = builder.Configuration["Shopify:AdminRole"] is { Length: > 0 } role ? role : new ShopifyHostOptions().AdminRole;
-        var siteDatabase = SiteDatabaseSettings(builder.Configuration);
-        builder.Services.AddDbContext<SiteDbContext>(o => o.UseSqlite($"Data Source={database}").AddInterceptors(siteDatabase));
+        AddSiteDatabase(builder, database);
         builder.Services.AddIdentityCore<SiteUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<SiteDbContext>();
         await using var app = builder.Build();
         try
@@ -218,8 +217,7 @@ public static class SiteApp
         services.AddDataProtection()
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys")))
             .SetApplicationName("OrchardShopify.Web");
-        var siteDatabase = SiteDatabaseSettings(builder.Configuration);
-        services.AddDbContext<SiteDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(dataPath, "site.db")}").AddInterceptors(siteDatabase));
+        AddSiteDatabase(builder, Path.Combine(dataPath, "site.db"));
         services.AddIdentity<SiteUser, IdentityRole>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -268,10 +266,11 @@ public static class SiteApp
     /// page or a worker's batch that found the file locked by the other slept in Microsoft.Data.Sqlite's 150 ms retry
     /// steps instead of waiting in SQLite. One interceptor for every context, so each connection is configured once.
     /// </summary>
-    private static SqliteWalInterceptor SiteDatabaseSettings(ConfigurationManager configuration)
+    private static void AddSiteDatabase(WebApplicationBuilder builder, string file)
     {
-        var storage = configuration.GetSection("Shopify:Storage").Get<ShopifyStorageOptions>() ?? new ShopifyStorageOptions();
-        return new SqliteWalInterceptor(storage.SqliteSynchronous, storage.SqliteBusyTimeout);
+        var storage = builder.Configuration.GetSection("Shopify:Storage").Get<ShopifyStorageOptions>() ?? new ShopifyStorageOptions();
+        var settings = new SqliteWalInterceptor(storage.SqliteSynchronous, storage.SqliteBusyTimeout);
+        builder.Services.AddDbContext<SiteDbContext>(o => o.UseSqlite($"Data Source={file}").AddInterceptors(settings));
     }
 
     private static void ConfigurePipeline(WebApplication app)
