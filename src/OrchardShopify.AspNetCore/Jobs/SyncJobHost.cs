@@ -176,19 +176,34 @@ internal sealed partial class SyncJobHost(SyncDatabase database, TimeProvider ti
     }
 
     /// <summary>Asks the job to stop. Returns false when it is not running.</summary>
+    /// <remarks>
+    /// A job running on this node is stopped first and then the request is stored: on SQLite the store waits for the
+    /// database's write lock, which a busy job takes batch after batch, so a cancel stored first could wait until the job
+    /// had finished. Such a job then records itself as canceled; the request is stored for the other nodes' readers.
+    /// </remarks>
     public async Task<bool> CancelAsync(string id, CancellationToken cancellationToken)
     {
+        var local = _running.TryGetValue(id, out var run) && await TryCancelAsync(run);
         await using var db = await database.OpenAsync(cancellationToken);
         var updated = await db.Jobs
             .Where(j => j.Id == id && j.Status == SyncJobStatus.Running)
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.CancelRequested, true), cancellationToken);
-        if (_running.TryGetValue(id, out var run))
-        {
-            run.CanceledByRequest = true;
-            await run.Cancel.CancelAsync();
-        }
+        return local || updated > 0;
+    }
 
-        return updated > 0;
+    private static async Task<bool> TryCancelAsync(Running run)
+    {
+        run.CanceledByRequest = true;
+        try
+        {
+            await run.Cancel.CancelAsync();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The job finished and stored its outcome meanwhile.
+            return false;
+        }
     }
 
     /// <summary>Waits until the job, if it runs on this node, has finished and stored its outcome.</summary>

@@ -169,7 +169,8 @@ public sealed class CustomerImportTests
         // The cancel must arrive while the import applies: site code run as each user is created (a validator) holds
         // the import once 500 users have been validated, until the cancel has been sent. (Racing the import with polls
         // lost on a busy machine: the whole file was applied before the cancel arrived.) The import is held inside its
-        // transaction, which the cancel's update of the job waits for, so the hold ends soon after the cancel is sent.
+        // transaction, which the cancel's update of the job waits for, so the hold ends soon after the cancel is sent;
+        // the cancel stops the import on its node before it waits for that update.
         const int total = 10_000;
         using var held = new ManualResetEventSlim(false);
         using var release = new ManualResetEventSlim(false);
