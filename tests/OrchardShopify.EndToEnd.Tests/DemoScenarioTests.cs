@@ -13,7 +13,7 @@ public sealed class DemoScenarioTests(ITestOutputHelper log)
     [Fact]
     public async Task The_demo_reaches_the_documented_end_state()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         using var output = new StringWriter();
 
         DemoOutcome outcome;

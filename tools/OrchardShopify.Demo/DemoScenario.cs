@@ -148,7 +148,7 @@ public static class DemoScenario
             where T : class
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(20));
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
             while (true)
             {
                 if (await probe() is { } value)

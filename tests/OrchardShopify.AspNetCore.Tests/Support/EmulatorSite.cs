@@ -81,7 +81,7 @@ internal sealed class EmulatorSite : IAsyncDisposable
                 return status.GetProperty("status").GetString() != "running";
             },
             $"{path} finishes",
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(120));
         return status;
     }
 

@@ -160,10 +160,10 @@ internal sealed class TestSite : IAsyncDisposable
         return await action(scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>());
     }
 
-    /// <summary>Waits for background work: polls until <paramref name="condition"/> holds, failing after 15 s (or <paramref name="timeout"/>).</summary>
+    /// <summary>Waits for background work: polls until <paramref name="condition"/> holds, failing after 30 s (or <paramref name="timeout"/>).</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
