@@ -11,10 +11,12 @@ namespace OrchardShopify.Reliability.Tests.Support;
 internal sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly StreamWriter _log;
 
-    private HostProcess(Process process, Uri address)
+    private HostProcess(Process process, StreamWriter log, Uri address)
     {
         _process = process;
+        _log = log;
         Address = address;
     }
 
@@ -42,11 +44,14 @@ internal sealed class HostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // The host's console log, kept in its folder (left behind when a test fails) for whoever reads the failure.
+        Directory.CreateDirectory(folder);
+        var log = new StreamWriter(Path.Combine(folder, "host.log"), append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new HostProcess(process, address);
+        var host = new HostProcess(process, log, address);
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
@@ -127,7 +132,29 @@ internal sealed class HostProcess : IAsyncDisposable
             _process.WaitForExit();
         }
 
+        _process.WaitForExit();
         _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            if (log.BaseStream is not null)
+            {
+                log.WriteLine(line);
+            }
+        }
     }
 }
