@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.AspNetCore.Persistence;
@@ -34,6 +36,7 @@ internal sealed class CustomerImportJob(
     ISyncLock customerLocks,
     ShopifyBackfillOptions options,
     TimeProvider time,
+    int workerNice,
     string logTopic = CustomerImportJob.LogTopic) : ISyncJob
 {
     public const string Kind = "import";
@@ -64,6 +67,7 @@ internal sealed class CustomerImportJob(
         services.GetRequiredService<ISyncLock>(),
         options,
         services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue.Queue.WorkerNice,
         logTopic);
 
     public object Snapshot() => _progress.Snapshot();
@@ -112,7 +116,7 @@ internal sealed class CustomerImportJob(
         // chunk does synchronously (all of it on SQLite, unless it waits for another flow's customer lock) runs there.
         var batched = !database.IsPostgres && users is IBatchUserDirectory;
         Task[] appliers = batched
-            ? [WorkerThread.Run("Shopify import applier", _ =>
+            ? [WorkerThread.Run("Shopify import applier", workerNice, _ =>
                 {
                     var chunk = new List<ShopifyCustomer>(MaxBatch);
                     while (channel.Reader.WaitToReadAsync(pipeline.Token).AsTask().GetAwaiter().GetResult())

@@ -176,4 +176,13 @@ public sealed class ShopifyQueueOptions
 
     /// <summary>Run the inbox and outbound workers on this node.</summary>
     public bool WorkersEnabled { get; set; } = true;
+
+    /// <summary>
+    /// On Linux, the nice value of the threads that apply (the workers and an import's applier): 0 (a request thread's
+    /// priority) to 19. Above 0 the system runs the threads answering webhooks first when the processors are busy; a
+    /// thread's nice value weighs it against every other thread of its scheduling group, other processes' too, so
+    /// processes busy beside the site in the same group (a container, a service, a terminal session) slow the apply
+    /// as well. Elsewhere any value above 0 runs them at the lowest thread priority.
+    /// </summary>
+    public int WorkerNice { get; set; } = 10;
 }

@@ -24,6 +24,11 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
             errors.Add($"{root}:Queue:LeaseDuration must be at least one second (was {queue.LeaseDuration}).");
         }
 
+        if (queue.WorkerNice is < 0 or > 19)
+        {
+            errors.Add($"{root}:Queue:WorkerNice must be between 0 and 19 (was {queue.WorkerNice}).");
+        }
+
         if (queue.PollInterval <= TimeSpan.Zero)
         {
             errors.Add($"{root}:Queue:PollInterval must be positive.");

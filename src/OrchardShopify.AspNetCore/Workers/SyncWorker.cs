@@ -45,7 +45,7 @@ internal sealed partial class SyncWorker : BackgroundService
     public string Owner { get; }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        WorkerThread.Run($"Shopify {_kind} worker", priority => Loop(priority, stoppingToken));
+        WorkerThread.Run($"Shopify {_kind} worker", _options.CurrentValue.Queue.WorkerNice, priority => Loop(priority, stoppingToken));
 
     /// <summary>
     /// The worker's loop, on its own thread below the request threads' priority (<see cref="WorkerThread"/>). It blocks

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using OrchardShopify.AspNetCore.DependencyInjection;
 
 namespace OrchardShopify.AspNetCore.Workers;
 
@@ -10,8 +11,8 @@ namespace OrchardShopify.AspNetCore.Workers;
 /// </summary>
 internal static class WorkerThread
 {
-    /// <summary>The nice value of the workers' threads on Linux (0 is a request thread's, 19 the lowest).</summary>
-    public const int Nice = 19;
+    /// <summary>The highest nice value on Linux (0 is a request thread's).</summary>
+    public const int MaxNice = 19;
 
     [ThreadStatic]
     private static bool _isWorker;
@@ -23,7 +24,9 @@ internal static class WorkerThread
     public static bool IsCurrent => _isWorker;
 
     /// <summary>Runs <paramref name="loop"/> on a new background thread; the task completes when it returns.</summary>
-    public static Task Run(string name, Action<Priority> loop)
+    /// <param name="nice">The thread's nice value on Linux (<see cref="ShopifyQueueOptions.WorkerNice"/>); 0 leaves the
+    /// thread at the request threads' priority, on every system.</param>
+    public static Task Run(string name, int nice, Action<Priority> loop)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
@@ -31,7 +34,7 @@ internal static class WorkerThread
             _isWorker = true;
             try
             {
-                loop(Lower());
+                loop(Lower(nice));
                 done.TrySetResult();
             }
 #pragma warning disable CA1031 // Handed to the task.
@@ -60,16 +63,22 @@ internal static class WorkerThread
     /// <summary>What <see cref="Run"/> did to the thread's priority, for the log.</summary>
     public readonly record struct Priority(bool Lowered, string Description);
 
-    private static Priority Lower()
+    private static Priority Lower(int nice)
     {
+        if (nice <= 0)
+        {
+            return new Priority(false, "the request threads' priority");
+        }
+
         if (OperatingSystem.IsLinux())
         {
             try
             {
                 var tid = gettid();
-                if (setpriority(PrioProcess, tid, Nice) == 0)
+                var value = Math.Min(nice, MaxNice);
+                if (setpriority(PrioProcess, tid, value) == 0)
                 {
-                    return new Priority(true, $"nice {Nice}");
+                    return new Priority(true, $"nice {value}");
                 }
 
                 return new Priority(false, $"setpriority failed (errno {Marshal.GetLastPInvokeError()})");

@@ -26,6 +26,8 @@ public sealed class HostOptionsValidationTests
     [InlineData("Queue:MinThreads", "-1", "Shopify:Queue:MinThreads must be between 0 (leave the thread pool as it is) and 1024 (was -1)")]
     [InlineData("Queue:MinThreads", "1025", "Shopify:Queue:MinThreads must be between 0 (leave the thread pool as it is) and 1024 (was 1025)")]
     [InlineData("Queue:LeaseDuration", "00:00:00.500", "Shopify:Queue:LeaseDuration must be at least one second")]
+    [InlineData("Queue:WorkerNice", "-1", "Shopify:Queue:WorkerNice must be between 0 and 19 (was -1)")]
+    [InlineData("Queue:WorkerNice", "20", "Shopify:Queue:WorkerNice must be between 0 and 19 (was 20)")]
     [InlineData("SyncLogRetention", "1.00:00:00", "Shopify:SyncLogRetention must be at least 2 days")]
     [InlineData("Storage:Provider", "PostgreSql", "Shopify:Storage:ConnectionString is required when Shopify:Storage:Provider is PostgreSql")]
     [InlineData("CatchUp:Interval", "00:00:00", "Shopify:CatchUp:Interval must be between 00:00:01 and 7.00:00:00 (was 00:00:00); set Shopify:CatchUp:Enabled to false")]
