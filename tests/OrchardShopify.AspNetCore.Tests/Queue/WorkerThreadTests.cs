@@ -26,22 +26,9 @@ public sealed class WorkerThreadTests
     [Fact]
     public async Task A_node_applies_webhooks_on_its_inbound_workers_thread_below_the_priority_of_the_threads_that_acknowledge_them()
     {
-        var lines = new ConcurrentQueue<LoggedOn>();
-        var options = new SyncSiteOptions
-        {
-            Folder = SyncSite.NewFolder(),
-            ConfigureServices = services => services.AddSingleton<ILoggerProvider>(new ThreadRecordingProvider(lines)),
-        };
-        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers: 12, versions: 1, prefix: "nice");
         var processNice = NiceOf("/proc/self/stat");
-
-        await using (var site = await SyncSite.StartAsync(options))
+        var lines = await ApplyNewCustomersAsync(12, "nice", new Dictionary<string, string?>(), () =>
         {
-            var results = await DeliverySender.SendAsync(site.Http, burst.Deliveries, senders: 4, CancellationToken.None);
-            Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
-            await SyncSite.EventuallyAsync(async () => await site.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(30));
-            Assert.Equal(12, (await site.State.UsersAsync()).Count);
-
             if (OperatingSystem.IsLinux())
             {
                 // The workers' threads as the system lists them (names cut to 15 characters): this site's two, and those of
@@ -53,7 +40,7 @@ public sealed class WorkerThreadTests
                     .ToList();
                 Assert.True(workers.Count(w => w.Nice == DefaultNice) >= 2, string.Join(", ", workers.Select(w => $"{w.Name} at nice {w.Nice}")));
             }
-        }
+        });
 
         // Each new customer's "…: Created" line was written by the apply, on the inbound worker's thread.
         var applied = lines.Where(l => l.Category == "OrchardShopify.Core.Sync.InboundCustomerSync" && l.Message.EndsWith(": Created", StringComparison.Ordinal)).ToList();
@@ -143,23 +130,8 @@ public sealed class WorkerThreadTests
     [Fact]
     public async Task Workers_configured_at_nice_0_apply_at_the_priority_of_the_threads_that_acknowledge_webhooks()
     {
-        var lines = new ConcurrentQueue<LoggedOn>();
-        var options = new SyncSiteOptions
-        {
-            Folder = SyncSite.NewFolder(),
-            Settings = new Dictionary<string, string?> { ["Shopify:Queue:WorkerNice"] = "0" },
-            ConfigureServices = services => services.AddSingleton<ILoggerProvider>(new ThreadRecordingProvider(lines)),
-        };
-        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers: 4, versions: 1, prefix: "nice0");
         var processNice = NiceOf("/proc/self/stat");
-
-        await using (var site = await SyncSite.StartAsync(options))
-        {
-            var results = await DeliverySender.SendAsync(site.Http, burst.Deliveries, senders: 2, CancellationToken.None);
-            Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
-            await SyncSite.EventuallyAsync(async () => await site.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(30));
-            Assert.Equal(4, (await site.State.UsersAsync()).Count);
-        }
+        var lines = await ApplyNewCustomersAsync(4, "nice0", new Dictionary<string, string?> { ["Shopify:Queue:WorkerNice"] = "0" }, () => { });
 
         var applied = lines.Where(l => l.Category == "OrchardShopify.Core.Sync.InboundCustomerSync" && l.Message.EndsWith(": Created", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, applied.Count);
@@ -171,6 +143,29 @@ public sealed class WorkerThreadTests
         {
             Assert.All(applied, l => Assert.Equal(processNice, l.Nice));
         }
+    }
+
+    /// <summary>
+    /// Starts a site with <paramref name="settings"/>, has it apply <paramref name="customers"/> new customers' deliveries,
+    /// runs <paramref name="whileRunning"/> and stops it. Returns every log line it wrote, with the thread that wrote it.
+    /// </summary>
+    private static async Task<ConcurrentQueue<LoggedOn>> ApplyNewCustomersAsync(int customers, string prefix, Dictionary<string, string?> settings, Action whileRunning)
+    {
+        var lines = new ConcurrentQueue<LoggedOn>();
+        var options = new SyncSiteOptions
+        {
+            Folder = SyncSite.NewFolder(),
+            Settings = settings,
+            ConfigureServices = services => services.AddSingleton<ILoggerProvider>(new ThreadRecordingProvider(lines)),
+        };
+        var burst = CustomerBurst.Generate(new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret), customers, versions: 1, prefix);
+        await using var site = await SyncSite.StartAsync(options);
+        var results = await DeliverySender.SendAsync(site.Http, burst.Deliveries, senders: 4, CancellationToken.None);
+        Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
+        await SyncSite.EventuallyAsync(async () => await site.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(30));
+        Assert.Equal(customers, (await site.State.UsersAsync()).Count);
+        whileRunning();
+        return lines;
     }
 
     /// <summary>A thread's name and nice value, or null when it ended after the folder was listed (other tests' threads come and go).</summary>
