@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +53,10 @@ public sealed class AdminApiCrossSiteTests(SiteFixture site)
         Assert.Equal(subscriptionsBefore, Subscriptions());
         Assert.DoesNotContain(Subscriptions(), url => url.StartsWith(attacker.Url.ToString(), StringComparison.Ordinal));
         Assert.Equal(importBefore, await NewestImportAsync(admin));
+
+        // The form's submission is a navigation of the page: its answer arrives before the page shows it, and a navigation
+        // started in between would be interrupted by it.
+        await SiteFixture.WaitForUrlAsync(admin, new Regex(Regex.Escape("/!/shopify/admin/api/import?store=uk") + "$"));
 
         // The site's own admin page: without the token refused, with it accepted; a callback elsewhere is still refused.
         await admin.GotoAsync("/admin");
