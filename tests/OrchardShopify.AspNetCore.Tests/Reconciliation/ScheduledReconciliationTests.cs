@@ -233,10 +233,7 @@ public sealed class ScheduledReconciliationTests
     }
 
     private static async Task ImportAllAsync(EmulatorSite env)
-    {
-        var import = await env.WaitForJobAsync($"/import/{(await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString()}");
-        Assert.Equal("succeeded", import.GetProperty("status").GetString());
-    }
+        => Assert.Equal("succeeded", (await env.ImportAllAsync()).GetProperty("status").GetString());
 
     private static async Task<HealthReportEntry> HealthAsync(EmulatorSite env)
         => (await env.Site.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["shopify-sync"];
