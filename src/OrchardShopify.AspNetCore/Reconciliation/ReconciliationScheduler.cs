@@ -132,14 +132,17 @@ public sealed partial class ReconciliationScheduler
             .Where(r => r.StoreHandle == handle && r.NextRunAt > now + every)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.NextRunAt, now + every), cancellationToken);
 
-        // Due, in one statement that moves the next run on: of nodes polling together, one updates the row.
+        // Due, in one statement that moves the next run on: of nodes polling together, one updates the row. The previous
+        // run's job id goes with it: until this run's job has started, the status names no job rather than the last one
+        // beside this run's time.
         var claimed = await db.ReconciliationSchedule
             .Where(r => r.StoreHandle == handle && r.NextRunAt <= now)
             .ExecuteUpdateAsync(
                 set => set
                     .SetProperty(r => r.NextRunAt, now + every)
                     .SetProperty(r => r.ClaimedBy, Owner)
-                    .SetProperty(r => r.LastClaimedAt, now),
+                    .SetProperty(r => r.LastClaimedAt, now)
+                    .SetProperty(r => r.LastJobId, (string?)null),
                 cancellationToken);
         return claimed == 0 ? null : now;
     }
