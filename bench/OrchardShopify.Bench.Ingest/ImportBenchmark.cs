@@ -124,6 +124,7 @@ internal static class ImportBenchmark
             Report.Line("  site started, idle", $"{Report.N(idleWorkingSetMb)} MB working set before the import ({Report.N(idleCommittedMb)} MB of it GC heap committed)");
             Report.Line("  GC heap committed, largest sampled", $"{Report.N(sampler.PeakCommittedBytes / 1024d / 1024d)} MB (managed; the rest of the peak is the runtime, code and native memory: SQLite's page caches)");
             Report.Line("  managed heap, largest sampled", $"{Report.N(sampler.PeakManagedBytes / 1024d / 1024d)} MB");
+            Report.Line("  managed heap after a collection, largest", $"{Report.N(sampler.PeakAfterCollectionBytes / 1024d / 1024d)} MB (what the collections left; the rest of the committed heap is room the GC gives allocations before its next collection, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
             Report.Line("  allocated during the import", $"{Report.N(allocatedMb)} MB ({Report.N(allocatedMb * 1024 / Math.Max(customers, 1))} KB per customer; GCs gen0/1/2: {collections.Item1}/{collections.Item2}/{collections.Item3})");
             Report.Line("Identity users / shopify_id claims / links / log rows", $"{Report.N(userCount)} / {Report.N(claims)} / {Report.N(links)} / {Report.N(logRows)}");
 
@@ -148,6 +149,8 @@ internal static class ImportBenchmark
                 ["idle_committed_mb"] = idleCommittedMb,
                 ["peak_committed_mb"] = sampler.PeakCommittedBytes / 1024d / 1024d,
                 ["peak_managed_mb"] = sampler.PeakManagedBytes / 1024d / 1024d,
+                ["peak_after_collection_mb"] = sampler.PeakAfterCollectionBytes / 1024d / 1024d,
+                ["server_gc"] = System.Runtime.GCSettings.IsServerGC ? 1 : 0,
                 ["allocated_mb"] = allocatedMb,
                 ["users"] = userCount,
                 ["links"] = links,
@@ -235,6 +238,7 @@ internal static class ImportBenchmark
         private readonly Timer _timer;
         private long _peak;
         private long _peakCommitted;
+        private long _peakAfterCollection;
 
         public MemorySampler()
         {
@@ -244,6 +248,9 @@ internal static class ImportBenchmark
         public long PeakManagedBytes => Interlocked.Read(ref _peak);
 
         public long PeakCommittedBytes => Interlocked.Read(ref _peakCommitted);
+
+        /// <summary>The largest managed heap a collection left (what survived it, garbage of older generations not yet collected included).</summary>
+        public long PeakAfterCollectionBytes => Interlocked.Read(ref _peakAfterCollection);
 
         public void Stop()
         {
@@ -264,7 +271,9 @@ internal static class ImportBenchmark
         private void Sample()
         {
             Raise(ref _peak, GC.GetTotalMemory(false));
-            Raise(ref _peakCommitted, GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes);
+            var info = GC.GetGCMemoryInfo(GCKind.Any);
+            Raise(ref _peakCommitted, info.TotalCommittedBytes);
+            Raise(ref _peakAfterCollection, info.HeapSizeBytes);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace OrchardShopify.Bench.Ingest;
 /// </summary>
 internal static class BenchResults
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static void Save(string name, IReadOnlyDictionary<string, double> figures, IReadOnlyDictionary<string, double[][]>? series = null)
     {

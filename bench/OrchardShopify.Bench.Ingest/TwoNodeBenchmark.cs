@@ -94,6 +94,7 @@ internal static class TwoNodeBenchmark
             Report.Line("apply, one node", Describe(one));
             Report.Line("apply, two nodes", Describe(two));
             Report.Line("ratio two nodes / one node", $"{ratio.ToString("0.00", CultureInfo.InvariantCulture)} from the start of the nodes, {windowRatio.ToString("0.00", CultureInfo.InvariantCulture)} first to last processed_at (target >= 1.6: {Report.Verdict(ratio >= 1.6)})");
+            Report.Line("processor ceiling for two nodes", $"{Cores(one.CeilingRatio)} x one node: one node and PostgreSQL kept {Cores(one.NodeCores + one.PostgresCores)} of the {Environment.ProcessorCount} processors busy; at the same processor time per customer all {Environment.ProcessorCount} give at most that much");
             Report.Line("target apply >= 2,000 customers/s on one node", Report.Verdict(one.Rate >= 2000));
             Report.Line($"two nodes, {Rate} deliveries/s for {rateSeconds} s", $"{Report.N(paced.Requests)} sent in {paced.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s, {paced.Failures} not 200");
             Report.Line("  ack latency p50 / p99 / max", $"{Report.Ms(paced.Percentile(50))} / {Report.Ms(ackP99)} / {Report.Ms(paced.Percentile(100))} (p99 target < 20 ms: {Report.Verdict(ackP99 < 20)})");
@@ -110,9 +111,16 @@ internal static class TwoNodeBenchmark
                 ["one_rate"] = one.Rate,
                 ["one_window_rate"] = one.WindowRate,
                 ["one_cpu_us_per_customer"] = one.CpuPerCustomer,
+                ["one_node_cores"] = one.NodeCores,
+                ["one_postgres_cores"] = one.PostgresCores,
+                ["one_machine_cores"] = one.MachineCores,
+                ["ceiling_ratio"] = one.CeilingRatio,
                 ["two_rate"] = two.Rate,
                 ["two_window_rate"] = two.WindowRate,
                 ["two_cpu_us_per_customer"] = two.CpuPerCustomer,
+                ["two_node_cores"] = two.NodeCores,
+                ["two_postgres_cores"] = two.PostgresCores,
+                ["two_machine_cores"] = two.MachineCores,
                 ["ratio"] = ratio,
                 ["window_ratio"] = windowRatio,
                 ["paced_rate"] = Rate,
@@ -134,7 +142,10 @@ internal static class TwoNodeBenchmark
 
     private static string Describe(ApplyRound round)
         => $"{Report.N(round.Rate)} customers/s ({Report.N(round.Finished)} in {round.Seconds.ToString("0.00", CultureInfo.InvariantCulture)} s from the nodes' start{(round.Complete ? "" : ", STOPPED AT THE TIME LIMIT")}); "
-            + $"first to last processed_at {Report.N(round.WindowRate)}/s; node processes' CPU {Report.N(round.CpuPerCustomer)} us per customer";
+            + $"first to last processed_at {Report.N(round.WindowRate)}/s; node processes' CPU {Report.N(round.CpuPerCustomer)} us per customer; "
+            + $"processors busy {Cores(round.MachineCores)} of {Environment.ProcessorCount} (node processes {Cores(round.NodeCores)}, PostgreSQL {Cores(round.PostgresCores)}, other processes {Cores(round.MachineCores - round.NodeCores - round.PostgresCores)})";
+
+    private static string Cores(double cores) => double.IsNaN(cores) ? "unknown" : cores.ToString("0.00", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Stores <paramref name="deliveries"/> in a new database through a site with its workers off, starts
@@ -168,6 +179,7 @@ internal static class TwoNodeBenchmark
             }
 
             var cpu = processes.Sum(p => p.Cpu.TotalMilliseconds);
+            var machine = ProcessorTime.Now();
             var clock = Stopwatch.StartNew();
             foreach (var node in processes)
             {
@@ -187,6 +199,7 @@ internal static class TwoNodeBenchmark
             }
 
             clock.Stop();
+            var (machineCores, postgresCores) = ProcessorTime.Now().CoresSince(machine, clock.Elapsed.TotalSeconds);
             cpu = processes.Sum(p => p.Cpu.TotalMilliseconds) - cpu;
             var first = await storage.ScalarAsync("SELECT MIN(processed_at) FROM shopify_work_items WHERE kind = 1", cancellationToken: cancellationToken);
             var last = await storage.ScalarAsync("SELECT MAX(processed_at) FROM shopify_work_items WHERE kind = 1", cancellationToken: cancellationToken);
@@ -198,6 +211,9 @@ internal static class TwoNodeBenchmark
                 finished / clock.Elapsed.TotalSeconds,
                 last > first ? finished / ((last - first) / 1000.0) : double.NaN,
                 cpu * 1000 / Math.Max(1, finished),
+                cpu / 1000 / clock.Elapsed.TotalSeconds,
+                postgresCores,
+                machineCores,
                 finished == stored);
             Report.Line($"  applied by {nodes} node{(nodes == 1 ? "" : "s")}", Describe(round));
             if (keepRunning)
@@ -286,7 +302,17 @@ internal static class TwoNodeBenchmark
         return 0;
     }
 
-    private sealed record ApplyRound(BenchStorage Storage, List<NodeProcess> Nodes, long Finished, double Seconds, double Rate, double WindowRate, double CpuPerCustomer, bool Complete);
+    /// <param name="NodeCores">Processors the node processes kept busy, on average from their start to the last delivery finished.</param>
+    /// <param name="PostgresCores">Processors the PostgreSQL server kept busy over the same time (NaN when unknown).</param>
+    /// <param name="MachineCores">Processors busy over the same time, every process of the machine counted (NaN when unknown).</param>
+    private sealed record ApplyRound(BenchStorage Storage, List<NodeProcess> Nodes, long Finished, double Seconds, double Rate, double WindowRate, double CpuPerCustomer, double NodeCores, double PostgresCores, double MachineCores, bool Complete)
+    {
+        /// <summary>
+        /// How many times this rate the machine's processors could give if the nodes and the database server got all of
+        /// them at this round's processor time per customer: the most a second node can add on this machine.
+        /// </summary>
+        public double CeilingRatio => Environment.ProcessorCount / (NodeCores + PostgresCores);
+    }
 
     /// <summary>A node process: its protocol lines are answered to <see cref="WaitForAsync"/>, its other output is echoed with its name.</summary>
     private sealed class NodeProcess : IAsyncDisposable
