@@ -45,37 +45,27 @@ internal readonly record struct ProcessorTime(double MachineBusySeconds, double 
             return double.NaN;
         }
 
-        var ticks = 0d;
-        var found = false;
+        // pid (comm) state ppid ... utime stime cutime cstime: after the comm, field n (1-based) is rest[n - 3].
+        var processes = new List<(int Pid, int Parent, double Own, double Children)>();
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(folder), out _))
+            if (!int.TryParse(Path.GetFileName(folder), out var pid))
             {
                 continue;
             }
 
             try
             {
-                // pid (comm) state ppid ... field 14 utime, 15 stime, 16 cutime, 17 cstime (1-based, counted after the comm).
                 var stat = File.ReadAllText(Path.Combine(folder, "stat"));
                 var close = stat.LastIndexOf(')');
-                var comm = stat[(stat.IndexOf('(') + 1)..close];
-                if (comm != "postgres")
+                if (stat[(stat.IndexOf('(') + 1)..close] != "postgres")
                 {
                     continue;
                 }
 
                 var rest = stat[(close + 2)..].Split(' ');
-                found = true;
-
-                // rest[0] is field 3 (state): field n is rest[n - 3].
-                ticks += double.Parse(rest[11], CultureInfo.InvariantCulture) + double.Parse(rest[12], CultureInfo.InvariantCulture);
-                var parent = int.Parse(rest[1], CultureInfo.InvariantCulture);
-                if (!IsPostgres(parent))
-                {
-                    // The postmaster: its waited-for children are its connections' backends that have exited.
-                    ticks += double.Parse(rest[13], CultureInfo.InvariantCulture) + double.Parse(rest[14], CultureInfo.InvariantCulture);
-                }
+                double Field(int n) => double.Parse(rest[n - 3], CultureInfo.InvariantCulture);
+                processes.Add((pid, (int)Field(4), Field(14) + Field(15), Field(16) + Field(17)));
             }
             catch (IOException)
             {
@@ -86,19 +76,14 @@ internal readonly record struct ProcessorTime(double MachineBusySeconds, double 
             }
         }
 
-        return found ? ticks / TicksPerSecond : double.NaN;
-    }
+        if (processes.Count == 0)
+        {
+            return double.NaN;
+        }
 
-    private static bool IsPostgres(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')] == "postgres";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
+        // Every process's own time, and the postmaster's (the one whose parent is not a server process) waited-for
+        // children's: its connections' backends that have exited.
+        var pids = processes.Select(p => p.Pid).ToHashSet();
+        return processes.Sum(p => p.Own + (pids.Contains(p.Parent) ? 0 : p.Children)) / TicksPerSecond;
     }
 }

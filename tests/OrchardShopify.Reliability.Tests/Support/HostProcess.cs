@@ -129,9 +129,9 @@ internal sealed class HostProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
         }
 
+        // Also waits until the redirected output has been read to its end (into the log).
         _process.WaitForExit();
         _process.Dispose();
         lock (_log)
