@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Ports;
@@ -65,7 +67,7 @@ public sealed class PostgresBatchApplyTests
     [PostgresFact]
     public async Task A_batch_of_new_customers_is_written_by_a_few_prepared_statements_run_once_per_table_and_run()
     {
-        var (prepared, _) = await ApplyOnOnePreparingConnectionAsync(customers: 30, "prepared", new Dictionary<string, string?>());
+        var (prepared, _, _) = await ApplyOnOnePreparingConnectionAsync(customers: 30, "prepared", new Dictionary<string, string?>());
 
         long Executions(string start) => prepared.Where(p => p.Statement.StartsWith(start, StringComparison.Ordinal)).Sum(p => p.Generic + p.Custom);
 
@@ -85,7 +87,7 @@ public sealed class PostgresBatchApplyTests
     {
         // Claims of 5: eight batches. The server plans a prepared statement once for any values after five runs; made
         // while the user table is nearly empty (never analyzed), that plan reads the whole table once it has grown.
-        var (prepared, planCacheMode) = await ApplyOnOnePreparingConnectionAsync(
+        var (prepared, planCacheMode, warnings) = await ApplyOnOnePreparingConnectionAsync(
             customers: 40,
             "plans",
             new Dictionary<string, string?> { ["Shopify:Queue:BatchSize"] = "5", ["Shopify:Queue:Concurrency"] = "1" });
@@ -96,11 +98,13 @@ public sealed class PostgresBatchApplyTests
         Assert.Equal(0, emails.Generic);
 
         // Fewer runs would mean batches worked one by one, or statements prepared on another physical connection than
-        // the one read here: the list of the connection's statements and their runs tells which.
+        // the one read here: the list of the connection's statements and their runs, and the node's warnings (a batch
+        // that could not begin or be worked at once says why), tell which.
         Assert.True(
             emails.Custom is >= 12 and <= 1_000,
             $"The email look-up ran {emails.Custom} times on the connection read (12 to 1,000 expected). Its prepared statements (runs with a plan for any values / for their values):{Environment.NewLine}"
-            + string.Join(Environment.NewLine, prepared.Select(p => $"  {p.Generic} / {p.Custom}: {p.Statement[..Math.Min(p.Statement.Length, 120)].ReplaceLineEndings(" ")}")));
+            + string.Join(Environment.NewLine, prepared.Select(p => $"  {p.Generic} / {p.Custom}: {p.Statement[..Math.Min(p.Statement.Length, 120)].ReplaceLineEndings(" ")}"))
+            + $"{Environment.NewLine}The node's warnings and errors ({warnings.Count}):{Environment.NewLine}" + string.Join(Environment.NewLine, warnings));
         Assert.Equal("auto", planCacheMode);
 
         // The batches' writes keep their prepared plans: the outcomes of each claim of 5, the same statement each time,
@@ -116,9 +120,9 @@ public sealed class PostgresBatchApplyTests
     /// <paramref name="settings"/> apply them on one pooled sync connection that prepares every statement at its first
     /// use: every statement of the batches runs on it, and the server's list of the statements prepared on it (with how
     /// often each ran with a plan for any values and with one for its values) and its <c>plan_cache_mode</c> are read on
-    /// it afterwards.
+    /// it afterwards, with what the node logged at warning level and above.
     /// </summary>
-    private static async Task<(List<(string Statement, long Generic, long Custom)> Prepared, string PlanCacheMode)> ApplyOnOnePreparingConnectionAsync(
+    private static async Task<(List<(string Statement, long Generic, long Custom)> Prepared, string PlanCacheMode, List<string> Warnings)> ApplyOnOnePreparingConnectionAsync(
         int customers, string prefix, Dictionary<string, string?> settings)
     {
         await using var database = await ScratchPostgresDatabase.CreateAsync();
@@ -133,7 +137,8 @@ public sealed class PostgresBatchApplyTests
         var sync = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, MaxAutoPrepare = 100, AutoPrepareMinUsages = 1 }.ConnectionString;
         settings["Shopify:Queue:WorkersEnabled"] = "true";
         settings["Shopify:Storage:ConnectionString"] = sync;
-        var options = new SyncSiteOptions { Folder = folder, PostgresConnectionString = database.ConnectionString, Settings = settings };
+        var logs = new FakeLogCollector();
+        var options = new SyncSiteOptions { Folder = folder, PostgresConnectionString = database.ConnectionString, Settings = settings, Logs = logs };
         List<(string Statement, long Generic, long Custom)> prepared = [];
         await using var applying = await SyncSite.StartAsync(options, createIdentitySchema: false);
         await SyncSite.EventuallyAsync(async () => await applying.State.UnfinishedInboundAsync() == 0, "the node has applied the deliveries", TimeSpan.FromSeconds(60));
@@ -153,7 +158,11 @@ public sealed class PostgresBatchApplyTests
         }
 
         await using var mode = new NpgsqlCommand("SHOW plan_cache_mode", connection);
-        return (prepared, (string)(await mode.ExecuteScalarAsync())!);
+        var warnings = logs.GetSnapshot()
+            .Where(r => r.Level >= LogLevel.Warning)
+            .Select(r => $"  {r.Timestamp:HH:mm:ss.fff} {r.Level} {r.Category}: {r.Message}{(r.Exception is null ? "" : $" ({r.Exception.GetType().Name}: {r.Exception.Message})")}")
+            .ToList();
+        return (prepared, (string)(await mode.ExecuteScalarAsync())!, warnings);
     }
 
     [PostgresFact]
