@@ -34,7 +34,14 @@ public sealed class ScratchPostgresDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        // Only this database's pool: clearing every pool of the process would close the idle connections of tests
+        // running beside this one, whose next statements would then run on new connections. Its other sessions (pools
+        // of connection strings derived from this one) are ended by the drop.
+        await using (var own = new NpgsqlConnection(ConnectionString))
+        {
+            NpgsqlConnection.ClearPool(own);
+        }
+
         await using var connection = new NpgsqlConnection(_adminConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
