@@ -2,8 +2,8 @@
 # Runs every benchmark under bench/ and writes docs/benchmarks.md with the figures, the machine and PNG charts
 # (docs/benchmarks/*.png). From the repository root: bash bench/run.sh
 # BENCH_IMPORT_CUSTOMERS (default 100000) sets the size of the bulk import and BENCH_IMPORT_LARGE_CUSTOMERS (default
-# 1000000; 0 skips it) the size of the second one, whose peak memory is compared with the first (the first size runs a
-# second time with workstation GC); BENCH_DEPLOYED_DELIVERIES (default 20000)
+# 1000000; 0 skips it) the size of the second one, whose peak memory is compared with the first (the first size runs
+# again with workstation GC, and again with Dynamic PGO off); BENCH_DEPLOYED_DELIVERIES (default 20000)
 # and BENCH_DEPLOYED_ROUNDS (default 5) the closed-loop rounds of the site as deployed (workers on);
 # BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark; BENCH_POSTGRES_DELIVERIES (default
 # 10000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 3000 per
@@ -60,6 +60,8 @@ fi
 run import "${ingest[@]}" import "${BENCH_IMPORT_CUSTOMERS:-100000}"
 # The same import in a process with workstation GC, beside the server GC ASP.NET Core sites have by default.
 DOTNET_gcServer=0 run import-workstation "${ingest[@]}" import "${BENCH_IMPORT_CUSTOMERS:-100000}" import-workstation
+# And with Dynamic PGO off (the runtime recompiles hot methods once, without instrumenting them first).
+DOTNET_TieredPGO=0 run import-nopgo "${ingest[@]}" import "${BENCH_IMPORT_CUSTOMERS:-100000}" import-nopgo
 if [ "${BENCH_IMPORT_LARGE_CUSTOMERS:-1000000}" != "0" ]; then
   run import-large "${ingest[@]}" import "${BENCH_IMPORT_LARGE_CUSTOMERS:-1000000}" import-large
 fi

@@ -117,7 +117,7 @@ internal static class ImportBenchmark
             Report.Line("  export ready after", $"{S(exportReadySeconds ?? 0)} s (bulk operation run by the emulator and polled; Shopify's time on a real store)");
             Report.Line("  apply (first row → finished)", $"{S(applySeconds)} s, {Report.N(applied / Math.Max(applySeconds, 0.001))} customers/s (download and parse overlap it)");
             Report.Line("  processor time of the process", $"{S(cpuSeconds)} s over the {S(seconds)} s ({Report.N(cpuSeconds * 1_000_000 / Math.Max(customers, 1))} us per customer; 2 processors give {S(2 * seconds)} s)");
-            Report.Line("  of which JIT compilation", $"{S(jitSeconds)} s ({Report.N(jitMethods)} methods compiled during the import)");
+            Report.Line("  of which JIT compilation", $"{S(jitSeconds)} s ({Report.N(jitMethods)} methods compiled during the import; Dynamic PGO {(Report.DynamicPgo ? "on, the runtime's default" : "off")})");
             Report.Line("  GC pauses (all threads stopped)", $"{S(pausedSeconds)} s");
             Report.Line("  download + parse alone", $"{S(parseSeconds)} s for {Report.N(rows)} rows ({Report.N(rows / Math.Max(parseSeconds, 0.001))} rows/s; a second export read without applying)");
             Report.Line("peak working set of the process", $"{Report.N(peakMb)} MB (target < 200 MB: {Report.Verdict(peakMb < 200)}; the emulator's is its own process)");
@@ -151,6 +151,7 @@ internal static class ImportBenchmark
                 ["peak_managed_mb"] = sampler.PeakManagedBytes / 1024d / 1024d,
                 ["peak_after_collection_mb"] = sampler.PeakAfterCollectionBytes / 1024d / 1024d,
                 ["server_gc"] = System.Runtime.GCSettings.IsServerGC ? 1 : 0,
+                ["dynamic_pgo"] = Report.DynamicPgo ? 1 : 0,
                 ["allocated_mb"] = allocatedMb,
                 ["users"] = userCount,
                 ["links"] = links,

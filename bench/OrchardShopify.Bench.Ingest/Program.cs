@@ -33,7 +33,7 @@ int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index],
 
 // Everything is bounded: a run that has not finished in 15 minutes (an import: 5 minutes more than its own limit) is cancelled.
 using var timeout = new CancellationTokenSource(mode == "import" ? ImportBenchmark.Limit(Arg(1, 100_000)) + TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(15));
-Console.WriteLine($"{Environment.ProcessorCount} processors, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
+Console.WriteLine($"{Environment.ProcessorCount} processors, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, Dynamic PGO {(Report.DynamicPgo ? "on" : "off")}");
 switch (mode)
 {
     case "ingest":

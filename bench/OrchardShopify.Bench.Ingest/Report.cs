@@ -15,6 +15,26 @@ internal static class Report
 
     public static string Verdict(bool met) => met ? "met" : "NOT met";
 
+    /// <summary>
+    /// Whether the runtime recompiles hot methods with profile-guided optimization (Dynamic PGO, on by default): off when
+    /// the process's environment (<c>DOTNET_TieredPGO=0</c>) or its runtime configuration (<c>&lt;TieredPGO&gt;false&lt;/TieredPGO&gt;</c>,
+    /// <c>System.Runtime.TieredPGO</c>) turns it off, or tiered compilation is off.
+    /// </summary>
+    public static bool DynamicPgo { get; } = IsOn("TieredPGO", "System.Runtime.TieredPGO") && IsOn("TieredCompilation", "System.Runtime.TieredCompilation");
+
+    private static bool IsOn(string variable, string property)
+    {
+        foreach (var prefix in (string[])["DOTNET_", "COMPlus_"])
+        {
+            if (Environment.GetEnvironmentVariable(prefix + variable) is { Length: > 0 } value)
+            {
+                return value.Trim() != "0";
+            }
+        }
+
+        return AppContext.GetData(property) is not { } configured || !string.Equals(configured.ToString(), "false", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>The folder holding OrchardShopify.sln, found upwards from the program's folder.</summary>
     public static string RepositoryRoot()
     {
