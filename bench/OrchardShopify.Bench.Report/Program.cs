@@ -479,8 +479,8 @@ if (import is not null && importNoPgo is not null)
     L($"against {import.GetValueOrDefault("jit_seconds"):0.0} s of it compiling {N(importNoPgo.GetValueOrDefault("jit_methods"))} methods against {N(import.GetValueOrDefault("jit_methods"))}), peak working set {N(importNoPgo["peak_working_set_mb"])} MB against");
     L($"{N(import["peak_working_set_mb"])} MB. With it on, the runtime first runs hot methods instrumented, recording the types they see, then compiles");
     L("them again; on 2 cores the recompiling thread falls behind and the import runs instrumented code meanwhile. Once warmed up,");
-    L("webhooks were applied about 15 % slower with it off, so the sample site keeps the default: see");
-    L("[the import's notes](backfill-and-reconciliation.md#import) for when to turn it off.");
+    L("the workers applied webhooks about 15 % slower with it off in earlier runs of `apply` (not measured by this run), so the");
+    L("sample site keeps the default: see [the import's notes](backfill-and-reconciliation.md#import) for when to turn it off.");
     L();
 }
 
