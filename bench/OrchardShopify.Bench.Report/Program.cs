@@ -478,7 +478,8 @@ if (import is not null && importNoPgo is not null)
     L($"site's project): {importNoPgo["seconds"]:0.0} s against {import["seconds"]:0.0} s, {importNoPgo.GetValueOrDefault("cpu_seconds"):0.0} s of processor time against {import.GetValueOrDefault("cpu_seconds"):0.0} s ({importNoPgo.GetValueOrDefault("jit_seconds"):0.0} s");
     L($"against {import.GetValueOrDefault("jit_seconds"):0.0} s of it compiling {N(importNoPgo.GetValueOrDefault("jit_methods"))} methods against {N(import.GetValueOrDefault("jit_methods"))}), peak working set {N(importNoPgo["peak_working_set_mb"])} MB against");
     L($"{N(import["peak_working_set_mb"])} MB. With it on, the runtime first runs hot methods instrumented, recording the types they see, then compiles");
-    L("them again; on 2 cores the recompiling thread falls behind and the import runs instrumented code meanwhile. Once warmed up,");
+    L("them again; a processor profile on a 2-core machine found the recompiling thread falling behind and the import running");
+    L("instrumented code meanwhile (not measured by this run). Once warmed up,");
     L("the workers applied webhooks about 15 % slower with it off in earlier runs of `apply` (not measured by this run), so the");
     L("sample site keeps the default: see [the import's notes](backfill-and-reconciliation.md#import) for when to turn it off.");
     L();
