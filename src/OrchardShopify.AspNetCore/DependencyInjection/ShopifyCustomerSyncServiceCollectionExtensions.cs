@@ -115,7 +115,7 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddSingleton<InboundDeliveryHandler>();
         services.AddSingleton<OutboundPushHandler>();
         services.TryAddSingleton<WorkProcessorFactory>();
-        services.AddSingleton<IHostedService>(sp => WorkerFor<InboundDeliveryHandler>(sp));
+        services.AddSingleton<IHostedService>(sp => InboundWorkers(sp));
         services.AddSingleton<IHostedService>(sp => WorkerFor<OutboundPushHandler>(sp));
         services.AddHostedService<SyncMaintenanceWorker>();
         services.AddHostedService<SqliteCheckpointWorker>();
@@ -132,6 +132,25 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddHostedService<ReconciliationWorker>();
         services.AddHostedService<WebhookCheckWorker>();
         return new ShopifyCustomerSyncBuilder(engine);
+    }
+
+    /// <summary>The node's inbound workers: <c>Queue:InboundWorkers</c> of them on PostgreSQL, one on SQLite.</summary>
+    private static IHostedService InboundWorkers(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>().CurrentValue;
+        var count = options.Storage.Provider == ShopifyStorageProvider.PostgreSql ? options.Queue.InboundWorkers : 1;
+        if (!options.Queue.WorkersEnabled || count == 1)
+        {
+            return WorkerFor<InboundDeliveryHandler>(provider);
+        }
+
+        var handler = provider.GetRequiredService<InboundDeliveryHandler>();
+        return new HostedServiceGroup([.. Enumerable.Range(0, count).Select(_ =>
+        {
+            var worker = ActivatorUtilities.CreateInstance<SyncWorker>(provider, handler);
+            worker.WakesSiblings = true;
+            return worker;
+        })]);
     }
 
     private static IHostedService WorkerFor<THandler>(IServiceProvider provider)
@@ -172,6 +191,20 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         builder.ConfigureWarnings(w => w
             .Ignore(RelationalEventId.PendingModelChangesWarning)
             .Log((RelationalEventId.CommandExecuted, LogLevel.Debug)));
+    }
+
+    /// <summary>Several hosted services started together and stopped together.</summary>
+    private sealed class HostedServiceGroup(IReadOnlyList<IHostedService> services) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            foreach (var service in services)
+            {
+                await service.StartAsync(cancellationToken);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.WhenAll(services.Select(s => s.StopAsync(cancellationToken)));
     }
 
     private sealed class IdleService : IHostedService

@@ -159,6 +159,15 @@ public sealed class ShopifyQueueOptions
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
+    /// On PostgreSQL, the inbound workers of this node (1–16): each claims batches of its own and applies them in
+    /// transactions of its own, so one works while another waits for the database (worth it where the database is
+    /// far, its round trips long). Between them they keep the same guarantees as workers on several nodes: one
+    /// customer's work takes its lock, and a late or out-of-order state is found stale by the sync rules. SQLite has a
+    /// single writer: one inbound worker whatever this says.
+    /// </summary>
+    public int InboundWorkers { get; set; } = 1;
+
+    /// <summary>
     /// On PostgreSQL, inbound deliveries of different customers this node's worker applies at once (each holds up to
     /// three pooled connections while it runs). Deliveries of one customer are always applied in order, one at a time.
     /// SQLite has a single writer and applies one batch transaction at a time whatever this says.

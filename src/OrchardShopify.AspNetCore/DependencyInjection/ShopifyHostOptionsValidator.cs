@@ -58,6 +58,11 @@ internal sealed class ShopifyHostOptionsValidator : IValidateOptions<ShopifyHost
             errors.Add($"{root}:Queue:Concurrency must be between 1 and 64 (was {queue.Concurrency}).");
         }
 
+        if (queue.InboundWorkers is < 1 or > 16)
+        {
+            errors.Add($"{root}:Queue:InboundWorkers must be between 1 and 16 (was {queue.InboundWorkers}).");
+        }
+
         if (options.SyncLogRetention < TimeSpan.FromDays(2))
         {
             // Deliveries can arrive up to a day late (retries span 4 hours); the inbox must remember their ids longer than that.

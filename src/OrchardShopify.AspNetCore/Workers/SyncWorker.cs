@@ -44,6 +44,12 @@ internal sealed partial class SyncWorker : BackgroundService
 
     public string Owner { get; }
 
+    /// <summary>
+    /// Other workers of this kind run on this node (<c>Queue:InboundWorkers</c>): a full claim wakes one of them, as more
+    /// may be waiting, since a new delivery's signal wakes only one worker.
+    /// </summary>
+    internal bool WakesSiblings { get; set; }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         WorkerThread.Run($"Shopify {_kind} worker", _options.CurrentValue.Queue.WorkerNice, priority => Loop(priority, stoppingToken));
 
@@ -68,7 +74,7 @@ internal sealed partial class SyncWorker : BackgroundService
                     Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
                 }
 
-                claimed = RunOnceAsync(moveInbox: false, stoppingToken).GetAwaiter().GetResult();
+                claimed = RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -100,9 +106,15 @@ internal sealed partial class SyncWorker : BackgroundService
     /// <returns>How many items were claimed.</returns>
     public Task<int> RunOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(moveInbox: true, cancellationToken);
 
-    private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken)
+    private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken, bool wakeSibling = false)
     {
-        var claimed = await _queue.ClaimAsync(_kind, Owner, _options.CurrentValue.Queue.BatchSize, cancellationToken, moveInbox);
+        var batchSize = _options.CurrentValue.Queue.BatchSize;
+        var claimed = await _queue.ClaimAsync(_kind, Owner, batchSize, cancellationToken, moveInbox);
+        if (wakeSibling && claimed.Count == batchSize)
+        {
+            _signals.Wake(_kind);
+        }
+
         await _processor.ProcessAsync(claimed, cancellationToken);
         return claimed.Count;
     }

@@ -23,6 +23,8 @@ public sealed class HostOptionsValidationTests
     [InlineData("Queue:BatchSize", "501", "Shopify:Queue:BatchSize must be between 1 and 500 (was 501)")]
     [InlineData("Queue:Concurrency", "0", "Shopify:Queue:Concurrency must be between 1 and 64 (was 0)")]
     [InlineData("Queue:Concurrency", "65", "Shopify:Queue:Concurrency must be between 1 and 64 (was 65)")]
+    [InlineData("Queue:InboundWorkers", "0", "Shopify:Queue:InboundWorkers must be between 1 and 16 (was 0)")]
+    [InlineData("Queue:InboundWorkers", "17", "Shopify:Queue:InboundWorkers must be between 1 and 16 (was 17)")]
     [InlineData("Queue:MinThreads", "-1", "Shopify:Queue:MinThreads must be between 0 (leave the thread pool as it is) and 1024 (was -1)")]
     [InlineData("Queue:MinThreads", "1025", "Shopify:Queue:MinThreads must be between 0 (leave the thread pool as it is) and 1024 (was 1025)")]
     [InlineData("Queue:LeaseDuration", "00:00:00.500", "Shopify:Queue:LeaseDuration must be at least one second")]

@@ -132,6 +132,7 @@ public sealed class PostgresBatchApplyTests
 
         var sync = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, MaxAutoPrepare = 100, AutoPrepareMinUsages = 1 }.ConnectionString;
         settings["Shopify:Queue:WorkersEnabled"] = "true";
+        settings["Shopify:Queue:InboundWorkers"] = "1";
         settings["Shopify:Storage:ConnectionString"] = sync;
         var logs = new FakeLogCollector();
         var options = new SyncSiteOptions { Folder = folder, PostgresConnectionString = database.ConnectionString, Settings = settings, Logs = logs };
@@ -222,7 +223,8 @@ public sealed class PostgresBatchApplyTests
     {
         Folder = folder,
         PostgresConnectionString = database.ConnectionString,
-        Settings = new Dictionary<string, string?> { ["Shopify:Queue:WorkersEnabled"] = workers ? "true" : "false" },
+        // One inbound worker (the default, stated): these tests follow one claim's transaction, which a second worker would split.
+        Settings = new Dictionary<string, string?> { ["Shopify:Queue:WorkersEnabled"] = workers ? "true" : "false", ["Shopify:Queue:InboundWorkers"] = "1" },
     };
 
     private static async Task<long> ScalarAsync(string connectionString, string sql)
