@@ -6,8 +6,8 @@
 # again with workstation GC, and again with Dynamic PGO off); BENCH_DEPLOYED_DELIVERIES (default 20000)
 # and BENCH_DEPLOYED_ROUNDS (default 5) the closed-loop rounds of the site as deployed (workers on);
 # BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark; BENCH_POSTGRES_DELIVERIES (default
-# 10000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 3000 per
-# node) the two-node PostgreSQL run; BENCH_SITE_WRK_ROUNDS (default 5) the rounds of the sample site under wrk, which needs
+# 10000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 10000 per
+# warm-up round of each node) the two-node PostgreSQL run; BENCH_SITE_WRK_ROUNDS (default 5) the rounds of the sample site under wrk, which needs
 # wrk (Debian: apt-get install wrk) and Node.js, and is skipped, saying why, without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,7 +51,7 @@ if [ -z "${ORCHARDSHOPIFY_TEST_POSTGRES:-}" ]; then
 fi
 if [ -n "$ORCHARDSHOPIFY_TEST_POSTGRES" ]; then
   ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run apply-postgres "${ingest[@]}" apply-postgres "${BENCH_POSTGRES_DELIVERIES:-10000}"
-  ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run two-nodes "${ingest[@]}" two-nodes "${BENCH_TWO_NODE_DELIVERIES:-10000}" "${BENCH_TWO_NODE_WARM_UP:-3000}" 10
+  ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run two-nodes "${ingest[@]}" two-nodes "${BENCH_TWO_NODE_DELIVERIES:-10000}" "${BENCH_TWO_NODE_WARM_UP:-10000}" 10
 else
   for name in apply-postgres two-nodes; do
     echo "no PostgreSQL server: scripts/postgres.sh failed ($(tail -n 1 "$results/postgres.log" 2>/dev/null)) and ORCHARDSHOPIFY_TEST_POSTGRES is not set" > "$results/$name.skipped"

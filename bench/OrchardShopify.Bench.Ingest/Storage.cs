@@ -135,7 +135,7 @@ internal sealed class BenchStorage : IAsyncDisposable
                     await drop.ExecuteNonQueryAsync();
                     break;
                 }
-                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 120)
                 {
                     // An autovacuum worker (the server's own session, which this login may not end) is on the new
                     // database after the run's inserts: it finishes shortly.

@@ -16,14 +16,14 @@ internal static class TwoNodeBenchmark
     private const int Connections = 32;
     private const double Rate = 1_000;
     private const string Protocol = "@@ ";
-    private const int MaxWarmUpRounds = 4;
+    private const int MaxWarmUpRounds = 6;
     private const int QuietJitMethods = 500;
     private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(120);
 
     public static async Task RunAsync(int count, int warmUp, int rateSeconds, string admin, CancellationToken cancellationToken)
     {
-        Console.WriteLine($"Two nodes on one PostgreSQL database: {Report.N(count)} stored customers/create deliveries (new customer each) applied by one site process, then by two started together; each process first warmed up with {Report.N(warmUp)} deliveries on a database of its own; then {Rate} deliveries/s for {rateSeconds} s sent to both nodes in turn");
+        Console.WriteLine($"Two nodes on one PostgreSQL database: {Report.N(count)} stored customers/create deliveries (new customer each) applied by one site process, then by two started together; each process first warmed up in rounds of {Report.N(warmUp)} deliveries on a database of its own; then {Rate} deliveries/s for {rateSeconds} s sent to both nodes in turn");
         Console.WriteLine();
         var next = 0;
         Delivery[] Fresh(int n)
@@ -111,6 +111,7 @@ internal static class TwoNodeBenchmark
                 ["one_rate"] = one.Rate,
                 ["one_window_rate"] = one.WindowRate,
                 ["one_cpu_us_per_customer"] = one.CpuPerCustomer,
+                ["one_jit_methods"] = one.JitMethods,
                 ["one_node_cores"] = one.NodeCores,
                 ["one_postgres_cores"] = one.PostgresCores,
                 ["one_machine_cores"] = one.MachineCores,
@@ -118,6 +119,7 @@ internal static class TwoNodeBenchmark
                 ["two_rate"] = two.Rate,
                 ["two_window_rate"] = two.WindowRate,
                 ["two_cpu_us_per_customer"] = two.CpuPerCustomer,
+                ["two_jit_methods"] = two.JitMethods,
                 ["two_node_cores"] = two.NodeCores,
                 ["two_postgres_cores"] = two.PostgresCores,
                 ["two_machine_cores"] = two.MachineCores,
@@ -142,7 +144,7 @@ internal static class TwoNodeBenchmark
 
     private static string Describe(ApplyRound round)
         => $"{Report.N(round.Rate)} customers/s ({Report.N(round.Finished)} in {round.Seconds.ToString("0.00", CultureInfo.InvariantCulture)} s from the nodes' start{(round.Complete ? "" : ", STOPPED AT THE TIME LIMIT")}); "
-            + $"first to last processed_at {Report.N(round.WindowRate)}/s; node processes' CPU {Report.N(round.CpuPerCustomer)} us per customer; "
+            + $"first to last processed_at {Report.N(round.WindowRate)}/s; node processes' CPU {Report.N(round.CpuPerCustomer)} us per customer, {Report.N(round.JitMethods)} JIT compilations; "
             + $"processors busy {Cores(round.MachineCores)} of {Environment.ProcessorCount} (node processes {Cores(round.NodeCores)}, PostgreSQL {Cores(round.PostgresCores)}, other processes {Cores(round.MachineCores - round.NodeCores - round.PostgresCores)})";
 
     private static string Cores(double cores) => double.IsNaN(cores) ? "unknown" : cores.ToString("0.00", CultureInfo.InvariantCulture);
@@ -201,6 +203,13 @@ internal static class TwoNodeBenchmark
             clock.Stop();
             var (machineCores, postgresCores) = ProcessorTime.Now().CoresSince(machine, clock.Elapsed.TotalSeconds);
             cpu = processes.Sum(p => p.Cpu.TotalMilliseconds) - cpu;
+            var jit = 0L;
+            foreach (var node in processes)
+            {
+                node.Send("stats");
+                jit += long.Parse((await node.WaitForAsync("stats", cancellationToken)).Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+
             var first = await storage.ScalarAsync("SELECT MIN(processed_at) FROM shopify_work_items WHERE kind = 1", cancellationToken: cancellationToken);
             var last = await storage.ScalarAsync("SELECT MAX(processed_at) FROM shopify_work_items WHERE kind = 1", cancellationToken: cancellationToken);
             var round = new ApplyRound(
@@ -214,6 +223,7 @@ internal static class TwoNodeBenchmark
                 cpu / 1000 / clock.Elapsed.TotalSeconds,
                 postgresCores,
                 machineCores,
+                jit,
                 finished == stored);
             Report.Line($"  applied by {nodes} node{(nodes == 1 ? "" : "s")}", Describe(round));
             if (keepRunning)
@@ -261,23 +271,34 @@ internal static class TwoNodeBenchmark
     }
 
     /// <summary>
-    /// The node process (<c>node</c> mode): warms up on its own database (a site with workers on, the deliveries sent
-    /// closed loop and applied), says <c>warm</c>, waits for <c>go</c>, starts a site with workers on over the
-    /// measured database and says its address, and runs until told to <c>stop</c> (or its input closes).
+    /// The node process (<c>node</c> mode): warms up on its own database the way it is measured (each round's deliveries
+    /// stored by a site with workers off, then applied from the backlog by a new site with workers on), says <c>warm</c>,
+    /// waits for <c>go</c>, starts a site with workers on over the measured database and says its address, answers
+    /// <c>stats</c> with the JIT compilations since <c>go</c>, and runs until told to <c>stop</c> (or its input closes).
     /// </summary>
     public static async Task<int> RunNodeAsync(string measured, string warmUpDatabase, int first, int count, CancellationToken cancellationToken)
     {
-        // Rounds of new customers until one leaves the JIT nearly idle (as the apply benchmark's warm-up), at most four.
+        // Rounds of new customers until one leaves the JIT nearly idle (as the apply benchmark's warm-up).
         await using (var own = BenchStorage.Attach("node-warm-up", warmUpDatabase))
         {
-            await using var site = await Server.StartSiteAsync(own, workersEnabled: true);
-            using var client = LoadGenerator.CreateClient(site.Address, Connections);
             for (var round = 0; round < MaxWarmUpRounds; round++)
             {
                 var jit = System.Runtime.JitInfo.GetCompiledMethodCount();
-                await LoadGenerator.ClosedLoopAsync(client, Deliveries.Create(first + (round * count), count), Connections, cancellationToken);
-                await DrainAsync(own, cancellationToken);
-                if (System.Runtime.JitInfo.GetCompiledMethodCount() - jit < QuietJitMethods)
+                await using (var site = await Server.StartSiteAsync(own, workersEnabled: false))
+                using (var client = LoadGenerator.CreateClient(site.Address, Connections))
+                {
+                    await LoadGenerator.ClosedLoopAsync(client, Deliveries.Create(first + (round * count), count), Connections, cancellationToken);
+                }
+
+                var clock = Stopwatch.StartNew();
+                await using (var site = await Server.StartSiteAsync(own, workersEnabled: true))
+                {
+                    await DrainAsync(own, cancellationToken);
+                }
+
+                var compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - jit;
+                Console.WriteLine($"warm-up round {round + 1}: {Report.N(count / clock.Elapsed.TotalSeconds)} customers/s applied, {Report.N(compiled)} JIT compilations");
+                if (compiled < QuietJitMethods)
                 {
                     break;
                 }
@@ -290,12 +311,20 @@ internal static class TwoNodeBenchmark
             return 1;
         }
 
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
         await using var storage = BenchStorage.Attach("node", measured);
         await using (var site = await Server.StartSiteAsync(storage, workersEnabled: true))
         {
             Console.WriteLine(Protocol + "address " + site.Address);
             while (await Console.In.ReadLineAsync(cancellationToken) is { } line && line != "stop")
             {
+                if (line == "stats")
+                {
+                    var methods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods;
+                    var seconds = (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds;
+                    Console.WriteLine(Protocol + string.Create(CultureInfo.InvariantCulture, $"stats {methods} {seconds:0.00}"));
+                }
             }
         }
 
@@ -305,7 +334,8 @@ internal static class TwoNodeBenchmark
     /// <param name="NodeCores">Processors the node processes kept busy, on average from their start to the last delivery finished.</param>
     /// <param name="PostgresCores">Processors the PostgreSQL server kept busy over the same time (NaN when unknown).</param>
     /// <param name="MachineCores">Processors busy over the same time, every process of the machine counted (NaN when unknown).</param>
-    private sealed record ApplyRound(BenchStorage Storage, List<NodeProcess> Nodes, long Finished, double Seconds, double Rate, double WindowRate, double CpuPerCustomer, double NodeCores, double PostgresCores, double MachineCores, bool Complete)
+    /// <param name="JitMethods">Methods the node processes' JIT compiled from their start on the measured database to the last delivery finished.</param>
+    private sealed record ApplyRound(BenchStorage Storage, List<NodeProcess> Nodes, long Finished, double Seconds, double Rate, double WindowRate, double CpuPerCustomer, double NodeCores, double PostgresCores, double MachineCores, long JitMethods, bool Complete)
     {
         /// <summary>
         /// How many times this rate the machine's processors could give if the nodes and the database server got all of

@@ -364,19 +364,22 @@ static string Ceiling(Dictionary<string, double> twoNodes)
 // Two nodes
 L("## Two nodes on PostgreSQL");
 L();
-L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- two-nodes [deliveries] [warm-up per node] [seconds at 1,000/s]`");
-L("(`ORCHARDSHOPIFY_TEST_POSTGRES` set; `run.sh`: `BENCH_TWO_NODE_DELIVERIES`, default 10,000).");
+L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- two-nodes [deliveries] [warm-up round per node] [seconds at 1,000/s]`");
+L("(`ORCHARDSHOPIFY_TEST_POSTGRES` set; `run.sh`: `BENCH_TWO_NODE_DELIVERIES`, default 10,000, and `BENCH_TWO_NODE_WARM_UP`, default 10,000).");
 L();
 L("Each node is a site process of its own (the benchmark program started again in `node` mode: the same host as the");
-L("apply benchmark, Identity and the sync on one PostgreSQL database, workers on, default queue settings). A node");
-L("first warms up on a scratch database of its own (rounds of new customers sent to it and applied, until a round in");
-L("which the JIT compiled fewer than 500 methods, at most 4), then waits. The");
+L("apply benchmark, Identity and the sync on one PostgreSQL database, workers on, default queue settings: one inbound");
+L("worker per node, `Queue:InboundWorkers`). A node first warms up on a scratch database of its own the way it is then");
+L("measured – rounds of new customers stored through a site with its workers off, then applied from the backlog by a new");
+L("site with its workers on, until a round in which the JIT compiled fewer than 500 methods, at most 6 (each node prints");
+L("its rounds) – then waits. The");
 L("deliveries (`customers/create`, a new customer each) are stored through a site with workers off in a new database;");
 L("then one node is told to start on it and is timed until every delivery is finished (the *one node* rate). The same");
 L("number of other deliveries is stored in another database and two nodes, warmed up the same way, are started on it");
 L("together (the *two nodes* rate): the ratio compares two rates measured side by side in one run. Both rates count");
 L("from the nodes' start (host start-up included) to the last delivery finished; the first to last `processed_at`");
-L("window is printed beside them, with the node processes' CPU time per customer. Then, with both nodes still running,");
+L("window is printed beside them, with the node processes' CPU time per customer and the methods their JIT compiled");
+L("meanwhile. Then, with both nodes still running,");
 L("an open loop sends 1,000 new deliveries/s to the two nodes in turn (each applies what it and the other receive):");
 L("acknowledgement latency, lag from receipt to applied, and the backlog after the burst; beside it, the same open");
 L("loop against a site with its workers off on a database of its own (in the benchmark's process). The machine has 2");
