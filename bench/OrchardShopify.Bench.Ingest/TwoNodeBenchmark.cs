@@ -46,14 +46,18 @@ internal static class TwoNodeBenchmark
         long backlogAtEnd;
         double drainAfterBurst;
         List<(long Received, long Processed)> lags;
+        (double PausedMs, long Collections) pacedGc;
         var sent = Fresh((int)(Rate * rateSeconds));
         await using (var storage = two.Storage)
         {
             var clients = two.Nodes.Select(n => LoadGenerator.CreateClient(n.Address!, Connections)).ToList();
             try
             {
+                var gcBefore = await GcAsync(two.Nodes, cancellationToken);
                 var burstStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 (paced, pacedSchedule) = await LoadGenerator.FixedRateAsync(clients, sent, Rate, cancellationToken);
+                var gcAfter = await GcAsync(two.Nodes, cancellationToken);
+                pacedGc = (gcAfter.PausedMs - gcBefore.PausedMs, gcAfter.Collections - gcBefore.Collections);
                 backlogAtEnd = await storage.BacklogAsync(cancellationToken);
                 drainAfterBurst = await DrainAsync(storage, cancellationToken);
                 lags = await storage.PairsAsync($"SELECT received_at, processed_at FROM shopify_work_items WHERE kind = 1 AND status = 2 AND received_at >= {burstStart}", cancellationToken);
@@ -100,6 +104,7 @@ internal static class TwoNodeBenchmark
             Report.Line("  ack latency p50 / p99 / max", $"{Report.Ms(paced.Percentile(50))} / {Report.Ms(ackP99)} / {Report.Ms(paced.Percentile(100))} (p99 target < 20 ms: {Report.Verdict(ackP99 < 20)})");
             Report.Line("  ack latency from schedule, p50 / p99", $"{Report.Ms(pacedSchedule.Percentile(50))} / {Report.Ms(pacedSchedule.Percentile(99))}");
             Report.Line("  baseline: a site with workers off, same rate", $"ack p50 {Report.Ms(baseline.Percentile(50))}, p99 {Report.Ms(baseline.Percentile(99))}, {baseline.Failures} not 200");
+            Report.Line("  GC in the nodes meanwhile", $"{Report.N(pacedGc.Collections)} collections, pauses {pacedGc.PausedMs.ToString("0", CultureInfo.InvariantCulture)} ms in all ({(pacedGc.PausedMs / Math.Max(1, pacedGc.Collections)).ToString("0.0", CultureInfo.InvariantCulture)} ms each on average; every thread of a node stops)");
             Report.Line("  lag received -> applied, p50 / p99", $"{Report.Ms(LagPercentile(50))} / {Report.Ms(LagPercentile(99))} ({Report.N(lagMs.Length)} deliveries)");
             Report.Line("  backlog at the burst's end", $"{Report.N(backlogAtEnd)}; empty {drainAfterBurst.ToString("0.00", CultureInfo.InvariantCulture)} s after it");
             Report.Line("applied (work items succeeded), users", $"{Report.N(applied)}, {Report.N(users)} of {Report.N(expected)}; {(complete ? "every delivery applied once" : "MISSING DELIVERIES")}");
@@ -133,6 +138,8 @@ internal static class TwoNodeBenchmark
                 ["paced_failures"] = paced.Failures,
                 ["baseline_p50_ms"] = baseline.Percentile(50),
                 ["baseline_p99_ms"] = baseline.Percentile(99),
+                ["paced_gc_collections"] = pacedGc.Collections,
+                ["paced_gc_pause_ms"] = pacedGc.PausedMs,
                 ["lag_p50_ms"] = LagPercentile(50),
                 ["lag_p99_ms"] = LagPercentile(99),
                 ["backlog_end"] = backlogAtEnd,
@@ -140,6 +147,21 @@ internal static class TwoNodeBenchmark
                 ["complete"] = complete ? 1 : 0,
             });
         }
+    }
+
+    /// <summary>The nodes' GC pauses (milliseconds) and collections since they started on the measured database, summed.</summary>
+    private static async Task<(double PausedMs, long Collections)> GcAsync(IEnumerable<NodeProcess> nodes, CancellationToken cancellationToken)
+    {
+        var (paused, collections) = (0.0, 0L);
+        foreach (var node in nodes)
+        {
+            node.Send("stats");
+            var fields = (await node.WaitForAsync("stats", cancellationToken)).Split(' ');
+            paused += double.Parse(fields[2], CultureInfo.InvariantCulture);
+            collections += long.Parse(fields[3], CultureInfo.InvariantCulture);
+        }
+
+        return (paused, collections);
     }
 
     private static string Describe(ApplyRound round)
@@ -274,7 +296,8 @@ internal static class TwoNodeBenchmark
     /// The node process (<c>node</c> mode): warms up on its own database the way it is measured (each round's deliveries
     /// stored by a site with workers off, then applied from the backlog by a new site with workers on), says <c>warm</c>,
     /// waits for <c>go</c>, starts a site with workers on over the measured database and says its address, answers
-    /// <c>stats</c> with the JIT compilations since <c>go</c>, and runs until told to <c>stop</c> (or its input closes).
+    /// <c>stats</c> with the JIT compilations, the GC's pauses (milliseconds, all threads stopped) and its collections since
+    /// <c>go</c>, and runs until told to <c>stop</c> (or its input closes).
     /// </summary>
     public static async Task<int> RunNodeAsync(string measured, string warmUpDatabase, int first, int count, CancellationToken cancellationToken)
     {
@@ -313,6 +336,8 @@ internal static class TwoNodeBenchmark
 
         var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
         var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+        var gcPaused = GC.GetTotalPauseDuration();
+        var collections = GC.CollectionCount(0);
         await using var storage = BenchStorage.Attach("node", measured);
         await using (var site = await Server.StartSiteAsync(storage, workersEnabled: true))
         {
@@ -323,7 +348,8 @@ internal static class TwoNodeBenchmark
                 {
                     var methods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods;
                     var seconds = (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds;
-                    Console.WriteLine(Protocol + string.Create(CultureInfo.InvariantCulture, $"stats {methods} {seconds:0.00}"));
+                    var paused = (GC.GetTotalPauseDuration() - gcPaused).TotalMilliseconds;
+                    Console.WriteLine(Protocol + string.Create(CultureInfo.InvariantCulture, $"stats {methods} {seconds:0.00} {paused:0.0} {GC.CollectionCount(0) - collections}"));
                 }
             }
         }
