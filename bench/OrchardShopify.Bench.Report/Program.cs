@@ -411,7 +411,7 @@ if (twoNodes is not null)
         L();
     }
 
-    L($"At 1,000 deliveries/s to both nodes: ack p50 {twoNodes["paced_p50_ms"]:0.00} ms, p99 {twoNodes["paced_p99_ms"]:0.0} ms (the same open loop against a site with its workers off, same run: p50 {twoNodes["baseline_p50_ms"]:0.00} ms, p99 {twoNodes["baseline_p99_ms"]:0.0} ms); lag to applied p50 {N(twoNodes["lag_p50_ms"])} ms, p99 {N(twoNodes["lag_p99_ms"])} ms; {N(twoNodes["backlog_end"])} left to apply at the burst's end, none after {twoNodes["drain_s"]:0.00} s. Every delivery applied once: {(twoNodes["complete"] == 1 ? "yes" : "**no**")}.");
+    L($"At 1,000 deliveries/s to both nodes: ack p50 {twoNodes["paced_p50_ms"]:0.00} ms, p99 {twoNodes["paced_p99_ms"]:0.0} ms (the same open loop against a site with its workers off, same run: p50 {twoNodes["baseline_p50_ms"]:0.00} ms, p99 {twoNodes["baseline_p99_ms"]:0.0} ms); lag to applied p50 {N(twoNodes["lag_p50_ms"])} ms, p99 {N(twoNodes["lag_p99_ms"])} ms; {N(twoNodes["backlog_end"])} left to apply at the burst's end, none after {twoNodes["drain_s"]:0.00} s. Every delivery applied once: {(twoNodes["complete"] == 1 ? "yes" : "**no**")}.{(twoNodes.TryGetValue("paced_gc_collections", out var gcs) ? $" The nodes' garbage collections meanwhile: {N(gcs)}, pausing their node (request threads included) {N(twoNodes["paced_gc_pause_ms"])} ms in all." : "")}");
     L();
 }
 
