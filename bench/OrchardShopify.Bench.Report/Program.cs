@@ -395,11 +395,12 @@ if (twoNodes is not null)
     ], new Target(2000, "target: 2,000/s on one node"));
     L("![Two nodes](benchmarks/two-nodes.png)");
     L();
-    L("| | customers/s from the nodes' start | first to last processed | node CPU per customer |");
-    L("|---|---|---|---|");
-    L($"| one node | {N(twoNodes["one_rate"])} | {N(twoNodes["one_window_rate"])}/s | {N(twoNodes["one_cpu_us_per_customer"])} µs |");
-    L($"| two nodes | {N(twoNodes["two_rate"])} | {N(twoNodes["two_window_rate"])}/s | {N(twoNodes["two_cpu_us_per_customer"])} µs |");
-    L($"| ratio | {twoNodes["ratio"]:0.00} | {twoNodes["window_ratio"]:0.00} | |");
+    string Jit(string key) => twoNodes.TryGetValue(key, out var methods) ? N(methods) : "not measured";
+    L("| | customers/s from the nodes' start | first to last processed | node CPU per customer | methods the nodes' JIT compiled meanwhile |");
+    L("|---|---|---|---|---|");
+    L($"| one node | {N(twoNodes["one_rate"])} | {N(twoNodes["one_window_rate"])}/s | {N(twoNodes["one_cpu_us_per_customer"])} µs | {Jit("one_jit_methods")} |");
+    L($"| two nodes | {N(twoNodes["two_rate"])} | {N(twoNodes["two_window_rate"])}/s | {N(twoNodes["two_cpu_us_per_customer"])} µs | {Jit("two_jit_methods")} |");
+    L($"| ratio | {twoNodes["ratio"]:0.00} | {twoNodes["window_ratio"]:0.00} | | |");
     L();
     if (twoNodes.TryGetValue("ceiling_ratio", out var ceiling) && !double.IsNaN(ceiling))
     {
