@@ -145,11 +145,11 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         }
 
         var handler = provider.GetRequiredService<InboundDeliveryHandler>();
-        return new HostedServiceGroup([.. Enumerable.Range(0, count).Select(_ =>
+        return new WorkerGroup([.. Enumerable.Range(0, count).Select(_ =>
         {
             var worker = ActivatorUtilities.CreateInstance<SyncWorker>(provider, handler);
             worker.WakesSiblings = true;
-            return worker;
+            return (BackgroundService)worker;
         })]);
     }
 
@@ -193,18 +193,51 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
             .Log((RelationalEventId.CommandExecuted, LogLevel.Debug)));
     }
 
-    /// <summary>Several hosted services started together and stopped together.</summary>
-    private sealed class HostedServiceGroup(IReadOnlyList<IHostedService> services) : IHostedService
+    /// <summary>
+    /// Several workers started, stopped and disposed together. It is itself a background service whose work is theirs:
+    /// the host sees a worker that fails as it sees one on its own.
+    /// </summary>
+    private sealed class WorkerGroup(IReadOnlyList<BackgroundService> workers) : BackgroundService
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public override async Task StartAsync(CancellationToken cancellationToken)
         {
-            foreach (var service in services)
+            var started = new List<BackgroundService>(workers.Count);
+            try
             {
-                await service.StartAsync(cancellationToken);
+                foreach (var worker in workers)
+                {
+                    await worker.StartAsync(cancellationToken);
+                    started.Add(worker);
+                }
             }
+            catch
+            {
+                // The host will not stop a service that did not start: the workers already running are stopped here.
+                await Task.WhenAll(started.Select(w => w.StopAsync(CancellationToken.None)));
+                throw;
+            }
+
+            await base.StartAsync(cancellationToken);
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.WhenAll(services.Select(s => s.StopAsync(cancellationToken)));
+        public override async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await Task.WhenAll(workers.Select(w => w.StopAsync(cancellationToken)));
+            await base.StopAsync(cancellationToken);
+        }
+
+        public override void Dispose()
+        {
+            foreach (var worker in workers)
+            {
+                worker.Dispose();
+            }
+
+            base.Dispose();
+        }
+
+        protected override Task ExecuteAsync(CancellationToken stoppingToken)
+            => Task.WhenAll(workers.Select(w => w.ExecuteTask ?? Task.CompletedTask));
     }
 
     private sealed class IdleService : IHostedService

@@ -168,7 +168,7 @@ public sealed class ShopifyQueueOptions
     public int InboundWorkers { get; set; } = 1;
 
     /// <summary>
-    /// On PostgreSQL, inbound deliveries of different customers this node's worker applies at once (each holds up to
+    /// On PostgreSQL, inbound deliveries of different customers each inbound worker of this node applies at once (each holds up to
     /// three pooled connections while it runs). Deliveries of one customer are always applied in order, one at a time.
     /// SQLite has a single writer and applies one batch transaction at a time whatever this says.
     /// </summary>

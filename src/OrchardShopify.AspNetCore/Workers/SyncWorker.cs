@@ -110,6 +110,11 @@ internal sealed partial class SyncWorker : BackgroundService
     {
         var batchSize = _options.CurrentValue.Queue.BatchSize;
         var claimed = await _queue.ClaimAsync(_kind, Owner, batchSize, cancellationToken, moveInbox);
+        if (claimed.Count > 0)
+        {
+            Log.Claimed(_logger, _kind, Owner, claimed.Count);
+        }
+
         if (wakeSibling && claimed.Count == batchSize)
         {
             _signals.Wake(_kind);
@@ -123,6 +128,9 @@ internal sealed partial class SyncWorker : BackgroundService
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Shopify {Kind} worker {Owner} started ({Priority})")]
         public static partial void Started(ILogger logger, WorkKind kind, string owner, string priority);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Shopify {Kind} worker {Owner} claimed {Count} items")]
+        public static partial void Claimed(ILogger logger, WorkKind kind, string owner, int count);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Shopify {Kind} worker could not claim work; trying again")]
         public static partial void ClaimFailed(ILogger logger, Exception exception, WorkKind kind);

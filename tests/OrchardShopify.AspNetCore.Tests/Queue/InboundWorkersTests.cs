@@ -22,8 +22,10 @@ public sealed class InboundWorkersTests
         {
             Folder = SyncSite.NewFolder(),
             PostgresConnectionString = database.ConnectionString,
-            Settings = new Dictionary<string, string?> { ["Shopify:Queue:InboundWorkers"] = "2", ["Shopify:Queue:BatchSize"] = "10" },
+            // Idle workers look for work only when woken (a delivery moved into the queue, a sibling's full claim).
+            Settings = new Dictionary<string, string?> { ["Shopify:Queue:InboundWorkers"] = "2", ["Shopify:Queue:BatchSize"] = "10", ["Shopify:Queue:PollInterval"] = "00:05:00" },
             Logs = logs,
+            MinimumLogLevel = LogLevel.Debug,
         });
 
         // Created, then updated twice: a customer's versions end up in different claims, worked by either worker.
@@ -32,10 +34,16 @@ public sealed class InboundWorkersTests
         Assert.All(results, r => Assert.True(r.Acknowledged, $"{r.Delivery.WebhookId}: {r.StatusCode} {r.Error}"));
         await SyncSite.EventuallyAsync(async () => await site.State.UnfinishedInboundAsync() == 0, "the node has applied the burst", TimeSpan.FromSeconds(120));
 
-        // Two inbound workers ran, each with its own lease owner.
+        // Two inbound workers ran, each with its own lease owner, and both claimed batches.
         var started = InboundWorkersStarted(logs);
         Assert.Equal(2, started.Count);
         Assert.Equal(2, started.Distinct().Count());
+        var claims = logs.GetSnapshot()
+            .Where(r => r.Message.StartsWith("Shopify InboundDelivery worker ", StringComparison.Ordinal) && r.Message.EndsWith(" items", StringComparison.Ordinal))
+            .Select(r => r.Message.Split(' ')[3])
+            .ToList();
+        Assert.All(started, owner => Assert.Contains(owner, claims));
+        Assert.True(claims.Count >= 360 / 10, $"{claims.Count} claims for 360 deliveries in claims of at most 10");
 
         // Every delivery stored once and finished; no worker left an error behind.
         var items = await site.State.WorkItemsAsync();
