@@ -94,39 +94,9 @@ public sealed class SyncRunnerTests : IAsyncLifetime
         Assert.Equal(WorkStatus.Succeeded, item.Status);
     }
 
-    private Task<bool> AppendDeleteAsync(long customerId, string webhookId)
-    {
-        var body = Encoding.UTF8.GetBytes($$"""{"id":{{customerId}}}""");
-        var headers = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
-        {
-            [ShopifyWebhookHeaders.Topic] = ShopifyTopics.CustomersDelete,
-            [ShopifyWebhookHeaders.HmacSha256] = WebhookSignature.Compute(body, TestSite.UkSecret),
-            [ShopifyWebhookHeaders.ShopDomain] = TestSite.UkDomain,
-            [ShopifyWebhookHeaders.WebhookId] = webhookId,
-        };
-        var delivery = _provider.GetRequiredService<WebhookVerifier>().Verify(headers, body);
-        return _provider.GetRequiredService<WebhookInbox>().AppendAsync(delivery, CancellationToken.None);
-    }
+    private Task<bool> AppendDeleteAsync(long customerId, string webhookId) => RunnerDeliveries.AppendDeleteAsync(_provider, customerId, webhookId);
 
-    private async Task<WorkItem> WaitForOutcomeAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            // The delivery is in the queue once moved there from the inbox file.
-            var item = await SingleItemAsync();
-            if (item is { Status: WorkStatus.Succeeded or WorkStatus.DeadLetter } || DateTime.UtcNow > deadline)
-            {
-                return item ?? throw new Xunit.Sdk.XunitException("The delivery never reached the work queue.");
-            }
+    private Task<WorkItem> WaitForOutcomeAsync() => RunnerDeliveries.WaitForOutcomeAsync(_provider);
 
-            await Task.Delay(50);
-        }
-    }
-
-    private async Task<WorkItem?> SingleItemAsync()
-    {
-        await using var db = await _provider.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
-        return await db.WorkItems.AsNoTracking().SingleOrDefaultAsync();
-    }
+    private Task<WorkItem?> SingleItemAsync() => RunnerDeliveries.ItemAsync(_provider);
 }
