@@ -1,15 +1,43 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.Webhooks;
 
 namespace OrchardShopify.AspNetCore.Tests.Runner;
 
-/// <summary>Deliveries stored and followed through the services of a runner's container.</summary>
+/// <summary>A container whose sync workers the runner starts, and deliveries stored and followed through it.</summary>
 internal static class RunnerDeliveries
 {
+    /// <summary>The sync for the uk store with <c>UseSyncRunner()</c>, no users, nothing logged; <paramref name="settings"/> under <c>Shopify:</c>.</summary>
+    public static ServiceProvider Services(IReadOnlyDictionary<string, string?> settings)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Shopify:Stores:uk:ShopDomain"] = TestSite.UkDomain,
+            ["Shopify:Stores:uk:WebhookSecret"] = TestSite.UkSecret,
+            ["Shopify:Queue:PollInterval"] = "00:00:00.050",
+        };
+        foreach (var (key, value) in settings)
+        {
+            values["Shopify:" + key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddShopifyCustomerSync(configuration.GetSection("Shopify")).UseSyncRunner();
+        services.AddSingleton<IUserDirectory, NoUsers>();
+        return services.BuildServiceProvider();
+    }
+
     /// <summary>Verifies and stores a signed <c>customers/delete</c> of the uk store (applies without touching users).</summary>
     public static Task<bool> AppendDeleteAsync(IServiceProvider provider, long customerId, string webhookId)
     {

@@ -1,17 +1,9 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.AspNetCore.Workers;
-using OrchardShopify.Core.Ports;
-using OrchardShopify.Core.Webhooks;
 
 namespace OrchardShopify.AspNetCore.Tests.Runner;
 
@@ -25,19 +17,10 @@ public sealed class SyncRunnerTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        _provider = RunnerDeliveries.Services(new Dictionary<string, string?>
         {
-            ["Shopify:Stores:uk:ShopDomain"] = TestSite.UkDomain,
-            ["Shopify:Stores:uk:WebhookSecret"] = TestSite.UkSecret,
-            ["Shopify:Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder, "nested", "sync.db")}",
-            ["Shopify:Queue:PollInterval"] = "00:00:00.050",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddShopifyCustomerSync(configuration.GetSection("Shopify")).UseSyncRunner();
-        services.AddSingleton<IUserDirectory, NoUsers>();
-        _provider = services.BuildServiceProvider();
+            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder, "nested", "sync.db")}",
+        });
         return Task.CompletedTask;
     }
 

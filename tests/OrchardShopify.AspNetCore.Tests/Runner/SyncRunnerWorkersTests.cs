@@ -1,13 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
-using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.AspNetCore.Workers;
-using OrchardShopify.Core.Ports;
 using OrchardShopify.Testing.Hosting.Postgres;
 
 namespace OrchardShopify.AspNetCore.Tests.Runner;
@@ -20,22 +14,13 @@ public sealed class SyncRunnerWorkersTests
     {
         await using var database = await ScratchPostgresDatabase.CreateAsync();
         var folder = Path.Combine(Path.GetTempPath(), "orchardshopify-tests", Guid.NewGuid().ToString("N"));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var provider = RunnerDeliveries.Services(new Dictionary<string, string?>
         {
-            ["Shopify:Stores:uk:ShopDomain"] = TestSite.UkDomain,
-            ["Shopify:Stores:uk:WebhookSecret"] = TestSite.UkSecret,
-            ["Shopify:Storage:Provider"] = "PostgreSql",
-            ["Shopify:Storage:ConnectionString"] = database.ConnectionString,
-            ["Shopify:Storage:InboxFile"] = Path.Combine(folder, "inbox.db"),
-            ["Shopify:Queue:InboundWorkers"] = "3",
-            ["Shopify:Queue:PollInterval"] = "00:00:00.050",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddShopifyCustomerSync(configuration.GetSection("Shopify")).UseSyncRunner();
-        services.AddSingleton<IUserDirectory, NoUsers>();
-        var provider = services.BuildServiceProvider();
+            ["Storage:Provider"] = "PostgreSql",
+            ["Storage:ConnectionString"] = database.ConnectionString,
+            ["Storage:InboxFile"] = Path.Combine(folder, "inbox.db"),
+            ["Queue:InboundWorkers"] = "3",
+        });
         try
         {
             var runner = provider.GetRequiredService<ShopifySyncRunner>();
