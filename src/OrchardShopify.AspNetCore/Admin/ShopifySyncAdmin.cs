@@ -126,9 +126,13 @@ public sealed class ShopifySyncAdmin
     {
         await using var db = await _database.OpenAsync(cancellationToken);
         var item = await db.WorkItems.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
-        return item is null
-            ? null
-            : new SyncDeliveryDetail(ToRecord(item), item.EventId, UnixTime.To(item.TriggeredAt), item.ApiVersion, item.Body is null ? null : Encoding.UTF8.GetString(item.Body));
+        if (item is null)
+        {
+            return null;
+        }
+
+        var body = await db.WorkItemBodies.AsNoTracking().Where(b => b.Id == id).Select(b => b.Body).FirstOrDefaultAsync(cancellationToken);
+        return new SyncDeliveryDetail(ToRecord(item), item.EventId, UnixTime.To(item.TriggeredAt), item.ApiVersion, body is null ? null : Encoding.UTF8.GetString(body));
     }
 
     /// <summary>Queues a finished or dead-lettered item again with fresh attempts; null when it does not exist or is being processed.</summary>

@@ -73,7 +73,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
 
         await db.SyncLog.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
         await CloseUnfinished(CustomerDeliveries(db, storeHandle, customerId), cancellationToken);
-        await CustomerDeliveries(db, storeHandle, customerId).Where(w => w.Body != null).ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
+        await BodiesOf(db, CustomerDeliveries(db, storeHandle, customerId)).ExecuteDeleteAsync(cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -84,6 +84,13 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
     internal static IQueryable<WorkItem> CustomerDeliveries(ShopifySyncDbContext db, string storeHandle, long customerId)
         => db.WorkItems.Where(w => w.StoreHandle == storeHandle && w.CustomerId == customerId);
 
+    /// <summary>The payloads of <paramref name="items"/> (looked up by the items' ids).</summary>
+    internal static IQueryable<WorkItemBodyRow> BodiesOf(ShopifySyncDbContext db, IQueryable<WorkItem> items)
+    {
+        var ids = items.Select(w => w.Id);
+        return db.WorkItemBodies.Where(b => ids.Contains(b.Id));
+    }
+
     /// <summary>
     /// The store's unfinished deliveries with a body and no customer recorded. A delivery gets its customer when it is
     /// worked or fails, so only these (and deliveries stored before failures recorded it) can carry a customer's data
@@ -92,7 +99,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
     internal static IQueryable<WorkItem> UnattributedDeliveries(ShopifySyncDbContext db, string storeHandle)
         => db.WorkItems.Where(w => w.Kind == WorkKind.InboundDelivery
             && (w.Status == WorkStatus.Pending || w.Status == WorkStatus.Processing || w.Status == WorkStatus.DeadLetter)
-            && w.StoreHandle == storeHandle && w.CustomerId == null && w.Body != null);
+            && w.StoreHandle == storeHandle && w.CustomerId == null && db.WorkItemBodies.Any(b => b.Id == w.Id));
 
     /// <summary>Those of <see cref="UnattributedDeliveries"/> whose body names the customer (only bodies containing the id's digits are parsed).</summary>
     private static async Task<List<(long Id, string? WebhookId)>> FindUnattributedAsync(ShopifySyncDbContext db, string storeHandle, long customerId, CancellationToken cancellationToken)
@@ -100,7 +107,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
         var digits = Encoding.ASCII.GetBytes(customerId.ToString(CultureInfo.InvariantCulture));
         var found = new List<(long, string?)>();
         var rows = UnattributedDeliveries(db, storeHandle).AsNoTracking()
-            .Select(w => new { w.Id, w.Topic, w.DedupKey, w.Body })
+            .Join(db.WorkItemBodies, w => w.Id, b => b.Id, (w, b) => new { w.Id, w.Topic, w.DedupKey, b.Body })
             .AsAsyncEnumerable();
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
@@ -141,7 +148,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
         await db.SyncLog.Where(l => l.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
         var items = db.WorkItems.Where(w => w.StoreHandle == storeHandle);
         await CloseUnfinished(items, cancellationToken);
-        await items.Where(w => w.Body != null).ExecuteUpdateAsync(set => set.SetProperty(w => w.Body, (byte[]?)null), cancellationToken);
+        await BodiesOf(db, items).ExecuteDeleteAsync(cancellationToken);
     }
 
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)

@@ -37,6 +37,10 @@ internal sealed class WorkItem
 
     public string? ApiVersion { get; set; }
 
+    /// <summary>
+    /// The delivery's payload: kept in <see cref="WorkItemBodyRow"/>'s table, not in this row, and filled in by a claim
+    /// (<see cref="WorkQueue.ClaimAsync"/>). Null for pushes and once erased.
+    /// </summary>
     public byte[]? Body { get; set; }
 
     public long? CustomerId { get; set; }
@@ -60,6 +64,20 @@ internal sealed class WorkItem
     public long ReceivedAt { get; set; }
 
     public long? ProcessedAt { get; set; }
+}
+
+/// <summary>
+/// A delivery's payload, in a table of its own (keyed by the work item's id, deleted with it). The work-item row, which
+/// every claim, completion and retry rewrites, then holds only the item's state: on PostgreSQL a rewritten row is a new
+/// row version, and a customer's payload (about 2 KB) is just small enough to be stored in the row rather than apart.
+/// </summary>
+internal sealed class WorkItemBodyRow
+{
+    public const string Table = "shopify_work_item_bodies";
+
+    public long Id { get; set; }
+
+    public required byte[] Body { get; set; }
 }
 
 internal sealed class CustomerLinkRow

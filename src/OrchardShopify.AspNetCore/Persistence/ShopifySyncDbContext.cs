@@ -29,6 +29,8 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
 
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();
 
+    public DbSet<WorkItemBodyRow> WorkItemBodies => Set<WorkItemBodyRow>();
+
     public DbSet<CustomerLinkRow> Links => Set<CustomerLinkRow>();
 
     public DbSet<SyncLogRow> SyncLog => Set<SyncLogRow>();
@@ -57,7 +59,7 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
             item.Property(x => x.EventId).HasColumnName("event_id").HasMaxLength(200);
             item.Property(x => x.TriggeredAt).HasColumnName("triggered_at");
             item.Property(x => x.ApiVersion).HasColumnName("api_version").HasMaxLength(20);
-            item.Property(x => x.Body).HasColumnName("body");
+            item.Ignore(x => x.Body);
             item.Property(x => x.CustomerId).HasColumnName("customer_id");
             item.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
             item.Property(x => x.Status).HasColumnName("status");
@@ -72,6 +74,15 @@ internal sealed class ShopifySyncDbContext(DbContextOptions<ShopifySyncDbContext
             item.HasIndex(x => new { x.Kind, x.DedupKey }).IsUnique().HasDatabaseName("ix_shopify_work_items_dedup");
             item.HasIndex(x => new { x.Kind, x.Status, x.NextAttemptAt, x.Id }).HasDatabaseName(WorkItemsDueIndex);
             item.HasIndex(x => new { x.StoreHandle, x.CustomerId }).HasDatabaseName(WorkItemsCustomerIndex).HasFilter(KnownCustomerFilter);
+        });
+
+        modelBuilder.Entity<WorkItemBodyRow>(body =>
+        {
+            body.ToTable(WorkItemBodyRow.Table);
+            body.HasKey(x => x.Id);
+            body.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
+            body.Property(x => x.Body).HasColumnName("body");
+            body.HasOne<WorkItem>().WithOne().HasForeignKey<WorkItemBodyRow>(x => x.Id).OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_shopify_work_item_bodies_item");
         });
 
         modelBuilder.Entity<CustomerLinkRow>(link =>

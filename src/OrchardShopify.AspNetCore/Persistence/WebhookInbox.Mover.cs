@@ -17,12 +17,22 @@ namespace OrchardShopify.AspNetCore.Persistence;
 internal sealed partial class WebhookInbox
 {
     // Arrival order is kept: the work queue's ids follow the inbox's sequence. A row already in the queue (moved before a
-    // crash kept it from being deleted here) is not stored twice.
+    // crash kept it from being deleted here) is not stored twice. The ids of the items stored are read back.
     private static readonly string MoveSql = $$"""
-        INSERT INTO {{SqliteInboxFile.SyncAlias}}.{{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, body, status, attempts, next_attempt_at, received_at)
-        SELECT {{(int)WorkKind.InboundDelivery}}, webhook_id, store, topic, event_id, triggered_at, api_version, body, {{(int)WorkStatus.Pending}}, 0, received_at, received_at
+        INSERT INTO {{SqliteInboxFile.SyncAlias}}.{{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, status, attempts, next_attempt_at, received_at)
+        SELECT {{(int)WorkKind.InboundDelivery}}, webhook_id, store, topic, event_id, triggered_at, api_version, {{(int)WorkStatus.Pending}}, 0, received_at, received_at
         FROM {{SqliteInboxFile.Table}} WHERE seq <= @last ORDER BY seq
         ON CONFLICT (kind, dedup_key) DO NOTHING
+        RETURNING id
+        """;
+
+    // The payloads of the items the move stored (@ids); a row that was already in the queue keeps what it has (its
+    // payload, or none if it was erased since).
+    private static readonly string MoveBodiesSql = $$"""
+        INSERT INTO {{SqliteInboxFile.SyncAlias}}.{{WorkItemBodyRow.Table}} (id, body)
+        SELECT w.id, i.body FROM json_each(@ids) AS j
+        JOIN {{SqliteInboxFile.SyncAlias}}.{{Table}} AS w ON w.id = j.value
+        JOIN {{SqliteInboxFile.Table}} AS i ON i.webhook_id = w.dedup_key
         """;
 
     /// <summary>Most deliveries one move takes from the inbox file into the work queue.</summary>
@@ -31,14 +41,20 @@ internal sealed partial class WebhookInbox
     /// <summary>Inbox log size from which the mover copies the inbox file's log into it (passively: appends go on).</summary>
     private const long CheckpointThreshold = 4 * 1024 * 1024;
 
-    // PostgreSQL: the rows of one move as arrays, stored in their order (WITH ORDINALITY) in one statement.
+    // PostgreSQL: the rows of one move as arrays, stored in their order (WITH ORDINALITY) in one statement, with the
+    // payloads of the items it stored (a webhook id already in the queue keeps what it has).
     private static readonly string PostgresMoveSql = $$"""
-        INSERT INTO {{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, body, status, attempts, next_attempt_at, received_at)
-        SELECT {{(int)WorkKind.InboundDelivery}}, r.webhook_id, r.store, r.topic, r.event_id, r.triggered_at, r.api_version, r.body, {{(int)WorkStatus.Pending}}, 0, r.received_at, r.received_at
-        FROM unnest(@webhook_id, @store, @topic, @event_id, @triggered_at, @api_version, @body, @received_at)
-          WITH ORDINALITY AS r(webhook_id, store, topic, event_id, triggered_at, api_version, body, received_at, n)
-        ORDER BY r.n
-        ON CONFLICT (kind, dedup_key) DO NOTHING
+        WITH r AS (
+          SELECT * FROM unnest(@webhook_id, @store, @topic, @event_id, @triggered_at, @api_version, @body, @received_at)
+            WITH ORDINALITY AS r(webhook_id, store, topic, event_id, triggered_at, api_version, body, received_at, n)),
+        stored AS (
+          INSERT INTO {{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, status, attempts, next_attempt_at, received_at)
+          SELECT {{(int)WorkKind.InboundDelivery}}, r.webhook_id, r.store, r.topic, r.event_id, r.triggered_at, r.api_version, {{(int)WorkStatus.Pending}}, 0, r.received_at, r.received_at
+          FROM r ORDER BY r.n
+          ON CONFLICT (kind, dedup_key) DO NOTHING
+          RETURNING id, dedup_key)
+        INSERT INTO {{WorkItemBodyRow.Table}} (id, body)
+        SELECT stored.id, r.body FROM stored JOIN r ON r.webhook_id = stored.dedup_key
         """;
 
     /// <summary>Most moved webhook ids one prune statement deletes.</summary>
@@ -169,7 +185,23 @@ internal sealed partial class WebhookInbox
             command.CommandText = MoveSql;
             command.Parameters.Clear();
             command.Parameters.AddWithValue("@last", last);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var stored = new List<long>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    stored.Add(reader.GetInt64(0));
+                }
+            }
+
+            if (stored.Count > 0)
+            {
+                command.CommandText = MoveBodiesSql;
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("@ids", System.Text.Json.JsonSerializer.Serialize(stored.ToArray(), WebhookIdsJson.Default.Int64Array));
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             command.Transaction = null;
         }
@@ -353,6 +385,7 @@ internal sealed partial class WebhookInbox
 /// <summary>A delivery read from the inbox file to be moved.</summary>
 internal sealed record InboxRow(long Seq, string WebhookId, string Store, string Topic, string? EventId, long? TriggeredAt, string? ApiVersion, byte[] Body, long ReceivedAt);
 
-/// <summary>Source-generated JSON of the webhook ids handed to SQLite's <c>json_each</c>.</summary>
+/// <summary>Source-generated JSON of the webhook ids and work-item ids handed to SQLite's <c>json_each</c>.</summary>
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(long[]))]
 internal sealed partial class WebhookIdsJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -31,11 +31,13 @@ internal sealed partial class WebhookInbox : IAsyncDisposable
 
     private const string Table = ShopifySyncDbContext.WorkItemsTable;
 
-    // ON CONFLICT DO NOTHING: a duplicate neither fails nor writes, on SQLite and PostgreSQL alike.
+    // In-memory SQLite. ON CONFLICT DO NOTHING: a duplicate neither fails nor writes; the payload is stored only with a
+    // new item (changes() and last_insert_rowid() are those of the item's insert until the payload's insert completes).
     private static readonly string QueueInsertSql = $$"""
-        INSERT INTO {{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, body, status, attempts, next_attempt_at, received_at)
-        VALUES ({{(int)WorkKind.InboundDelivery}}, @webhook_id, @store, @topic, @event_id, @triggered_at, @api_version, @body, {{(int)WorkStatus.Pending}}, 0, @now, @now)
-        ON CONFLICT (kind, dedup_key) DO NOTHING
+        INSERT INTO {{Table}} (kind, dedup_key, store, topic, event_id, triggered_at, api_version, status, attempts, next_attempt_at, received_at)
+        VALUES ({{(int)WorkKind.InboundDelivery}}, @webhook_id, @store, @topic, @event_id, @triggered_at, @api_version, {{(int)WorkStatus.Pending}}, 0, @now, @now)
+        ON CONFLICT (kind, dedup_key) DO NOTHING;
+        INSERT INTO {{WorkItemBodyRow.Table}} (id, body) SELECT last_insert_rowid(), @body WHERE changes() > 0;
         """;
 
     // The inbox file's insert: a duplicate is one still in the inbox file, or one it has moved into the work queue. The

@@ -54,7 +54,27 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         var sql = ClaimStatement(database.IsPostgres);
 
         await using var db = await database.OpenAsync(cancellationToken);
-        return await db.WorkItems.FromSqlRaw(sql, (int)kind, now, owner, leaseUntil, max).AsNoTracking().ToListAsync(cancellationToken);
+        var claimed = await db.WorkItems.FromSqlRaw(sql, (int)kind, now, owner, leaseUntil, max).AsNoTracking().ToListAsync(cancellationToken);
+        if (kind == WorkKind.InboundDelivery && claimed.Count > 0)
+        {
+            await ReadBodiesAsync(db, claimed, cancellationToken);
+        }
+
+        return claimed;
+    }
+
+    /// <summary>
+    /// Fills in the claimed deliveries' payloads from their own table (read after the claim: one erased meanwhile is
+    /// left without, as an erased one is).
+    /// </summary>
+    private static async Task ReadBodiesAsync(ShopifySyncDbContext db, List<WorkItem> claimed, CancellationToken cancellationToken)
+    {
+        var ids = claimed.Select(w => w.Id).ToArray();
+        var bodies = await db.WorkItemBodies.AsNoTracking().Where(b => ids.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => b.Body, cancellationToken);
+        foreach (var item in claimed)
+        {
+            item.Body = bodies.GetValueOrDefault(item.Id);
+        }
     }
 
     /// <summary>Moves everything this node's inbox file holds into the queue.</summary>

@@ -11,15 +11,15 @@ namespace OrchardShopify.AspNetCore.Tests.Persistence;
 
 /// <summary>
 /// Upgrading a sync database made by the earlier migrations: the work items' customer index becomes partial
-/// (rows with a known customer only, so webhook appends add nothing to it), the rows are kept, and erasing a
-/// customer's delivery bodies still finds them through that index.
+/// (rows with a known customer only, so webhook appends add nothing to it), the rows are kept, their payloads move to
+/// a table of their own, and erasing a customer's delivery bodies still finds them through that index.
 /// </summary>
 public sealed class SyncSchemaTests
 {
     private const long Customer = 7_000_000_042;
 
     [Fact]
-    public async Task Upgrading_a_SQLite_database_makes_the_customer_index_partial_keeps_the_rows_and_redaction_uses_it()
+    public async Task Upgrading_a_SQLite_database_makes_the_customer_index_partial_keeps_the_rows_and_payloads_and_redaction_uses_it()
     {
         await using var scratch = new ScratchSqliteDatabase();
         var options = scratch.SyncOptions;
@@ -37,7 +37,7 @@ public sealed class SyncSchemaTests
     }
 
     [PostgresFact]
-    public async Task Upgrading_a_PostgreSQL_database_makes_the_customer_index_partial_keeps_the_rows_and_redaction_can_use_it()
+    public async Task Upgrading_a_PostgreSQL_database_makes_the_customer_index_partial_keeps_the_rows_and_payloads_and_redaction_can_use_it()
     {
         await using var scratch = await ScratchPostgresDatabase.CreateAsync();
         var options = new DbContextOptionsBuilder<ShopifySyncDbContext>().UseNpgsql(scratch.ConnectionString).Options;
@@ -59,7 +59,7 @@ public sealed class SyncSchemaTests
         await AssertErasureAsync(options, isPostgres: true);
     }
 
-    /// <summary>Migrates to the schema before the change, stores three work items, then migrates to the latest.</summary>
+    /// <summary>Migrates to the schema before the change, stores three work items with their payloads, then migrates to the latest.</summary>
     private static async Task UpgradeWithRowsAsync(DbContextOptions<ShopifySyncDbContext> options)
     {
         await using (var db = new ShopifySyncDbContext(options))
@@ -68,12 +68,12 @@ public sealed class SyncSchemaTests
             Assert.DoesNotContain(PartialWorkItemsCustomerIndex.Id, await db.Database.GetAppliedMigrationsAsync());
 
             // A worked delivery of the customer, a pending one of another customer (not yet worked, so its customer
-            // is not recorded), and a worked one of a third.
-            db.WorkItems.AddRange(
-                Item("w-worked", WorkStatus.Succeeded, Customer, Customer),
-                Item("w-pending", WorkStatus.Pending, customerId: null, Customer + 2),
-                Item("w-other", WorkStatus.Succeeded, Customer + 1, Customer + 1));
-            await db.SaveChangesAsync();
+            // is not recorded), and a worked one of a third; stored as that schema stored them, payload in the row.
+            foreach (var item in new[] { Item("w-worked", WorkStatus.Succeeded, Customer, Customer), Item("w-pending", WorkStatus.Pending, customerId: null, Customer + 2), Item("w-other", WorkStatus.Succeeded, Customer + 1, Customer + 1) })
+            {
+                await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO shopify_work_items (kind, dedup_key, store, topic, body, customer_id, status, attempts, next_attempt_at, received_at) VALUES ({(int)item.Kind}, {item.DedupKey}, {item.StoreHandle}, {item.Topic}, {item.Body}, {item.CustomerId}, {(int)item.Status}, 0, {item.NextAttemptAt}, {item.ReceivedAt})");
+            }
         }
 
         await using (var db = new ShopifySyncDbContext(options))
@@ -82,6 +82,12 @@ public sealed class SyncSchemaTests
             Assert.Contains(PartialWorkItemsCustomerIndex.Id, await db.Database.GetAppliedMigrationsAsync());
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
             Assert.Equal(["w-other", "w-pending", "w-worked"], await db.WorkItems.OrderBy(w => w.DedupKey).Select(w => w.DedupKey!).ToListAsync());
+
+            // The payloads moved to their own table, each with its item.
+            var payloads = await db.WorkItems.OrderBy(w => w.DedupKey).Join(db.WorkItemBodies, w => w.Id, b => b.Id, (w, b) => new { w.DedupKey, b.Body }).ToListAsync();
+            Assert.Equal(
+                [$$"""w-other {"id":{{Customer + 1}},"email":"customer{{Customer + 1}}@example.com"}""", $$"""w-pending {"id":{{Customer + 2}},"email":"customer{{Customer + 2}}@example.com"}""", $$"""w-worked {"id":{{Customer}},"email":"customer{{Customer}}@example.com"}"""],
+                payloads.Select(p => $"{p.DedupKey} {Encoding.UTF8.GetString(p.Body)}"));
         }
     }
 
@@ -92,7 +98,7 @@ public sealed class SyncSchemaTests
         await log.EraseCustomerAsync("uk", Customer, CancellationToken.None);
 
         await using var db = new ShopifySyncDbContext(options);
-        var bodies = await db.WorkItems.OrderBy(w => w.DedupKey).Select(w => new { w.DedupKey, HasBody = w.Body != null }).ToListAsync();
+        var bodies = await db.WorkItems.OrderBy(w => w.DedupKey).Select(w => new { w.DedupKey, HasBody = db.WorkItemBodies.Any(b => b.Id == w.Id) }).ToListAsync();
         Assert.Equal(
             [new { DedupKey = (string?)"w-other", HasBody = true }, new { DedupKey = (string?)"w-pending", HasBody = true }, new { DedupKey = (string?)"w-worked", HasBody = false }],
             bodies);

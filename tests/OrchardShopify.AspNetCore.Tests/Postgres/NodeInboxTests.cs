@@ -154,7 +154,13 @@ public sealed class NodeInboxTests
     private static async Task<List<WorkItem>> ItemsAsync(SyncNode node, string webhookId)
     {
         await using var db = await node.Get<SyncDatabase>().OpenAsync(CancellationToken.None);
-        return await db.WorkItems.AsNoTracking().Where(w => w.Kind == WorkKind.InboundDelivery && w.DedupKey == webhookId).ToListAsync();
+        var items = await db.WorkItems.AsNoTracking().Where(w => w.Kind == WorkKind.InboundDelivery && w.DedupKey == webhookId).ToListAsync();
+        foreach (var item in items)
+        {
+            item.Body = await db.WorkItemBodies.Where(b => b.Id == item.Id).Select(b => b.Body).SingleOrDefaultAsync();
+        }
+
+        return items;
     }
 
     private static async Task<int> QueueRowsAsync(SyncNode node, string pattern)

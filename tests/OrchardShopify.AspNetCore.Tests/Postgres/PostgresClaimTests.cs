@@ -67,9 +67,10 @@ public sealed class PostgresClaimTests
         // 5,000 deliveries waiting, received a millisecond apart in threes, as a burst leaves them; the table is new and
         // has never been analyzed (what a new site's first minutes look like).
         await db.Database.ExecuteSqlRawAsync("""
-            INSERT INTO shopify_work_items (kind, dedup_key, store, topic, triggered_at, body, status, attempts, next_attempt_at, received_at)
-            SELECT 1, 'wh-' || g, 'uk', 'customers/create', 1796000000000 + g / 3, decode('7b7d', 'hex'), 0, 0, 1796000000000 + g / 3, 1796000000000 + g / 3
-            FROM generate_series(1, 5000) AS g
+            INSERT INTO shopify_work_items (kind, dedup_key, store, topic, triggered_at, status, attempts, next_attempt_at, received_at)
+            SELECT 1, 'wh-' || g, 'uk', 'customers/create', 1796000000000 + g / 3, 0, 0, 1796000000000 + g / 3, 1796000000000 + g / 3
+            FROM generate_series(1, 5000) AS g;
+            INSERT INTO shopify_work_item_bodies (id, body) SELECT id, decode('7b7d', 'hex') FROM shopify_work_items
             """);
 
         var claim = WorkQueue.ClaimStatement(postgres: true)

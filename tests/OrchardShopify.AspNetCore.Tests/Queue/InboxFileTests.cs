@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
@@ -159,9 +160,11 @@ public sealed class InboxFileTests : IAsyncLifetime
         Assert.True(await node.AppendDeleteAsync(7_600_000_001, "wh-not-moved"));
 
         // The state a crash between the move's commit and the inbox's delete leaves: the first delivery in both files.
+        const string halfMovedBody = """{"id":7600000000}""";
         await SyncDatabases.ExecuteSqliteAsync(SyncFile, $"""
-            INSERT INTO shopify_work_items (kind, dedup_key, store, topic, body, status, attempts, next_attempt_at, received_at)
-            VALUES ({(int)WorkKind.InboundDelivery}, 'wh-half-moved', 'uk', 'customers/delete', x'7b7d', {(int)WorkStatus.Pending}, 0, 0, 0)
+            INSERT INTO shopify_work_items (kind, dedup_key, store, topic, status, attempts, next_attempt_at, received_at)
+            VALUES ({(int)WorkKind.InboundDelivery}, 'wh-half-moved', 'uk', 'customers/delete', {(int)WorkStatus.Pending}, 0, 0, 0);
+            INSERT INTO shopify_work_item_bodies (id, body) VALUES (last_insert_rowid(), CAST('{halfMovedBody}' AS BLOB));
             """);
 
         var claimed = await node.Get<WorkQueue>().ClaimAsync(WorkKind.InboundDelivery, "node-a", 10, CancellationToken.None);
@@ -169,6 +172,10 @@ public sealed class InboxFileTests : IAsyncLifetime
         Assert.Equal(["wh-half-moved", "wh-not-moved"], claimed.Select(c => c.DedupKey).Order(StringComparer.Ordinal));
         Assert.Equal(1, await SyncDatabases.SqliteScalarAsync(SyncFile, "SELECT COUNT(*) FROM shopify_work_items WHERE dedup_key = 'wh-half-moved'"));
         Assert.Equal(0, await InboxRowsAsync(SyncFile));
+
+        // Each claimed delivery has its own payload, one payload row each.
+        Assert.Equal(["""{"id":7600000000}""", """{"id":7600000001}"""], claimed.OrderBy(c => c.DedupKey, StringComparer.Ordinal).Select(c => Encoding.UTF8.GetString(c.Body!)));
+        Assert.Equal(2, await SyncDatabases.SqliteScalarAsync(SyncFile, "SELECT COUNT(*) FROM shopify_work_item_bodies"));
     }
 
     [Fact]
@@ -182,8 +189,9 @@ public sealed class InboxFileTests : IAsyncLifetime
 
         const string body = """{"id":7700000000}""";
         await SyncDatabases.ExecuteSqliteAsync(SyncFile, $"""
-            INSERT INTO shopify_work_items (kind, dedup_key, store, topic, body, status, attempts, next_attempt_at, received_at)
-            VALUES ({(int)WorkKind.InboundDelivery}, 'wh-from-before', 'uk', 'customers/delete', CAST('{body}' AS BLOB), {(int)WorkStatus.Pending}, 0, 0, 0)
+            INSERT INTO shopify_work_items (kind, dedup_key, store, topic, status, attempts, next_attempt_at, received_at)
+            VALUES ({(int)WorkKind.InboundDelivery}, 'wh-from-before', 'uk', 'customers/delete', {(int)WorkStatus.Pending}, 0, 0, 0);
+            INSERT INTO shopify_work_item_bodies (id, body) VALUES (last_insert_rowid(), CAST('{body}' AS BLOB));
             """);
         SqliteConnection.ClearAllPools();
         File.Delete(SqliteInboxFile.PathFor(SyncFile));

@@ -51,7 +51,7 @@ internal static class SyncDatabases
         command.CommandText = """
             SELECT COUNT(*) FROM (
               SELECT webhook_id AS id, length(body) AS size FROM shopify_inbox
-              UNION SELECT dedup_key, length(body) FROM sync.shopify_work_items WHERE kind = 1)
+              UNION SELECT w.dedup_key, length(b.body) FROM sync.shopify_work_items AS w LEFT JOIN sync.shopify_work_item_bodies AS b ON b.id = w.id WHERE w.kind = 1)
             WHERE id LIKE @pattern AND (@size IS NULL OR size = @size)
             """;
         command.Parameters.AddWithValue("@pattern", pattern);

@@ -148,7 +148,17 @@ internal sealed class TestSite : IAsyncDisposable
         await Services.GetRequiredService<WebhookInbox>().MoveAsync(CancellationToken.None);
         await using var db = await Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
         var query = db.WorkItems.AsNoTracking();
-        return await (filter is null ? query : filter(query)).ToListAsync();
+        var items = await (filter is null ? query : filter(query)).ToListAsync();
+
+        // Each with its payload, read from the payloads' table (none once erased).
+        var ids = items.Select(w => w.Id).ToArray();
+        var bodies = await db.WorkItemBodies.AsNoTracking().Where(b => ids.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => b.Body);
+        foreach (var item in items)
+        {
+            item.Body = bodies.GetValueOrDefault(item.Id);
+        }
+
+        return items;
     }
 
     public async Task<List<WorkItem>> ItemsWithWebhookIdAsync(string webhookId)
