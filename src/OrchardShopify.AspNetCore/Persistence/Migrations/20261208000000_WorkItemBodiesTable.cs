@@ -21,6 +21,14 @@ internal sealed class WorkItemBodiesTable : Migration
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         var postgres = migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL";
+        if (postgres)
+        {
+            // Until the column is dropped, nothing else writes the work items (reads go on): a payload another node
+            // stored after the copy began would be dropped with the column. SQLite: the migration's first statement
+            // already takes the database's only write lock.
+            migrationBuilder.Sql($"LOCK TABLE {Items} IN EXCLUSIVE MODE");
+        }
+
         migrationBuilder.CreateTable(
             name: Bodies,
             columns: table => new
