@@ -157,7 +157,11 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
         await using var unit = await database.JoinAsync(cancellationToken);
         var db = unit.Db;
         var log = await db.SyncLog.Where(l => l.At < cutoff).ExecuteDeleteAsync(cancellationToken);
-        var items = await db.WorkItems.Where(w => w.Status == WorkStatus.Succeeded && w.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        var pruned = db.WorkItems.Where(w => w.Status == WorkStatus.Succeeded && w.ProcessedAt < cutoff);
+
+        // Their payloads first, whatever the connection's foreign-key setting (the cascade needs SQLite's on).
+        await BodiesOf(db, pruned).ExecuteDeleteAsync(cancellationToken);
+        var items = await pruned.ExecuteDeleteAsync(cancellationToken);
 
         // Shopify stops retrying a delivery long before the log's retention passes, so no late delivery can follow.
         var deleted = await db.DeletedCustomers.Where(d => d.DeletedAt < cutoff && d.UserId == null).ExecuteDeleteAsync(cancellationToken);

@@ -8,7 +8,8 @@ namespace OrchardShopify.AspNetCore.Tests.Persistence;
 
 /// <summary>
 /// Deliveries' payloads live in a table of their own: pruning the finished deliveries older than the retention takes
-/// their payloads with them (the foreign key's cascade, on SQLite and PostgreSQL), and leaves every other payload.
+/// their payloads with them (on SQLite and PostgreSQL, also where SQLite's foreign keys are off), and leaves every
+/// other payload.
 /// </summary>
 public sealed class WorkItemBodyPruneTests
 {
@@ -19,6 +20,14 @@ public sealed class WorkItemBodyPruneTests
     {
         await using var scratch = new ScratchSqliteDatabase();
         await AssertPruneAsync(scratch.SyncOptions, isPostgres: false);
+    }
+
+    [Fact]
+    public async Task Pruning_on_SQLite_with_foreign_keys_off_still_deletes_the_pruned_deliveries_payloads()
+    {
+        // A connection string may turn SQLite's foreign keys off: the cascade then does nothing, the prune itself must.
+        await using var scratch = new ScratchSqliteDatabase();
+        await AssertPruneAsync(new DbContextOptionsBuilder<ShopifySyncDbContext>().UseSqlite($"Data Source={scratch.File};Pooling=False;Foreign Keys=False").Options, isPostgres: false);
     }
 
     [PostgresFact]

@@ -23,10 +23,11 @@ internal sealed class WorkItemBodiesTable : Migration
         var postgres = migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL";
         if (postgres)
         {
-            // Until the column is dropped, nothing else writes the work items (reads go on): a payload another node
-            // stored after the copy began would be dropped with the column. SQLite: the migration's first statement
+            // Until the column is dropped nothing else reads or writes the work items: a payload another node stored
+            // after the copy began would be dropped with the column, and a lock taken weaker first and stronger later
+            // (for the drop) could deadlock with a transaction doing the same. SQLite: the migration's first statement
             // already takes the database's only write lock.
-            migrationBuilder.Sql($"LOCK TABLE {Items} IN EXCLUSIVE MODE");
+            migrationBuilder.Sql($"LOCK TABLE {Items} IN ACCESS EXCLUSIVE MODE");
         }
 
         migrationBuilder.CreateTable(
@@ -43,7 +44,14 @@ internal sealed class WorkItemBodiesTable : Migration
             });
         migrationBuilder.Sql($"INSERT INTO {Bodies} (id, body) SELECT id, body FROM {Items} WHERE body IS NOT NULL");
 
-        // SQLite drops a column in place (3.35 and later) when nothing indexes it, as nothing does this one.
+        if (postgres)
+        {
+            // PostgreSQL's DROP COLUMN leaves the values in the rows until each row is next written: cleared first, so
+            // no payload stays on disk after its erasure (which now deletes the payload's own row) or its retention.
+            migrationBuilder.Sql($"UPDATE {Items} SET body = NULL WHERE body IS NOT NULL");
+        }
+
+        // SQLite drops a column by rewriting the table (3.35 and later) when nothing indexes it, as nothing does this one.
         migrationBuilder.Sql($"ALTER TABLE {Items} DROP COLUMN body");
     }
 
