@@ -219,14 +219,17 @@ internal sealed class WorkBatch : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="lookUp"/> with its statements planned for their values at each run. On PostgreSQL the sync's
-    /// connections keep their statements prepared, and the server plans a prepared statement once for any values after a
-    /// few runs: a plan made while a table was small (a new site's first minute, before the table is first analyzed)
-    /// reads the whole table when it has grown, at every batch, until the table is analyzed. Look-ups of a batch's values
-    /// in the user table are planned for their values instead (<c>plan_cache_mode</c> for this transaction, set back after
-    /// them: the batch's writes keep their prepared plans, each of whose foreign-key checks would otherwise be planned too).
-    /// Outside a PostgreSQL batch <paramref name="lookUp"/> runs as it is. Should it fail, its statement or the batch is
-    /// rolled back, and the setting with it.
+    /// Runs <paramref name="lookUp"/> with its statements planned for their values at each run, by index. On PostgreSQL
+    /// the sync's connections keep their statements prepared, and the server plans a prepared statement once for any
+    /// values after a few runs: a plan made while a table was small reads the whole table when it has grown, at every
+    /// batch. Planned for their values (<c>plan_cache_mode</c>) the look-ups still need statistics: until the user table
+    /// is first analyzed (a new site's first minute, or its first bulk import), the server guesses that each value of
+    /// <c>= ANY</c> on a non-unique index (Identity's email index, the phone index) matches a share of the table and
+    /// reads the whole table instead, once per batch. So sequential scans are off for the look-ups too
+    /// (<c>enable_seqscan</c>); a column without an index is still read in full. Both settings hold for this transaction
+    /// and are set back after the look-ups: the batch's writes keep their prepared plans, each of whose foreign-key
+    /// checks would otherwise be planned too. Outside a PostgreSQL batch <paramref name="lookUp"/> runs as it is. Should
+    /// it fail, its statement or the batch is rolled back, and the settings with it.
     /// </summary>
     public static async Task<T> PlannedForValuesAsync<T>(Func<Task<T>> lookUp, CancellationToken cancellationToken)
     {
@@ -236,9 +239,9 @@ internal sealed class WorkBatch : IAsyncDisposable
             return await lookUp();
         }
 
-        await batch.ExecuteAsync("SET LOCAL plan_cache_mode = force_custom_plan", cancellationToken);
+        await batch.ExecuteAsync("SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_seqscan = off", cancellationToken);
         var found = await lookUp();
-        await batch.ExecuteAsync("SET LOCAL plan_cache_mode TO DEFAULT", cancellationToken);
+        await batch.ExecuteAsync("SET LOCAL plan_cache_mode TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT", cancellationToken);
         return found;
     }
 

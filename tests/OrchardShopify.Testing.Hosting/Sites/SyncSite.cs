@@ -14,10 +14,19 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Users;
 
 namespace OrchardShopify.Testing.Hosting.Sites;
 
-public sealed class SiteIdentityDb(DbContextOptions<SiteIdentityDb> options) : IdentityDbContext<IdentityUser>(options);
+/// <summary>The site's Identity tables, with the phone number index docs/aspnetcore.md recommends.</summary>
+public sealed class SiteIdentityDb(DbContextOptions<SiteIdentityDb> options) : IdentityDbContext<IdentityUser>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasShopifyLookupIndexes<IdentityUser>();
+    }
+}
 
 public sealed record SyncSiteOptions
 {
