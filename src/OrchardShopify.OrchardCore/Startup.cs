@@ -15,7 +15,9 @@ using OrchardCore.Navigation;
 using OrchardCore.Security.Permissions;
 using OrchardCore.Users.Handlers;
 using OrchardCore.Users.Models;
+using OrchardShopify.AspNetCore.Backfill;
 using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Settings;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.Sync;
@@ -44,6 +46,14 @@ public sealed class Startup : StartupBase
         // environment), then the site settings saved in the admin over it.
         services.AddShopifyCustomerSync(_shellConfiguration.GetSection(ShopifySyncConstants.ConfigurationSection))
             .UseSyncRunner();
+
+        // The tenant's settings change through the admin's settings page, not a reloaded file: while they are not valid
+        // the runtime's options monitors throw and the readiness check reports why (ShopifySyncReadiness), rather than
+        // going on with the previous settings as a plain ASP.NET Core site does.
+        services.RemoveAll<IOptionsMonitor<ShopifySyncOptions>>();
+        services.RemoveAll<IOptionsMonitor<ShopifyHostOptions>>();
+        services.RemoveAll<IOptionsMonitor<ShopifyBackfillOptions>>();
+        services.RemoveAll<IOptionsMonitor<ShopifySettingsOptions>>();
         services.AddSingleton<IUserDirectory, OrchardUserDirectory>();
 
         // The same directory adds and removes the Orchard Core roles of Shopify:TagRoles.

@@ -25,7 +25,8 @@ internal static class ShopifyAdminOperationsServiceCollectionExtensions
 {
     public static IServiceCollection AddShopifyAdminOperations(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ShopifyBackfillOptions>().Bind(configuration.GetSection("Backfill"));
+        services.AddOptions<ShopifyBackfillOptions>().Bind(configuration.GetSection("Backfill")).ValidateOnStart();
+        services.KeepLastValidOptions<ShopifyBackfillOptions>();
 
         services.TryAddSingleton<SyncJobHost>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SyncJobHost>());
@@ -36,7 +37,8 @@ internal static class ShopifyAdminOperationsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<ShopifyBackfillOptions>>()));
 
         services.AddDataProtection();
-        services.AddOptions<ShopifySettingsOptions>().Bind(configuration.GetSection("Settings"));
+        services.AddOptions<ShopifySettingsOptions>().Bind(configuration.GetSection("Settings")).ValidateOnStart();
+        services.KeepLastValidOptions<ShopifySettingsOptions>();
         services.TryAddSingleton<ShopifySettingsStore>();
         services.TryAddSingleton<ShopifySettingsOverlay>();
         services.AddSingleton<IPostConfigureOptions<ShopifySyncOptions>>(sp => sp.GetRequiredService<ShopifySettingsOverlay>());

@@ -45,6 +45,10 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         services.AddOptions<ShopifySyncOptions>().Bind(configuration).ValidateOnStart();
         services.AddOptions<ShopifyHostOptions>().Bind(configuration).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopifyHostOptions>, ShopifyHostOptionsValidator>());
+
+        // A running site whose configuration changes to values that are not valid goes on with the previous ones.
+        services.KeepLastValidOptions<ShopifySyncOptions>();
+        services.KeepLastValidOptions<ShopifyHostOptions>();
         services.AddShopifyAdminApi();
         services.AddShopifyAdminAuthorization();
 
@@ -245,5 +249,16 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Reads of <typeparamref name="TOptions"/> through <see cref="IOptionsMonitor{TOptions}"/> keep the last valid values
+    /// when the configuration changes to values that do not bind or validate (<see cref="LastValidOptionsMonitor{TOptions}"/>).
+    /// </summary>
+    internal static IServiceCollection KeepLastValidOptions<TOptions>(this IServiceCollection services)
+        where TOptions : class
+    {
+        services.AddSingleton<IOptionsMonitor<TOptions>, LastValidOptionsMonitor<TOptions>>();
+        return services;
     }
 }
