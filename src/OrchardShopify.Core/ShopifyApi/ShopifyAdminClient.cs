@@ -168,10 +168,10 @@ public sealed partial class ShopifyAdminClient
         CancellationToken cancellationToken,
         CancellationToken callerToken)
     {
-        var waited = await bucket.AcquireAsync(cost, cancellationToken).ConfigureAwait(false);
-        if (waited > TimeSpan.Zero)
+        var reservation = await bucket.AcquireAsync(cost, cancellationToken).ConfigureAwait(false);
+        if (reservation.Waited > TimeSpan.Zero)
         {
-            LogWaitedForBucket(store.Handle, request.Operation, waited.TotalMilliseconds, cost);
+            LogWaitedForBucket(store.Handle, request.Operation, reservation.Waited.TotalMilliseconds, cost);
         }
 
         var settled = false;
@@ -235,7 +235,7 @@ public sealed partial class ShopifyAdminClient
                 {
                     var root = json.RootElement;
                     var report = CostOf(root);
-                    bucket.Settle(cost, report.Actual, report.Status);
+                    bucket.Settle(reservation, report.Actual, report.Status);
                     settled = true;
 
                     var errors = ErrorsOf(root);
@@ -274,7 +274,7 @@ public sealed partial class ShopifyAdminClient
             if (!settled)
             {
                 // No cost report: nothing is known to have been charged, so the reservation is returned.
-                bucket.Settle(cost, 0, null);
+                bucket.Settle(reservation, 0, null);
             }
         }
     }

@@ -8,9 +8,14 @@ namespace OrchardShopify.Core.ShopifyApi;
 /// <summary>Shopify's <c>extensions.cost.throttleStatus</c>.</summary>
 internal sealed record ThrottleStatus(double MaximumAvailable, double CurrentlyAvailable, double RestoreRate);
 
+/// <summary>A reservation of <see cref="Cost"/> points, the <see cref="Sequence"/>th made, after waiting <see cref="Waited"/>.</summary>
+internal readonly record struct ThrottleReservation(int Cost, long Sequence, TimeSpan Waited);
+
 /// <summary>
 /// A local mirror of Shopify's cost-based leaky bucket for one (store, token). Callers reserve the estimated cost
-/// before sending and wait while the bucket is too low; every response resets the mirror to what Shopify reports.
+/// before sending and wait while the bucket is too low; a response resets the mirror to what Shopify reports, unless
+/// the response of a later request has done so already: parallel callers' responses can arrive in another order than
+/// their requests, and the status of an earlier request does not count what the later ones were charged.
 /// </summary>
 internal sealed class ThrottleBucket : IDisposable
 {
@@ -26,6 +31,8 @@ internal sealed class ThrottleBucket : IDisposable
     private double _restoreRate = InitialRestoreRate;
     private double _reserved;
     private long _stamp;
+    private long _reservations;
+    private long _statusOf;
 
     internal ThrottleBucket(TimeProvider timeProvider)
     {
@@ -72,7 +79,7 @@ internal sealed class ThrottleBucket : IDisposable
     /// Waits until <paramref name="cost"/> points are available, then reserves them. Callers queue in arrival order,
     /// so a large query is not starved by a stream of small ones.
     /// </summary>
-    public async Task<TimeSpan> AcquireAsync(int cost, CancellationToken cancellationToken)
+    public async Task<ThrottleReservation> AcquireAsync(int cost, CancellationToken cancellationToken)
     {
         var waited = TimeSpan.Zero;
         await _queue.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +96,7 @@ internal sealed class ThrottleBucket : IDisposable
                     {
                         _available -= cost;
                         _reserved += cost;
-                        return waited;
+                        return new ThrottleReservation(cost, ++_reservations, waited);
                     }
 
                     wait = TimeSpan.FromSeconds((needed - _available) / _restoreRate);
@@ -109,24 +116,30 @@ internal sealed class ThrottleBucket : IDisposable
 
     /// <summary>
     /// Ends a reservation. With Shopify's status the mirror takes its numbers (less what other callers still have in
-    /// flight); without it, requested minus actual cost is refunded.
+    /// flight), unless a later reservation's status was taken already: the server answered this request before that one,
+    /// so its numbers are older (what other callers have in flight stays counted until they end). Without a status,
+    /// requested minus actual cost is refunded.
     /// </summary>
-    public void Settle(int reservedCost, double? actualCost, ThrottleStatus? status)
+    public void Settle(ThrottleReservation reservation, double? actualCost, ThrottleStatus? status)
     {
         lock (_gate)
         {
             Refill();
-            _reserved = Math.Max(0, _reserved - reservedCost);
+            _reserved = Math.Max(0, _reserved - reservation.Cost);
             if (status is not null && status.RestoreRate > 0 && status.MaximumAvailable > 0)
             {
-                _maximum = status.MaximumAvailable;
-                _restoreRate = status.RestoreRate;
-                _available = status.CurrentlyAvailable - _reserved;
-                _stamp = _timeProvider.GetTimestamp();
+                if (reservation.Sequence > _statusOf)
+                {
+                    _statusOf = reservation.Sequence;
+                    _maximum = status.MaximumAvailable;
+                    _restoreRate = status.RestoreRate;
+                    _available = status.CurrentlyAvailable - _reserved;
+                    _stamp = _timeProvider.GetTimestamp();
+                }
             }
             else
             {
-                _available = Math.Min(_maximum, _available + reservedCost - (actualCost ?? 0));
+                _available = Math.Min(_maximum, _available + reservation.Cost - (actualCost ?? 0));
             }
         }
     }
