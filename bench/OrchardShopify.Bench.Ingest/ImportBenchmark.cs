@@ -160,11 +160,33 @@ internal static class ImportBenchmark
         }
         finally
         {
-            if (!emulator.HasExited)
+            Stop(emulator);
+        }
+    }
+
+    /// <summary>
+    /// Stops the emulator as Ctrl+C or a service manager would (SIGTERM), so it deletes its bulk export files on the way
+    /// out (775 MB for 1,000,000 customers, which a killed emulator leaves in the temporary folder); killed if it has not
+    /// stopped within 30 s.
+    /// </summary>
+    private static void Stop(Process emulator)
+    {
+        if (emulator.HasExited)
+        {
+            return;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            using var terminate = Process.Start(new ProcessStartInfo("kill", ["-TERM", emulator.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+            terminate?.WaitForExit();
+            if (emulator.WaitForExit(TimeSpan.FromSeconds(30)))
             {
-                emulator.Kill(entireProcessTree: true);
+                return;
             }
         }
+
+        emulator.Kill(entireProcessTree: true);
     }
 
     private static Process StartEmulator(string url, int customers)
