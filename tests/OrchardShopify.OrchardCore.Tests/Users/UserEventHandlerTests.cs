@@ -23,6 +23,7 @@ public sealed class UserEventHandlerTests : IAsyncDisposable
     private readonly ShellSettings _settings = new() { Name = ShellSettings.DefaultShellName, State = TenantState.Running };
     private readonly InMemoryUserDirectory _users = new();
     private readonly InMemoryOutboundQueue _queue = new();
+    private ShellContext? _shell;
 
     public UserEventHandlerTests()
     {
@@ -105,10 +106,14 @@ public sealed class UserEventHandlerTests : IAsyncDisposable
         Assert.Equal(2, _queue.Count);
     }
 
-    /// <summary>One request of the tenant: a shell scope whose deferred tasks run after it completes.</summary>
+    /// <summary>
+    /// One request of the tenant: a shell scope whose deferred tasks run after it completes. Every request uses the test's
+    /// one shell, as a tenant's requests do: a shell no longer referenced is finalized, and Orchard Core's finalizer
+    /// disposes its service provider, which the next request's shell would share.
+    /// </summary>
     private Task RequestAsync(Func<IUserEventHandler, Task> work)
     {
-        var shell = TenantServices.Shell(_provider, _settings);
-        return new ShellScope(shell).UsingAsync(scope => work(scope.ServiceProvider.GetRequiredService<IUserEventHandler>()));
+        _shell ??= TenantServices.Shell(_provider, _settings);
+        return new ShellScope(_shell).UsingAsync(scope => work(scope.ServiceProvider.GetRequiredService<IUserEventHandler>()));
     }
 }
