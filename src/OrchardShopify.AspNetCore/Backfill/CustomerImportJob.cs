@@ -111,24 +111,23 @@ internal sealed class CustomerImportJob(
         }
 
         // SQLite has one writer: a second applier would only wait for the first one's transaction. That applier runs on
-        // a thread of its own below the priority of the threads answering requests, as the workers do (WorkerThread):
-        // webhooks arriving during an import are acknowledged first. It blocks that thread on each step, so what a
-        // chunk does synchronously (all of it on SQLite, unless it waits for another flow's customer lock) runs there.
+        // a thread of its own below the priority of the threads answering requests, as the workers do (WorkerThread),
+        // which keeps it after each wait: webhooks arriving during an import are acknowledged first.
         var batched = !database.IsPostgres && users is IBatchUserDirectory;
         Task[] appliers = batched
-            ? [WorkerThread.Run("Shopify import applier", workerNice, _ =>
+            ? [WorkerThread.Run("Shopify import applier", workerNice, async _ =>
                 {
                     var chunk = new List<ShopifyCustomer>(MaxBatch);
-                    while (channel.Reader.WaitToReadAsync(pipeline.Token).AsTask().GetAwaiter().GetResult())
+                    while (await channel.Reader.WaitToReadAsync(pipeline.Token))
                     {
                         while (chunk.Count < MaxBatch && channel.Reader.TryRead(out var customer))
                         {
                             chunk.Add(customer);
                         }
 
-                        ApplyChunkAsync(chunk, log, pipeline.Token).GetAwaiter().GetResult();
+                        await ApplyChunkAsync(chunk, log, pipeline.Token);
                         chunk.Clear();
-                        StopWhenFailingAsync().GetAwaiter().GetResult();
+                        await StopWhenFailingAsync();
                     }
                 })]
             : [.. Enumerable.Range(0, Math.Clamp(options.Parallelism, 1, 32)).Select(_ => Task.Run(

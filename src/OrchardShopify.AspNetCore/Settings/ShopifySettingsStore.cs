@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using OrchardShopify.AspNetCore.Persistence;
 
+using OrchardShopify.AspNetCore.Workers;
+
 namespace OrchardShopify.AspNetCore.Settings;
 
 /// <summary>What administrators saved: plain values by key, and the keys of secrets that could not be decrypted.</summary>
@@ -36,8 +38,9 @@ internal sealed partial class ShopifySettingsStore(SyncDatabase database, IDataP
             }
 
             // Options are first built before the hosted services run; a synchronous read here is a one-off. Before
-            // the table's migration has run (the first start), configuration alone applies until the loader reads.
-            var loaded = TryRead(() => TableExists() ? ReadAsync(CancellationToken.None).GetAwaiter().GetResult() : null);
+            // the table's migration has run (the first start), configuration alone applies until the loader reads. Read
+            // on a worker's thread, the waits leave its context (which the blocked thread could not run).
+            var loaded = WorkerThread.WithoutContext(() => TryRead(() => TableExists() ? ReadAsync(CancellationToken.None).GetAwaiter().GetResult() : null));
             lock (_gate)
             {
                 return _current ??= loaded ?? SettingsSnapshot.Empty;

@@ -51,15 +51,14 @@ internal sealed partial class SyncWorker : BackgroundService
     internal bool WakesSiblings { get; set; }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        WorkerThread.Run($"Shopify {_kind} worker", _options.CurrentValue.Queue.WorkerNice, priority => Loop(priority, stoppingToken));
+        WorkerThread.Run($"Shopify {_kind} worker", _options.CurrentValue.Queue.WorkerNice, priority => LoopAsync(priority, stoppingToken));
 
     /// <summary>
-    /// The worker's loop, on its own thread below the request threads' priority (<see cref="WorkerThread"/>). It blocks
-    /// that thread on each batch: what a batch does synchronously (all of it on SQLite) runs there, and only what
-    /// follows a wait for the network (PostgreSQL, Shopify) or for a customer lock another flow holds continues on the
-    /// thread pool. It never moves the inbox itself (see <see cref="WebhookInbox.MoveAsync"/>).
+    /// The worker's loop, on its own thread below the request threads' priority (<see cref="WorkerThread"/>), which keeps
+    /// it: what follows each of its waits (for the database, Shopify or a customer's lock) runs on that thread again.
+    /// It never moves the inbox itself (see <see cref="WebhookInbox.MoveAsync"/>).
     /// </summary>
-    private void Loop(WorkerThread.Priority priority, CancellationToken stoppingToken)
+    private async Task LoopAsync(WorkerThread.Priority priority, CancellationToken stoppingToken)
     {
         Log.Started(_logger, _kind, Owner, priority.Description);
         while (!stoppingToken.IsCancellationRequested)
@@ -70,11 +69,11 @@ internal sealed partial class SyncWorker : BackgroundService
                 if (_kind == WorkKind.InboundDelivery)
                 {
                     // The move writes the inbox file, whose lock the webhook writer needs: it runs on the thread pool at
-                    // normal priority while this thread waits, and the claim then goes on here.
-                    Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
+                    // normal priority while this loop waits, and the claim then goes on here.
+                    await Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None);
                 }
 
-                claimed = RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings).GetAwaiter().GetResult();
+                claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -92,7 +91,7 @@ internal sealed partial class SyncWorker : BackgroundService
             {
                 try
                 {
-                    _signals.Wait(_kind, _options.CurrentValue.Queue.PollInterval, stoppingToken);
+                    await _signals.WaitAsync(_kind, _options.CurrentValue.Queue.PollInterval, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

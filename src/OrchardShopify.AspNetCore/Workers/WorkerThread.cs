@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Nito.AsyncEx;
 using OrchardShopify.AspNetCore.DependencyInjection;
 
 namespace OrchardShopify.AspNetCore.Workers;
@@ -60,7 +61,42 @@ internal static class WorkerThread
         return done.Task;
     }
 
-    /// <summary>What <see cref="Run"/> did to the thread's priority, for the log.</summary>
+    /// <summary>
+    /// Runs the asynchronous <paramref name="loop"/> on a new background thread that keeps it: a single-threaded
+    /// context (<see cref="AsyncContext"/>) is that thread's, so what follows each of the loop's waits (for PostgreSQL,
+    /// Shopify, a customer's lock) is queued back to it rather than run on the thread pool at the request threads'
+    /// priority. Only code that gives up the context (libraries' <c>ConfigureAwait(false)</c>: the database driver's
+    /// own reads, for one) runs on the thread pool until it returns to the loop's code. Nothing on this thread may block
+    /// waiting for work queued to it; a synchronous wait for a task must leave the context first
+    /// (<see cref="WithoutContext{T}"/>).
+    /// </summary>
+    public static Task Run(string name, int nice, Func<Priority, Task> loop) =>
+        Run(name, nice, priority => AsyncContext.Run(() => loop(priority)));
+
+    /// <summary>
+    /// Runs <paramref name="blocking"/> with no synchronization context, so that the tasks it waits for synchronously
+    /// never queue their continuations to the thread that waits (a worker's context, which would then never run them).
+    /// </summary>
+    public static T WithoutContext<T>(Func<T> blocking)
+    {
+        var context = SynchronizationContext.Current;
+        if (context is null)
+        {
+            return blocking();
+        }
+
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return blocking();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    /// <summary>What <see cref="Run(string, int, Action{Priority})"/> did to the thread's priority, for the log.</summary>
     public readonly record struct Priority(bool Lowered, string Description);
 
     private static Priority Lower(int nice)

@@ -7,6 +7,7 @@ using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
 using OrchardShopify.AspNetCore.Workers;
+using OrchardShopify.Testing.Hosting.Postgres;
 using OrchardShopify.Testing.Hosting.Sites;
 using OrchardShopify.Testing.Hosting.Webhooks;
 
@@ -63,6 +64,25 @@ public sealed class WorkerThreadTests
             Assert.All(stored, l => Assert.Equal(processNice, l.Nice));
             Assert.All(started, l => Assert.EndsWith($"started (nice {DefaultNice})", l.Message, StringComparison.Ordinal));
         }
+    }
+
+    [PostgresFact]
+    public async Task A_node_on_PostgreSQL_applies_on_its_inbound_workers_thread_after_each_wait_for_the_database_too()
+    {
+        // On PostgreSQL every step of the apply waits for the network; what follows each wait runs on the worker's thread
+        // again, not on the thread pool at the request threads' priority.
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        var lines = await ApplyNewCustomersAsync(12, "pgnice", new Dictionary<string, string?>(), () => { }, database.ConnectionString);
+
+        var applied = lines.Where(l => l.Category == "OrchardShopify.Core.Sync.InboundCustomerSync" && l.Message.EndsWith(": Created", StringComparison.Ordinal)).ToList();
+        Assert.Equal(12, applied.Count);
+        Assert.All(applied, l => Assert.Equal("Shopify InboundDelivery worker", l.Thread));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.All(applied, l => Assert.Equal(DefaultNice, l.Nice));
+        }
+
+        Assert.DoesNotContain(lines, l => l.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -128,6 +148,34 @@ public sealed class WorkerThreadTests
     }
 
     [Fact]
+    public async Task An_asynchronous_loop_goes_on_on_its_own_thread_after_each_wait_and_a_synchronous_wait_outside_its_context_does_not_block_it()
+    {
+        var threads = new ConcurrentQueue<string?>();
+        var value = 0;
+        await WorkerThread.Run("async loop", DefaultNice, async _ =>
+        {
+            threads.Enqueue(Thread.CurrentThread.Name);
+            await Task.Delay(10);
+            threads.Enqueue(Thread.CurrentThread.Name);
+            await Task.Run(() => Thread.Sleep(5));
+            threads.Enqueue(Thread.CurrentThread.Name);
+
+            // A one-off synchronous read (the saved settings' first read): its waits complete off the loop's context.
+            value = WorkerThread.WithoutContext(() => LaterAsync().GetAwaiter().GetResult());
+            threads.Enqueue(Thread.CurrentThread.Name);
+        }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["async loop", "async loop", "async loop", "async loop"], threads);
+        Assert.Equal(42, value);
+
+        static async Task<int> LaterAsync()
+        {
+            await Task.Delay(10);
+            return 42;
+        }
+    }
+
+    [Fact]
     public async Task Workers_configured_at_nice_0_apply_at_the_priority_of_the_threads_that_acknowledge_webhooks()
     {
         var processNice = NiceOf("/proc/self/stat");
@@ -149,12 +197,13 @@ public sealed class WorkerThreadTests
     /// Starts a site with <paramref name="settings"/>, has it apply <paramref name="customers"/> new customers' deliveries,
     /// runs <paramref name="whileRunning"/> and stops it. Returns every log line it wrote, with the thread that wrote it.
     /// </summary>
-    private static async Task<ConcurrentQueue<LoggedOn>> ApplyNewCustomersAsync(int customers, string prefix, Dictionary<string, string?> settings, Action whileRunning)
+    private static async Task<ConcurrentQueue<LoggedOn>> ApplyNewCustomersAsync(int customers, string prefix, Dictionary<string, string?> settings, Action whileRunning, string? postgres = null)
     {
         var lines = new ConcurrentQueue<LoggedOn>();
         var options = new SyncSiteOptions
         {
             Folder = SyncSite.NewFolder(),
+            PostgresConnectionString = postgres,
             Settings = settings,
             ConfigureServices = services => services.AddSingleton<ILoggerProvider>(new ThreadRecordingProvider(lines)),
         };
