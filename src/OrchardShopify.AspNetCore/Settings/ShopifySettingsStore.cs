@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using OrchardShopify.AspNetCore.Persistence;
-
 using OrchardShopify.AspNetCore.Workers;
 
 namespace OrchardShopify.AspNetCore.Settings;

@@ -69,8 +69,9 @@ internal sealed partial class SyncWorker : BackgroundService
                 if (_kind == WorkKind.InboundDelivery)
                 {
                     // The move writes the inbox file, whose lock the webhook writer needs: it runs on the thread pool at
-                    // normal priority while this loop waits, and the claim then goes on here.
-                    await Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None);
+                    // normal priority while this thread waits (the move needs nothing of this thread's context), and
+                    // the claim then goes on here.
+                    Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
                 }
 
                 claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
@@ -91,7 +92,9 @@ internal sealed partial class SyncWorker : BackgroundService
             {
                 try
                 {
-                    await _signals.WaitAsync(_kind, _options.CurrentValue.Queue.PollInterval, stoppingToken);
+                    // Idle, with none of the loop's work pending: the thread blocks until woken (a waker wakes it
+                    // directly, with no task continuations between), at most for the poll interval.
+                    _signals.Wait(_kind, _options.CurrentValue.Queue.PollInterval, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

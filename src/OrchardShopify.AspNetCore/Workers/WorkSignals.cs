@@ -24,8 +24,8 @@ internal sealed class WorkSignals : IDisposable
         }
     }
 
-    /// <summary>Completes when woken or at the timeout (a worker's idle wait).</summary>
-    public Task<bool> WaitAsync(WorkKind kind, TimeSpan timeout, CancellationToken cancellationToken) => For(kind).WaitAsync(timeout, cancellationToken);
+    /// <summary>Blocks the calling thread (a worker's own) until woken or the timeout.</summary>
+    public bool Wait(WorkKind kind, TimeSpan timeout, CancellationToken cancellationToken) => For(kind).Wait(timeout, cancellationToken);
 
     public void Dispose()
     {
