@@ -19,9 +19,10 @@ namespace OrchardShopify.AspNetCore.Backfill;
 /// Streams a store's customers from Shopify and applies each with the inbound rules of webhooks
 /// (<see cref="InboundCustomerSync.ApplyCustomerStateAsync"/>). Memory is bounded whatever the store's size: the
 /// export is read row by row into a small channel that appliers drain, and only counters are kept. Where the host
-/// stores a run of work in one transaction (<see cref="WorkBatch"/>: SQLite with a user store that can join), one
-/// applier stores the customers a batch per transaction, each in its own savepoint; otherwise
-/// <see cref="ShopifyBackfillOptions.Parallelism"/> appliers store them one by one.
+/// stores a run of work in one transaction (<see cref="WorkBatch"/>: a user store that can join, on SQLite or in the
+/// sync's PostgreSQL database), appliers store the customers a batch per transaction, each in its own savepoint – one
+/// applier on SQLite, taking turns at the write lock with the inbound workers, and
+/// <see cref="ShopifyBackfillOptions.Parallelism"/> on PostgreSQL; otherwise that many appliers store them one by one.
 /// </summary>
 internal sealed class CustomerImportJob(
     ShopifyStore store,
@@ -76,8 +77,18 @@ internal sealed class CustomerImportJob(
     {
         using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        // Download and parse run ahead of the appliers by at most two batches: memory stays bounded whatever the store's size.
-        var channel = Channel.CreateBounded<ShopifyCustomer>(new BoundedChannelOptions(2 * MaxBatch) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        // Where the host stores a run of work in one transaction (WorkBatch), appliers store the customers a batch per
+        // transaction: on SQLite one (it has one writer: a second would only wait for the first one's transaction), on
+        // PostgreSQL Parallelism of them, each batch holding its customers' locks as a node's workers do. Otherwise
+        // Parallelism appliers store them one by one. Each applier runs on a thread of its own below the priority of the
+        // threads answering requests, as the workers do (WorkerThread), which keeps it after each wait: webhooks arriving
+        // during an import are acknowledged first.
+        var batched = users is IBatchUserDirectory;
+        var count = batched && !database.IsPostgres ? 1 : Math.Clamp(options.Parallelism, 1, 32);
+
+        // Download and parse run ahead of the appliers by at most a batch each and one more: memory stays bounded whatever
+        // the store's size.
+        var channel = Channel.CreateBounded<ShopifyCustomer>(new BoundedChannelOptions((count + 1) * MaxBatch) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         await using var log = new SyncLogBatch(database);
         Exception? fatal = null;
 
@@ -110,12 +121,8 @@ internal sealed class CustomerImportJob(
             }
         }
 
-        // SQLite has one writer: a second applier would only wait for the first one's transaction. That applier runs on
-        // a thread of its own below the priority of the threads answering requests, as the workers do (WorkerThread),
-        // which keeps it after each wait: webhooks arriving during an import are acknowledged first.
-        var batched = !database.IsPostgres && users is IBatchUserDirectory;
-        Task[] appliers = batched
-            ? [WorkerThread.Run("Shopify import applier", workerNice, async _ =>
+        Task[] appliers = [.. Enumerable.Range(0, count).Select(_ => batched
+            ? WorkerThread.Run("Shopify import applier", workerNice, async _ =>
                 {
                     var chunk = new List<ShopifyCustomer>(MaxBatch);
                     while (await channel.Reader.WaitToReadAsync(pipeline.Token))
@@ -125,21 +132,25 @@ internal sealed class CustomerImportJob(
                             chunk.Add(customer);
                         }
 
+                        if (chunk.Count == 0)
+                        {
+                            // Another applier took what was there.
+                            continue;
+                        }
+
                         await ApplyChunkAsync(chunk, log, pipeline.Token);
                         chunk.Clear();
                         await StopWhenFailingAsync();
                     }
-                })]
-            : [.. Enumerable.Range(0, Math.Clamp(options.Parallelism, 1, 32)).Select(_ => Task.Run(
-                async () =>
+                })
+            : WorkerThread.Run("Shopify import applier", workerNice, async _ =>
                 {
                     await foreach (var customer in channel.Reader.ReadAllAsync(pipeline.Token))
                     {
                         await ApplyAsync(customer, log, pipeline.Token);
                         await StopWhenFailingAsync();
                     }
-                },
-                CancellationToken.None))];
+                }))];
 
         try
         {
@@ -224,6 +235,9 @@ internal sealed class CustomerImportJob(
         var next = 0;
         while (next < chunk.Count)
         {
+            // On SQLite each transaction is a turn at the write lock: an inbound worker waiting for one goes next, so
+            // webhooks arriving during an import are applied between its transactions (SyncDatabase.TakeWriteTurnAsync).
+            using var turn = await database.TakeWriteTurnAsync(cancellationToken);
             WorkBatch? batch;
             try
             {

@@ -4,8 +4,10 @@ namespace OrchardShopify.AspNetCore.Backfill;
 public sealed class ShopifyBackfillOptions
 {
     /// <summary>
-    /// Customers applied at once by an import that stores them one by one (PostgreSQL, or a user store that cannot
-    /// join a transaction). Where customers are stored a transaction at a time, one applier does it: SQLite has one writer.
+    /// Appliers of an import on PostgreSQL (each storing a batch of customers per transaction, with the customers'
+    /// locks, when the users are in the sync's database) or with a user store that cannot join a transaction (each
+    /// storing one customer at a time). On SQLite one applier stores the customers a transaction at a time: SQLite has
+    /// one writer.
     /// </summary>
     public int Parallelism { get; set; } = 4;
 

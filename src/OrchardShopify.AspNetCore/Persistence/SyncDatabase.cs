@@ -4,9 +4,39 @@ using Microsoft.EntityFrameworkCore;
 namespace OrchardShopify.AspNetCore.Persistence;
 
 /// <summary>Which SQL dialect the claim and append statements use, and where a unit of work gets its context.</summary>
-internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> contexts, bool isPostgres)
+internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> contexts, bool isPostgres) : IDisposable
 {
+    private readonly SemaphoreSlim _writeTurns = new(1, 1);
+
     public bool IsPostgres { get; } = isPostgres;
+
+    /// <summary>
+    /// On SQLite, a turn at the database's one write lock for a run of transactions: an inbound worker's round (inbox
+    /// move, claim and batch) or one transaction of an import. Turns are given in the order they were asked for, so
+    /// each waits for at most the run in hand. SQLite's own wait for its lock (<c>busy_timeout</c>) is not fair: it
+    /// retries at intervals of up to 100 ms, and a writer that begins its next transaction as soon as the last one
+    /// commits – an import does, transaction after transaction – takes the lock again every time, so webhooks arriving
+    /// during an import were applied only once it had finished. On PostgreSQL, which locks rows, no turn is needed:
+    /// the returned turn holds nothing.
+    /// </summary>
+    public async ValueTask<WriteTurn> TakeWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        if (IsPostgres)
+        {
+            return default;
+        }
+
+        await _writeTurns.WaitAsync(cancellationToken);
+        return new WriteTurn(_writeTurns);
+    }
+
+    public void Dispose() => _writeTurns.Dispose();
+
+    /// <summary>A turn of <see cref="TakeWriteTurnAsync"/>; disposing it gives the next writer waiting its turn.</summary>
+    public readonly struct WriteTurn(SemaphoreSlim? turns) : IDisposable
+    {
+        public void Dispose() => turns?.Release();
+    }
 
     /// <summary>A new context of the caller's own.</summary>
     public Task<ShopifySyncDbContext> OpenAsync(CancellationToken cancellationToken) => contexts.CreateDbContextAsync(cancellationToken);

@@ -18,6 +18,7 @@ internal sealed partial class SyncWorker : BackgroundService
 
     private readonly WorkKind _kind;
     private readonly WorkQueue _queue;
+    private readonly SyncDatabase _database;
     private readonly IWorkProcessor _processor;
     private readonly WorkSignals _signals;
     private readonly IOptionsMonitor<ShopifyHostOptions> _options;
@@ -26,6 +27,7 @@ internal sealed partial class SyncWorker : BackgroundService
     public SyncWorker(
         IWorkItemHandler handler,
         WorkQueue queue,
+        SyncDatabase database,
         WorkProcessorFactory processors,
         WorkSignals signals,
         IOptionsMonitor<ShopifyHostOptions> options,
@@ -35,6 +37,7 @@ internal sealed partial class SyncWorker : BackgroundService
         ArgumentNullException.ThrowIfNull(processors);
         _kind = handler.Kind;
         _queue = queue;
+        _database = database;
         _signals = signals;
         _options = options;
         _logger = logger;
@@ -68,13 +71,18 @@ internal sealed partial class SyncWorker : BackgroundService
             {
                 if (_kind == WorkKind.InboundDelivery)
                 {
-                    // The move writes the inbox file, whose lock the webhook writer needs: it runs on the thread pool at
-                    // normal priority while this thread waits (the move needs nothing of this thread's context), and
-                    // the claim then goes on here.
+                    // On SQLite the round takes its turn at the write lock (an import between two of its transactions
+                    // lets it in; see SyncDatabase.TakeWriteTurnAsync). The move writes the inbox file, whose lock the
+                    // webhook writer needs: it runs on the thread pool at normal priority while this thread waits (the
+                    // move needs nothing of this thread's context), and the claim then goes on here.
+                    using var turn = await _database.TakeWriteTurnAsync(stoppingToken);
                     Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
+                    claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
                 }
-
-                claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
+                else
+                {
+                    claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

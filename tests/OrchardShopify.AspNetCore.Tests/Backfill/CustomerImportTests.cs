@@ -215,6 +215,46 @@ public sealed class CustomerImportTests
     }
 
     [Fact]
+    public async Task A_customer_created_in_Shopify_while_an_import_applies_gets_its_user_before_the_import_ends()
+    {
+        // Site code run as each user is created (a validator) takes a few milliseconds, so the import applies its 1,500
+        // customers for several seconds, transaction after transaction. SQLite's own wait for its write lock is not
+        // fair: the webhook's worker, retrying at intervals, found the lock taken by the import's next transaction
+        // every time and applied the delivery only once the import had finished.
+        const int total = 1_500;
+        await using var env = await EmulatorSite.StartAsync(
+            total,
+            configureServices: services => services.AddScoped<IUserValidator<IdentityUser>>(_ => new SlowValidator(TimeSpan.FromMilliseconds(4))));
+        var id = (await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString();
+        await TestSite.EventuallyAsync(
+            async () => (await env.AdminJsonAsync(HttpMethod.Get, $"/import/{id}")).GetProperty("progress").GetProperty("processed").GetInt64() >= 200,
+            "the import has applied 200 customers",
+            TimeSpan.FromSeconds(60));
+
+        var body = TestSite.Payload("customers-create-steve-lastnameson.json");
+        using (var acknowledged = await env.Site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", body, "during-import-1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+        }
+
+        IdentityUser? user = null;
+        await TestSite.EventuallyAsync(
+            async () => (user = await env.Site.WithUsersAsync(users => users.FindByEmailAsync("steve.lastnameson@example.com"))) is not null,
+            "the delivered customer's user exists",
+            TimeSpan.FromSeconds(60));
+        var status = await env.AdminJsonAsync(HttpMethod.Get, $"/import/{id}");
+        Assert.Equal("running", status.GetProperty("status").GetString());
+        Assert.InRange(status.GetProperty("progress").GetProperty("processed").GetInt64(), 200, total - 1);
+        Assert.Equal("1073339470", await ShopifyIdClaimAsync(env, user!.Id));
+
+        var done = await env.WaitForJobAsync($"/import/{id}");
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal(total, done.GetProperty("progress").GetProperty("created").GetInt64());
+        Assert.Equal(total + 1, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+        Assert.Equal(total + 1, await CountAsync(env, db => db.Links.CountAsync()));
+    }
+
+    [Fact]
     public async Task Import_links_no_user_whose_email_is_unconfirmed_and_creates_no_second_user_for_it()
     {
         await using var env = await EmulatorSite.StartAsync(450);
@@ -269,6 +309,16 @@ public sealed class CustomerImportTests
 
     private static Task<string?> ShopifyIdClaimAsync(EmulatorSite env, string userId)
         => env.Site.WithUsersAsync(async users => (await users.GetClaimsAsync((await users.FindByIdAsync(userId))!)).FirstOrDefault(c => c.Type == "shopify_id")?.Value);
+
+    /// <summary>Site code that takes <paramref name="delay"/> for each user created or updated; accepts every user.</summary>
+    private sealed class SlowValidator(TimeSpan delay) : IUserValidator<IdentityUser>
+    {
+        public async Task<IdentityResult> ValidateAsync(UserManager<IdentityUser> manager, IdentityUser user)
+        {
+            await Task.Delay(delay);
+            return IdentityResult.Success;
+        }
+    }
 
     /// <summary>Site code called as each user is created or updated; accepts every user.</summary>
     private sealed class HoldingValidator(Action onValidate) : IUserValidator<IdentityUser>

@@ -231,7 +231,7 @@ public sealed class WorkerThreadTests
     }
 
     /// <summary>The nice value (19th field) of a <c>/proc</c> stat file.</summary>
-    private static int NiceOf(string statFile)
+    internal static int NiceOf(string statFile)
     {
         var stat = File.ReadAllText(statFile);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

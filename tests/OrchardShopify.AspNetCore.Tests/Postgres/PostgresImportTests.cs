@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OrchardShopify.AspNetCore.Backfill;
+using OrchardShopify.AspNetCore.DependencyInjection;
+using OrchardShopify.AspNetCore.Jobs;
+using OrchardShopify.AspNetCore.Tests.Queue;
+using OrchardShopify.Core.ShopifyApi;
+using OrchardShopify.Emulator;
+using OrchardShopify.Testing.Hosting.Postgres;
+using OrchardShopify.Testing.Hosting.Sites;
+
+namespace OrchardShopify.AspNetCore.Tests.Postgres;
+
+/// <summary>
+/// "Sync now" on PostgreSQL with Identity users in the same database: the import stores its customers a batch per
+/// transaction, several batches at once (<see cref="ShopifyBackfillOptions.Parallelism"/>), each holding its customers'
+/// locks as a node's workers do, on appliers' threads below the priority of the threads answering requests.
+/// </summary>
+public sealed class PostgresImportTests
+{
+    [PostgresFact]
+    public async Task An_import_on_postgres_stores_its_customers_a_batch_per_transaction_on_low_priority_appliers_and_each_ends_with_one_user_and_one_link()
+    {
+        const int total = 600;
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        await using var emulator = await ShopifyEmulator.StartAsync(new EmulatorOptions { Shops = [SyncSite.ShopDomain], CustomersPerShop = total }, CancellationToken.None);
+        var seeded = emulator.Shops[SyncSite.ShopDomain].Snapshot();
+
+        // Site code that runs as each user is created or updated: a validator recording the user and the thread that calls it.
+        var calls = new ConcurrentQueue<(string? Email, string? Thread, int Nice)>();
+        await using var site = await SyncSite.StartAsync(new SyncSiteOptions
+        {
+            Folder = SyncSite.NewFolder(),
+            PostgresConnectionString = database.ConnectionString,
+            Settings = new Dictionary<string, string?>
+            {
+                ["Shopify:Queue:WorkersEnabled"] = "false",
+                ["Shopify:Stores:uk:AccessToken"] = emulator.Options.AccessToken,
+                ["Shopify:Stores:uk:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{SyncSite.ShopDomain}").AbsoluteUri,
+            },
+            ConfigureServices = services =>
+            {
+                services.Configure<ShopifyAdminClientOptions>(o =>
+                {
+                    o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(50);
+                    o.BulkPollMaxDelay = TimeSpan.FromMilliseconds(200);
+                });
+                services.AddScoped<IUserValidator<IdentityUser>>(_ => new ThreadRecordingValidator(calls));
+            },
+        });
+
+        // A user who already has a customer's email: linked, not duplicated (one by one, inside a batch's transaction).
+        var existing = seeded[42];
+        var owner = new IdentityUser { UserName = existing.Email, Email = existing.Email, EmailConfirmed = true };
+        Assert.True((await site.WithUsersAsync(users => users.CreateAsync(owner))).Succeeded);
+        calls.Clear();
+
+        var imports = site.Services.GetRequiredService<CustomerImportService>();
+        var started = await imports.StartAsync(SyncSite.Store, new CustomerImportRequest(CustomerImportMode.All), CancellationToken.None);
+        await imports.WaitAsync(started.Id).WaitAsync(TimeSpan.FromMinutes(2));
+        var status = await imports.GetAsync(started.Id, CancellationToken.None);
+
+        Assert.NotNull(status);
+        Assert.Equal(SyncJobStatus.Succeeded, status.Status);
+        var progress = status.Progress;
+        Assert.Equal((total, total - 1L, 1L, 0L, 0L), (progress.Processed, progress.Created, progress.Linked, progress.Skipped, progress.Failed));
+
+        // Every customer has one user with its email and its Shopify id, and one link; the existing user was linked.
+        var users = await site.State.UsersAsync();
+        Assert.Equal(total, users.Count);
+        var links = await site.State.LinksAsync();
+        Assert.Equal(seeded.Select(c => c.Id).Order(), links.Select(l => l.CustomerId).Order());
+        Assert.Equal(total, links.Select(l => l.UserId).Distinct().Count());
+        foreach (var customer in seeded)
+        {
+            var user = Assert.Single(users, u => u.Id == Assert.Single(links, l => l.CustomerId == customer.Id).UserId);
+            Assert.Equal(customer.Email, user.Email);
+            Assert.Equal(customer.Id.ToString(CultureInfo.InvariantCulture), user.Claim("shopify_id"));
+        }
+
+        Assert.Equal(owner.Id, Assert.Single(links, l => l.CustomerId == existing.Id).UserId);
+        Assert.Equal(total, (await site.State.SyncLogAsync()).Count(l => l.Outcome is "created" or "linked"));
+
+        // Rows written by one transaction share its id (xmin): the new users went in a batch (up to 200) per transaction,
+        // where storing them one by one took a transaction each.
+        var transactions = await ScalarAsync(database.ConnectionString, $"SELECT COUNT(DISTINCT xmin::text) FROM \"AspNetUsers\" WHERE \"Id\" <> '{owner.Id}'");
+        Assert.InRange(transactions, 1, total / 20);
+
+        // The new users were created on the import's appliers' threads, at the workers' nice value, not on the thread
+        // pool. (The linked user's update, when Shopify's values fill its blanks, is validated after Identity's own
+        // look-up of it, whose wait continues on the thread pool: library code, outside the sync's.)
+        var creations = calls.Where(c => !string.Equals(c.Email, existing.Email, StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(total - 1, creations.Count);
+        Assert.All(creations, c => Assert.Equal("Shopify import applier", c.Thread));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.All(creations, c => Assert.Equal(new ShopifyQueueOptions().WorkerNice, c.Nice));
+        }
+    }
+
+    private sealed class ThreadRecordingValidator(ConcurrentQueue<(string? Email, string? Thread, int Nice)> calls) : IUserValidator<IdentityUser>
+    {
+        public Task<IdentityResult> ValidateAsync(UserManager<IdentityUser> manager, IdentityUser user)
+        {
+            calls.Enqueue((user.Email, Thread.CurrentThread.Name, OperatingSystem.IsLinux() ? WorkerThreadTests.NiceOf("/proc/thread-self/stat") : 0));
+            return Task.FromResult(IdentityResult.Success);
+        }
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+}
