@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark under bench/ and writes docs/benchmarks.md with the figures, the machine and PNG charts
 # (docs/benchmarks/*.png). From the repository root: bash bench/run.sh
-# BENCH_IMPORT_CUSTOMERS (default 100000) sets the size of the bulk import and BENCH_IMPORT_LARGE_CUSTOMERS (default
+# BENCH_IMPORT_CUSTOMERS (default 100000) sets the size of the bulk import (on SQLite and PostgreSQL, and the imports
+# the acknowledgements are measured during) and BENCH_IMPORT_LARGE_CUSTOMERS (default
 # 1000000; 0 skips it) the size of the second one, whose peak memory is compared with the first (the first size runs
 # again with workstation GC, and again with Dynamic PGO off); BENCH_DEPLOYED_DELIVERIES (default 20000)
 # and BENCH_DEPLOYED_ROUNDS (default 5) the closed-loop rounds of the site as deployed (workers on);
@@ -52,12 +53,16 @@ fi
 if [ -n "$ORCHARDSHOPIFY_TEST_POSTGRES" ]; then
   ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run apply-postgres "${ingest[@]}" apply-postgres "${BENCH_POSTGRES_DELIVERIES:-10000}"
   ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run two-nodes "${ingest[@]}" two-nodes "${BENCH_TWO_NODE_DELIVERIES:-10000}" "${BENCH_TWO_NODE_WARM_UP:-10000}" 10
+  ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run import-postgres "${ingest[@]}" import-postgres "${BENCH_IMPORT_CUSTOMERS:-100000}"
+  ORCHARDSHOPIFY_TEST_POSTGRES="$ORCHARDSHOPIFY_TEST_POSTGRES" run import-acks-postgres "${ingest[@]}" import-acks-postgres "${BENCH_IMPORT_CUSTOMERS:-100000}" 10
 else
-  for name in apply-postgres two-nodes; do
+  for name in apply-postgres two-nodes import-postgres import-acks-postgres; do
     echo "no PostgreSQL server: scripts/postgres.sh failed ($(tail -n 1 "$results/postgres.log" 2>/dev/null)) and ORCHARDSHOPIFY_TEST_POSTGRES is not set" > "$results/$name.skipped"
   done
 fi
 run import "${ingest[@]}" import "${BENCH_IMPORT_CUSTOMERS:-100000}"
+# Webhooks at 1,000/s while the same import runs, against the same open loop without it.
+run import-acks "${ingest[@]}" import-acks "${BENCH_IMPORT_CUSTOMERS:-100000}" 10
 # The same import in a process with workstation GC, beside the server GC ASP.NET Core sites have by default.
 DOTNET_gcServer=0 run import-workstation "${ingest[@]}" import "${BENCH_IMPORT_CUSTOMERS:-100000}" import-workstation
 # And with Dynamic PGO off (the runtime recompiles hot methods once, without instrumenting them first).

@@ -127,7 +127,7 @@ internal static class DeployedBenchmark
     }
 
     /// <summary>Seconds until nothing stored is left to apply (polled every 50 ms; gives up after <see cref="DrainLimit"/>).</summary>
-    private static async Task<double> DrainAsync(BenchStorage storage, CancellationToken cancellationToken)
+    internal static async Task<double> DrainAsync(BenchStorage storage, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (await storage.BacklogAsync(cancellationToken) > 0 && clock.Elapsed < DrainLimit)

@@ -23,16 +23,17 @@ internal static class ImportBenchmark
     /// <summary>How long an import of <paramref name="customers"/> may run before it is canceled (and reported incomplete): 10 minutes per 200,000 customers, at least 10.</summary>
     public static TimeSpan Limit(int customers) => TimeSpan.FromMinutes(Math.Max(10, customers / 20_000));
 
-    public static async Task RunAsync(int customers, string resultName, CancellationToken cancellationToken)
+    /// <param name="postgres">A PostgreSQL login allowed to create databases: the site on a scratch database; null: SQLite files.</param>
+    public static async Task RunAsync(int customers, string resultName, CancellationToken cancellationToken, string? postgres = null)
     {
-        Console.WriteLine($"Bulk import: {customers} customers from the emulator (bulk operation, JSONL), imported with \"Sync now\" (the site's import job) to Identity users on SQLite");
+        Console.WriteLine($"Bulk import: {customers} customers from the emulator (bulk operation, JSONL), imported with \"Sync now\" (the site's import job) to Identity users on {(postgres is null ? "SQLite" : "PostgreSQL")}");
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         using var emulator = StartEmulator(url, customers);
         try
         {
             await WaitForEmulatorAsync(url, emulator, TimeSpan.FromMinutes(Math.Max(2, customers / 100_000)), cancellationToken);
-            await using var storage = BenchStorage.Sqlite(resultName);
+            await using var storage = postgres is null ? BenchStorage.Sqlite(resultName) : await BenchStorage.PostgresAsync(resultName, postgres);
             await using var site = await Server.StartSiteAsync(storage, workersEnabled: false, new Dictionary<string, string?>
             {
                 ["Shopify:Stores:uk:ApiBaseUrl"] = $"{url}/shops/{Deliveries.Domain}/",
@@ -169,7 +170,7 @@ internal static class ImportBenchmark
     /// out (775 MB for 1,000,000 customers, which a killed emulator leaves in the temporary folder); killed if it has not
     /// stopped within 30 s.
     /// </summary>
-    private static void Stop(Process emulator)
+    internal static void Stop(Process emulator)
     {
         if (emulator.HasExited)
         {
@@ -189,7 +190,7 @@ internal static class ImportBenchmark
         emulator.Kill(entireProcessTree: true);
     }
 
-    private static Process StartEmulator(string url, int customers)
+    internal static Process StartEmulator(string url, int customers)
     {
         var dll = Path.Combine(Report.RepositoryRoot(), "tools", "OrchardShopify.Emulator", "bin", "Release", "net10.0", "OrchardShopify.Emulator.dll");
         if (!File.Exists(dll))
@@ -217,7 +218,7 @@ internal static class ImportBenchmark
         return process;
     }
 
-    private static async Task WaitForEmulatorAsync(string url, Process emulator, TimeSpan limit, CancellationToken cancellationToken)
+    internal static async Task WaitForEmulatorAsync(string url, Process emulator, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
@@ -248,7 +249,7 @@ internal static class ImportBenchmark
         throw new TimeoutException($"The emulator did not answer within {limit.TotalMinutes} minutes.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -18,11 +18,16 @@
 //   two-nodes  two site processes on one PostgreSQL database applying stored deliveries against one such process, then
 //           1,000 deliveries/s sent to both in turn while both apply (ack latency, lag, backlog).
 //
+//   import-acks  1,000 new customers/s sent to the site as deployed while "Sync now" imports the emulator's customers,
+//           against the same open loop with no import running: ack latency, lag, the import's time; on SQLite files or
+//           a scratch PostgreSQL database (import-acks-postgres).
+//
 //   site-wrk  the sample site (src/OrchardShopify.Web, Release, its own processes) under wrk -t2 -c32, sync on against
 //           Shopify:Enabled=false and against a receiver written with Shopify's official Node library, rounds in turns.
 //
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers] [result name]   (emulator built in Release)
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- site-wrk [rounds] [seconds]   (site built in Release, wrk, npm ci --prefix bench/wrk)
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import-acks [customers] [seconds at 1,000/s]   (emulator built in Release; import-acks-postgres: ORCHARDSHOPIFY_TEST_POSTGRES set)
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- two-nodes [deliveries] [warm-up deliveries per node] [seconds at 1,000/s]   (ORCHARDSHOPIFY_TEST_POSTGRES set)
 using System.Globalization;
 using System.Runtime;
@@ -32,7 +37,7 @@ var mode = args.Length > 0 ? args[0] : "";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
 // Everything is bounded: a run that has not finished in 15 minutes (an import: 5 minutes more than its own limit) is cancelled.
-using var timeout = new CancellationTokenSource(mode == "import" ? ImportBenchmark.Limit(Arg(1, 100_000)) + TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(15));
+using var timeout = new CancellationTokenSource(mode is "import" or "import-postgres" ? ImportBenchmark.Limit(Arg(1, 100_000)) + TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(15));
 Console.WriteLine($"{Environment.ProcessorCount} processors, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, Dynamic PGO {(Report.DynamicPgo ? "on" : "off")}");
 switch (mode)
 {
@@ -73,7 +78,30 @@ switch (mode)
     case "import":
         await ImportBenchmark.RunAsync(Arg(1, 100_000), args.Length > 2 ? args[2] : "import", timeout.Token);
         return 0;
+    case "import-postgres":
+        var importDatabase = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(importDatabase))
+        {
+            Console.Error.WriteLine("import-postgres needs ORCHARDSHOPIFY_TEST_POSTGRES: a PostgreSQL login allowed to create databases (bash scripts/postgres.sh prints one).");
+            return 2;
+        }
+
+        await ImportBenchmark.RunAsync(Arg(1, 100_000), args.Length > 2 ? args[2] : "import-postgres", timeout.Token, importDatabase);
+        return 0;
+    case "import-acks":
+        await ImportAcksBenchmark.RunAsync(Arg(1, 100_000), Arg(2, 10), null, timeout.Token);
+        return 0;
+    case "import-acks-postgres":
+        var importServer = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(importServer))
+        {
+            Console.Error.WriteLine("import-acks-postgres needs ORCHARDSHOPIFY_TEST_POSTGRES: a PostgreSQL login allowed to create databases (bash scripts/postgres.sh prints one).");
+            return 2;
+        }
+
+        await ImportAcksBenchmark.RunAsync(Arg(1, 100_000), Arg(2, 10), importServer, timeout.Token);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers] [result name] | two-nodes [deliveries] [warm-up] [seconds]");
+        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers] [result name] | two-nodes [deliveries] [warm-up] [seconds] | import-acks[-postgres] [customers] [seconds]");
         return 2;
 }

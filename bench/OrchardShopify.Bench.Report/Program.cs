@@ -24,6 +24,7 @@ var md = new StringBuilder();
 void L(string line = "") => md.Append(line).Append('\n');
 string N(double v, int d = 0) => v.ToString("N" + d.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 string Verdict(bool met) => met ? "met" : "**not met**";
+string LagText(double ms) => ms >= 1000 ? $"{ms / 1000:0.0} s" : $"{ms:0} ms";
 
 L("# Benchmarks");
 L();
@@ -70,6 +71,9 @@ var import = runs.Figures("import");
 var importLarge = runs.Figures("import-large");
 var importWorkstation = runs.Figures("import-workstation");
 var importNoPgo = runs.Figures("import-nopgo");
+var importPostgres = runs.Figures("import-postgres");
+var importAcks = runs.Figures("import-acks");
+var importAcksPostgres = runs.Figures("import-acks-postgres");
 var outbound = runs.Figures("outbound");
 L("## Summary");
 L();
@@ -130,6 +134,19 @@ if (import is not null)
     else
     {
         L($"| a 1,000,000-customer import peaks within 10 % of the 100,000 one | not measured{(runs.Skipped().FirstOrDefault(r => r.Name == "import-large").Reason is { } why ? $" ({why})" : " (BENCH_IMPORT_LARGE_CUSTOMERS=0)")} | **not met** |");
+    }
+}
+
+if (importPostgres is not null)
+{
+    L($"| bulk import of {N(importPostgres["customers"])} customers < 15 s, on PostgreSQL | {importPostgres["seconds"]:0.0} s{(importPostgres["complete"] == 1 ? "" : $" (stopped at the time limit after {N(importPostgres["applied"])})")} (export ready {importPostgres.GetValueOrDefault("export_ready_seconds"):0.0} s, apply {importPostgres.GetValueOrDefault("apply_seconds"):0.0} s at {N(importPostgres["rate"])} customers/s; peak working set {N(importPostgres["peak_working_set_mb"])} MB) | {Verdict(importPostgres["complete"] == 1 && importPostgres["seconds"] < 15)} |");
+}
+
+foreach (var (acks, kind, target) in new[] { (importAcks, "SQLite", 10.0), (importAcksPostgres, "PostgreSQL", 20.0) })
+{
+    if (acks is not null)
+    {
+        L($"| during an import of {N(acks["customers"])} customers on {kind}, 1,000 new customers/s: ack p99 < {target:0} ms and lag p99 < 1 s, as without an import | ack p99 {acks["busy_p99_ms"]:0.0} ms (without an import, same run: {acks["quiet_p99_ms"]:0.0} ms); lag p99 {LagText(acks["busy_lag_p99_ms"])} (p50 {LagText(acks["busy_lag_p50_ms"])}){(acks["overlapped"] == 1 ? "" : "; the import finished before the open loop did")} | {Verdict(acks["overlapped"] == 1 && acks["complete"] == 1 && acks["failures"] == 0 && acks["busy_p99_ms"] < target && acks["busy_lag_p99_ms"] < 1000)} |");
     }
 }
 
@@ -493,6 +510,43 @@ L(runs.Output("import"));
 L(runs.Output("import-workstation"));
 L(runs.Output("import-nopgo"));
 L(runs.Output("import-large"));
+
+L("### The same import on PostgreSQL");
+L();
+L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import-postgres [customers]` (`ORCHARDSHOPIFY_TEST_POSTGRES` set;");
+L("`run.sh`: `BENCH_IMPORT_CUSTOMERS`): the same import with Identity and the sync in one scratch PostgreSQL database,");
+L("`Backfill:Parallelism` appliers (4) each storing a batch of customers per transaction.");
+L();
+L(runs.Output("import-postgres"));
+
+L("## Acknowledgements during an import");
+L();
+L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import-acks [customers] [seconds]` (SQLite files) and");
+L("`import-acks-postgres` (`ORCHARDSHOPIFY_TEST_POSTGRES` set); `run.sh` runs both with `BENCH_IMPORT_CUSTOMERS` customers.");
+L();
+L("The site as deployed (workers on, users created from Shopify, the emulator's store) gets an open loop of 1,000 new");
+L("customers/s (signed `customers/create` deliveries, each a customer of its own) for 10 s with nothing else running,");
+L("then the same open loop while \"Sync now\" imports the store's customers (from the moment the export is ready): the");
+L("acknowledgements' latency both ways, the lag from receipt to applied of the deliveries, and the import's own time");
+L("with them arriving. Every delivery and every customer must end applied.");
+L();
+if (importAcks is not null || importAcksPostgres is not null)
+{
+    L("| | ack p50 / p99, no import | ack p50 / p99, during the import | lag p50 / p99, during the import | import, with the webhooks arriving |");
+    L("|---|---|---|---|---|");
+    foreach (var (acks, kind) in new[] { (importAcks, "SQLite"), (importAcksPostgres, "PostgreSQL") })
+    {
+        if (acks is not null)
+        {
+            L($"| {kind} | {acks["quiet_p50_ms"]:0.00} / {acks["quiet_p99_ms"]:0.0} ms | {acks["busy_p50_ms"]:0.00} / {acks["busy_p99_ms"]:0.0} ms | {LagText(acks["busy_lag_p50_ms"])} / {LagText(acks["busy_lag_p99_ms"])} | {N(acks["customers"])} customers in {acks["import_seconds"]:0.0} s |");
+        }
+    }
+
+    L();
+}
+
+L(runs.Output("import-acks"));
+L(runs.Output("import-acks-postgres"));
 
 // Outbound
 L("## Outbound pushes against Shopify's rate limit");
