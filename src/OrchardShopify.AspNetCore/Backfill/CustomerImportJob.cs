@@ -238,6 +238,14 @@ internal sealed class CustomerImportJob(
             // On SQLite each transaction is a turn at the write lock: an inbound worker waiting for one goes next, so
             // webhooks arriving during an import are applied between its transactions (SyncDatabase.TakeWriteTurnAsync).
             using var turn = await database.TakeWriteTurnAsync(cancellationToken);
+            if (database.IsPostgres)
+            {
+                // On PostgreSQL the transactions of an import and of the inbound workers do not wait for each other, but
+                // they share the processors and the server: the import lets the deliveries this node's workers have
+                // claimed be applied first.
+                await database.YieldToInboundAsync(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+
             WorkBatch? batch;
             try
             {

@@ -7,6 +7,9 @@ namespace OrchardShopify.AspNetCore.Persistence;
 internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> contexts, bool isPostgres) : IDisposable
 {
     private readonly SemaphoreSlim _writeTurns = new(1, 1);
+    private readonly Lock _inboundGate = new();
+    private int _inboundInHand;
+    private TaskCompletionSource _inboundApplied = Applied();
 
     public bool IsPostgres { get; } = isPostgres;
 
@@ -30,7 +33,77 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         return new WriteTurn(_writeTurns);
     }
 
+    /// <summary>
+    /// Marks deliveries this node's inbound workers have claimed as being applied, until the returned handle is
+    /// disposed (<see cref="YieldToInboundAsync"/> waits for it).
+    /// </summary>
+    public InboundInHand MarkInboundInHand()
+    {
+        lock (_inboundGate)
+        {
+            if (_inboundInHand++ == 0)
+            {
+                _inboundApplied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        return new InboundInHand(this);
+    }
+
+    /// <summary>
+    /// Waits, at most <paramref name="limit"/>, while this node's inbound workers apply deliveries they have claimed: an
+    /// import on PostgreSQL begins its next transaction once they are done, so webhooks are applied first (on SQLite
+    /// the turns at the write lock do that, <see cref="TakeWriteTurnAsync"/>). The limit keeps an import going when
+    /// webhooks never stop.
+    /// </summary>
+    public async Task YieldToInboundAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        Task applied;
+        lock (_inboundGate)
+        {
+            applied = _inboundApplied.Task;
+        }
+
+        if (!applied.IsCompleted)
+        {
+            await applied.WaitAsync(limit, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
     public void Dispose() => _writeTurns.Dispose();
+
+    private void EndInboundInHand()
+    {
+        lock (_inboundGate)
+        {
+            if (--_inboundInHand == 0)
+            {
+                _inboundApplied.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>A mark of <see cref="MarkInboundInHand"/>; disposing it ends the mark.</summary>
+    public sealed class InboundInHand(SyncDatabase database) : IDisposable
+    {
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                database.EndInboundInHand();
+            }
+        }
+    }
+
+    private static TaskCompletionSource Applied()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
+    }
 
     /// <summary>A turn of <see cref="TakeWriteTurnAsync"/>; disposing it gives the next writer waiting its turn.</summary>
     public readonly struct WriteTurn(SemaphoreSlim? turns) : IDisposable

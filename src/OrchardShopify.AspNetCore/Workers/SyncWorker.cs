@@ -23,6 +23,7 @@ internal sealed partial class SyncWorker : BackgroundService
     private readonly WorkSignals _signals;
     private readonly IOptionsMonitor<ShopifyHostOptions> _options;
     private readonly ILogger<SyncWorker> _logger;
+    private SyncDatabase.InboundInHand? _inHand;
 
     public SyncWorker(
         IWorkItemHandler handler,
@@ -98,6 +99,8 @@ internal sealed partial class SyncWorker : BackgroundService
 
             if (claimed == 0)
             {
+                // Nothing left in hand: an import waiting for this node's deliveries goes on.
+                EndInHand();
                 try
                 {
                     // Idle, with none of the loop's work pending: the thread blocks until woken (a waker wakes it
@@ -110,11 +113,29 @@ internal sealed partial class SyncWorker : BackgroundService
                 }
             }
         }
+
+        EndInHand();
     }
 
     /// <summary>Claims one batch and has the processing strategy work it.</summary>
     /// <returns>How many items were claimed.</returns>
-    public Task<int> RunOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(moveInbox: true, cancellationToken);
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunOnceAsync(moveInbox: true, cancellationToken);
+        }
+        finally
+        {
+            EndInHand();
+        }
+    }
+
+    private void EndInHand()
+    {
+        _inHand?.Dispose();
+        _inHand = null;
+    }
 
     private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken, bool wakeSibling = false)
     {
@@ -128,6 +149,13 @@ internal sealed partial class SyncWorker : BackgroundService
         if (wakeSibling && claimed.Count == batchSize)
         {
             _signals.Wake(_kind);
+        }
+
+        if (_kind == WorkKind.InboundDelivery && claimed.Count > 0)
+        {
+            // An import on PostgreSQL waits for deliveries this node's inbound workers have in hand before its next
+            // transaction; the loop keeps the mark from round to round while they find deliveries (LoopAsync).
+            _inHand ??= _database.MarkInboundInHand();
         }
 
         await _processor.ProcessAsync(claimed, cancellationToken);

@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Tests.Support;
+
+namespace OrchardShopify.AspNetCore.Tests.Persistence;
+
+/// <summary>
+/// How an import and the inbound workers share the database: on SQLite turns at the write lock, given in the order
+/// asked for; on PostgreSQL an import waits, a bounded time, while the node's inbound workers have deliveries in hand.
+/// (Through a site: <c>CustomerImportTests.A_customer_created_in_Shopify_while_an_import_applies_gets_its_user_before_the_import_ends</c>.)
+/// </summary>
+public sealed class WriteTurnTests
+{
+    [Fact]
+    public async Task On_SQLite_turns_are_given_one_at_a_time_in_the_order_asked_for()
+    {
+        using var database = Database(isPostgres: false);
+        var order = new List<string>();
+        var first = await database.TakeWriteTurnAsync(CancellationToken.None);
+        var second = Task.Run(async () =>
+        {
+            using var turn = await database.TakeWriteTurnAsync(CancellationToken.None);
+            lock (order)
+            {
+                order.Add("second");
+            }
+        });
+        await Task.Delay(100);
+        var third = Task.Run(async () =>
+        {
+            using var turn = await database.TakeWriteTurnAsync(CancellationToken.None);
+            lock (order)
+            {
+                order.Add("third");
+            }
+        });
+        await Task.Delay(100);
+
+        // Both wait while the first turn is held.
+        Assert.False(second.IsCompleted);
+        Assert.False(third.IsCompleted);
+        first.Dispose();
+        await Task.WhenAll(second, third).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["second", "third"], order);
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_turns_hold_nothing()
+    {
+        using var database = Database(isPostgres: true);
+        using var first = await database.TakeWriteTurnAsync(CancellationToken.None);
+        var second = database.TakeWriteTurnAsync(CancellationToken.None);
+        Assert.True(second.IsCompleted);
+        (await second).Dispose();
+    }
+
+    [Fact]
+    public async Task An_import_waits_while_inbound_deliveries_are_in_hand_and_goes_on_once_they_are_applied()
+    {
+        using var database = Database(isPostgres: true);
+
+        // Nothing in hand: no wait.
+        Assert.True(database.YieldToInboundAsync(TimeSpan.FromSeconds(30), CancellationToken.None).IsCompleted);
+
+        var one = database.MarkInboundInHand();
+        var two = database.MarkInboundInHand();
+        var waiting = database.YieldToInboundAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+        one.Dispose();
+        one.Dispose();
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+        two.Dispose();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Applied since: the next import transaction does not wait.
+        Assert.True(database.YieldToInboundAsync(TimeSpan.FromSeconds(30), CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public async Task An_import_waits_at_most_its_limit_when_deliveries_never_stop_arriving()
+    {
+        using var database = Database(isPostgres: true);
+        using var inHand = database.MarkInboundInHand();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await database.YieldToInboundAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+
+        using var canceled = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => database.YieldToInboundAsync(TimeSpan.FromSeconds(30), canceled.Token));
+    }
+
+    private static SyncDatabase Database(bool isPostgres)
+        => SyncDatabases.Over(new DbContextOptionsBuilder<ShopifySyncDbContext>().UseSqlite("Data Source=:memory:").Options, isPostgres);
+}
