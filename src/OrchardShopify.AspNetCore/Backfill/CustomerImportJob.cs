@@ -79,10 +79,11 @@ internal sealed class CustomerImportJob(
 
         // Where the host stores a run of work in one transaction (WorkBatch), appliers store the customers a batch per
         // transaction: on SQLite one (it has one writer: a second would only wait for the first one's transaction), on
-        // PostgreSQL Parallelism of them, each batch holding its customers' locks as a node's workers do. Otherwise
-        // Parallelism appliers store them one by one. Each applier runs on a thread of its own below the priority of the
-        // threads answering requests, as the workers do (WorkerThread), which keeps it after each wait: webhooks arriving
-        // during an import are acknowledged first.
+        // PostgreSQL Parallelism of them, each batch holding its customers' locks as a node's workers do. Each runs on a
+        // thread of its own below the priority of the threads answering requests, as the workers do (WorkerThread),
+        // which keeps it after each wait: webhooks arriving during an import are acknowledged first. Otherwise
+        // Parallelism appliers store them one by one on the thread pool, as the workers' items that cannot go in a batch
+        // are: that path runs the host's own user store (Orchard Core's), which is not written to keep to one thread.
         var batched = users is IBatchUserDirectory;
         var count = batched && !database.IsPostgres ? 1 : Math.Clamp(options.Parallelism, 1, 32);
 
@@ -143,14 +144,16 @@ internal sealed class CustomerImportJob(
                         await StopWhenFailingAsync();
                     }
                 })
-            : WorkerThread.Run("Shopify import applier", workerNice, async _ =>
+            : Task.Run(
+                async () =>
                 {
                     await foreach (var customer in channel.Reader.ReadAllAsync(pipeline.Token))
                     {
                         await ApplyAsync(customer, log, pipeline.Token);
                         await StopWhenFailingAsync();
                     }
-                }))];
+                },
+                CancellationToken.None))];
 
         try
         {
