@@ -36,6 +36,19 @@ using OrchardShopify.Bench.Ingest;
 var mode = args.Length > 0 ? args[0] : "";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
+// The PostgreSQL runs' server login (allowed to create databases); null, saying so, when it is not set.
+string? Postgres()
+{
+    var login = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_TEST_POSTGRES");
+    if (string.IsNullOrWhiteSpace(login))
+    {
+        Console.Error.WriteLine($"{mode} needs ORCHARDSHOPIFY_TEST_POSTGRES: a PostgreSQL login allowed to create databases (bash scripts/postgres.sh prints one).");
+        return null;
+    }
+
+    return login;
+}
+
 // Everything is bounded: a run that has not finished in 15 minutes (an import: 5 minutes more than its own limit) is cancelled.
 using var timeout = new CancellationTokenSource(mode is "import" or "import-postgres" ? ImportBenchmark.Limit(Arg(1, 100_000)) + TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(15));
 Console.WriteLine($"{Environment.ProcessorCount} processors, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, Dynamic PGO {(Report.DynamicPgo ? "on" : "off")}");
@@ -53,20 +66,16 @@ switch (mode)
         await ApplyBenchmark.RunAsync(Arg(1, 10_000), null, timeout.Token);
         return 0;
     case "apply-postgres":
-        var postgres = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_TEST_POSTGRES");
-        if (string.IsNullOrWhiteSpace(postgres))
+        if (Postgres() is not { } postgres)
         {
-            Console.Error.WriteLine("apply-postgres needs ORCHARDSHOPIFY_TEST_POSTGRES: a PostgreSQL login allowed to create databases (bash scripts/postgres.sh prints one).");
             return 2;
         }
 
         await ApplyBenchmark.RunAsync(Arg(1, 10_000), postgres, timeout.Token);
         return 0;
     case "two-nodes":
-        var server = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_TEST_POSTGRES");
-        if (string.IsNullOrWhiteSpace(server))
+        if (Postgres() is not { } server)
         {
-            Console.Error.WriteLine("two-nodes needs ORCHARDSHOPIFY_TEST_POSTGRES: a PostgreSQL login allowed to create databases (bash scripts/postgres.sh prints one).");
             return 2;
         }
 
@@ -79,10 +88,8 @@ switch (mode)
         await ImportBenchmark.RunAsync(Arg(1, 100_000), args.Length > 2 ? args[2] : "import", timeout.Token);
         return 0;
     case "import-postgres":
-        var importDatabase = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_TEST_POSTGRES");
-        if (string.IsNullOrWhiteSpace(importDatabase))
+        if (Postgres() is not { } importDatabase)
         {
-            Console.Error.WriteLine("import-postgres needs ORCHARDSHOPIFY_TEST_POSTGRES: a PostgreSQL login allowed to create databases (bash scripts/postgres.sh prints one).");
             return 2;
         }
 
@@ -92,10 +99,8 @@ switch (mode)
         await ImportAcksBenchmark.RunAsync(Arg(1, 100_000), Arg(2, 10), null, timeout.Token);
         return 0;
     case "import-acks-postgres":
-        var importServer = Environment.GetEnvironmentVariable("ORCHARDSHOPIFY_TEST_POSTGRES");
-        if (string.IsNullOrWhiteSpace(importServer))
+        if (Postgres() is not { } importServer)
         {
-            Console.Error.WriteLine("import-acks-postgres needs ORCHARDSHOPIFY_TEST_POSTGRES: a PostgreSQL login allowed to create databases (bash scripts/postgres.sh prints one).");
             return 2;
         }
 
