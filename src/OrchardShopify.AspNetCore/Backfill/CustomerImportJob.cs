@@ -81,9 +81,10 @@ internal sealed class CustomerImportJob(
         // transaction: on SQLite one (it has one writer: a second would only wait for the first one's transaction), on
         // PostgreSQL Parallelism of them, each batch holding its customers' locks as a node's workers do. Each runs on a
         // thread of its own below the priority of the threads answering requests, as the workers do (WorkerThread),
-        // which keeps it after each wait: webhooks arriving during an import are acknowledged first. Otherwise
-        // Parallelism appliers store them one by one on the thread pool, as the workers' items that cannot go in a batch
-        // are: that path runs the host's own user store (Orchard Core's), which is not written to keep to one thread.
+        // which keeps it after each wait: webhooks arriving during an import are acknowledged first. With a user store
+        // that cannot join at all, Parallelism appliers store them one by one on the thread pool, as the workers' items
+        // that cannot go in a batch are: that path runs the host's own user store (Orchard Core's), which is not written
+        // to keep to one thread.
         var batched = users is IBatchUserDirectory;
         var count = batched && !database.IsPostgres ? 1 : Math.Clamp(options.Parallelism, 1, 32);
 
@@ -125,23 +126,34 @@ internal sealed class CustomerImportJob(
         Task[] appliers = [.. Enumerable.Range(0, count).Select(_ => batched
             ? WorkerThread.Run("Shopify import applier", workerNice, async _ =>
                 {
-                    var chunk = new List<ShopifyCustomer>(MaxBatch);
-                    while (await channel.Reader.WaitToReadAsync(pipeline.Token))
+                    try
                     {
-                        while (chunk.Count < MaxBatch && channel.Reader.TryRead(out var customer))
+                        var chunk = new List<ShopifyCustomer>(MaxBatch);
+                        while (await channel.Reader.WaitToReadAsync(pipeline.Token))
                         {
-                            chunk.Add(customer);
-                        }
+                            while (chunk.Count < MaxBatch && channel.Reader.TryRead(out var customer))
+                            {
+                                chunk.Add(customer);
+                            }
 
-                        if (chunk.Count == 0)
-                        {
-                            // Another applier took what was there.
-                            continue;
-                        }
+                            if (chunk.Count == 0)
+                            {
+                                // Another applier took what was there.
+                                continue;
+                            }
 
-                        await ApplyChunkAsync(chunk, log, pipeline.Token);
-                        chunk.Clear();
-                        await StopWhenFailingAsync();
+                            await ApplyChunkAsync(chunk, log, pipeline.Token);
+                            chunk.Clear();
+                            await StopWhenFailingAsync();
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // An applier that cannot go on (the database is gone) stops the others and the download: the
+                        // import fails with its error instead of waiting for appliers that are no longer there.
+                        Interlocked.CompareExchange(ref fatal, ex, null);
+                        await pipeline.CancelAsync();
+                        throw;
                     }
                 })
             : Task.Run(
@@ -238,9 +250,9 @@ internal sealed class CustomerImportJob(
         var next = 0;
         while (next < chunk.Count)
         {
-            // On SQLite each transaction is a turn at the write lock: an inbound worker waiting for one goes next, so
-            // webhooks arriving during an import are applied between its transactions (SyncDatabase.TakeWriteTurnAsync).
-            using var turn = await database.TakeWriteTurnAsync(cancellationToken);
+            // On SQLite each transaction is a turn at the write lock (WorkBatch takes it once its customers are held): an
+            // inbound worker waiting for one goes next, so webhooks arriving during an import are applied between its
+            // transactions (SyncDatabase.TakeWriteTurnAsync).
             if (database.IsPostgres)
             {
                 // On PostgreSQL the transactions of an import and of the inbound workers do not wait for each other, but

@@ -4,7 +4,10 @@ using Microsoft.EntityFrameworkCore;
 namespace OrchardShopify.AspNetCore.Persistence;
 
 /// <summary>Which SQL dialect the claim and append statements use, and where a unit of work gets its context.</summary>
-internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> contexts, bool isPostgres) : IDisposable
+#pragma warning disable CA1001 // The turns' semaphore holds no wait handle (only WaitAsync is used): nothing to dispose, and a
+// container disposing it could leave a running import's release failing on shutdown.
+internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> contexts, bool isPostgres)
+#pragma warning restore CA1001
 {
     private readonly SemaphoreSlim _writeTurns = new(1, 1);
     private readonly Lock _inboundGate = new();
@@ -14,9 +17,9 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     public bool IsPostgres { get; } = isPostgres;
 
     /// <summary>
-    /// On SQLite, a turn at the database's one write lock for a run of transactions: an inbound worker's round (inbox
-    /// move, claim and batch) or one transaction of an import. Turns are given in the order they were asked for, so
-    /// each waits for at most the run in hand. SQLite's own wait for its lock (<c>busy_timeout</c>) is not fair: it
+    /// On SQLite, a turn at the database's one write lock: an inbound worker's inbox move and claim, or one batch
+    /// transaction (<see cref="WorkBatch"/>: the workers' and an import's, taken once the batch's customers are held).
+    /// Turns are given in the order they were asked for, so each waits for the turns asked for before it. SQLite's own wait for its lock (<c>busy_timeout</c>) is not fair: it
     /// retries at intervals of up to 100 ms, and a writer that begins its next transaction as soon as the last one
     /// commits – an import does, transaction after transaction – takes the lock again every time, so webhooks arriving
     /// during an import were applied only once it had finished. On PostgreSQL, which locks rows, no turn is needed:
@@ -26,7 +29,7 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     {
         if (IsPostgres)
         {
-            return default;
+            return WriteTurn.None;
         }
 
         await _writeTurns.WaitAsync(cancellationToken);
@@ -71,8 +74,6 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         }
     }
 
-    public void Dispose() => _writeTurns.Dispose();
-
     private void EndInboundInHand()
     {
         lock (_inboundGate)
@@ -105,10 +106,17 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         return done;
     }
 
-    /// <summary>A turn of <see cref="TakeWriteTurnAsync"/>; disposing it gives the next writer waiting its turn.</summary>
-    public readonly struct WriteTurn(SemaphoreSlim? turns) : IDisposable
+    /// <summary>A turn of <see cref="TakeWriteTurnAsync"/>; disposing it (once is enough) gives the next writer waiting its turn.</summary>
+    public sealed class WriteTurn : IDisposable
     {
-        public void Dispose() => turns?.Release();
+        private SemaphoreSlim? _turns;
+
+        internal WriteTurn(SemaphoreSlim? turns) => _turns = turns;
+
+        /// <summary>The turn where none is needed (PostgreSQL).</summary>
+        internal static WriteTurn None { get; } = new(null);
+
+        public void Dispose() => Interlocked.Exchange(ref _turns, null)?.Release();
     }
 
     /// <summary>A new context of the caller's own.</summary>

@@ -36,6 +36,7 @@ internal sealed class WorkBatch : IAsyncDisposable
     private readonly IDbContextTransaction _transaction;
     private IReadOnlySet<string> _heldKeys = EmptyKeys;
     private IAsyncDisposable? _locks;
+    private SyncDatabase.WriteTurn? _turn;
     private bool _committed;
 
     private WorkBatch(ShopifySyncDbContext db, IDbContextTransaction transaction, IUserWriteBatch users, bool isPostgres)
@@ -98,13 +99,18 @@ internal sealed class WorkBatch : IAsyncDisposable
             return shared;
         }
 
-        // Any other lock (in-process on SQLite): taken before the transactions begin, released after they end.
+        // Any other lock (in-process on SQLite): taken before the transactions begin, released after they end. On SQLite
+        // the batch then waits for its turn at the write lock (SyncDatabase.TakeWriteTurnAsync), once its customers are
+        // held: a batch waiting for a customer that a push holds through its call to Shopify keeps nobody else waiting.
         var held = keys.Count == 0 ? null : await locks.AcquireAllUnlessHeldAsync(keys, cancellationToken);
+        SyncDatabase.WriteTurn? turn = null;
         try
         {
+            turn = await database.TakeWriteTurnAsync(cancellationToken);
             var batch = await TryBeginTransactionsAsync(database, users, cancellationToken);
             if (batch is null)
             {
+                turn.Dispose();
                 if (held is not null)
                 {
                     await held.DisposeAsync();
@@ -114,11 +120,13 @@ internal sealed class WorkBatch : IAsyncDisposable
             }
 
             batch._locks = held;
+            batch._turn = turn;
             batch._heldKeys = keys.ToHashSet(StringComparer.Ordinal);
             return batch;
         }
         catch
         {
+            turn?.Dispose();
             if (held is not null)
             {
                 await held.DisposeAsync();
@@ -299,7 +307,9 @@ internal sealed class WorkBatch : IAsyncDisposable
             }
             finally
             {
-                // Only once the transactions have ended: whoever waits for a customer then reads what the batch wrote.
+                // Only once the transactions have ended: the next writer's turn, and whoever waits for a customer, then
+                // find what the batch wrote.
+                _turn?.Dispose();
                 if (_locks is not null)
                 {
                     await _locks.DisposeAsync();

@@ -65,56 +65,62 @@ internal sealed partial class SyncWorker : BackgroundService
     private async Task LoopAsync(WorkerThread.Priority priority, CancellationToken stoppingToken)
     {
         Log.Started(_logger, _kind, Owner, priority.Description);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            int claimed;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                if (_kind == WorkKind.InboundDelivery)
-                {
-                    // On SQLite the round takes its turn at the write lock (an import between two of its transactions
-                    // lets it in; see SyncDatabase.TakeWriteTurnAsync). The move writes the inbox file, whose lock the
-                    // webhook writer needs: it runs on the thread pool at normal priority while this thread waits (the
-                    // move needs nothing of this thread's context), and the claim then goes on here.
-                    using var turn = await _database.TakeWriteTurnAsync(stoppingToken);
-                    Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
-                    claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
-                }
-                else
-                {
-                    claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-#pragma warning disable CA1031 // The worker must outlive a database outage; it logs and tries again.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.ClaimFailed(_logger, ex, _kind);
-                claimed = 0;
-            }
-
-            if (claimed == 0)
-            {
-                // Nothing left in hand: an import waiting for this node's deliveries goes on.
-                EndInHand();
+                int claimed;
                 try
                 {
-                    // Idle, with none of the loop's work pending: the thread blocks until woken (a waker wakes it
-                    // directly, with no task continuations between), at most for the poll interval.
-                    _signals.Wait(_kind, _options.CurrentValue.Queue.PollInterval, stoppingToken);
+                    if (_kind == WorkKind.InboundDelivery)
+                    {
+                        // On SQLite the inbox move and the claim take a turn at the write lock (an import between two of
+                        // its transactions lets them in; see SyncDatabase.TakeWriteTurnAsync), and each batch then takes
+                        // one of its own once its customers are held (WorkBatch). The move writes the inbox file, whose
+                        // lock the webhook writer needs: it runs on the thread pool at normal priority while this thread
+                        // waits (the move needs nothing of this thread's context), and the claim then goes on here.
+                        using var turn = await _database.TakeWriteTurnAsync(stoppingToken);
+                        Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
+                        claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings, claimTurn: turn);
+                    }
+                    else
+                    {
+                        claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
+                    }
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     break;
                 }
+#pragma warning disable CA1031 // The worker must outlive a database outage; it logs and tries again.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Log.ClaimFailed(_logger, ex, _kind);
+                    claimed = 0;
+                }
+
+                if (claimed == 0)
+                {
+                    // Nothing left in hand: an import waiting for this node's deliveries goes on.
+                    EndInHand();
+                    try
+                    {
+                        // Idle, with none of the loop's work pending: the thread blocks until woken (a waker wakes it
+                        // directly, with no task continuations between), at most for the poll interval.
+                        _signals.Wait(_kind, _options.CurrentValue.Queue.PollInterval, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
             }
         }
-
-        EndInHand();
+        finally
+        {
+            EndInHand();
+        }
     }
 
     /// <summary>Claims one batch and has the processing strategy work it.</summary>
@@ -137,10 +143,12 @@ internal sealed partial class SyncWorker : BackgroundService
         _inHand = null;
     }
 
-    private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken, bool wakeSibling = false)
+    /// <param name="claimTurn">A turn at the write lock held for the claim, given up once the items are claimed.</param>
+    private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken, bool wakeSibling = false, SyncDatabase.WriteTurn? claimTurn = null)
     {
         var batchSize = _options.CurrentValue.Queue.BatchSize;
         var claimed = await _queue.ClaimAsync(_kind, Owner, batchSize, cancellationToken, moveInbox);
+        claimTurn?.Dispose();
         if (claimed.Count > 0)
         {
             Log.Claimed(_logger, _kind, Owner, claimed.Count);

@@ -84,10 +84,10 @@ public sealed class PostgresImportTests
         Assert.Equal(owner.Id, Assert.Single(links, l => l.CustomerId == existing.Id).UserId);
         Assert.Equal(total, (await site.State.SyncLogAsync()).Count(l => l.Outcome is "created" or "linked"));
 
-        // Rows written by one transaction share its id (xmin): the new users went in a batch (up to 200) per transaction,
-        // where storing them one by one took a transaction each.
+        // Rows written by one transaction share its id (xmin): the new users went in batches (up to 200, however many the
+        // download had delivered) per transaction, where storing them one by one took a transaction each.
         var transactions = await ScalarAsync(database.ConnectionString, $"SELECT COUNT(DISTINCT xmin::text) FROM \"AspNetUsers\" WHERE \"Id\" <> '{owner.Id}'");
-        Assert.InRange(transactions, 1, total / 20);
+        Assert.InRange(transactions, 1, total / 4);
 
         // The new users were created on the import's appliers' threads, at the workers' nice value, not on the thread
         // pool. (The linked user's update, when Shopify's values fill its blanks, is validated after Identity's own
