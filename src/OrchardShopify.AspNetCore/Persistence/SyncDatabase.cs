@@ -19,8 +19,8 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     /// <summary>
     /// On SQLite, a turn at the database's one write lock: an inbound worker's inbox move and claim, or one batch
     /// transaction (<see cref="WorkBatch"/>: the workers' and an import's, taken once the batch's customers are held).
-    /// Turns are given in the order they were asked for, so each waits for the turns asked for before it. SQLite's own wait for its lock (<c>busy_timeout</c>) is not fair: it
-    /// retries at intervals of up to 100 ms, and a writer that begins its next transaction as soon as the last one
+    /// Turns are given in the order they were asked for, so each waits for the turns asked for before it. SQLite's own
+    /// wait for its lock (<c>busy_timeout</c>) is not fair: it retries at intervals of up to 100 ms, and a writer that begins its next transaction as soon as the last one
     /// commits – an import does, transaction after transaction – takes the lock again every time, so webhooks arriving
     /// during an import were applied only once it had finished. On PostgreSQL, which locks rows, no turn is needed:
     /// the returned turn holds nothing.

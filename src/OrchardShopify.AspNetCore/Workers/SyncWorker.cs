@@ -72,21 +72,9 @@ internal sealed partial class SyncWorker : BackgroundService
                 int claimed;
                 try
                 {
-                    if (_kind == WorkKind.InboundDelivery)
-                    {
-                        // On SQLite the inbox move and the claim take a turn at the write lock (an import between two of
-                        // its transactions lets them in; see SyncDatabase.TakeWriteTurnAsync), and each batch then takes
-                        // one of its own once its customers are held (WorkBatch). The move writes the inbox file, whose
-                        // lock the webhook writer needs: it runs on the thread pool at normal priority while this thread
-                        // waits (the move needs nothing of this thread's context), and the claim then goes on here.
-                        using var turn = await _database.TakeWriteTurnAsync(stoppingToken);
-                        Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
-                        claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings, claimTurn: turn);
-                    }
-                    else
-                    {
-                        claimed = await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
-                    }
+                    claimed = _kind == WorkKind.InboundDelivery
+                        ? await InboundRoundAsync(stoppingToken)
+                        : await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -121,6 +109,20 @@ internal sealed partial class SyncWorker : BackgroundService
         {
             EndInHand();
         }
+    }
+
+    /// <summary>
+    /// The inbound worker's round. On SQLite the inbox move and the claim take a turn at the write lock (an import
+    /// between two of its transactions lets them in; see <see cref="SyncDatabase.TakeWriteTurnAsync"/>), and each batch
+    /// then takes one of its own once its customers are held (<see cref="WorkBatch"/>). The move writes the inbox file,
+    /// whose lock the webhook writer needs: it runs on the thread pool at normal priority while this thread waits (the
+    /// move needs nothing of this thread's context), and the claim then goes on here.
+    /// </summary>
+    private async Task<int> InboundRoundAsync(CancellationToken stoppingToken)
+    {
+        using var turn = await _database.TakeWriteTurnAsync(stoppingToken);
+        Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
+        return await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings, claimTurn: turn);
     }
 
     /// <summary>Claims one batch and has the processing strategy work it.</summary>
