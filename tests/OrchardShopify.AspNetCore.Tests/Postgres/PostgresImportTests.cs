@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -11,6 +12,7 @@ using OrchardShopify.Core.ShopifyApi;
 using OrchardShopify.Emulator;
 using OrchardShopify.Testing.Hosting.Postgres;
 using OrchardShopify.Testing.Hosting.Sites;
+using OrchardShopify.Testing.Hosting.Webhooks;
 
 namespace OrchardShopify.AspNetCore.Tests.Postgres;
 
@@ -98,6 +100,149 @@ public sealed class PostgresImportTests
         if (OperatingSystem.IsLinux())
         {
             Assert.All(creations, c => Assert.Equal(new ShopifyQueueOptions().WorkerNice, c.Nice));
+        }
+    }
+
+    [PostgresFact]
+    public async Task A_customer_created_in_Shopify_while_an_import_applies_on_postgres_gets_its_user_before_the_import_ends()
+    {
+        // Site code run as each user is created (a validator) takes a few milliseconds, so two appliers take several
+        // seconds over the import. The inbound worker's delivery must not wait for the end of it.
+        const int total = 1_200;
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        await using var emulator = await ShopifyEmulator.StartAsync(new EmulatorOptions { Shops = [SyncSite.ShopDomain], CustomersPerShop = total }, CancellationToken.None);
+        await using var site = await SyncSite.StartAsync(new SyncSiteOptions
+        {
+            Folder = SyncSite.NewFolder(),
+            PostgresConnectionString = database.ConnectionString,
+            Settings = new Dictionary<string, string?>
+            {
+                ["Shopify:Backfill:Parallelism"] = "2",
+                ["Shopify:Stores:uk:AccessToken"] = emulator.Options.AccessToken,
+                ["Shopify:Stores:uk:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{SyncSite.ShopDomain}").AbsoluteUri,
+            },
+            ConfigureServices = services =>
+            {
+                services.Configure<ShopifyAdminClientOptions>(o =>
+                {
+                    o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(50);
+                    o.BulkPollMaxDelay = TimeSpan.FromMilliseconds(200);
+                });
+                services.AddScoped<IUserValidator<IdentityUser>>(_ => new SlowValidator(TimeSpan.FromMilliseconds(8)));
+            },
+        });
+
+        var imports = site.Services.GetRequiredService<CustomerImportService>();
+        var started = await imports.StartAsync(SyncSite.Store, new CustomerImportRequest(CustomerImportMode.All), CancellationToken.None);
+        await SyncSite.EventuallyAsync(
+            async () => (await imports.GetAsync(started.Id, CancellationToken.None))!.Progress.Processed >= 200,
+            "the import has applied 200 customers",
+            TimeSpan.FromSeconds(60));
+
+        var createdAt = DateTimeOffset.UtcNow;
+        var delivered = new ShopifyCustomerVersion(9_100_000_001, "ines.during-import@example.com", "Ines", "Duringimport", null, createdAt, createdAt);
+        using (var request = new ShopifyWebhookSigner(SyncSite.ShopDomain, SyncSite.WebhookSecret).Customer("customers/create", delivered, "pg-during-import-1", createdAt).ToRequest())
+        using (var acknowledged = await site.Http.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+        }
+
+        IdentityUser? user = null;
+        await SyncSite.EventuallyAsync(
+            async () => (user = await site.WithUsersAsync(users => users.FindByEmailAsync(delivered.Email!))) is not null,
+            "the delivered customer's user exists",
+            TimeSpan.FromSeconds(60));
+        var during = await imports.GetAsync(started.Id, CancellationToken.None);
+        Assert.Equal(SyncJobStatus.Running, during!.Status);
+        Assert.InRange(during.Progress.Processed, 200, total - 1);
+        Assert.Equal(delivered.Id.ToString(CultureInfo.InvariantCulture), (await site.State.UsersAsync()).Single(u => u.Id == user!.Id).Claim("shopify_id"));
+
+        await imports.WaitAsync(started.Id).WaitAsync(TimeSpan.FromMinutes(2));
+        var done = await imports.GetAsync(started.Id, CancellationToken.None);
+        Assert.Equal(SyncJobStatus.Succeeded, done!.Status);
+        Assert.Equal((total, (long)total, 0L), (done.Progress.Processed, done.Progress.Created, done.Progress.Failed));
+        Assert.Equal(total + 1, (await site.State.UsersAsync()).Count);
+        Assert.Equal(total + 1, (await site.State.LinksAsync()).Count);
+    }
+
+    [PostgresFact]
+    public async Task Two_stores_imported_at_once_on_postgres_give_a_customer_in_both_one_user_linked_to_each()
+    {
+        // A multi-store site: 120 people are customers of both stores, with the same email. Both stores are imported at
+        // once, each with four appliers: their batches race to create the same users.
+        const int seeded = 300;
+        const int shared = 120;
+        const string usDomain = "us-demo.myshopify.com";
+        await using var database = await ScratchPostgresDatabase.CreateAsync();
+        await using var emulator = await ShopifyEmulator.StartAsync(new EmulatorOptions { Shops = [SyncSite.ShopDomain, usDomain], CustomersPerShop = seeded }, CancellationToken.None);
+        var emails = Enumerable.Range(0, shared).Select(i => $"both.{i}@example.com").ToList();
+        foreach (var domain in new[] { SyncSite.ShopDomain, usDomain })
+        {
+            foreach (var email in emails)
+            {
+                var (_, errors, _) = emulator.Shops[domain].Create(new Dictionary<string, object?> { ["firstName"] = "Both", ["lastName"] = email[5..^12], ["email"] = email });
+                Assert.Empty(errors);
+            }
+        }
+
+        await using var site = await SyncSite.StartAsync(new SyncSiteOptions
+        {
+            Folder = SyncSite.NewFolder(),
+            PostgresConnectionString = database.ConnectionString,
+            Settings = new Dictionary<string, string?>
+            {
+                ["Shopify:Queue:WorkersEnabled"] = "false",
+                ["Shopify:Stores:uk:AccessToken"] = emulator.Options.AccessToken,
+                ["Shopify:Stores:uk:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{SyncSite.ShopDomain}").AbsoluteUri,
+                ["Shopify:MultiStore"] = "true",
+                ["Shopify:Stores:us:ShopDomain"] = usDomain,
+                ["Shopify:Stores:us:WebhookSecret"] = "whsec-us-3b9d",
+                ["Shopify:Stores:us:AccessToken"] = emulator.Options.AccessToken,
+                ["Shopify:Stores:us:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{usDomain}").AbsoluteUri,
+            },
+            ConfigureServices = services => services.Configure<ShopifyAdminClientOptions>(o =>
+            {
+                o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(50);
+                o.BulkPollMaxDelay = TimeSpan.FromMilliseconds(200);
+            }),
+        });
+
+        var imports = site.Services.GetRequiredService<CustomerImportService>();
+        var uk = await imports.StartAsync("uk", new CustomerImportRequest(CustomerImportMode.All), CancellationToken.None);
+        var us = await imports.StartAsync("us", new CustomerImportRequest(CustomerImportMode.All), CancellationToken.None);
+        await Task.WhenAll(imports.WaitAsync(uk.Id), imports.WaitAsync(us.Id)).WaitAsync(TimeSpan.FromMinutes(2));
+
+        var progress = new List<CustomerImportSummary>();
+        foreach (var id in new[] { uk.Id, us.Id })
+        {
+            var status = await imports.GetAsync(id, CancellationToken.None);
+            Assert.Equal(SyncJobStatus.Succeeded, status!.Status);
+            Assert.Equal((seeded + shared, 0L, 0L), (status.Progress.Processed, status.Progress.Skipped, status.Progress.Failed));
+            progress.Add(status.Progress);
+        }
+
+        // Each shared person got one user, created by one store's import and linked by the other's.
+        Assert.Equal(shared, progress.Sum(p => p.Linked));
+        var users = await site.State.UsersAsync();
+        var links = await site.State.LinksAsync();
+        Assert.Equal((2 * seeded) + shared, users.Count);
+        Assert.Equal(2 * (seeded + shared), links.Count);
+        foreach (var email in emails)
+        {
+            var user = Assert.Single(users, u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase));
+            var mine = links.Where(l => l.UserId == user.Id).ToList();
+            Assert.Equal(["uk", "us"], mine.Select(l => l.Store).Order());
+            Assert.Equal(emulator.Shops[SyncSite.ShopDomain].FindByEmail(email)!.Id, mine.Single(l => l.Store == "uk").CustomerId);
+            Assert.Equal(emulator.Shops[usDomain].FindByEmail(email)!.Id, mine.Single(l => l.Store == "us").CustomerId);
+        }
+    }
+
+    private sealed class SlowValidator(TimeSpan delay) : IUserValidator<IdentityUser>
+    {
+        public async Task<IdentityResult> ValidateAsync(UserManager<IdentityUser> manager, IdentityUser user)
+        {
+            await Task.Delay(delay);
+            return IdentityResult.Success;
         }
     }
 
