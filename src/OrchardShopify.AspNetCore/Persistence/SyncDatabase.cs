@@ -17,8 +17,10 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     public bool IsPostgres { get; } = isPostgres;
 
     /// <summary>
-    /// On SQLite, a turn at the database's one write lock: an inbound worker's inbox move and claim, or one batch
-    /// transaction (<see cref="WorkBatch"/>: the workers' and an import's, taken once the batch's customers are held).
+    /// On SQLite, a turn at the database's one write lock: a worker's claim (an inbound worker's with its inbox move), one
+    /// batch transaction (<see cref="WorkBatch"/>: the workers' and an import's, taken once the batch's customers are
+    /// held), or a site's save of a user through the sync's user manager (the user's database and the push it schedules;
+    /// <see cref="Users.ShopifySyncingUserManager{TUser}"/>).
     /// Turns are given in the order they were asked for, so each waits for the turns asked for before it. SQLite's own
     /// wait for its lock (<c>busy_timeout</c>) is not fair: it retries at intervals of up to 100 ms, and a writer that begins its next transaction as soon as the last one
     /// commits – an import does, transaction after transaction – takes the lock again every time, so webhooks arriving
@@ -34,6 +36,21 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
 
         await _writeTurns.WaitAsync(cancellationToken);
         return new WriteTurn(_writeTurns);
+    }
+
+    /// <summary>
+    /// <see cref="TakeWriteTurnAsync(CancellationToken)"/> for a writer that must go on after <paramref name="limit"/>
+    /// whatever happens (a site's own save of a user): if the turn has not come by then, the returned turn holds nothing
+    /// and the writer waits for the lock as it would without turns.
+    /// </summary>
+    public async ValueTask<WriteTurn> TakeWriteTurnAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        if (IsPostgres)
+        {
+            return WriteTurn.None;
+        }
+
+        return await _writeTurns.WaitAsync(limit, cancellationToken) ? new WriteTurn(_writeTurns) : WriteTurn.None;
     }
 
     /// <summary>
@@ -56,7 +73,7 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     /// <summary>
     /// Waits, at most <paramref name="limit"/>, while this node's inbound workers apply deliveries they have claimed: an
     /// import on PostgreSQL begins its next transaction once they are done, so webhooks are applied first (on SQLite
-    /// the turns at the write lock do that, <see cref="TakeWriteTurnAsync"/>). The limit keeps an import going when
+    /// the turns at the write lock do that, <see cref="TakeWriteTurnAsync(CancellationToken)"/>). The limit keeps an import going when
     /// webhooks never stop.
     /// </summary>
     public async Task YieldToInboundAsync(TimeSpan limit, CancellationToken cancellationToken)
@@ -106,7 +123,7 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         return done;
     }
 
-    /// <summary>A turn of <see cref="TakeWriteTurnAsync"/>; disposing it (once is enough) gives the next writer waiting its turn.</summary>
+    /// <summary>A turn of <see cref="TakeWriteTurnAsync(CancellationToken)"/>; disposing it (once is enough) gives the next writer waiting its turn.</summary>
     public sealed class WriteTurn : IDisposable
     {
         private SemaphoreSlim? _turns;

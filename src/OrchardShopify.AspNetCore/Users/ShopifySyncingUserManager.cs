@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Sync;
 
 namespace OrchardShopify.AspNetCore.Users;
@@ -11,11 +12,23 @@ namespace OrchardShopify.AspNetCore.Users;
 /// create or update (every Identity write ends in <see cref="UpdateUserAsync"/>). Writes made by the sync
 /// itself run inside <see cref="EchoRules.SyncWrite"/> and are not pushed back. A failure to schedule never fails
 /// the user's save; it is logged.
+/// <para>
+/// With the sync's database on SQLite, each create, update and delete of the site's own (outside the sync's batch
+/// transactions) first takes a turn at the write lock (<see cref="SyncDatabase.TakeWriteTurnAsync(TimeSpan, CancellationToken)"/>),
+/// as the sync's workers and imports do: an import holds the users' and the sync's write locks transaction after
+/// transaction, and SQLite's own wait for a lock is not fair, so a user's save during an import waited until the import
+/// had finished (or failed after the busy timeout). The turn comes after the import's current transaction; a save
+/// never waits for it longer than <see cref="MaxTurnWait"/>.
+/// </para>
 /// </summary>
 public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
     where TUser : class
 {
+    /// <summary>The longest a save waits for its turn before it goes ahead and waits for the lock as SQLite does.</summary>
+    internal static readonly TimeSpan MaxTurnWait = TimeSpan.FromSeconds(5);
+
     private readonly OutboundPushScheduler _scheduler;
+    private readonly SyncDatabase? _database;
     private HashSet<string>? _absentNames;
     private HashSet<string>? _absentEmails;
 
@@ -32,10 +45,12 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
         : base(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
     {
         _scheduler = services.GetRequiredService<OutboundPushScheduler>();
+        _database = services.GetService<SyncDatabase>();
     }
 
     public override async Task<IdentityResult> CreateAsync(TUser user)
     {
+        using var turn = await TakeTurnAsync();
         var result = await base.CreateAsync(user);
         if (result.Succeeded)
         {
@@ -68,8 +83,15 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
         return new AbsentScope(this);
     }
 
+    public override async Task<IdentityResult> DeleteAsync(TUser user)
+    {
+        using var turn = await TakeTurnAsync();
+        return await base.DeleteAsync(user);
+    }
+
     protected override async Task<IdentityResult> UpdateUserAsync(TUser user)
     {
+        using var turn = await TakeTurnAsync();
         var result = await base.UpdateUserAsync(user);
         if (result.Succeeded)
         {
@@ -77,6 +99,21 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A turn at the sync database's write lock for a save of the site's own; none inside the sync's batch transactions
+    /// (the batch holds the turn), inside a transaction the site began on the users' context (its lock may be what the
+    /// turn's holder waits for), or on PostgreSQL.
+    /// </summary>
+    private async ValueTask<SyncDatabase.WriteTurn> TakeTurnAsync()
+    {
+        if (_database is null || WorkBatch.Current is not null || IdentityStoreAccess<TUser>.ContextOf(Store)?.Database.CurrentTransaction is not null)
+        {
+            return SyncDatabase.WriteTurn.None;
+        }
+
+        return await _database.TakeWriteTurnAsync(MaxTurnWait, CancellationToken);
     }
 
     private async Task ScheduleAsync(TUser user)

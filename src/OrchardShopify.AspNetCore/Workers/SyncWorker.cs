@@ -74,7 +74,7 @@ internal sealed partial class SyncWorker : BackgroundService
                 {
                     claimed = _kind == WorkKind.InboundDelivery
                         ? await InboundRoundAsync(stoppingToken)
-                        : await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings);
+                        : await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings, claimTurn: await _database.TakeWriteTurnAsync(stoppingToken));
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -113,7 +113,7 @@ internal sealed partial class SyncWorker : BackgroundService
 
     /// <summary>
     /// The inbound worker's round. On SQLite the inbox move and the claim take a turn at the write lock (an import
-    /// between two of its transactions lets them in; see <see cref="SyncDatabase.TakeWriteTurnAsync"/>), and each batch
+    /// between two of its transactions lets them in; see <see cref="SyncDatabase.TakeWriteTurnAsync(CancellationToken)"/>), and each batch
     /// then takes one of its own once its customers are held (<see cref="WorkBatch"/>). The move writes the inbox file,
     /// whose lock the webhook writer needs: it runs on the thread pool at normal priority while this thread waits (the
     /// move needs nothing of this thread's context), and the claim then goes on here.
@@ -145,12 +145,22 @@ internal sealed partial class SyncWorker : BackgroundService
         _inHand = null;
     }
 
-    /// <param name="claimTurn">A turn at the write lock held for the claim, given up once the items are claimed.</param>
+    /// <param name="claimTurn">A turn at the write lock held for the claim, given up once the items are claimed (or the
+    /// claim failed). The outbound worker takes one for each claim too: on SQLite a push waiting to be claimed during an
+    /// import is claimed between two of its transactions.</param>
     private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken, bool wakeSibling = false, SyncDatabase.WriteTurn? claimTurn = null)
     {
         var batchSize = _options.CurrentValue.Queue.BatchSize;
-        var claimed = await _queue.ClaimAsync(_kind, Owner, batchSize, cancellationToken, moveInbox);
-        claimTurn?.Dispose();
+        IReadOnlyList<WorkItem> claimed;
+        try
+        {
+            claimed = await _queue.ClaimAsync(_kind, Owner, batchSize, cancellationToken, moveInbox);
+        }
+        finally
+        {
+            claimTurn?.Dispose();
+        }
+
         if (claimed.Count > 0)
         {
             Log.Claimed(_logger, _kind, Owner, claimed.Count);

@@ -1,10 +1,12 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
+using OrchardShopify.AspNetCore.Users;
 using OrchardShopify.Emulator;
 
 namespace OrchardShopify.AspNetCore.Tests.Backfill;
@@ -255,6 +257,58 @@ public sealed class CustomerImportTests
     }
 
     [Fact]
+    public async Task A_user_renamed_on_the_site_while_an_import_applies_reaches_Shopify_before_the_import_ends()
+    {
+        // As above, the import applies 1,500 customers for several seconds; a customer it has already created a user for
+        // renames herself on the site meanwhile. The push's worker claims its item from the same SQLite file.
+        const int total = 1_500;
+        await using var env = await EmulatorSite.StartAsync(
+            total,
+            settings =>
+            {
+                settings["Shopify:UpdateUsersInShopify"] = "true";
+                settings["Shopify:CatchUp:Enabled"] = "false";
+            },
+            services => services.AddScoped<IUserValidator<IdentityUser>>(_ => new SlowValidator(TimeSpan.FromMilliseconds(4))));
+        var id = (await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString();
+        await TestSite.EventuallyAsync(
+            async () => (await env.AdminJsonAsync(HttpMethod.Get, $"/import/{id}")).GetProperty("progress").GetProperty("processed").GetInt64() >= 200,
+            "the import has applied 200 customers",
+            TimeSpan.FromSeconds(60));
+
+        // A customer the import has linked, whose email Shopify verified (so the site may push her).
+        var links = await ListAsync(env, db => db.Links.AsNoTracking().Select(l => new { l.CustomerId, l.UserId }).ToListAsync());
+        var (customer, userId) = links.Select(l => (Customer: env.Shop.Find(l.CustomerId)!, l.UserId)).First(l => l.Customer.VerifiedEmail && l.Customer.FirstName is not null);
+        var renamed = await env.Site.WithUsersAsync(async users =>
+        {
+            var stored = (await users.FindByIdAsync(userId))!;
+            var given = (await users.GetClaimsAsync(stored)).Single(c => c.Type == ShopifyUserClaims.GivenName);
+            return await users.ReplaceClaimAsync(stored, given, new Claim(ShopifyUserClaims.GivenName, "Renamed-During-Import"));
+        });
+        Assert.True(renamed.Succeeded);
+
+        // The save did not wait for the import: it took its turn between two of the import's transactions. (SQLite's own
+        // wait for the users' write lock is not fair; the save returned once the import had finished.)
+        await AssertImportRunningAsync(env, id!, total);
+
+        await TestSite.EventuallyAsync(
+            () => Task.FromResult(env.Shop.Find(customer.Id)!.FirstName == "Renamed-During-Import"),
+            "the rename reaches Shopify",
+            TimeSpan.FromSeconds(60));
+        await AssertImportRunningAsync(env, id!, total);
+
+        var done = await env.WaitForJobAsync($"/import/{id}");
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal(total, done.GetProperty("progress").GetProperty("created").GetInt64());
+        Assert.Equal("Renamed-During-Import", env.Shop.Find(customer.Id)!.FirstName);
+        Assert.Equal(total, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+        await TestSite.EventuallyAsync(
+            async () => await CountAsync(env, db => db.WorkItems.CountAsync(w => w.Kind == WorkKind.OutboundPush && w.UserId == userId && w.Status == WorkStatus.Succeeded)) == 1,
+            "the push's work item is completed",
+            TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task Import_links_no_user_whose_email_is_unconfirmed_and_creates_no_second_user_for_it()
     {
         await using var env = await EmulatorSite.StartAsync(450);
@@ -300,6 +354,19 @@ public sealed class CustomerImportTests
 
     private static async Task<string?> ErrorAsync(HttpResponseMessage response)
         => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+
+    private static async Task AssertImportRunningAsync(EmulatorSite env, string id, int total)
+    {
+        var status = await env.AdminJsonAsync(HttpMethod.Get, $"/import/{id}");
+        Assert.Equal("running", status.GetProperty("status").GetString());
+        Assert.InRange(status.GetProperty("progress").GetProperty("processed").GetInt64(), 200, total - 1);
+    }
+
+    private static async Task<List<T>> ListAsync<T>(EmulatorSite env, Func<ShopifySyncDbContext, Task<List<T>>> list)
+    {
+        await using var db = await env.Site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        return await list(db);
+    }
 
     private static async Task<int> CountAsync(EmulatorSite env, Func<ShopifySyncDbContext, Task<int>> count)
     {

@@ -36,6 +36,34 @@ public sealed class WriteTurnTests
     }
 
     [Fact]
+    public async Task A_turn_with_a_limit_holds_nothing_once_the_limit_has_passed_and_takes_its_place_in_the_order_otherwise()
+    {
+        var database = Database(isPostgres: false);
+        var held = await database.TakeWriteTurnAsync(CancellationToken.None);
+
+        // Not given within its limit: the turn holds nothing, and the next turn still waits for the held one.
+        var late = await database.TakeWriteTurnAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        late.Dispose();
+        var next = database.TakeWriteTurnAsync(CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(next.IsCompleted);
+
+        // Given within its limit: a real turn, which the next asker waits for.
+        var limited = database.TakeWriteTurnAsync(TimeSpan.FromSeconds(10), CancellationToken.None).AsTask();
+        held.Dispose();
+        var nextTurn = await next.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(100);
+        Assert.False(limited.IsCompleted);
+        nextTurn.Dispose();
+        var limitedTurn = await limited.WaitAsync(TimeSpan.FromSeconds(10));
+        var after = database.TakeWriteTurnAsync(CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(after.IsCompleted);
+        limitedTurn.Dispose();
+        (await after.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+    }
+
+    [Fact]
     public async Task On_PostgreSQL_turns_hold_nothing()
     {
         var database = Database(isPostgres: true);
