@@ -379,7 +379,11 @@ internal sealed class CustomerImportJob(
             {
                 if (error is not null)
                 {
-                    await RecordFailureAsync(customer, error, log, cancellationToken);
+                    // Its savepoint was undone: nothing of it is stored. It is applied once more on its own, outside any
+                    // transaction, where a user another writer created meanwhile with its email (an import of another
+                    // store, another node), which the user name's unique index refused to create twice, is found and
+                    // linked; a failure there is the customer's.
+                    await ApplyAsync(customer, log, cancellationToken);
                 }
                 else
                 {
@@ -434,7 +438,9 @@ internal sealed class CustomerImportJob(
     private async Task RecordFailureAsync(ShopifyCustomer customer, Exception error, SyncLogBatch log, CancellationToken cancellationToken)
     {
         _progress.RecordFailure(error, customer.Id);
-        await log.AddAsync(LogRow(customer.Id, null, "failed", $"{error.GetType().Name}: {error.Message}"), cancellationToken);
+        var cause = error.GetBaseException();
+        var detail = ReferenceEquals(cause, error) ? $"{error.GetType().Name}: {error.Message}" : $"{error.GetType().Name}: {error.Message} ({cause.GetType().Name}: {cause.Message})";
+        await log.AddAsync(LogRow(customer.Id, null, "failed", detail), cancellationToken);
     }
 
     /// <param name="log">Where the customer's sync log row goes; null when it was written with the customer.</param>

@@ -63,7 +63,9 @@ internal sealed class ImportProgress
         Interlocked.Increment(ref _failed);
         Interlocked.Increment(ref _consecutiveFailures);
         Interlocked.Increment(ref _processed);
-        _failures.GetOrAdd(exception.GetType().Name, _ => new ReasonGroup(exception.Message)).Add(customerId);
+        // A wrapper's message ("see the inner exception") says nothing: the innermost cause is kept too.
+        var cause = exception.GetBaseException();
+        _failures.GetOrAdd(exception.GetType().Name, _ => new ReasonGroup(ReferenceEquals(cause, exception) ? exception.Message : $"{exception.Message} ({cause.GetType().Name}: {cause.Message})")).Add(customerId);
     }
 
     public CustomerImportSummary Snapshot()

@@ -93,7 +93,25 @@ public sealed class IdentityUserDirectory<TUser> : IUserDirectory, IBatchUserDir
         }
 
         var user = await _factory.NewUserAsync(store, email, profile, emailConfirmed, cancellationToken);
-        var created = await users.CreateAsync(user);
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user);
+        }
+        catch (DbUpdateException) when (WorkBatch.Current is null)
+        {
+            // Another writer (another node, another store's import or delivery) created a user with this email between
+            // the validators' look-up and this insert, and the user name's unique index refused the second one: the
+            // email was taken meanwhile, as when the validators find it. (Inside a batch the item is undone and applied
+            // again instead: on PostgreSQL its transaction accepts no statement until then.)
+            if (await TakenMeanwhileAsync(users, store, email))
+            {
+                return UserCreateResult.Taken();
+            }
+
+            throw;
+        }
+
         if (!created.Succeeded)
         {
             return created.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName))
@@ -114,6 +132,13 @@ public sealed class IdentityUserDirectory<TUser> : IUserDirectory, IBatchUserDir
         }
 
         return UserCreateResult.Created(await _factory.CreatedUserAsync(users, store, user, email, profile, nameClaims, null, null, emailConfirmed));
+    }
+
+    /// <summary>Whether a user now has <paramref name="email"/> as user name or email, once the refused new user is forgotten.</summary>
+    private static async Task<bool> TakenMeanwhileAsync(UserManager<TUser> users, IUserStore<TUser> store, string email)
+    {
+        IdentityStoreAccess<TUser>.ContextOf(store)?.ChangeTracker.Clear();
+        return await users.FindByNameAsync(email) is not null || await users.FindByEmailAsync(email) is not null;
     }
 
     public async Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken)

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using OrchardShopify.AspNetCore.Backfill;
 using OrchardShopify.AspNetCore.DependencyInjection;
@@ -33,26 +35,11 @@ public sealed class PostgresImportTests
 
         // Site code that runs as each user is created or updated: a validator recording the user and the thread that calls it.
         var calls = new ConcurrentQueue<(string? Email, string? Thread, int Nice)>();
-        await using var site = await SyncSite.StartAsync(new SyncSiteOptions
-        {
-            Folder = SyncSite.NewFolder(),
-            PostgresConnectionString = database.ConnectionString,
-            Settings = new Dictionary<string, string?>
-            {
-                ["Shopify:Queue:WorkersEnabled"] = "false",
-                ["Shopify:Stores:uk:AccessToken"] = emulator.Options.AccessToken,
-                ["Shopify:Stores:uk:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{SyncSite.ShopDomain}").AbsoluteUri,
-            },
-            ConfigureServices = services =>
-            {
-                services.Configure<ShopifyAdminClientOptions>(o =>
-                {
-                    o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(50);
-                    o.BulkPollMaxDelay = TimeSpan.FromMilliseconds(200);
-                });
-                services.AddScoped<IUserValidator<IdentityUser>>(_ => new ThreadRecordingValidator(calls));
-            },
-        });
+        await using var site = await StartSiteAsync(
+            database,
+            emulator,
+            new Dictionary<string, string?> { ["Shopify:Queue:WorkersEnabled"] = "false" },
+            services => services.AddScoped<IUserValidator<IdentityUser>>(_ => new ThreadRecordingValidator(calls)));
 
         // A user who already has a customer's email: linked, not duplicated (one by one, inside a batch's transaction).
         var existing = seeded[42];
@@ -111,26 +98,11 @@ public sealed class PostgresImportTests
         const int total = 1_200;
         await using var database = await ScratchPostgresDatabase.CreateAsync();
         await using var emulator = await ShopifyEmulator.StartAsync(new EmulatorOptions { Shops = [SyncSite.ShopDomain], CustomersPerShop = total }, CancellationToken.None);
-        await using var site = await SyncSite.StartAsync(new SyncSiteOptions
-        {
-            Folder = SyncSite.NewFolder(),
-            PostgresConnectionString = database.ConnectionString,
-            Settings = new Dictionary<string, string?>
-            {
-                ["Shopify:Backfill:Parallelism"] = "2",
-                ["Shopify:Stores:uk:AccessToken"] = emulator.Options.AccessToken,
-                ["Shopify:Stores:uk:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{SyncSite.ShopDomain}").AbsoluteUri,
-            },
-            ConfigureServices = services =>
-            {
-                services.Configure<ShopifyAdminClientOptions>(o =>
-                {
-                    o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(50);
-                    o.BulkPollMaxDelay = TimeSpan.FromMilliseconds(200);
-                });
-                services.AddScoped<IUserValidator<IdentityUser>>(_ => new SlowValidator(TimeSpan.FromMilliseconds(8)));
-            },
-        });
+        await using var site = await StartSiteAsync(
+            database,
+            emulator,
+            new Dictionary<string, string?> { ["Shopify:Backfill:Parallelism"] = "2" },
+            services => services.AddScoped<IUserValidator<IdentityUser>>(_ => new SlowValidator(TimeSpan.FromMilliseconds(8))));
 
         var imports = site.Services.GetRequiredService<CustomerImportService>();
         var started = await imports.StartAsync(SyncSite.Store, new CustomerImportRequest(CustomerImportMode.All), CancellationToken.None);
@@ -185,27 +157,18 @@ public sealed class PostgresImportTests
             }
         }
 
-        await using var site = await SyncSite.StartAsync(new SyncSiteOptions
-        {
-            Folder = SyncSite.NewFolder(),
-            PostgresConnectionString = database.ConnectionString,
-            Settings = new Dictionary<string, string?>
+        await using var site = await StartSiteAsync(
+            database,
+            emulator,
+            new Dictionary<string, string?>
             {
                 ["Shopify:Queue:WorkersEnabled"] = "false",
-                ["Shopify:Stores:uk:AccessToken"] = emulator.Options.AccessToken,
-                ["Shopify:Stores:uk:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{SyncSite.ShopDomain}").AbsoluteUri,
                 ["Shopify:MultiStore"] = "true",
                 ["Shopify:Stores:us:ShopDomain"] = usDomain,
                 ["Shopify:Stores:us:WebhookSecret"] = "whsec-us-3b9d",
                 ["Shopify:Stores:us:AccessToken"] = emulator.Options.AccessToken,
                 ["Shopify:Stores:us:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{usDomain}").AbsoluteUri,
-            },
-            ConfigureServices = services => services.Configure<ShopifyAdminClientOptions>(o =>
-            {
-                o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(50);
-                o.BulkPollMaxDelay = TimeSpan.FromMilliseconds(200);
-            }),
-        });
+            });
 
         var imports = site.Services.GetRequiredService<CustomerImportService>();
         var uk = await imports.StartAsync("uk", new CustomerImportRequest(CustomerImportMode.All), CancellationToken.None);
@@ -217,9 +180,17 @@ public sealed class PostgresImportTests
         {
             var status = await imports.GetAsync(id, CancellationToken.None);
             Assert.Equal(SyncJobStatus.Succeeded, status!.Status);
+            Assert.True(status.Progress.Failed == 0, string.Join("; ", status.Progress.Failures.Select(f => $"{f.Count} x {f.Reason}: {f.Description} ({string.Join(", ", f.ExampleCustomerIds)})")));
             Assert.Equal((seeded + shared, 0L, 0L), (status.Progress.Processed, status.Progress.Skipped, status.Progress.Failed));
             progress.Add(status.Progress);
         }
+
+        // Nothing of the sync's went wrong: it logged no error. (Now and then, about one run in thirty here, a customer
+        // applied on its own loses the race inside the user store's own save: EF Core then logs the refused insert before
+        // the sync finds the user and links it.)
+        Assert.Empty(site.Options.Logs!.GetSnapshot()
+            .Where(e => e.Level >= LogLevel.Error && e.Category?.StartsWith("Microsoft.EntityFrameworkCore.", StringComparison.Ordinal) != true)
+            .Select(e => $"{e.Category}: {e.Message}"));
 
         // Each shared person got one user, created by one store's import and linked by the other's.
         Assert.Equal(shared, progress.Sum(p => p.Linked));
@@ -235,6 +206,32 @@ public sealed class PostgresImportTests
             Assert.Equal(emulator.Shops[SyncSite.ShopDomain].FindByEmail(email)!.Id, mine.Single(l => l.Store == "uk").CustomerId);
             Assert.Equal(emulator.Shops[usDomain].FindByEmail(email)!.Id, mine.Single(l => l.Store == "us").CustomerId);
         }
+    }
+
+    /// <summary>
+    /// The site on <paramref name="database"/> with the store <c>uk</c> served by <paramref name="emulator"/> (its bulk
+    /// operations polled every 50–200 ms), <paramref name="settings"/> added.
+    /// </summary>
+    private static Task<SyncSite> StartSiteAsync(ScratchPostgresDatabase database, ShopifyEmulator emulator, Dictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
+    {
+        settings["Shopify:Stores:uk:AccessToken"] = emulator.Options.AccessToken;
+        settings["Shopify:Stores:uk:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{SyncSite.ShopDomain}").AbsoluteUri;
+        return SyncSite.StartAsync(new SyncSiteOptions
+        {
+            Folder = SyncSite.NewFolder(),
+            PostgresConnectionString = database.ConnectionString,
+            Settings = settings,
+            Logs = new FakeLogCollector(),
+            ConfigureServices = services =>
+            {
+                services.Configure<ShopifyAdminClientOptions>(o =>
+                {
+                    o.BulkPollInitialDelay = TimeSpan.FromMilliseconds(50);
+                    o.BulkPollMaxDelay = TimeSpan.FromMilliseconds(200);
+                });
+                configureServices?.Invoke(services);
+            },
+        });
     }
 
     private sealed class SlowValidator(TimeSpan delay) : IUserValidator<IdentityUser>
