@@ -375,20 +375,37 @@ internal sealed class CustomerImportJob(
                 continue;
             }
 
+            // Counted once committed: the stored ones first, so that a cancellation while the others are applied again
+            // leaves none of them uncounted.
             foreach (var (customer, result, error) in outcomes)
             {
-                if (error is not null)
-                {
-                    // Its savepoint was undone: nothing of it is stored. It is applied once more on its own, outside any
-                    // transaction, where a user another writer created meanwhile with its email (an import of another
-                    // store, another node), which the user name's unique index refused to create twice, is found and
-                    // linked; a failure there is the customer's.
-                    await ApplyAsync(customer, log, cancellationToken);
-                }
-                else
+                if (error is null)
                 {
                     // Logged in the transaction.
                     await RecordAsync(customer, result!, null, cancellationToken);
+                }
+            }
+
+            foreach (var (customer, _, error) in outcomes)
+            {
+                if (error is DbUpdateException refused && SyncDatabase.IsUniqueViolation(refused))
+                {
+                    // Its savepoint was undone: nothing of it is stored. The database refused a row another writer had
+                    // stored meanwhile (a user with its email, created by an import of another store or by another node):
+                    // applied once more on its own, outside any transaction, that user is found and linked.
+                    try
+                    {
+                        await ApplyAsync(customer, log, cancellationToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        await RecordFailureAsync(customer, error, log, CancellationToken.None);
+                        throw;
+                    }
+                }
+                else if (error is not null)
+                {
+                    await RecordFailureAsync(customer, error, log, cancellationToken);
                 }
             }
         }

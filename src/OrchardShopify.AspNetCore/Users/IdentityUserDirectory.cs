@@ -98,7 +98,7 @@ public sealed class IdentityUserDirectory<TUser> : IUserDirectory, IBatchUserDir
         {
             created = await users.CreateAsync(user);
         }
-        catch (DbUpdateException) when (WorkBatch.Current is null)
+        catch (DbUpdateException refused) when (WorkBatch.Current is null && SyncDatabase.IsUniqueViolation(refused))
         {
             // Another writer (another node, another store's import or delivery) created a user with this email between
             // the validators' look-up and this insert, and the user name's unique index refused the second one: the
@@ -134,11 +134,14 @@ public sealed class IdentityUserDirectory<TUser> : IUserDirectory, IBatchUserDir
         return UserCreateResult.Created(await _factory.CreatedUserAsync(users, store, user, email, profile, nameClaims, null, null, emailConfirmed));
     }
 
-    /// <summary>Whether a user now has <paramref name="email"/> as user name or email, once the refused new user is forgotten.</summary>
+    /// <summary>
+    /// Whether a user now has <paramref name="email"/>, once the refused new user is forgotten (the rules then match that
+    /// user by its email; a user holding it only as a user name is not one they could link).
+    /// </summary>
     private static async Task<bool> TakenMeanwhileAsync(UserManager<TUser> users, IUserStore<TUser> store, string email)
     {
         IdentityStoreAccess<TUser>.ContextOf(store)?.ChangeTracker.Clear();
-        return await users.FindByNameAsync(email) is not null || await users.FindByEmailAsync(email) is not null;
+        return await users.FindByEmailAsync(email) is not null;
     }
 
     public async Task UpdateProfileAsync(string userId, CustomerProfile profile, ProfileFields fields, CancellationToken cancellationToken)

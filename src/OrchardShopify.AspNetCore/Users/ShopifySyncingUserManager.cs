@@ -102,13 +102,13 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
     }
 
     /// <summary>
-    /// A turn at the sync database's write lock for a save of the site's own; none inside the sync's batch transactions
-    /// (the batch holds the turn), inside a transaction the site began on the users' context (its lock may be what the
-    /// turn's holder waits for), or on PostgreSQL.
+    /// A turn at the sync database's write lock for a save of the site's own; none for the sync's own writes (they take
+    /// turns where they write in batches, and a batch holds the turn), inside a transaction the site began on the users'
+    /// context (its lock may be what the turn's holder waits for), or on PostgreSQL.
     /// </summary>
     private async ValueTask<SyncDatabase.WriteTurn> TakeTurnAsync()
     {
-        if (_database is null || WorkBatch.Current is not null || IdentityStoreAccess<TUser>.ContextOf(Store)?.Database.CurrentTransaction is not null)
+        if (_database is null || EchoRules.IsSyncWrite || WorkBatch.Current is not null || IdentityStoreAccess<TUser>.ContextOf(Store)?.Database.CurrentTransaction is not null)
         {
             return SyncDatabase.WriteTurn.None;
         }

@@ -74,7 +74,7 @@ internal sealed partial class SyncWorker : BackgroundService
                 {
                     claimed = _kind == WorkKind.InboundDelivery
                         ? await InboundRoundAsync(stoppingToken)
-                        : await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings, claimTurn: await _database.TakeWriteTurnAsync(stoppingToken));
+                        : await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings, takeClaimTurn: true);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -148,12 +148,18 @@ internal sealed partial class SyncWorker : BackgroundService
     /// <param name="claimTurn">A turn at the write lock held for the claim, given up once the items are claimed (or the
     /// claim failed). The outbound worker takes one for each claim too: on SQLite a push waiting to be claimed during an
     /// import is claimed between two of its transactions.</param>
-    private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken, bool wakeSibling = false, SyncDatabase.WriteTurn? claimTurn = null)
+    /// <param name="takeClaimTurn">Takes a turn for the claim here (the outbound worker's).</param>
+    private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken, bool wakeSibling = false, SyncDatabase.WriteTurn? claimTurn = null, bool takeClaimTurn = false)
     {
         var batchSize = _options.CurrentValue.Queue.BatchSize;
         IReadOnlyList<WorkItem> claimed;
         try
         {
+            if (takeClaimTurn)
+            {
+                claimTurn = await _database.TakeWriteTurnAsync(cancellationToken);
+            }
+
             claimed = await _queue.ClaimAsync(_kind, Owner, batchSize, cancellationToken, moveInbox);
         }
         finally

@@ -259,9 +259,9 @@ public sealed class CustomerImportTests
     [Fact]
     public async Task A_user_renamed_on_the_site_while_an_import_applies_reaches_Shopify_before_the_import_ends()
     {
-        // As above, the import applies 1,500 customers for several seconds; a customer it has already created a user for
+        // As above, the import applies 2,000 customers for several seconds; a customer it has already created a user for
         // renames herself on the site meanwhile. The push's worker claims its item from the same SQLite file.
-        const int total = 1_500;
+        const int total = 2_000;
         await using var env = await EmulatorSite.StartAsync(
             total,
             settings =>

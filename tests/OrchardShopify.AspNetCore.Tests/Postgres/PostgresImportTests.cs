@@ -95,7 +95,7 @@ public sealed class PostgresImportTests
     {
         // Site code run as each user is created (a validator) takes a few milliseconds, so two appliers take several
         // seconds over the import. The inbound worker's delivery must not wait for the end of it.
-        const int total = 1_200;
+        const int total = 1_600;
         await using var database = await ScratchPostgresDatabase.CreateAsync();
         await using var emulator = await ShopifyEmulator.StartAsync(new EmulatorOptions { Shops = [SyncSite.ShopDomain], CustomersPerShop = total }, CancellationToken.None);
         await using var site = await StartSiteAsync(
