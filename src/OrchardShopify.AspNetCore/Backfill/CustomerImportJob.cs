@@ -455,9 +455,7 @@ internal sealed class CustomerImportJob(
     private async Task RecordFailureAsync(ShopifyCustomer customer, Exception error, SyncLogBatch log, CancellationToken cancellationToken)
     {
         _progress.RecordFailure(error, customer.Id);
-        var cause = error.GetBaseException();
-        var detail = ReferenceEquals(cause, error) ? $"{error.GetType().Name}: {error.Message}" : $"{error.GetType().Name}: {error.Message} ({cause.GetType().Name}: {cause.Message})";
-        await log.AddAsync(LogRow(customer.Id, null, "failed", detail), cancellationToken);
+        await log.AddAsync(LogRow(customer.Id, null, "failed", FailureText.Of(error)), cancellationToken);
     }
 
     /// <param name="log">Where the customer's sync log row goes; null when it was written with the customer.</param>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.Core.Sync;
 
 namespace OrchardShopify.AspNetCore.Backfill;
@@ -63,9 +64,7 @@ internal sealed class ImportProgress
         Interlocked.Increment(ref _failed);
         Interlocked.Increment(ref _consecutiveFailures);
         Interlocked.Increment(ref _processed);
-        // A wrapper's message ("see the inner exception") says nothing: the innermost cause is kept too.
-        var cause = exception.GetBaseException();
-        _failures.GetOrAdd(exception.GetType().Name, _ => new ReasonGroup(ReferenceEquals(cause, exception) ? exception.Message : $"{exception.Message} ({cause.GetType().Name}: {cause.Message})")).Add(customerId);
+        _failures.GetOrAdd(exception.GetType().Name, _ => new ReasonGroup(FailureText.Message(exception))).Add(customerId);
     }
 
     public CustomerImportSummary Snapshot()

@@ -72,9 +72,7 @@ internal sealed partial class SyncWorker : BackgroundService
                 int claimed;
                 try
                 {
-                    claimed = _kind == WorkKind.InboundDelivery
-                        ? await InboundRoundAsync(stoppingToken)
-                        : await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings, takeClaimTurn: true);
+                    claimed = await RoundAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -112,16 +110,21 @@ internal sealed partial class SyncWorker : BackgroundService
     }
 
     /// <summary>
-    /// The inbound worker's round. On SQLite the inbox move and the claim take a turn at the write lock (an import
-    /// between two of its transactions lets them in; see <see cref="SyncDatabase.TakeWriteTurnAsync(CancellationToken)"/>), and each batch
-    /// then takes one of its own once its customers are held (<see cref="WorkBatch"/>). The move writes the inbox file,
-    /// whose lock the webhook writer needs: it runs on the thread pool at normal priority while this thread waits (the
-    /// move needs nothing of this thread's context), and the claim then goes on here.
+    /// One round of the worker's loop. On SQLite the claim takes a turn at the write lock (an import between two of its
+    /// transactions lets it in; see <see cref="SyncDatabase.TakeWriteTurnAsync(CancellationToken)"/>), with the inbound
+    /// worker's inbox move before it, and each batch then takes one of its own once its customers are held
+    /// (<see cref="WorkBatch"/>). The move writes the inbox file, whose lock the webhook writer needs: it runs on the thread
+    /// pool at normal priority while this thread waits (the move needs nothing of this thread's context), and the claim
+    /// then goes on here.
     /// </summary>
-    private async Task<int> InboundRoundAsync(CancellationToken stoppingToken)
+    private async Task<int> RoundAsync(CancellationToken stoppingToken)
     {
         using var turn = await _database.TakeWriteTurnAsync(stoppingToken);
-        Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
+        if (_kind == WorkKind.InboundDelivery)
+        {
+            Task.Run(() => _queue.MoveInboxAsync(stoppingToken), CancellationToken.None).GetAwaiter().GetResult();
+        }
+
         return await RunOnceAsync(moveInbox: false, stoppingToken, wakeSibling: WakesSiblings, claimTurn: turn);
     }
 
@@ -146,20 +149,13 @@ internal sealed partial class SyncWorker : BackgroundService
     }
 
     /// <param name="claimTurn">A turn at the write lock held for the claim, given up once the items are claimed (or the
-    /// claim failed). The outbound worker takes one for each claim too: on SQLite a push waiting to be claimed during an
-    /// import is claimed between two of its transactions.</param>
-    /// <param name="takeClaimTurn">Takes a turn for the claim here (the outbound worker's).</param>
-    private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken, bool wakeSibling = false, SyncDatabase.WriteTurn? claimTurn = null, bool takeClaimTurn = false)
+    /// claim failed), before they are worked.</param>
+    private async Task<int> RunOnceAsync(bool moveInbox, CancellationToken cancellationToken, bool wakeSibling = false, SyncDatabase.WriteTurn? claimTurn = null)
     {
         var batchSize = _options.CurrentValue.Queue.BatchSize;
         IReadOnlyList<WorkItem> claimed;
         try
         {
-            if (takeClaimTurn)
-            {
-                claimTurn = await _database.TakeWriteTurnAsync(cancellationToken);
-            }
-
             claimed = await _queue.ClaimAsync(_kind, Owner, batchSize, cancellationToken, moveInbox);
         }
         finally

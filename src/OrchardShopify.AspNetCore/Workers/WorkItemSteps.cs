@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrchardShopify.AspNetCore.Diagnostics;
+using OrchardShopify.AspNetCore.Jobs;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Sync;
 
@@ -87,9 +88,7 @@ internal sealed partial class WorkItemSteps(
     /// <summary>Records a failed attempt on the item (retried, or dead-lettered when permanent or out of attempts) and in the sync log.</summary>
     public async Task<ItemReport> FailAsync(WorkItem item, Exception ex, bool permanent)
     {
-        // A wrapper's message ("see the inner exception") says nothing: the innermost cause is kept too.
-        var cause = ex.GetBaseException();
-        var error = ReferenceEquals(cause, ex) ? $"{ex.GetType().Name}: {ex.Message}" : $"{ex.GetType().Name}: {ex.Message} ({cause.GetType().Name}: {cause.Message})";
+        var error = FailureText.Of(ex);
         var customerId = item.CustomerId ?? Handler.CustomerOf(item);
         var status = await Queue.FailAsync(item, Owner, error, permanent, CancellationToken.None, customerId);
         var deadLettered = status == WorkStatus.DeadLetter;
