@@ -15,7 +15,7 @@ internal sealed class DurableOutboundQueue(SyncDatabase database, WorkSignals si
     public async ValueTask EnqueueAsync(OutboundPush push, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(push);
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
 
         // A push waiting to start already sends the user's latest state: one is enough (made deliberate when this one is).

@@ -26,7 +26,7 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
     public async Task AddNewAsync(IReadOnlyList<CustomerLink> links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(links);
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         unit.Db.Links.AddRange(links.Select(ToRow));
         await AddedRowWriter.SaveAsync(unit.Db, cancellationToken);
     }
@@ -50,7 +50,7 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
     public async Task<LinkAttempt> TryAddAsync(CustomerLink link, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(link);
-        await using (var unit = await database.JoinAsync(cancellationToken))
+        await using (var unit = await database.JoinToWriteAsync(cancellationToken))
         {
             // Two linkers racing (a push and the webhook Shopify sends back about it, two nodes) is ordinary: the loser
             // inserts nothing and reads the winner's link. ON CONFLICT DO NOTHING covers both unique keys, (store, customer)
@@ -88,7 +88,7 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
     public async Task UpdateAsync(CustomerLink link, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(link);
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
         db.Links.Update(ToRow(link));
         await db.SaveChangesAsync(cancellationToken);
@@ -96,14 +96,14 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
 
     public async Task<bool> RemoveAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
     {
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
         return await db.Links.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 
     public async Task<IReadOnlyList<CustomerLink>> RemoveStoreAsync(string storeHandle, CancellationToken cancellationToken)
     {
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
         var rows = await db.Links.AsNoTracking().Where(l => l.StoreHandle == storeHandle).ToListAsync(cancellationToken);
         await db.Links.Where(l => l.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
@@ -113,7 +113,7 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
 
     public async Task MarkDeletedAsync(string storeHandle, long customerId, string? userId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
 
         // The same statements on SQLite and PostgreSQL; a second deletion (a duplicate, another node) keeps the first time,
         // and the user named first.
@@ -145,7 +145,7 @@ internal sealed class EfCustomerLinkStore(SyncDatabase database) : ICustomerLink
 
     public async Task ForgetDeletedForUserAsync(string storeHandle, string userId, CancellationToken cancellationToken)
     {
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         await unit.Db.DeletedCustomers
             .Where(d => d.StoreHandle == storeHandle && d.UserId == userId)
             .ExecuteUpdateAsync(set => set.SetProperty(d => d.UserId, (string?)null), cancellationToken);

@@ -19,7 +19,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
     public async ValueTask RecordManyAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         unit.Db.SyncLog.AddRange(entries.Select(ToRow));
         await AddedRowWriter.SaveAsync(unit.Db, cancellationToken);
     }
@@ -39,7 +39,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
 
     public async Task AppendAsync(SyncLogRow row, CancellationToken cancellationToken)
     {
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
         db.SyncLog.Add(row);
         await db.SaveChangesAsync(cancellationToken);
@@ -53,7 +53,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
     /// </summary>
     public async ValueTask EraseCustomerAsync(string storeHandle, long customerId, CancellationToken cancellationToken)
     {
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
 
         // All or nothing (a retry of the redaction starts again); inside the worker's batch, its transaction.
@@ -143,7 +143,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
     /// <summary>Erases the store's log entries and the bodies of its deliveries; its unfinished deliveries are closed as <c>redacted</c>.</summary>
     public async ValueTask EraseStoreAsync(string storeHandle, CancellationToken cancellationToken)
     {
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
         await db.SyncLog.Where(l => l.StoreHandle == storeHandle).ExecuteDeleteAsync(cancellationToken);
         var items = db.WorkItems.Where(w => w.StoreHandle == storeHandle);
@@ -154,7 +154,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         var cutoff = UnixTime.From(olderThan);
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
         var log = await db.SyncLog.Where(l => l.At < cutoff).ExecuteDeleteAsync(cancellationToken);
         var pruned = db.WorkItems.Where(w => w.Status == WorkStatus.Succeeded && w.ProcessedAt < cutoff);

@@ -9,6 +9,15 @@ namespace OrchardShopify.AspNetCore.Persistence;
 internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> contexts, bool isPostgres)
 #pragma warning restore CA1001
 {
+    /// <summary>
+    /// The longest a single write of the sync's own outside a batch (<see cref="JoinToWriteAsync"/>), or a site's save of
+    /// a user, waits for its turn before it goes ahead and waits for the lock as SQLite does.
+    /// </summary>
+    internal static readonly TimeSpan SingleWriteTurnWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>The turn the current flow holds (<see cref="WriteTurn.HeldByThisFlow"/>), if any.</summary>
+    private static readonly AsyncLocal<WriteTurn?> FlowTurn = new();
+
     private readonly SemaphoreSlim _writeTurns = new(1, 1);
     private readonly Lock _inboundGate = new();
     private int _inboundInHand;
@@ -51,6 +60,24 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         }
 
         return await _writeTurns.WaitAsync(limit, cancellationToken) ? new WriteTurn(_writeTurns) : WriteTurn.None;
+    }
+
+    /// <summary>
+    /// On SQLite, a turn for one write outside a batch transaction – a push's writes once Shopify has answered (the link,
+    /// the user's <c>shopify_id</c>, the log row, the item's completion), a site's save of a user – bounded by
+    /// <see cref="SingleWriteTurnWait"/>. None inside a <see cref="WorkBatch"/> (the batch holds the turn), while this
+    /// flow holds a turn already (<see cref="WriteTurn.HeldByThisFlow"/>: a site's save scheduling its push), or on
+    /// PostgreSQL. Without it such a write waited for the lock as SQLite does, which an import, taking it again
+    /// transaction after transaction, does not give up until it ends: past the busy timeout the write failed.
+    /// </summary>
+    public async ValueTask<WriteTurn> TakeSingleWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        if (IsPostgres || WorkBatch.Current is not null || FlowTurn.Value is { } held && held.Holds(_writeTurns))
+        {
+            return WriteTurn.None;
+        }
+
+        return await TakeWriteTurnAsync(SingleWriteTurnWait, cancellationToken);
     }
 
     /// <summary>
@@ -133,6 +160,23 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         /// <summary>The turn where none is needed (PostgreSQL).</summary>
         internal static WriteTurn None { get; } = new(null);
 
+        /// <summary>
+        /// Makes this turn the one the calling method, and what it calls, holds: their single writes
+        /// (<see cref="TakeSingleWriteTurnAsync"/>) then take none of their own, which would wait for this one. Call it
+        /// in the method that disposes the turn.
+        /// </summary>
+        public WriteTurn HeldByThisFlow()
+        {
+            if (_turns is not null)
+            {
+                FlowTurn.Value = this;
+            }
+
+            return this;
+        }
+
+        internal bool Holds(SemaphoreSlim turns) => ReferenceEquals(Volatile.Read(ref _turns), turns);
+
         public void Dispose() => Interlocked.Exchange(ref _turns, null)?.Release();
     }
 
@@ -147,6 +191,29 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         => WorkBatch.Current is { } batch
             ? new SyncUnit(batch.Db, owned: false)
             : new SyncUnit(await contexts.CreateDbContextAsync(cancellationToken), owned: true);
+
+    /// <summary>
+    /// <see cref="JoinAsync"/> for an operation that writes: outside a batch, the new context comes with a turn at the
+    /// write lock (<see cref="TakeSingleWriteTurnAsync"/>) that the unit gives up when disposed.
+    /// </summary>
+    public async ValueTask<SyncUnit> JoinToWriteAsync(CancellationToken cancellationToken)
+    {
+        if (WorkBatch.Current is { } batch)
+        {
+            return new SyncUnit(batch.Db, owned: false);
+        }
+
+        var turn = await TakeSingleWriteTurnAsync(cancellationToken);
+        try
+        {
+            return new SyncUnit(await contexts.CreateDbContextAsync(cancellationToken), owned: true, turn);
+        }
+        catch
+        {
+            turn.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// Statements the sync's PostgreSQL connections keep prepared (<c>Max Auto Prepare</c>), unless the connection
@@ -233,19 +300,27 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
 }
 
 /// <summary>A context lent for one operation; a batch's shared context is only cleared of tracked rows, never disposed.</summary>
-internal sealed class SyncUnit(ShopifySyncDbContext db, bool owned) : IAsyncDisposable
+internal sealed class SyncUnit(ShopifySyncDbContext db, bool owned, SyncDatabase.WriteTurn? turn = null) : IAsyncDisposable
 {
     public ShopifySyncDbContext Db { get; } = db;
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (owned)
         {
-            return Db.DisposeAsync();
+            try
+            {
+                await Db.DisposeAsync();
+            }
+            finally
+            {
+                turn?.Dispose();
+            }
+
+            return;
         }
 
         // Rows an operation added or read stay out of the next operation's way (a failed insert is not retried by a later save).
         Db.ChangeTracker.Clear();
-        return ValueTask.CompletedTask;
     }
 }

@@ -140,7 +140,7 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         }
 
         var now = UnixTime.From(time.GetUtcNow());
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var connection = unit.Db.Database.GetDbConnection();
         await unit.Db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -232,7 +232,7 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
         var status = deadLetter ? WorkStatus.DeadLetter : WorkStatus.Pending;
         error = error.Length > 2000 ? error[..2000] : error;
 
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
 
         var db = unit.Db;
         var updated = await db.WorkItems
@@ -252,7 +252,7 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
     /// <summary>Gives an item back untouched (shutdown in the middle of it): the attempt does not count.</summary>
     public async Task ReleaseAsync(WorkItem item, string owner, CancellationToken cancellationToken)
     {
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
         await db.WorkItems
             .Where(w => w.Id == item.Id && w.LeaseOwner == owner && w.Status == WorkStatus.Processing)
@@ -269,7 +269,7 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
     public async Task<bool> ReplayAsync(long id, CancellationToken cancellationToken)
     {
         var now = UnixTime.From(time.GetUtcNow());
-        await using var unit = await database.JoinAsync(cancellationToken);
+        await using var unit = await database.JoinToWriteAsync(cancellationToken);
         var db = unit.Db;
         var updated = await db.WorkItems
             .Where(w => w.Id == id && w.Status != WorkStatus.Processing)

@@ -13,20 +13,18 @@ namespace OrchardShopify.AspNetCore.Users;
 /// itself run inside <see cref="EchoRules.SyncWrite"/> and are not pushed back. A failure to schedule never fails
 /// the user's save; it is logged.
 /// <para>
-/// With the sync's database on SQLite, each create, update and delete of the site's own (outside the sync's batch
-/// transactions) first takes a turn at the write lock (<see cref="SyncDatabase.TakeWriteTurnAsync(TimeSpan, CancellationToken)"/>),
-/// as the sync's workers and imports do: an import holds the users' and the sync's write locks transaction after
-/// transaction, and SQLite's own wait for a lock is not fair, so a user's save during an import waited until the import
-/// had finished (or failed after the busy timeout). The turn comes after the import's current transaction; a save
-/// never waits for it longer than <see cref="MaxTurnWait"/>.
+/// With the sync's database on SQLite, each create, update and delete outside the sync's batch transactions (the
+/// site's own, and the sync's single writes) first takes a turn at the write lock
+/// (<see cref="SyncDatabase.TakeSingleWriteTurnAsync"/>), as the sync's workers and imports do: an import holds the
+/// users' and the sync's write locks transaction after transaction, and SQLite's own wait for a lock is not fair, so a
+/// user's save during an import waited until the import had finished (or failed after the busy timeout). The turn comes
+/// after the import's current transaction; a save never waits for it longer than
+/// <see cref="SyncDatabase.SingleWriteTurnWait"/>.
 /// </para>
 /// </summary>
 public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
     where TUser : class
 {
-    /// <summary>The longest a save waits for its turn before it goes ahead and waits for the lock as SQLite does.</summary>
-    internal static readonly TimeSpan MaxTurnWait = TimeSpan.FromSeconds(5);
-
     private readonly OutboundPushScheduler _scheduler;
     private readonly SyncDatabase? _database;
     private HashSet<string>? _absentNames;
@@ -50,7 +48,7 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
 
     public override async Task<IdentityResult> CreateAsync(TUser user)
     {
-        using var turn = await TakeTurnAsync();
+        using var turn = (await TakeTurnAsync()).HeldByThisFlow();
         var result = await base.CreateAsync(user);
         if (result.Succeeded)
         {
@@ -85,13 +83,13 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
 
     public override async Task<IdentityResult> DeleteAsync(TUser user)
     {
-        using var turn = await TakeTurnAsync();
+        using var turn = (await TakeTurnAsync()).HeldByThisFlow();
         return await base.DeleteAsync(user);
     }
 
     protected override async Task<IdentityResult> UpdateUserAsync(TUser user)
     {
-        using var turn = await TakeTurnAsync();
+        using var turn = (await TakeTurnAsync()).HeldByThisFlow();
         var result = await base.UpdateUserAsync(user);
         if (result.Succeeded)
         {
@@ -102,18 +100,20 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
     }
 
     /// <summary>
-    /// A turn at the sync database's write lock for a save of the site's own; none for the sync's own writes (they take
-    /// turns where they write in batches, and a batch holds the turn), inside a transaction the site began on the users'
-    /// context (its lock may be what the turn's holder waits for), or on PostgreSQL.
+    /// A turn at the sync database's write lock for the save (<see cref="SyncDatabase.TakeSingleWriteTurnAsync"/>), held
+    /// by this flow so that the push it schedules takes none of its own. None inside a sync batch (the batch holds the
+    /// turn), inside a transaction the site began on the users' context (its lock may be what the turn's holder waits
+    /// for), or on PostgreSQL. The sync's own writes outside a batch (a push storing the customer's <c>shopify_id</c> once
+    /// Shopify has answered) take one as the site's do.
     /// </summary>
     private async ValueTask<SyncDatabase.WriteTurn> TakeTurnAsync()
     {
-        if (_database is null || EchoRules.IsSyncWrite || WorkBatch.Current is not null || IdentityStoreAccess<TUser>.ContextOf(Store)?.Database.CurrentTransaction is not null)
+        if (_database is null || IdentityStoreAccess<TUser>.ContextOf(Store)?.Database.CurrentTransaction is not null)
         {
             return SyncDatabase.WriteTurn.None;
         }
 
-        return await _database.TakeWriteTurnAsync(MaxTurnWait, CancellationToken);
+        return await _database.TakeSingleWriteTurnAsync(CancellationToken);
     }
 
     private async Task ScheduleAsync(TUser user)

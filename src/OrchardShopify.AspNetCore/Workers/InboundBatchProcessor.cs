@@ -166,6 +166,7 @@ internal sealed partial class InboundBatchProcessor(
         var reports = new List<ItemReport>();
         var began = time.GetTimestamp();
         var next = start;
+        Exception? failed = null;
         await using (batch)
         {
             batch.Enter();
@@ -195,19 +196,25 @@ internal sealed partial class InboundBatchProcessor(
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                WorkBatch.Leave();
-                Log.BatchFailed(logger, ex, steps.Kind, next - start);
-                for (var i = start; i < next; i++)
-                {
-                    await steps.ReportAsync(await steps.FailAsync(items[i], ex, permanent: false));
-                }
-
-                return next;
+                failed = ex;
             }
             finally
             {
                 WorkBatch.Leave();
             }
+        }
+
+        if (failed is not null)
+        {
+            // Failed once the batch has ended: its transaction rolled back (its locks, and its rows on PostgreSQL, let go)
+            // and its turn given up.
+            Log.BatchFailed(logger, failed, steps.Kind, next - start);
+            for (var i = start; i < next; i++)
+            {
+                await steps.ReportAsync(await steps.FailAsync(items[i], failed, permanent: false));
+            }
+
+            return next;
         }
 
         // Counted, logged and raised as sync events only once the transaction holding them has committed.
