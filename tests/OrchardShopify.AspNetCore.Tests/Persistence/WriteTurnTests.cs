@@ -64,6 +64,62 @@ public sealed class WriteTurnTests
     }
 
     [Fact]
+    public async Task A_single_write_takes_no_turn_of_its_own_while_its_flow_holds_one_and_waits_for_the_turn_otherwise()
+    {
+        var database = Database(isPostgres: false);
+
+        // Nothing held: a single write gets a real turn. Held by this flow, the writes it makes (here and in what it
+        // calls) take none of their own, and do not wait for it.
+        using (var held = (await database.TakeSingleWriteTurnAsync(CancellationToken.None)).HeldByThisFlow())
+        {
+            var here = database.TakeSingleWriteTurnAsync(CancellationToken.None);
+            Assert.True(here.IsCompleted);
+            (await here).Dispose();
+            var nested = NestedWriteTurnAsync(database);
+            Assert.True(nested.IsCompleted);
+            await nested;
+
+            // Another flow's single write waits for the held turn, and gets it once it is given up.
+            Task<SyncDatabase.WriteTurn> other;
+            using (ExecutionContext.SuppressFlow())
+            {
+                other = Task.Run(() => database.TakeSingleWriteTurnAsync(CancellationToken.None).AsTask());
+            }
+
+            await Task.Delay(150);
+            Assert.False(other.IsCompleted);
+            held.Dispose();
+            var otherTurn = await other.WaitAsync(TimeSpan.FromSeconds(3));
+
+            // Given up, the flow's turn no longer counts: its next single write waits for the other flow's.
+            var again = database.TakeSingleWriteTurnAsync(CancellationToken.None).AsTask();
+            await Task.Delay(150);
+            Assert.False(again.IsCompleted);
+            otherTurn.Dispose();
+            (await again.WaitAsync(TimeSpan.FromSeconds(3))).Dispose();
+        }
+
+        // Once the turn is held elsewhere: a single write waits at most its limit, then goes ahead holding nothing.
+        var busy = await database.TakeWriteTurnAsync(CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var late = await database.TakeSingleWriteTurnAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.InRange(clock.Elapsed, SyncDatabase.SingleWriteTurnWait - TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(29));
+        late.Dispose();
+        var next = database.TakeWriteTurnAsync(CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(next.IsCompleted);
+        busy.Dispose();
+        (await next.WaitAsync(TimeSpan.FromSeconds(3))).Dispose();
+    }
+
+    private static async Task NestedWriteTurnAsync(SyncDatabase database)
+    {
+        var turn = database.TakeSingleWriteTurnAsync(CancellationToken.None);
+        Assert.True(turn.IsCompleted);
+        (await turn).Dispose();
+    }
+
+    [Fact]
     public async Task On_PostgreSQL_turns_hold_nothing()
     {
         var database = Database(isPostgres: true);
