@@ -54,7 +54,8 @@ internal sealed class SyncLogBatch(SyncDatabase database, int size = 500) : IAsy
         await _writing.WaitAsync(cancellationToken);
         try
         {
-            await using var db = await database.OpenAsync(cancellationToken);
+            await using var unit = await database.OpenToWriteAsync(cancellationToken);
+            var db = unit.Db;
             db.SyncLog.AddRange(rows);
 
             // New rows only: one prepared INSERT run per row in one transaction, not SaveChanges' per-entity pipeline.

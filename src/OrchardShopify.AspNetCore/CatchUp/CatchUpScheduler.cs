@@ -107,7 +107,8 @@ internal sealed partial class CatchUpScheduler(
     {
         var now = UnixTime.From(time.GetUtcNow());
         var overlap = (long)options.Overlap.TotalMilliseconds;
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.OpenToWriteAsync(cancellationToken);
+        var db = unit.Db;
         if (!await db.CatchUp.AnyAsync(r => r.StoreHandle == handle, cancellationToken))
         {
             // The first run is one interval from now and reads from the start of the last successful import, or else
@@ -194,7 +195,8 @@ internal sealed partial class CatchUpScheduler(
             detail += " " + error;
         }
 
-        await using var db = await database.OpenAsync(CancellationToken.None);
+        await using var unit = await database.OpenToWriteAsync(CancellationToken.None);
+        var db = unit.Db;
         await db.CatchUp.Where(r => r.StoreHandle == store.Handle).ExecuteUpdateAsync(
             set => set
                 .SetProperty(r => r.Watermark, watermark)
@@ -236,7 +238,8 @@ internal sealed partial class CatchUpScheduler(
             try
             {
                 var expires = UnixTime.From(time.GetUtcNow() + Lease);
-                await using var db = await database.OpenAsync(cancellationToken);
+                await using var unit = await database.OpenToWriteAsync(cancellationToken);
+                var db = unit.Db;
                 await db.CatchUp.Where(r => r.StoreHandle == handle && r.LeaseOwner == Owner)
                     .ExecuteUpdateAsync(set => set.SetProperty(r => r.LeaseExpiresAt, expires), cancellationToken);
             }
@@ -257,7 +260,8 @@ internal sealed partial class CatchUpScheduler(
     {
         try
         {
-            await using var db = await database.OpenAsync(CancellationToken.None);
+            await using var unit = await database.OpenToWriteAsync(CancellationToken.None);
+            var db = unit.Db;
             await db.CatchUp.Where(r => r.StoreHandle == handle && r.LeaseOwner == Owner).ExecuteUpdateAsync(
                 set => set
                     .SetProperty(r => r.NextRunAt, claim.StartedAt)

@@ -207,7 +207,8 @@ public sealed partial class WebhookSubscriptionMonitor : IDisposable
     {
         try
         {
-            await using var db = await _database.OpenAsync(CancellationToken.None);
+            await using var unit = await _database.OpenToWriteAsync(CancellationToken.None);
+            var db = unit.Db;
             db.SyncLog.Add(new SyncLogRow
             {
                 At = UnixTime.From(_time.GetUtcNow()),

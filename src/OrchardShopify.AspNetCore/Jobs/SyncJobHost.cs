@@ -110,8 +110,9 @@ internal sealed partial class SyncJobHost(SyncDatabase database, TimeProvider ti
         }
 
         var id = Guid.NewGuid().ToString("N");
-        await using (var db = await database.OpenAsync(cancellationToken))
+        await using (var unit = await database.OpenToWriteAsync(cancellationToken))
         {
+            var db = unit.Db;
             db.Jobs.Add(new SyncJobRow
             {
                 Id = id,
@@ -184,7 +185,8 @@ internal sealed partial class SyncJobHost(SyncDatabase database, TimeProvider ti
     public async Task<bool> CancelAsync(string id, CancellationToken cancellationToken)
     {
         var local = _running.TryGetValue(id, out var run) && await TryCancelAsync(run);
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.OpenToWriteAsync(cancellationToken);
+        var db = unit.Db;
         var updated = await db.Jobs
             .Where(j => j.Id == id && j.Status == SyncJobStatus.Running)
             .ExecuteUpdateAsync(set => set.SetProperty(j => j.CancelRequested, true), cancellationToken);
@@ -264,7 +266,8 @@ internal sealed partial class SyncJobHost(SyncDatabase database, TimeProvider ti
         {
             var now = UnixTime.From(time.GetUtcNow());
             var json = JsonSerializer.Serialize(state, Json);
-            await using var db = await database.OpenAsync(CancellationToken.None);
+            await using var unit = await database.OpenToWriteAsync(CancellationToken.None);
+            var db = unit.Db;
             await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(
                 set => set
                     .SetProperty(j => j.Status, status)
@@ -297,7 +300,8 @@ internal sealed partial class SyncJobHost(SyncDatabase database, TimeProvider ti
                 await Task.Delay(HeartbeatInterval, time, cancellationToken);
                 var now = UnixTime.From(time.GetUtcNow());
                 var json = JsonSerializer.Serialize(run.Job.Snapshot(), Json);
-                await using var db = await database.OpenAsync(cancellationToken);
+                await using var unit = await database.OpenToWriteAsync(cancellationToken);
+                var db = unit.Db;
                 await db.Jobs.Where(j => j.Id == id && j.Status == SyncJobStatus.Running).ExecuteUpdateAsync(
                     set => set.SetProperty(j => j.HeartbeatAt, now).SetProperty(j => j.State, json),
                     cancellationToken);
@@ -326,7 +330,8 @@ internal sealed partial class SyncJobHost(SyncDatabase database, TimeProvider ti
     {
         var now = UnixTime.From(time.GetUtcNow());
         var staleBefore = now - (long)StaleAfter.TotalMilliseconds;
-        await using var db = await database.OpenAsync(cancellationToken);
+        await using var unit = await database.OpenToWriteAsync(cancellationToken);
+        var db = unit.Db;
         await db.Jobs
             .Where(j => j.StoreHandle == storeHandle && j.Status == SyncJobStatus.Running && j.HeartbeatAt < staleBefore)
             .ExecuteUpdateAsync(

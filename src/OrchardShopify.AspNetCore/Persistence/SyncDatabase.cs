@@ -50,7 +50,7 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     /// <summary>
     /// <see cref="TakeWriteTurnAsync(CancellationToken)"/> for a writer that must go on after <paramref name="limit"/>
     /// whatever happens (a site's own save of a user): if the turn has not come by then, the returned turn holds nothing
-    /// and the writer waits for the lock as it would without turns.
+    /// (<see cref="WriteTurn.GoingWithout"/>) and the writer waits for the lock as it would without turns.
     /// </summary>
     public async ValueTask<WriteTurn> TakeWriteTurnAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
@@ -59,20 +59,20 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
             return WriteTurn.None;
         }
 
-        return await _writeTurns.WaitAsync(limit, cancellationToken) ? new WriteTurn(_writeTurns) : WriteTurn.None;
+        return await _writeTurns.WaitAsync(limit, cancellationToken) ? new WriteTurn(_writeTurns) : WriteTurn.GoingWithout();
     }
 
     /// <summary>
     /// On SQLite, a turn for one write outside a batch transaction – a push's writes once Shopify has answered (the link,
     /// the user's <c>shopify_id</c>, the log row, the item's completion), a site's save of a user – bounded by
     /// <see cref="SingleWriteTurnWait"/>. None inside a <see cref="WorkBatch"/> (the batch holds the turn), while this
-    /// flow holds a turn already (<see cref="WriteTurn.HeldByThisFlow"/>: a site's save scheduling its push), or on
-    /// PostgreSQL. Without it such a write waited for the lock as SQLite does, which an import, taking it again
+    /// flow holds a turn already or goes ahead without one (<see cref="WriteTurn.HeldByThisFlow"/>: a site's save
+    /// scheduling its push, after its turn or inside a transaction of the site's own), or on PostgreSQL. Without it such a write waited for the lock as SQLite does, which an import, taking it again
     /// transaction after transaction, does not give up until it ends: past the busy timeout the write failed.
     /// </summary>
     public async ValueTask<WriteTurn> TakeSingleWriteTurnAsync(CancellationToken cancellationToken)
     {
-        if (IsPostgres || WorkBatch.Current is not null || FlowTurn.Value is { } held && held.Holds(_writeTurns))
+        if (IsPostgres || WorkBatch.Current is not null || FlowTurn.Value is { } held && held.Covers(_writeTurns))
         {
             return WriteTurn.None;
         }
@@ -154,6 +154,7 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     public sealed class WriteTurn : IDisposable
     {
         private SemaphoreSlim? _turns;
+        private volatile bool _goingWithout;
 
         internal WriteTurn(SemaphoreSlim? turns) => _turns = turns;
 
@@ -161,13 +162,20 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         internal static WriteTurn None { get; } = new(null);
 
         /// <summary>
-        /// Makes this turn the one the calling method, and what it calls, holds: their single writes
-        /// (<see cref="TakeSingleWriteTurnAsync"/>) then take none of their own, which would wait for this one. Call it
-        /// in the method that disposes the turn.
+        /// No turn, for a writer that goes ahead without one until disposed: its turn did not come within its limit, or it
+        /// writes inside a transaction of the site's own, whose lock the turn's holder may be waiting for. Held by its
+        /// flow (<see cref="HeldByThisFlow"/>), the single writes it makes meanwhile do not wait for a turn either.
+        /// </summary>
+        internal static WriteTurn GoingWithout() => new(null) { _goingWithout = true };
+
+        /// <summary>
+        /// Makes this turn the one the calling method, and what it calls, holds (or goes ahead without): their single
+        /// writes (<see cref="TakeSingleWriteTurnAsync"/>) then take none of their own, which would wait for this one, or
+        /// for the lock the flow holds. Call it in the method that disposes the turn.
         /// </summary>
         public WriteTurn HeldByThisFlow()
         {
-            if (_turns is not null)
+            if (_turns is not null || _goingWithout)
             {
                 FlowTurn.Value = this;
             }
@@ -175,9 +183,14 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
             return this;
         }
 
-        internal bool Holds(SemaphoreSlim turns) => ReferenceEquals(Volatile.Read(ref _turns), turns);
+        /// <summary>True while this turn holds <paramref name="turns"/>, or goes ahead without a turn.</summary>
+        internal bool Covers(SemaphoreSlim turns) => _goingWithout || ReferenceEquals(Volatile.Read(ref _turns), turns);
 
-        public void Dispose() => Interlocked.Exchange(ref _turns, null)?.Release();
+        public void Dispose()
+        {
+            _goingWithout = false;
+            Interlocked.Exchange(ref _turns, null)?.Release();
+        }
     }
 
     /// <summary>A new context of the caller's own.</summary>
@@ -203,6 +216,25 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
             return new SyncUnit(batch.Db, owned: false);
         }
 
+        var turn = await TakeSingleWriteTurnAsync(cancellationToken);
+        try
+        {
+            return new SyncUnit(await contexts.CreateDbContextAsync(cancellationToken), owned: true, turn);
+        }
+        catch
+        {
+            turn.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A new context of the caller's own for an operation that writes outside any batch (a job's heartbeat, a schedule's
+    /// lease, the settings), with a turn at the write lock (<see cref="TakeSingleWriteTurnAsync"/>) that the unit gives up
+    /// when disposed.
+    /// </summary>
+    public async ValueTask<SyncUnit> OpenToWriteAsync(CancellationToken cancellationToken)
+    {
         var turn = await TakeSingleWriteTurnAsync(cancellationToken);
         try
         {

@@ -111,7 +111,8 @@ public sealed partial class ReconciliationScheduler
     {
         var now = UnixTime.From(_time.GetUtcNow());
         var every = (long)interval.TotalMilliseconds;
-        await using var db = await _database.OpenAsync(cancellationToken);
+        await using var unit = await _database.OpenToWriteAsync(cancellationToken);
+        var db = unit.Db;
         if (!await db.ReconciliationSchedule.AnyAsync(r => r.StoreHandle == handle, cancellationToken))
         {
             // The first run is one interval after the store's last reconciliation, or after now.
@@ -157,7 +158,8 @@ public sealed partial class ReconciliationScheduler
         catch (AdminConflictException busy)
         {
             var retry = interval < RetryWhenBusy ? interval : RetryWhenBusy;
-            await using var db = await _database.OpenAsync(CancellationToken.None);
+            await using var unit = await _database.OpenToWriteAsync(CancellationToken.None);
+            var db = unit.Db;
             await db.ReconciliationSchedule.Where(r => r.StoreHandle == store.Handle).ExecuteUpdateAsync(
                 set => set
                     .SetProperty(r => r.NextRunAt, claimedAt + (long)retry.TotalMilliseconds)
@@ -169,8 +171,9 @@ public sealed partial class ReconciliationScheduler
             return false;
         }
 
-        await using (var db = await _database.OpenAsync(CancellationToken.None))
+        await using (var unit = await _database.OpenToWriteAsync(CancellationToken.None))
         {
+            var db = unit.Db;
             await db.ReconciliationSchedule.Where(r => r.StoreHandle == store.Handle).ExecuteUpdateAsync(
                 set => set.SetProperty(r => r.LastJobId, started.Id).SetProperty(r => r.LastSkipReason, (string?)null),
                 CancellationToken.None);
@@ -199,8 +202,9 @@ public sealed partial class ReconciliationScheduler
             detail += " " + error;
         }
 
-        await using (var db = await _database.OpenAsync(CancellationToken.None))
+        await using (var unit = await _database.OpenToWriteAsync(CancellationToken.None))
         {
+            var db = unit.Db;
             await WriteLogAsync(db, store.Handle, outcome, detail);
         }
 

@@ -82,8 +82,9 @@ internal sealed partial class ShopifySettingsStore(SyncDatabase database, IDataP
     public async Task SaveAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
     {
         var now = UnixTime.From(time.GetUtcNow());
-        await using (var db = await database.OpenAsync(cancellationToken))
+        await using (var unit = await database.OpenToWriteAsync(cancellationToken))
         {
+            var db = unit.Db;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var keys = changes.Keys.Append(SettingRow.RevisionKey).ToList();
             var existing = await db.Settings.Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, StringComparer.Ordinal, cancellationToken);

@@ -380,6 +380,11 @@ public sealed class IdentityUserDirectory<TUser> : IUserDirectory, IBatchUserDir
                 await claims.AddClaimsAsync(user, add, cancellationToken);
             }
 
+            // A turn at the write lock on SQLite, as the user manager takes for its saves (none inside a sync batch): a
+            // push storing the customer's shopify_id during an import.
+            using var turn = services.GetService<SyncDatabase>() is { } database && context.Database.CurrentTransaction is null
+                ? await database.TakeSingleWriteTurnAsync(cancellationToken)
+                : SyncDatabase.WriteTurn.None;
             await context.SaveChangesAsync(cancellationToken);
             return;
         }

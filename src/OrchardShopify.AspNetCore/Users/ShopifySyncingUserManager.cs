@@ -102,15 +102,20 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
     /// <summary>
     /// A turn at the sync database's write lock for the save (<see cref="SyncDatabase.TakeSingleWriteTurnAsync"/>), held
     /// by this flow so that the push it schedules takes none of its own. None inside a sync batch (the batch holds the
-    /// turn), inside a transaction the site began on the users' context (its lock may be what the turn's holder waits
-    /// for), or on PostgreSQL. The sync's own writes outside a batch (a push storing the customer's <c>shopify_id</c> once
-    /// Shopify has answered) take one as the site's do.
+    /// turn) or on PostgreSQL; and inside a transaction the site began on the users' context, whose lock may be what the
+    /// turn's holder waits for, the save and the push it schedules go ahead without one. The sync's own saves outside a
+    /// batch take one as the site's do.
     /// </summary>
     private async ValueTask<SyncDatabase.WriteTurn> TakeTurnAsync()
     {
-        if (_database is null || IdentityStoreAccess<TUser>.ContextOf(Store)?.Database.CurrentTransaction is not null)
+        if (_database is null)
         {
             return SyncDatabase.WriteTurn.None;
+        }
+
+        if (IdentityStoreAccess<TUser>.ContextOf(Store)?.Database.CurrentTransaction is not null)
+        {
+            return SyncDatabase.WriteTurn.GoingWithout();
         }
 
         return await _database.TakeSingleWriteTurnAsync(CancellationToken);

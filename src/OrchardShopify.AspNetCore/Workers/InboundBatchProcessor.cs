@@ -167,41 +167,50 @@ internal sealed partial class InboundBatchProcessor(
         var began = time.GetTimestamp();
         var next = start;
         Exception? failed = null;
-        await using (batch)
+        try
         {
-            batch.Enter();
-            try
+            await using (batch)
             {
-                while (next < items.Count)
+                batch.Enter();
+                try
                 {
-                    var item = items[next++];
-                    if (cancellationToken.IsCancellationRequested)
+                    while (next < items.Count)
                     {
-                        await steps.ReleaseAsync(item);
-                        continue;
+                        var item = items[next++];
+                        if (cancellationToken.IsCancellationRequested)
+                        {
+                            await steps.ReleaseAsync(item);
+                            continue;
+                        }
+
+                        await batch.BeginItemAsync(CancellationToken.None);
+                        var report = await steps.ProcessAsync(item, cancellationToken, succeeded => batch.EndItemAsync(succeeded));
+                        reports.Add(report);
+                        if (time.GetElapsedTime(began) >= SyncWorker.MaxTransactionTime)
+                        {
+                            break;
+                        }
                     }
 
-                    await batch.BeginItemAsync(CancellationToken.None);
-                    var report = await steps.ProcessAsync(item, cancellationToken, succeeded => batch.EndItemAsync(succeeded));
-                    reports.Add(report);
-                    if (time.GetElapsedTime(began) >= SyncWorker.MaxTransactionTime)
-                    {
-                        break;
-                    }
+                    await batch.CommitAsync(CancellationToken.None);
                 }
-
-                await batch.CommitAsync(CancellationToken.None);
-            }
 #pragma warning disable CA1031 // Nothing of this run was stored: every item worked in it is failed (retried) outside the transaction.
-            catch (Exception ex)
+                catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                failed = ex;
+                {
+                    failed = ex;
+                }
+                finally
+                {
+                    WorkBatch.Leave();
+                }
             }
-            finally
-            {
-                WorkBatch.Leave();
-            }
+        }
+#pragma warning disable CA1031 // The batch's failure is what its items are failed with; ending it failed as well (a lost connection).
+        catch (Exception ended) when (failed is not null)
+#pragma warning restore CA1031
+        {
+            Log.BatchNotEnded(logger, ended, steps.Kind);
         }
 
         if (failed is not null)
@@ -228,6 +237,9 @@ internal sealed partial class InboundBatchProcessor(
 
     private static partial class Log
     {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify {Kind} transaction that failed could not be ended cleanly; its items are failed and retried")]
+        public static partial void BatchNotEnded(ILogger logger, Exception exception, WorkKind kind);
+
         [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify {Kind} items could not be worked in one transaction; working them one by one")]
         public static partial void BatchNotStarted(ILogger logger, Exception exception, WorkKind kind);
 

@@ -259,9 +259,11 @@ public sealed class CustomerImportTests
     [Fact]
     public async Task A_user_renamed_on_the_site_while_an_import_applies_reaches_Shopify_before_the_import_ends()
     {
-        // As above, the import applies 2,000 customers for several seconds; a customer it has already created a user for
-        // renames herself on the site meanwhile. The push's worker claims its item from the same SQLite file.
-        const int total = 2_000;
+        // The import applies 5,000 customers for several seconds (a site validator taking 1 ms a user, so each of its
+        // transactions lasts about a quarter of a second); a customer it has already created a user for renames herself on
+        // the site meanwhile, and a member joins. Their pushes' worker claims its items from the same SQLite file, and each
+        // of their writes waits for the import's current transaction.
+        const int total = 5_000;
         await using var env = await EmulatorSite.StartAsync(
             total,
             settings =>
@@ -269,7 +271,7 @@ public sealed class CustomerImportTests
                 settings["Shopify:UpdateUsersInShopify"] = "true";
                 settings["Shopify:CatchUp:Enabled"] = "false";
             },
-            services => services.AddScoped<IUserValidator<IdentityUser>>(_ => new SlowValidator(TimeSpan.FromMilliseconds(4))));
+            services => services.AddScoped<IUserValidator<IdentityUser>>(_ => new SleepingValidator(TimeSpan.FromMilliseconds(1))));
         var id = (await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString();
         await TestSite.EventuallyAsync(
             async () => (await env.AdminJsonAsync(HttpMethod.Get, $"/import/{id}")).GetProperty("progress").GetProperty("processed").GetInt64() >= 200,
@@ -286,6 +288,10 @@ public sealed class CustomerImportTests
             return await users.ReplaceClaimAsync(stored, given, new Claim(ShopifyUserClaims.GivenName, "Renamed-During-Import"));
         });
         Assert.True(renamed.Succeeded);
+
+        // A member joins meanwhile: her email confirmed, no customer in Shopify.
+        var member = new IdentityUser { UserName = "joined-during-import@example.com", Email = "joined-during-import@example.com", EmailConfirmed = true };
+        Assert.True((await env.Site.WithUsersAsync(users => users.CreateAsync(member))).Succeeded);
 
         // The save did not wait for the import: it took its turn between two of the import's transactions. (SQLite's own
         // wait for the users' write lock is not fair; the save returned once the import had finished.)
@@ -306,13 +312,31 @@ public sealed class CustomerImportTests
             TimeSpan.FromSeconds(60));
         var pushed = await CountAsync(env, db => db.SyncLog.CountAsync(l => l.Direction == "outbound" && l.UserId == userId && l.Outcome == "updated"));
         Assert.Equal(1, pushed);
+
+        // The import's own heartbeat (every second) gets through too: a job whose heartbeat is a minute old is taken as
+        // interrupted, and another import of the store may then start.
+        var job = (await ListAsync(env, db => db.Jobs.AsNoTracking().Where(j => j.Id == id).ToListAsync())).Single();
+        Assert.InRange(job.HeartbeatAt - job.StartedAt, 1_000, long.MaxValue);
+        var beat = job.HeartbeatAt;
+        await TestSite.EventuallyAsync(
+            async () => (await ListAsync(env, db => db.Jobs.AsNoTracking().Where(j => j.Id == id).Select(j => j.HeartbeatAt).ToListAsync())).Single() > beat,
+            "the import's next heartbeat is stored",
+            TimeSpan.FromSeconds(60));
+        await AssertImportRunningAsync(env, id!, total);
+
+        // The member who joined meanwhile is created in Shopify by her push, whose writes once Shopify has answered (the
+        // link, her shopify_id) get through while the import runs.
+        await TestSite.EventuallyAsync(async () => await ShopifyIdClaimAsync(env, member.Id) is not null, "the member's shopify_id is stored", TimeSpan.FromSeconds(60));
+        var memberCustomer = env.Shop.Find(long.Parse((await ShopifyIdClaimAsync(env, member.Id))!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(member.Email, memberCustomer?.Email);
+        Assert.Equal(member.Id, (await ListAsync(env, db => db.Links.AsNoTracking().Where(l => l.CustomerId == memberCustomer!.Id).Select(l => l.UserId).ToListAsync())).Single());
         await AssertImportRunningAsync(env, id!, total);
 
         var done = await env.WaitForJobAsync($"/import/{id}");
         Assert.Equal("succeeded", done.GetProperty("status").GetString());
         Assert.Equal(total, done.GetProperty("progress").GetProperty("created").GetInt64());
         Assert.Equal("Renamed-During-Import", env.Shop.Find(customer.Id)!.FirstName);
-        Assert.Equal(total, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+        Assert.Equal(total + 1, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
     }
 
     [Fact]
@@ -391,6 +415,19 @@ public sealed class CustomerImportTests
         {
             await Task.Delay(delay);
             return IdentityResult.Success;
+        }
+    }
+
+    /// <summary>
+    /// Site code that blocks its thread for <paramref name="delay"/> for each user created or updated (a timer's delay
+    /// would be rounded up to its resolution); accepts every user.
+    /// </summary>
+    private sealed class SleepingValidator(TimeSpan delay) : IUserValidator<IdentityUser>
+    {
+        public Task<IdentityResult> ValidateAsync(UserManager<IdentityUser> manager, IdentityUser user)
+        {
+            Thread.Sleep(delay);
+            return Task.FromResult(IdentityResult.Success);
         }
     }
 

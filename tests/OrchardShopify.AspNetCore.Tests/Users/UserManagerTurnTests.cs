@@ -8,16 +8,21 @@ namespace OrchardShopify.AspNetCore.Tests.Users;
 
 /// <summary>
 /// The sync's user manager on SQLite: a site's save takes a turn at the write lock (after an import's transaction, say),
-/// except inside a transaction the site began on its users' context, whose lock the turn's holder may be waiting for.
+/// except inside a transaction the site began on its users' context, whose lock the turn's holder may be waiting for:
+/// that save, and the push it schedules, go ahead without one.
 /// </summary>
 public sealed class UserManagerTurnTests
 {
     [Fact]
     public async Task A_delete_waits_for_the_turn_held_elsewhere_and_a_save_inside_the_sites_own_transaction_does_not()
     {
-        await using var site = await TestSite.StartAsync(s => s["Shopify:Queue:WorkersEnabled"] = "false");
+        await using var site = await TestSite.StartAsync(s =>
+        {
+            s["Shopify:Queue:WorkersEnabled"] = "false";
+            s["Shopify:UpdateUsersInShopify"] = "true";
+        });
         var leaving = new IdentityUser { UserName = "leaving@example.com", Email = "leaving@example.com" };
-        var staying = new IdentityUser { UserName = "staying@example.com", Email = "staying@example.com" };
+        var staying = new IdentityUser { UserName = "staying@example.com", Email = "staying@example.com", EmailConfirmed = true };
         Assert.True((await site.WithUsersAsync(users => users.CreateAsync(leaving))).Succeeded);
         Assert.True((await site.WithUsersAsync(users => users.CreateAsync(staying))).Succeeded);
 
@@ -28,8 +33,11 @@ public sealed class UserManagerTurnTests
         Assert.False(deleting.IsCompleted);
         Assert.NotNull(await site.WithUsersAsync(users => users.FindByIdAsync(leaving.Id)));
 
-        // A save inside the site's own transaction takes no turn: it is stored at once, well within the 5 s a turn is
-        // waited for.
+        // A save inside the site's own transaction takes no turn, nor does the push it schedules: both are stored at
+        // once, well within the 5 s a turn is waited for.
+        var queued = await site.WorkItemsAsync(q => q.Where(w => w.Kind == WorkKind.OutboundPush && w.UserId == staying.Id));
+        Assert.Single(queued);
+        await site.ExecuteSyncSqlAsync($"DELETE FROM shopify_work_items WHERE id = {queued[0].Id};");
         await using (var scope = site.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
@@ -42,7 +50,8 @@ public sealed class UserManagerTurnTests
         }
 
         Assert.Equal("+15145550100", (await site.WithUsersAsync(users => users.FindByIdAsync(staying.Id)))!.PhoneNumber);
-        Assert.False(deleting.IsCompleted);
+        var pushed = Assert.Single(await site.WorkItemsAsync(q => q.Where(w => w.Kind == WorkKind.OutboundPush && w.UserId == staying.Id)));
+        Assert.Equal(WorkStatus.Pending, pushed.Status);
 
         // Given up, the turn goes to the delete.
         held.Dispose();
