@@ -210,23 +210,7 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     /// write lock (<see cref="TakeSingleWriteTurnAsync"/>) that the unit gives up when disposed.
     /// </summary>
     public async ValueTask<SyncUnit> JoinToWriteAsync(CancellationToken cancellationToken)
-    {
-        if (WorkBatch.Current is { } batch)
-        {
-            return new SyncUnit(batch.Db, owned: false);
-        }
-
-        var turn = await TakeSingleWriteTurnAsync(cancellationToken);
-        try
-        {
-            return new SyncUnit(await contexts.CreateDbContextAsync(cancellationToken), owned: true, turn);
-        }
-        catch
-        {
-            turn.Dispose();
-            throw;
-        }
-    }
+        => WorkBatch.Current is { } batch ? new SyncUnit(batch.Db, owned: false) : await OpenToWriteAsync(cancellationToken);
 
     /// <summary>
     /// A new context of the caller's own for an operation that writes outside any batch (a job's heartbeat, a schedule's
