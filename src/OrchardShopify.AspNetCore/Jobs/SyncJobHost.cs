@@ -300,12 +300,19 @@ internal sealed partial class SyncJobHost(SyncDatabase database, TimeProvider ti
                 await Task.Delay(HeartbeatInterval, time, cancellationToken);
                 var now = UnixTime.From(time.GetUtcNow());
                 var json = JsonSerializer.Serialize(run.Job.Snapshot(), Json);
-                await using var unit = await database.OpenToWriteAsync(cancellationToken);
-                var db = unit.Db;
-                await db.Jobs.Where(j => j.Id == id && j.Status == SyncJobStatus.Running).ExecuteUpdateAsync(
-                    set => set.SetProperty(j => j.HeartbeatAt, now).SetProperty(j => j.State, json),
-                    cancellationToken);
-                var cancelRequested = await db.Jobs.Where(j => j.Id == id).Select(j => j.CancelRequested).FirstOrDefaultAsync(cancellationToken);
+                await using (var unit = await database.OpenToWriteAsync(cancellationToken))
+                {
+                    await unit.Db.Jobs.Where(j => j.Id == id && j.Status == SyncJobStatus.Running).ExecuteUpdateAsync(
+                        set => set.SetProperty(j => j.HeartbeatAt, now).SetProperty(j => j.State, json),
+                        cancellationToken);
+                }
+
+                bool cancelRequested;
+                await using (var db = await database.OpenAsync(cancellationToken))
+                {
+                    cancelRequested = await db.Jobs.Where(j => j.Id == id).Select(j => j.CancelRequested).FirstOrDefaultAsync(cancellationToken);
+                }
+
                 if (cancelRequested && !run.Cancel.IsCancellationRequested)
                 {
                     // Asked on another node.

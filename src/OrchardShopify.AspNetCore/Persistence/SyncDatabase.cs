@@ -50,7 +50,7 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     /// <summary>
     /// <see cref="TakeWriteTurnAsync(CancellationToken)"/> for a writer that must go on after <paramref name="limit"/>
     /// whatever happens (a site's own save of a user): if the turn has not come by then, the returned turn holds nothing
-    /// (<see cref="WriteTurn.GoingWithout"/>) and the writer waits for the lock as it would without turns.
+    /// (<see cref="GoingWithoutTurn"/>) and the writer waits for the lock as it would without turns.
     /// </summary>
     public async ValueTask<WriteTurn> TakeWriteTurnAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
@@ -59,7 +59,7 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
             return WriteTurn.None;
         }
 
-        return await _writeTurns.WaitAsync(limit, cancellationToken) ? new WriteTurn(_writeTurns) : WriteTurn.GoingWithout();
+        return await _writeTurns.WaitAsync(limit, cancellationToken) ? new WriteTurn(_writeTurns) : GoingWithoutTurn();
     }
 
     /// <summary>
@@ -79,6 +79,14 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
 
         return await TakeWriteTurnAsync(SingleWriteTurnWait, cancellationToken);
     }
+
+    /// <summary>
+    /// No turn at this database's write lock, for a writer that goes ahead without one until disposed: its turn did not
+    /// come within its limit, or it writes inside a transaction of the site's own, whose lock the turn's holder may be
+    /// waiting for. Held by its flow (<see cref="WriteTurn.HeldByThisFlow"/>), the single writes it makes meanwhile to
+    /// this database do not wait for a turn either.
+    /// </summary>
+    public WriteTurn GoingWithoutTurn() => IsPostgres ? WriteTurn.None : new WriteTurn(null, goingWithout: _writeTurns);
 
     /// <summary>
     /// Marks deliveries this node's inbound workers have claimed as being applied, until the returned handle is
@@ -154,19 +162,16 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     public sealed class WriteTurn : IDisposable
     {
         private SemaphoreSlim? _turns;
-        private volatile bool _goingWithout;
+        private SemaphoreSlim? _goingWithout;
 
-        internal WriteTurn(SemaphoreSlim? turns) => _turns = turns;
+        internal WriteTurn(SemaphoreSlim? turns, SemaphoreSlim? goingWithout = null)
+        {
+            _turns = turns;
+            _goingWithout = goingWithout;
+        }
 
         /// <summary>The turn where none is needed (PostgreSQL).</summary>
         internal static WriteTurn None { get; } = new(null);
-
-        /// <summary>
-        /// No turn, for a writer that goes ahead without one until disposed: its turn did not come within its limit, or it
-        /// writes inside a transaction of the site's own, whose lock the turn's holder may be waiting for. Held by its
-        /// flow (<see cref="HeldByThisFlow"/>), the single writes it makes meanwhile do not wait for a turn either.
-        /// </summary>
-        internal static WriteTurn GoingWithout() => new(null) { _goingWithout = true };
 
         /// <summary>
         /// Makes this turn the one the calling method, and what it calls, holds (or goes ahead without): their single
@@ -175,7 +180,7 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
         /// </summary>
         public WriteTurn HeldByThisFlow()
         {
-            if (_turns is not null || _goingWithout)
+            if (_turns is not null || _goingWithout is not null)
             {
                 FlowTurn.Value = this;
             }
@@ -183,12 +188,13 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
             return this;
         }
 
-        /// <summary>True while this turn holds <paramref name="turns"/>, or goes ahead without a turn.</summary>
-        internal bool Covers(SemaphoreSlim turns) => _goingWithout || ReferenceEquals(Volatile.Read(ref _turns), turns);
+        /// <summary>True while this turn holds <paramref name="turns"/>, or goes ahead without one of them.</summary>
+        internal bool Covers(SemaphoreSlim turns)
+            => ReferenceEquals(Volatile.Read(ref _turns), turns) || ReferenceEquals(Volatile.Read(ref _goingWithout), turns);
 
         public void Dispose()
         {
-            _goingWithout = false;
+            Volatile.Write(ref _goingWithout, null);
             Interlocked.Exchange(ref _turns, null)?.Release();
         }
     }
@@ -219,6 +225,12 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     /// </summary>
     public async ValueTask<SyncUnit> OpenToWriteAsync(CancellationToken cancellationToken)
     {
+        if (WorkBatch.Current is not null && !IsPostgres)
+        {
+            // A context of its own would wait for the batch's own lock on the file.
+            throw new InvalidOperationException("A write of its own cannot be made inside a batch on SQLite; join the batch (JoinToWriteAsync).");
+        }
+
         var turn = await TakeSingleWriteTurnAsync(cancellationToken);
         try
         {

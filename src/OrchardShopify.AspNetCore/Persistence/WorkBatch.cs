@@ -298,12 +298,25 @@ internal sealed class WorkBatch : IAsyncDisposable
         }
         finally
         {
-            // The users let go of the transaction before it ends (on PostgreSQL they share it).
+            // The users let go of the transaction before it ends (on PostgreSQL they share it). Each is disposed even if the
+            // one before failed to (a lost connection): none keeps a connection open.
             try
             {
-                await Users.DisposeAsync();
-                await _transaction.DisposeAsync();
-                await Db.DisposeAsync();
+                try
+                {
+                    await Users.DisposeAsync();
+                }
+                finally
+                {
+                    try
+                    {
+                        await _transaction.DisposeAsync();
+                    }
+                    finally
+                    {
+                        await Db.DisposeAsync();
+                    }
+                }
             }
             finally
             {

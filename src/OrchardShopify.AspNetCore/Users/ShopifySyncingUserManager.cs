@@ -115,7 +115,7 @@ public partial class ShopifySyncingUserManager<TUser> : UserManager<TUser>
 
         if (IdentityStoreAccess<TUser>.ContextOf(Store)?.Database.CurrentTransaction is not null)
         {
-            return SyncDatabase.WriteTurn.GoingWithout();
+            return _database.GoingWithoutTurn();
         }
 
         return await _database.TakeSingleWriteTurnAsync(CancellationToken);

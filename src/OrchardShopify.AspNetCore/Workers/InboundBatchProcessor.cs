@@ -62,51 +62,66 @@ internal sealed partial class InboundBatchProcessor(
         var reports = new List<ItemReport>();
         var rest = new List<WorkItem>(items.Count);
         using var raised = ShopifySyncEventDispatcher.Defer();
-        await using (batch)
+        var bulkFailed = false;
+        try
         {
-            batch.Enter();
-            try
+            await using (batch)
             {
-                var results = await handler.HandleBulkAsync(items, cancellationToken);
-                var done = new List<(WorkItem Item, WorkResult Result)>(items.Count);
-                for (var i = 0; i < items.Count; i++)
+                batch.Enter();
+                try
                 {
-                    if (results[i] is { } result)
+                    var results = await handler.HandleBulkAsync(items, cancellationToken);
+                    var done = new List<(WorkItem Item, WorkResult Result)>(items.Count);
+                    for (var i = 0; i < items.Count; i++)
                     {
-                        done.Add((items[i], result));
+                        if (results[i] is { } result)
+                        {
+                            done.Add((items[i], result));
+                        }
+                        else
+                        {
+                            rest.Add(items[i]);
+                        }
                     }
-                    else
+
+                    var kept = await steps.Queue.CompleteManyAsync([.. done.Select(d => (d.Item, d.Result.Outcome, d.Result.CustomerId, d.Result.UserId))], steps.Owner, CancellationToken.None);
+                    for (var i = 0; i < done.Count; i++)
                     {
-                        rest.Add(items[i]);
+                        reports.Add(new ItemReport(done[i].Item, kept[i] ? done[i].Result : null, LeaseLost: !kept[i]));
+                    }
+
+                    if (reports.Count > 0)
+                    {
+                        await batch.CommitAsync(CancellationToken.None);
                     }
                 }
-
-                var kept = await steps.Queue.CompleteManyAsync([.. done.Select(d => (d.Item, d.Result.Outcome, d.Result.CustomerId, d.Result.UserId))], steps.Owner, CancellationToken.None);
-                for (var i = 0; i < done.Count; i++)
-                {
-                    reports.Add(new ItemReport(done[i].Item, kept[i] ? done[i].Result : null, LeaseLost: !kept[i]));
-                }
-
-                if (reports.Count > 0)
-                {
-                    await batch.CommitAsync(CancellationToken.None);
-                }
-            }
 #pragma warning disable CA1031 // Nothing of the bulk step was stored (the batch rolls back): every item is worked one by one.
-            catch (Exception ex)
+                catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                if (!cancellationToken.IsCancellationRequested)
                 {
-                    Log.BulkFailed(logger, ex, steps.Kind, items.Count);
-                }
+                    if (!cancellationToken.IsCancellationRequested)
+                    {
+                        Log.BulkFailed(logger, ex, steps.Kind, items.Count);
+                    }
 
-                return items;
+                    bulkFailed = true;
+                }
+                finally
+                {
+                    WorkBatch.Leave();
+                }
             }
-            finally
-            {
-                WorkBatch.Leave();
-            }
+        }
+#pragma warning disable CA1031 // The body catches its own failures: this is the batch failing to end (a lost connection).
+        catch (Exception ended)
+#pragma warning restore CA1031
+        {
+            Log.BatchNotEnded(logger, ended, steps.Kind);
+        }
+
+        if (bulkFailed)
+        {
+            return items;
         }
 
         foreach (var report in reports)
@@ -206,8 +221,8 @@ internal sealed partial class InboundBatchProcessor(
                 }
             }
         }
-#pragma warning disable CA1031 // The batch's failure is what its items are failed with; ending it failed as well (a lost connection).
-        catch (Exception ended) when (failed is not null)
+#pragma warning disable CA1031 // The body catches its own failures: this is the batch failing to end (a lost connection).
+        catch (Exception ended)
 #pragma warning restore CA1031
         {
             Log.BatchNotEnded(logger, ended, steps.Kind);
@@ -237,7 +252,7 @@ internal sealed partial class InboundBatchProcessor(
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify {Kind} transaction that failed could not be ended cleanly; its items are failed and retried")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify {Kind} transaction could not be ended cleanly; its items' outcomes are recorded as they stand (a failed transaction's items are failed and retried)")]
         public static partial void BatchNotEnded(ILogger logger, Exception exception, WorkKind kind);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify {Kind} items could not be worked in one transaction; working them one by one")]

@@ -259,11 +259,12 @@ public sealed class CustomerImportTests
     [Fact]
     public async Task A_user_renamed_on_the_site_while_an_import_applies_reaches_Shopify_before_the_import_ends()
     {
-        // The import applies 5,000 customers for several seconds (a site validator taking 1 ms a user, so each of its
-        // transactions lasts about a quarter of a second); a customer it has already created a user for renames herself on
-        // the site meanwhile, and a member joins. Their pushes' worker claims its items from the same SQLite file, and each
-        // of their writes waits for the import's current transaction.
-        const int total = 5_000;
+        // The import applies 8,000 customers for several seconds (a site validator taking 1 ms a user; each of its
+        // transactions creates the 200 new customers of a chunk together, so it lasts about a quarter of a second); a
+        // customer it has already created a user for renames herself on the site meanwhile, and a member joins. Their
+        // pushes' worker claims its items from the same SQLite file, and each of their writes waits for the import's
+        // current transaction.
+        const int total = 8_000;
         await using var env = await EmulatorSite.StartAsync(
             total,
             settings =>
@@ -315,9 +316,7 @@ public sealed class CustomerImportTests
 
         // The import's own heartbeat (every second) gets through too: a job whose heartbeat is a minute old is taken as
         // interrupted, and another import of the store may then start.
-        var job = (await ListAsync(env, db => db.Jobs.AsNoTracking().Where(j => j.Id == id).ToListAsync())).Single();
-        Assert.InRange(job.HeartbeatAt - job.StartedAt, 1_000, long.MaxValue);
-        var beat = job.HeartbeatAt;
+        var beat = (await ListAsync(env, db => db.Jobs.AsNoTracking().Where(j => j.Id == id).Select(j => j.HeartbeatAt).ToListAsync())).Single();
         await TestSite.EventuallyAsync(
             async () => (await ListAsync(env, db => db.Jobs.AsNoTracking().Where(j => j.Id == id).Select(j => j.HeartbeatAt).ToListAsync())).Single() > beat,
             "the import's next heartbeat is stored",

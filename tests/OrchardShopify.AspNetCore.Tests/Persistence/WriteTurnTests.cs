@@ -112,6 +112,39 @@ public sealed class WriteTurnTests
         (await next.WaitAsync(TimeSpan.FromSeconds(3))).Dispose();
     }
 
+    [Fact]
+    public async Task A_flow_going_ahead_without_a_turn_makes_its_single_writes_to_that_database_go_ahead_too_until_it_ends()
+    {
+        var database = Database(isPostgres: false);
+        var other = Database(isPostgres: false);
+        var busy = await database.TakeWriteTurnAsync(CancellationToken.None);
+        var otherBusy = await other.TakeWriteTurnAsync(CancellationToken.None);
+
+        // A save inside a transaction of the site's own goes ahead without a turn, and so do the writes it makes to the same
+        // database meanwhile (the push it schedules); another database's turns are still waited for.
+        using (var without = database.GoingWithoutTurn().HeldByThisFlow())
+        {
+            var same = database.TakeSingleWriteTurnAsync(CancellationToken.None);
+            Assert.True(same.IsCompleted);
+            (await same).Dispose();
+            var elsewhere = other.TakeSingleWriteTurnAsync(CancellationToken.None).AsTask();
+            await Task.Delay(150);
+            Assert.False(elsewhere.IsCompleted);
+            otherBusy.Dispose();
+            (await elsewhere.WaitAsync(TimeSpan.FromSeconds(3))).Dispose();
+
+            // Ended, it no longer counts: the flow's next single write waits for the held turn.
+            without.Dispose();
+            var after = database.TakeSingleWriteTurnAsync(CancellationToken.None).AsTask();
+            await Task.Delay(150);
+            Assert.False(after.IsCompleted);
+            busy.Dispose();
+            (await after.WaitAsync(TimeSpan.FromSeconds(3))).Dispose();
+        }
+
+        Assert.Same(SyncDatabase.WriteTurn.None, Database(isPostgres: true).GoingWithoutTurn());
+    }
+
     private static async Task NestedWriteTurnAsync(SyncDatabase database)
     {
         var turn = database.TakeSingleWriteTurnAsync(CancellationToken.None);
