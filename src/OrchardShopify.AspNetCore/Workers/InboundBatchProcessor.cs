@@ -63,61 +63,47 @@ internal sealed partial class InboundBatchProcessor(
         var rest = new List<WorkItem>(items.Count);
         using var raised = ShopifySyncEventDispatcher.Defer();
         var bulkFailed = false;
-        try
+        await InBatchAsync(batch, async () =>
         {
-            await using (batch)
+            try
             {
-                batch.Enter();
-                try
+                var results = await handler.HandleBulkAsync(items, cancellationToken);
+                var done = new List<(WorkItem Item, WorkResult Result)>(items.Count);
+                for (var i = 0; i < items.Count; i++)
                 {
-                    var results = await handler.HandleBulkAsync(items, cancellationToken);
-                    var done = new List<(WorkItem Item, WorkResult Result)>(items.Count);
-                    for (var i = 0; i < items.Count; i++)
+                    if (results[i] is { } result)
                     {
-                        if (results[i] is { } result)
-                        {
-                            done.Add((items[i], result));
-                        }
-                        else
-                        {
-                            rest.Add(items[i]);
-                        }
+                        done.Add((items[i], result));
                     }
-
-                    var kept = await steps.Queue.CompleteManyAsync([.. done.Select(d => (d.Item, d.Result.Outcome, d.Result.CustomerId, d.Result.UserId))], steps.Owner, CancellationToken.None);
-                    for (var i = 0; i < done.Count; i++)
+                    else
                     {
-                        reports.Add(new ItemReport(done[i].Item, kept[i] ? done[i].Result : null, LeaseLost: !kept[i]));
-                    }
-
-                    if (reports.Count > 0)
-                    {
-                        await batch.CommitAsync(CancellationToken.None);
+                        rest.Add(items[i]);
                     }
                 }
-#pragma warning disable CA1031 // Nothing of the bulk step was stored (the batch rolls back): every item is worked one by one.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    if (!cancellationToken.IsCancellationRequested)
-                    {
-                        Log.BulkFailed(logger, ex, steps.Kind, items.Count);
-                    }
 
-                    bulkFailed = true;
-                }
-                finally
+                var kept = await steps.Queue.CompleteManyAsync([.. done.Select(d => (d.Item, d.Result.Outcome, d.Result.CustomerId, d.Result.UserId))], steps.Owner, CancellationToken.None);
+                for (var i = 0; i < done.Count; i++)
                 {
-                    WorkBatch.Leave();
+                    reports.Add(new ItemReport(done[i].Item, kept[i] ? done[i].Result : null, LeaseLost: !kept[i]));
+                }
+
+                if (reports.Count > 0)
+                {
+                    await batch.CommitAsync(CancellationToken.None);
                 }
             }
-        }
-#pragma warning disable CA1031 // The body catches its own failures: this is the batch failing to end (a lost connection).
-        catch (Exception ended)
+#pragma warning disable CA1031 // Nothing of the bulk step was stored (the batch rolls back): every item is worked one by one.
+            catch (Exception ex)
 #pragma warning restore CA1031
-        {
-            Log.BatchNotEnded(logger, ended, steps.Kind);
-        }
+            {
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    Log.BulkFailed(logger, ex, steps.Kind, items.Count);
+                }
+
+                bulkFailed = true;
+            }
+        });
 
         if (bulkFailed)
         {
@@ -182,51 +168,37 @@ internal sealed partial class InboundBatchProcessor(
         var began = time.GetTimestamp();
         var next = start;
         Exception? failed = null;
-        try
+        await InBatchAsync(batch, async () =>
         {
-            await using (batch)
+            try
             {
-                batch.Enter();
-                try
+                while (next < items.Count)
                 {
-                    while (next < items.Count)
+                    var item = items[next++];
+                    if (cancellationToken.IsCancellationRequested)
                     {
-                        var item = items[next++];
-                        if (cancellationToken.IsCancellationRequested)
-                        {
-                            await steps.ReleaseAsync(item);
-                            continue;
-                        }
-
-                        await batch.BeginItemAsync(CancellationToken.None);
-                        var report = await steps.ProcessAsync(item, cancellationToken, succeeded => batch.EndItemAsync(succeeded));
-                        reports.Add(report);
-                        if (time.GetElapsedTime(began) >= SyncWorker.MaxTransactionTime)
-                        {
-                            break;
-                        }
+                        await steps.ReleaseAsync(item);
+                        continue;
                     }
 
-                    await batch.CommitAsync(CancellationToken.None);
+                    await batch.BeginItemAsync(CancellationToken.None);
+                    var report = await steps.ProcessAsync(item, cancellationToken, succeeded => batch.EndItemAsync(succeeded));
+                    reports.Add(report);
+                    if (time.GetElapsedTime(began) >= SyncWorker.MaxTransactionTime)
+                    {
+                        break;
+                    }
                 }
-#pragma warning disable CA1031 // Nothing of this run was stored: every item worked in it is failed (retried) outside the transaction.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    failed = ex;
-                }
-                finally
-                {
-                    WorkBatch.Leave();
-                }
+
+                await batch.CommitAsync(CancellationToken.None);
             }
-        }
-#pragma warning disable CA1031 // The body catches its own failures: this is the batch failing to end (a lost connection).
-        catch (Exception ended)
+#pragma warning disable CA1031 // Nothing of this run was stored: every item worked in it is failed (retried) outside the transaction.
+            catch (Exception ex)
 #pragma warning restore CA1031
-        {
-            Log.BatchNotEnded(logger, ended, steps.Kind);
-        }
+            {
+                failed = ex;
+            }
+        });
 
         if (failed is not null)
         {
@@ -248,6 +220,37 @@ internal sealed partial class InboundBatchProcessor(
         }
 
         return next;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (which catches its own failures) with <paramref name="batch"/> entered, then ends the
+    /// batch: what was not committed is rolled back, its turn and locks are given up. A batch that cannot be ended
+    /// cleanly (a lost connection) is logged; what <paramref name="work"/> recorded still stands, so its items are
+    /// reported or failed as they would be otherwise.
+    /// </summary>
+    private async Task InBatchAsync(WorkBatch batch, Func<Task> work)
+    {
+        try
+        {
+            await using (batch)
+            {
+                batch.Enter();
+                try
+                {
+                    await work();
+                }
+                finally
+                {
+                    WorkBatch.Leave();
+                }
+            }
+        }
+#pragma warning disable CA1031 // The work catches its own failures: this is the batch failing to end.
+        catch (Exception ended)
+#pragma warning restore CA1031
+        {
+            Log.BatchNotEnded(logger, ended, steps.Kind);
+        }
     }
 
     private static partial class Log
