@@ -46,13 +46,16 @@ internal sealed class CustomerImportJob(
     public const string LogTopic = "import/customers";
 
     /// <summary>
-    /// Most customers stored in one transaction. The new ones among them are created, linked and given their claims
-    /// together at its start (a few statements per table for all of them); the others are stored one by one while the
-    /// transaction is younger than <see cref="SyncWorker.MaxTransactionTime"/>.
+    /// Most customers stored in one transaction, which goes on while it is younger than
+    /// <see cref="SyncWorker.MaxTransactionTime"/>. The new ones among them are created, linked and given their claims
+    /// together (a few statements per table for a run of them), in runs sized to the time left (<see cref="TogetherRun"/>);
+    /// the others are stored one by one.
     /// </summary>
     internal const int MaxBatch = 200;
 
     private readonly ImportProgress _progress = new();
+
+    private readonly TogetherRun _togetherRun = new();
 
     /// <summary>An import of <paramref name="store"/> with the site's services (the import service and the scheduled catch-up).</summary>
     public static CustomerImportJob Create(IServiceProvider services, ShopifyStore store, CustomerImportMode mode, DateTimeOffset? since, ShopifyBackfillOptions options, string logTopic = LogTopic) => new(
@@ -243,10 +246,11 @@ internal sealed class CustomerImportJob(
 
         bool Current(ShopifyCustomer c) => applied.TryGetValue(c.Id, out var at) && at >= UnixTime.From(c.UpdatedAt);
 
-        // Customers new to the site are created and linked together at the start of the first transaction; the results
-        // hold only while that transaction's writes do.
+        // Customers new to the site are created and linked together, a run at a time that fits in what is left of the
+        // transaction's time (the host's validators run for each of them under the write lock); the results hold only
+        // while that transaction's writes do. Customers before togetherFrom have had their run.
         var created = new InboundResult?[chunk.Count];
-        var createdTogether = false;
+        var togetherFrom = 0;
         var next = 0;
         while (next < chunk.Count)
         {
@@ -291,25 +295,26 @@ internal sealed class CustomerImportJob(
                 batch.Enter();
                 try
                 {
-                    if (!createdTogether)
-                    {
-                        createdTogether = true;
-                        await CreateTogetherAsync(chunk, next, Current, created, cancellationToken);
-
-                        // Their outcomes, and so their sync log rows and counts, go with the transaction that created
-                        // them: one cut short by the time limit below, then an interrupted import, would otherwise leave
-                        // users created and linked whose creation no log row tells.
-                        for (var i = next; i < chunk.Count; i++)
-                        {
-                            if (created[i] is { } together)
-                            {
-                                outcomes.Add((chunk[i], together, null));
-                            }
-                        }
-                    }
-
                     while (next < chunk.Count && (next == start || time.GetElapsedTime(began) < SyncWorker.MaxTransactionTime))
                     {
+                        if (next == togetherFrom)
+                        {
+                            // The next run of new customers, as many as the time left is likely to hold (at least one);
+                            // their outcomes, and so their sync log rows and counts, go with this transaction: one that
+                            // ends before all of them are reached still logs and counts those it created.
+                            togetherFrom = Math.Min(chunk.Count, next + _togetherRun.Size(SyncWorker.MaxTransactionTime - time.GetElapsedTime(began)));
+                            var runStarted = time.GetTimestamp();
+                            await CreateTogetherAsync(chunk, next, togetherFrom, Current, created, cancellationToken);
+                            _togetherRun.Took(togetherFrom - next, time.GetElapsedTime(runStarted));
+                            for (var i = next; i < togetherFrom; i++)
+                            {
+                                if (created[i] is { } together)
+                                {
+                                    outcomes.Add((chunk[i], together, null));
+                                }
+                            }
+                        }
+
                         var index = next;
                         var customer = chunk[next++];
                         if (created[index] is not null)
@@ -365,8 +370,9 @@ internal sealed class CustomerImportJob(
 
             if (!committed)
             {
-                // Whatever was created together went with the transaction.
+                // Whatever was created together went with the transaction: those not reached yet get a run again.
                 Array.Clear(created);
+                togetherFrom = next;
                 for (var i = start; i < next; i++)
                 {
                     await ApplyAsync(chunk[i], log, cancellationToken);
@@ -412,12 +418,12 @@ internal sealed class CustomerImportJob(
     }
 
     /// <summary>
-    /// Fills <paramref name="created"/> for the customers from <paramref name="from"/> on that the inbound rules create a
+    /// Fills <paramref name="created"/> for the customers from <paramref name="from"/> to before <paramref name="to"/> that the inbound rules create a
     /// user for and that can be created together (<see cref="InboundCustomerSync.ApplyNewCustomerStatesAsync"/>).
     /// </summary>
-    private async Task CreateTogetherAsync(List<ShopifyCustomer> chunk, int from, Func<ShopifyCustomer, bool> current, InboundResult?[] created, CancellationToken cancellationToken)
+    private async Task CreateTogetherAsync(List<ShopifyCustomer> chunk, int from, int to, Func<ShopifyCustomer, bool> current, InboundResult?[] created, CancellationToken cancellationToken)
     {
-        var indexes = Enumerable.Range(from, chunk.Count - from).Where(i => !current(chunk[i])).ToList();
+        var indexes = Enumerable.Range(from, to - from).Where(i => !current(chunk[i])).ToList();
         if (indexes.Count == 0)
         {
             return;
@@ -492,4 +498,48 @@ internal sealed class CustomerImportJob(
         Outcome = outcome,
         Detail = detail is { Length: > 2000 } ? detail[..2000] : detail,
     };
+
+    /// <summary>
+    /// How many new customers a run creates together: as many as the time left in the transaction is likely to hold, from
+    /// the time the runs before took per customer (the host's validators and user store decide it, and can take
+    /// milliseconds a user), so an import's transaction keeps to <see cref="SyncWorker.MaxTransactionTime"/> and the
+    /// single writes waiting for their turn wait no longer. Shared by the import's appliers.
+    /// </summary>
+    internal sealed class TogetherRun
+    {
+        /// <summary>The first run's size, before any run has been timed.</summary>
+        internal const int First = MaxBatch / 4;
+
+        private readonly Lock _lock = new();
+        private double _ticksPerCustomer = double.NaN;
+
+        /// <summary>The next run's size for <paramref name="left"/> of the transaction's time: 1 to <see cref="MaxBatch"/>.</summary>
+        public int Size(TimeSpan left)
+        {
+            lock (_lock)
+            {
+                if (double.IsNaN(_ticksPerCustomer))
+                {
+                    return First;
+                }
+
+                return left <= TimeSpan.Zero ? 1 : (int)Math.Clamp(left.Ticks / Math.Max(_ticksPerCustomer, 1), 1, MaxBatch);
+            }
+        }
+
+        /// <summary>Records that a run of <paramref name="customers"/> took <paramref name="elapsed"/>; the estimate follows the recent runs.</summary>
+        public void Took(int customers, TimeSpan elapsed)
+        {
+            if (customers <= 0)
+            {
+                return;
+            }
+
+            var perCustomer = (double)elapsed.Ticks / customers;
+            lock (_lock)
+            {
+                _ticksPerCustomer = double.IsNaN(_ticksPerCustomer) ? perCustomer : (_ticksPerCustomer + perCustomer) / 2;
+            }
+        }
+    }
 }

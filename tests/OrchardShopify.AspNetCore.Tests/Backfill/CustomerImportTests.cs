@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Net;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.AspNetCore.Tests.Support;
@@ -260,10 +262,9 @@ public sealed class CustomerImportTests
     public async Task A_user_renamed_on_the_site_while_an_import_applies_reaches_Shopify_before_the_import_ends()
     {
         // The import applies 8,000 customers for several seconds (a site validator taking 1 ms a user; each of its
-        // transactions creates the 200 new customers of a chunk together, so it lasts about a quarter of a second); a
-        // customer it has already created a user for renames herself on the site meanwhile, and a member joins. Their
-        // pushes' worker claims its items from the same SQLite file, and each of their writes waits for the import's
-        // current transaction.
+        // transactions creates as many new customers together as fit in about 100 ms); a customer it has already created
+        // a user for renames herself on the site meanwhile, and a member joins. Their pushes' worker claims its items from
+        // the same SQLite file, and each of their writes waits for the import's current transaction.
         const int total = 8_000;
         await using var env = await EmulatorSite.StartAsync(
             total,
@@ -336,6 +337,46 @@ public sealed class CustomerImportTests
         Assert.Equal(total, done.GetProperty("progress").GetProperty("created").GetInt64());
         Assert.Equal("Renamed-During-Import", env.Shop.Find(customer.Id)!.FirstName);
         Assert.Equal(total + 1, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+    }
+
+    [Fact]
+    public async Task An_import_whose_site_validators_are_slow_creates_no_more_users_in_a_transaction_than_its_time_limit_holds()
+    {
+        // The site's validator blocks 2 ms a user, so a transaction of at most MaxTransactionTime (100 ms) can create at
+        // most 50 users. Before the runs were sized to the time left, each transaction created the 200 new customers of its
+        // chunk together whatever the time (400 ms here), and the single writes waiting for their turn waited that long.
+        const int total = 1_000;
+        var validated = 0;
+        var commits = new CountingCommits(() => Volatile.Read(ref validated));
+        await using var env = await EmulatorSite.StartAsync(
+            total,
+            settings => settings["Shopify:CatchUp:Enabled"] = "false",
+            services =>
+            {
+                services.AddScoped<IUserValidator<IdentityUser>>(_ => new HoldingValidator(() =>
+                {
+                    Thread.Sleep(TimeSpan.FromMilliseconds(2));
+                    Interlocked.Increment(ref validated);
+                }));
+                services.ConfigureDbContext<ShopifySyncDbContext>(o => o.AddInterceptors(commits));
+            });
+
+        var id = (await env.AdminJsonAsync(HttpMethod.Post, "/import?store=uk")).GetProperty("id").GetString();
+        var done = await env.WaitForJobAsync($"/import/{id}");
+
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal(total, done.GetProperty("progress").GetProperty("created").GetInt64());
+        Assert.Equal(total, await env.Site.WithUsersAsync(users => users.Users.CountAsync()));
+        Assert.Equal(total, await CountAsync(env, db => db.Links.CountAsync()));
+        Assert.Equal(total, await CountAsync(env, db => db.SyncLog.CountAsync(l => l.Topic == "import/customers" && l.Outcome == "created")));
+        Assert.Equal(total, Volatile.Read(ref validated));
+
+        // Every user was validated in one of the import's transactions, each of which created at most 50 (one more for a
+        // run's rounding), and more than a handful of transactions did.
+        var perCommit = commits.ValidatedPerCommit();
+        Assert.Equal(total, perCommit.Sum());
+        Assert.InRange(perCommit.Max(), 1, 51);
+        Assert.True(perCommit.Count(n => n > 0) >= total / 51, $"{perCommit.Count(n => n > 0)} transactions created users");
     }
 
     [Fact]
@@ -427,6 +468,33 @@ public sealed class CustomerImportTests
         {
             Thread.Sleep(delay);
             return Task.FromResult(IdentityResult.Success);
+        }
+    }
+
+    /// <summary>How many users the site validated between one commit of the sync database and the next.</summary>
+    private sealed class CountingCommits(Func<int> validated) : DbTransactionInterceptor
+    {
+        private readonly List<int> _perCommit = [];
+        private int _atLastCommit;
+
+        public List<int> ValidatedPerCommit()
+        {
+            lock (_perCommit)
+            {
+                return [.. _perCommit];
+            }
+        }
+
+        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            lock (_perCommit)
+            {
+                var now = validated();
+                _perCommit.Add(now - _atLastCommit);
+                _atLastCommit = now;
+            }
+
+            return base.TransactionCommittedAsync(transaction, eventData, cancellationToken);
         }
     }
 
