@@ -333,14 +333,20 @@ internal sealed partial class SyncJobHost(SyncDatabase database, TimeProvider ti
         }
     }
 
+    /// <summary>
+    /// Stores the store's running jobs whose heartbeat is stale as interrupted, except those running on this node: their
+    /// heartbeat could not be stored (the database was busy or unreachable), but they still run, and a second job of the
+    /// store must not start beside them. Another node, which cannot tell, takes them as interrupted.
+    /// </summary>
     private async Task MarkStaleAsync(string storeHandle, CancellationToken cancellationToken)
     {
         var now = UnixTime.From(time.GetUtcNow());
         var staleBefore = now - (long)StaleAfter.TotalMilliseconds;
+        var runningHere = _running.Keys.ToList();
         await using var unit = await database.OpenToWriteAsync(cancellationToken);
         var db = unit.Db;
         await db.Jobs
-            .Where(j => j.StoreHandle == storeHandle && j.Status == SyncJobStatus.Running && j.HeartbeatAt < staleBefore)
+            .Where(j => j.StoreHandle == storeHandle && j.Status == SyncJobStatus.Running && j.HeartbeatAt < staleBefore && !runningHere.Contains(j.Id))
             .ExecuteUpdateAsync(
                 set => set
                     .SetProperty(j => j.Status, SyncJobStatus.Interrupted)
