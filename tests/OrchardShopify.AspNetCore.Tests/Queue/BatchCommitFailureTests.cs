@@ -44,13 +44,7 @@ public sealed class BatchCommitFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_delivery_whose_sync_commit_fails_after_its_user_was_stored_is_failed_then_retried_and_links_that_user()
     {
-        var body = Encoding.UTF8.GetString(TestSite.Payload("customers-create-steve-lastnameson.json"))
-            .Replace("1073339470", Customer.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("steve.lastnameson@example.com", Email, StringComparison.Ordinal);
-        using (var response = await _site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Encoding.UTF8.GetBytes(body), WebhookId))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await PostDeliveryAsync();
 
         // The next commit of the sync database fails: the batch's, once the users' transaction has committed its user.
         _commits.FailNext(1);
@@ -58,43 +52,16 @@ public sealed class BatchCommitFailureTests : IAsyncLifetime
 
         // The failure is recorded on the item and in the log: the batch had ended (rolled back, its lock and turn given
         // up) before its items were failed, so those writes did not wait for the batch's own transaction.
-        var failed = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId));
-        Assert.Equal((WorkStatus.Pending, 1), (failed.Status, failed.Attempts));
-        Assert.Contains(FailingCommits.Message, failed.LastError, StringComparison.Ordinal);
-        await using (var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None))
-        {
-            Assert.Single(await db.SyncLog.Where(l => l.WebhookId == WebhookId && l.Outcome == "failed").ToListAsync());
-            Assert.Equal(0, await db.Links.CountAsync());
-        }
-
-        var stored = await _site.WithUsersAsync(users => users.FindByEmailAsync(Email));
-        Assert.NotNull(stored);
+        await AssertFailedOnceAsync();
 
         // The retry finds the user the failed attempt stored, and links it: no second user.
-        await TestSite.EventuallyAsync(async () => await RunWorkerOnceAsync() == 1, "the retry is due");
-        var retried = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId));
-        Assert.Equal((WorkStatus.Succeeded, 2), (retried.Status, retried.Attempts));
-        Assert.Equal(1, await _site.WithUsersAsync(users => users.Users.CountAsync(u => u.NormalizedEmail == NormalizedEmail)));
-        await using (var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None))
-        {
-            var link = Assert.Single(await db.Links.AsNoTracking().ToListAsync());
-            Assert.Equal((Customer, stored.Id), (link.CustomerId, link.UserId));
-        }
-
-        var claims = await _site.WithUsersAsync(async users => await users.GetClaimsAsync((await users.FindByIdAsync(stored.Id))!));
-        Assert.Equal(Customer.ToString(CultureInfo.InvariantCulture), Assert.Single(claims, c => c.Type == "shopify_id").Value);
+        await AssertRetryLinksStoredUserAsync();
     }
 
     [Fact]
     public async Task A_batch_that_cannot_be_ended_after_its_commit_failed_still_fails_its_item_gives_up_its_turn_and_says_so()
     {
-        var body = Encoding.UTF8.GetString(TestSite.Payload("customers-create-steve-lastnameson.json"))
-            .Replace("1073339470", Customer.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("steve.lastnameson@example.com", Email, StringComparison.Ordinal);
-        using (var response = await _site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Encoding.UTF8.GetBytes(body), WebhookId))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await PostDeliveryAsync();
 
         // The batch's commit fails, and so does its rollback, as with a connection lost in between: ending the batch
         // throws. (Disposing the transaction still ends it in SQLite.)
@@ -103,14 +70,7 @@ public sealed class BatchCommitFailureTests : IAsyncLifetime
         Assert.Equal(1, await RunWorkerOnceAsync());
 
         // Its item is failed all the same, with the commit's error, and logged; nothing links.
-        var failed = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId));
-        Assert.Equal((WorkStatus.Pending, 1), (failed.Status, failed.Attempts));
-        Assert.Contains(FailingCommits.Message, failed.LastError, StringComparison.Ordinal);
-        await using (var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None))
-        {
-            Assert.Single(await db.SyncLog.Where(l => l.WebhookId == WebhookId && l.Outcome == "failed").ToListAsync());
-            Assert.Equal(0, await db.Links.CountAsync());
-        }
+        await AssertFailedOnceAsync();
 
         // Said as a warning, with the rollback's error.
         var notEnded = Assert.Single(_logs.GetSnapshot(), r => r.Message.Contains("could not be ended cleanly", StringComparison.Ordinal));
@@ -122,18 +82,52 @@ public sealed class BatchCommitFailureTests : IAsyncLifetime
         (await turn.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
 
         // And its customer's lock: the retry finds the user the failed attempt stored, and links it.
+        await AssertRetryLinksStoredUserAsync();
+
+        // The sync's only error: the transaction's failure (its item is retried).
+        var error = Assert.Single(_logs.GetSnapshot(), r => r.Level >= LogLevel.Error && r.Category?.StartsWith("OrchardShopify", StringComparison.Ordinal) == true);
+        Assert.Contains("none of them was stored", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A signed customers/create of a new customer, acknowledged.</summary>
+    private async Task PostDeliveryAsync()
+    {
+        var body = Encoding.UTF8.GetString(TestSite.Payload("customers-create-steve-lastnameson.json"))
+            .Replace("1073339470", Customer.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("steve.lastnameson@example.com", Email, StringComparison.Ordinal);
+        using var response = await _site.PostWebhookAsync("/!/shopify/webhook/customer/create", "customers/create", Encoding.UTF8.GetBytes(body), WebhookId);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>The delivery's item failed once with the commit's error, to be retried, its failure logged, and nothing linked.</summary>
+    private async Task AssertFailedOnceAsync()
+    {
+        var failed = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId));
+        Assert.Equal((WorkStatus.Pending, 1), (failed.Status, failed.Attempts));
+        Assert.Contains(FailingCommits.Message, failed.LastError, StringComparison.Ordinal);
+        await using var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Single(await db.SyncLog.Where(l => l.WebhookId == WebhookId && l.Outcome == "failed").ToListAsync());
+        Assert.Equal(0, await db.Links.CountAsync());
+    }
+
+    /// <summary>The user the failed attempt stored is there; the retry finds and links it: no second user, its shopify_id stored.</summary>
+    private async Task AssertRetryLinksStoredUserAsync()
+    {
+        var stored = await _site.WithUsersAsync(users => users.FindByEmailAsync(Email));
+        Assert.NotNull(stored);
+        var userId = stored.Id;
         await TestSite.EventuallyAsync(async () => await RunWorkerOnceAsync() == 1, "the retry is due");
         var retried = Assert.Single(await _site.ItemsWithWebhookIdAsync(WebhookId));
         Assert.Equal((WorkStatus.Succeeded, 2), (retried.Status, retried.Attempts));
         Assert.Equal(1, await _site.WithUsersAsync(users => users.Users.CountAsync(u => u.NormalizedEmail == NormalizedEmail)));
         await using (var db = await _site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None))
         {
-            Assert.Equal(Customer, Assert.Single(await db.Links.AsNoTracking().ToListAsync()).CustomerId);
+            var link = Assert.Single(await db.Links.AsNoTracking().ToListAsync());
+            Assert.Equal((Customer, userId), (link.CustomerId, link.UserId));
         }
 
-        // The sync's only error: the transaction's failure (its item is retried).
-        var error = Assert.Single(_logs.GetSnapshot(), r => r.Level >= LogLevel.Error && r.Category?.StartsWith("OrchardShopify", StringComparison.Ordinal) == true);
-        Assert.Contains("none of them was stored", error.Message, StringComparison.Ordinal);
+        var claims = await _site.WithUsersAsync(async users => await users.GetClaimsAsync((await users.FindByIdAsync(userId))!));
+        Assert.Equal(Customer.ToString(CultureInfo.InvariantCulture), Assert.Single(claims, c => c.Type == "shopify_id").Value);
     }
 
     private async Task<int> RunWorkerOnceAsync()
