@@ -48,8 +48,8 @@ internal sealed class CustomerImportJob(
     /// <summary>
     /// Most customers stored in one transaction, which goes on while it is younger than
     /// <see cref="SyncWorker.MaxTransactionTime"/>. The new ones among them are created, linked and given their claims
-    /// together (a few statements per table for a run of them), in runs sized to the time left (<see cref="TogetherRun"/>);
-    /// the others are stored one by one.
+    /// together (a few statements per table for a run of them), on SQLite in runs sized to the time left
+    /// (<see cref="TogetherRun"/>); the others are stored one by one.
     /// </summary>
     internal const int MaxBatch = 200;
 
@@ -299,10 +299,14 @@ internal sealed class CustomerImportJob(
                     {
                         if (next == togetherFrom)
                         {
-                            // The next run of new customers, as many as the time left is likely to hold (at least one);
-                            // their outcomes, and so their sync log rows and counts, go with this transaction: one that
-                            // ends before all of them are reached still logs and counts those it created.
-                            togetherFrom = Math.Min(chunk.Count, next + _togetherRun.Size(SyncWorker.MaxTransactionTime - time.GetElapsedTime(began)));
+                            // The next run of new customers: on SQLite, as many as the time left is likely to hold (at
+                            // least one), since every other writer waits for this transaction; on PostgreSQL, which it
+                            // holds up only for these customers, the rest of the chunk (timed by wall clock, runs of
+                            // parallel appliers sharing the processors would only look slower and shrink). Their
+                            // outcomes, and so their sync log rows and counts, go with this transaction: one that ends
+                            // before all of them are reached still logs and counts those it created.
+                            var size = database.IsPostgres ? MaxBatch : _togetherRun.Size(SyncWorker.MaxTransactionTime - time.GetElapsedTime(began));
+                            togetherFrom = Math.Min(chunk.Count, next + size);
                             var runStarted = time.GetTimestamp();
                             await CreateTogetherAsync(chunk, next, togetherFrom, Current, created, cancellationToken);
                             _togetherRun.Took(togetherFrom - next, time.GetElapsedTime(runStarted));
@@ -502,8 +506,8 @@ internal sealed class CustomerImportJob(
     /// <summary>
     /// How many new customers a run creates together: as many as the time left in the transaction is likely to hold, from
     /// the time the runs before took per customer (the host's validators and user store decide it, and can take
-    /// milliseconds a user), so an import's transaction keeps to <see cref="SyncWorker.MaxTransactionTime"/> and the
-    /// single writes waiting for their turn wait no longer. Shared by the import's appliers.
+    /// milliseconds a user), so an import's transaction on SQLite keeps to <see cref="SyncWorker.MaxTransactionTime"/> and
+    /// the single writes waiting for their turn wait no longer.
     /// </summary>
     internal sealed class TogetherRun
     {
