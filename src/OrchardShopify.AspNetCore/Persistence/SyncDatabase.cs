@@ -67,8 +67,9 @@ internal sealed class SyncDatabase(IDbContextFactory<ShopifySyncDbContext> conte
     /// the user's <c>shopify_id</c>, the log row, the item's completion), a site's save of a user – bounded by
     /// <see cref="SingleWriteTurnWait"/>. None inside a <see cref="WorkBatch"/> (the batch holds the turn), while this
     /// flow holds a turn already or goes ahead without one (<see cref="WriteTurn.HeldByThisFlow"/>: a site's save
-    /// scheduling its push, after its turn or inside a transaction of the site's own), or on PostgreSQL. Without it such a write waited for the lock as SQLite does, which an import, taking it again
-    /// transaction after transaction, does not give up until it ends: past the busy timeout the write failed.
+    /// scheduling its push, after its turn or inside a transaction of the site's own), or on PostgreSQL. Without it such a
+    /// write waited for the lock as SQLite does, which an import, taking it again transaction after transaction, does not
+    /// give up until it ends: past the busy timeout the write failed.
     /// </summary>
     public async ValueTask<WriteTurn> TakeSingleWriteTurnAsync(CancellationToken cancellationToken)
     {
