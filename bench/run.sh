@@ -9,7 +9,8 @@
 # BENCH_INGEST_DELIVERIES (default 20000) the rounds of the workers-off ingest benchmark; BENCH_POSTGRES_DELIVERIES (default
 # 10000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 10000 per
 # warm-up round of each node) the two-node PostgreSQL run; BENCH_SITE_WRK_ROUNDS (default 5) the rounds of the sample site under wrk, which needs
-# wrk (Debian: apt-get install wrk) and Node.js, and is skipped, saying why, without them.
+# wrk and Node.js: wrk is installed from Debian's packages when it is missing and apt-get can (as root); the run is
+# skipped, saying why, when either is still missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -37,8 +38,12 @@ run() {
 }
 
 ingest=(dotnet bench/OrchardShopify.Bench.Ingest/bin/Release/net10.0/OrchardShopify.Bench.Ingest.dll)
+if ! command -v wrk >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  echo "== installing wrk (Debian package)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } > "$results/wrk-install.log" 2>&1 || true
+fi
 if ! command -v wrk >/dev/null; then
-  echo "wrk is not installed (Debian: apt-get install wrk)" > "$results/site-wrk.skipped"
+  echo "wrk is not installed (Debian: apt-get install wrk$([ -s "$results/wrk-install.log" ] && echo "; installing it failed: $(tail -n 1 "$results/wrk-install.log")"))" > "$results/site-wrk.skipped"
 elif ! npm install --prefix bench/wrk --no-audit --no-fund --loglevel=error > "$results/npm.log" 2>&1; then
   echo "npm install --prefix bench/wrk failed: $(tail -n 1 "$results/npm.log")" > "$results/site-wrk.skipped"
 else

@@ -4,7 +4,8 @@ namespace OrchardShopify.Bench.Ingest;
 
 internal static class Report
 {
-    public static void Line(string label, string value) => Console.WriteLine($"{label,-47}{value}");
+    /// <summary>A label padded to a column, and its value (after one space at least, when the label is longer).</summary>
+    public static void Line(string label, string value) => Console.WriteLine($"{label,-46} {value}");
 
     public static string N(double value, int decimals = 0) => value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
