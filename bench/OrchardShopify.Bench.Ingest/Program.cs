@@ -22,12 +22,16 @@
 //           against the same open loop with no import running: ack latency, lag, the import's time; on SQLite files or
 //           a scratch PostgreSQL database (import-acks-postgres).
 //
+//   pauses  one thread per processor reading the clock and nothing else: the longest gaps between two readings (time the
+//           machine did not run that thread), the floor under every benchmark's tail.
+//
 //   site-wrk  the sample site (src/OrchardShopify.Web, Release, its own processes) under wrk -t2 -c32, sync on against
 //           Shopify:Enabled=false and against a receiver written with Shopify's official Node library, rounds in turns.
 //
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers] [result name]   (emulator built in Release)
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- site-wrk [rounds] [seconds]   (site built in Release, wrk, npm ci --prefix bench/wrk)
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import-acks [customers] [seconds at 1,000/s]   (emulator built in Release; import-acks-postgres: ORCHARDSHOPIFY_TEST_POSTGRES set)
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- pauses [seconds]
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- two-nodes [deliveries] [warm-up deliveries per node] [seconds at 1,000/s]   (ORCHARDSHOPIFY_TEST_POSTGRES set)
 using System.Globalization;
 using System.Runtime;
@@ -106,7 +110,10 @@ switch (mode)
 
         await ImportAcksBenchmark.RunAsync(Arg(1, 100_000), Arg(2, 10), importServer, timeout.Token);
         return 0;
+    case "pauses":
+        PauseProbe.Run(Arg(1, 30));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers] [result name] | two-nodes [deliveries] [warm-up] [seconds] | import-acks[-postgres] [customers] [seconds]");
+        Console.Error.WriteLine("usage: pauses [seconds] | ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers] [result name] | two-nodes [deliveries] [warm-up] [seconds] | import-acks[-postgres] [customers] [seconds]");
         return 2;
 }
