@@ -23,7 +23,7 @@
 //           a scratch PostgreSQL database (import-acks-postgres).
 //
 //   pauses  one thread per processor reading the clock and nothing else: the longest gaps between two readings (time the
-//           machine did not run that thread), the floor under every benchmark's tail.
+//           machine did not run that thread), which every request in flight meanwhile waits out.
 //
 //   site-wrk  the sample site (src/OrchardShopify.Web, Release, its own processes) under wrk -t2 -c32, sync on against
 //           Shopify:Enabled=false and against a receiver written with Shopify's official Node library, rounds in turns.
