@@ -309,7 +309,11 @@ internal sealed class CustomerImportJob(
                             togetherFrom = Math.Min(chunk.Count, next + size);
                             var runStarted = time.GetTimestamp();
                             await CreateTogetherAsync(chunk, next, togetherFrom, Current, created, cancellationToken);
-                            _togetherRun.Took(togetherFrom - next, time.GetElapsedTime(runStarted));
+                            if (!database.IsPostgres)
+                            {
+                                // Only SQLite's runs are sized from the time the runs before took.
+                                _togetherRun.Took(togetherFrom - next, time.GetElapsedTime(runStarted));
+                            }
                             for (var i = next; i < togetherFrom; i++)
                             {
                                 if (created[i] is { } together)
