@@ -10,7 +10,9 @@
 # 10000) the PostgreSQL apply run; BENCH_TWO_NODE_DELIVERIES (default 10000) and BENCH_TWO_NODE_WARM_UP (default 10000 per
 # warm-up round of each node) the two-node PostgreSQL run; BENCH_SITE_WRK_ROUNDS (default 5) the rounds of the sample site under wrk, which needs
 # wrk and Node.js: wrk is installed from Debian's packages when it is missing and apt-get can (as root); the run is
-# skipped, saying why, when either is still missing.
+# skipped, saying why, when either is still missing. BENCH_PAUSE_SECONDS (default 30; 0 skips it) sets how long the pause
+# probe (one thread per processor reading the clock) runs before the benchmarks and again after them: how long the
+# machine stopped running a thread, which every request in flight meanwhile waits out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -41,6 +43,10 @@ ingest=(dotnet bench/OrchardShopify.Bench.Ingest/bin/Release/net10.0/OrchardShop
 if ! command -v wrk >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
   echo "== installing wrk (Debian package)"
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } > "$results/wrk-install.log" 2>&1 || true
+fi
+pauses="${BENCH_PAUSE_SECONDS:-30}"
+if [ "$pauses" != "0" ]; then
+  run pauses-start "${ingest[@]}" pauses "$pauses" pauses-start
 fi
 if ! command -v wrk >/dev/null; then
   echo "wrk is not installed (Debian: apt-get install wrk$([ -s "$results/wrk-install.log" ] && echo "; installing it failed: $(tail -n 1 "$results/wrk-install.log")"))" > "$results/site-wrk.skipped"
@@ -76,6 +82,9 @@ if [ "${BENCH_IMPORT_LARGE_CUSTOMERS:-1000000}" != "0" ]; then
   run import-large "${ingest[@]}" import "${BENCH_IMPORT_LARGE_CUSTOMERS:-1000000}" import-large
 fi
 run outbound dotnet bench/OrchardShopify.Bench.Outbound/bin/Release/net10.0/OrchardShopify.Bench.Outbound.dll
+if [ "$pauses" != "0" ]; then
+  run pauses-end "${ingest[@]}" pauses "$pauses" pauses-end
+fi
 
 echo "== report"
 dotnet bench/OrchardShopify.Bench.Report/bin/Release/net10.0/OrchardShopify.Bench.Report.dll "$results" "$root"

@@ -23,7 +23,8 @@
 //           a scratch PostgreSQL database (import-acks-postgres).
 //
 //   pauses  one thread per processor reading the clock and nothing else: the longest gaps between two readings (time the
-//           machine did not run that thread), which every request in flight meanwhile waits out.
+//           machine did not run that thread), which every request in flight meanwhile waits out. run.sh runs it before
+//           and after the other benchmarks (pauses-start, pauses-end).
 //
 //   site-wrk  the sample site (src/OrchardShopify.Web, Release, its own processes) under wrk -t2 -c32, sync on against
 //           Shopify:Enabled=false and against a receiver written with Shopify's official Node library, rounds in turns.
@@ -31,7 +32,7 @@
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import [customers] [result name]   (emulator built in Release)
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- site-wrk [rounds] [seconds]   (site built in Release, wrk, npm ci --prefix bench/wrk)
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- import-acks [customers] [seconds at 1,000/s]   (emulator built in Release; import-acks-postgres: ORCHARDSHOPIFY_TEST_POSTGRES set)
-//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- pauses [seconds]
+//   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- pauses [seconds] [result name]
 //   dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- two-nodes [deliveries] [warm-up deliveries per node] [seconds at 1,000/s]   (ORCHARDSHOPIFY_TEST_POSTGRES set)
 using System.Globalization;
 using System.Runtime;
@@ -111,9 +112,9 @@ switch (mode)
         await ImportAcksBenchmark.RunAsync(Arg(1, 100_000), Arg(2, 10), importServer, timeout.Token);
         return 0;
     case "pauses":
-        PauseProbe.Run(Arg(1, 30));
+        PauseProbe.Run(Arg(1, 30), args.Length > 2 ? args[2] : "pauses");
         return 0;
     default:
-        Console.Error.WriteLine("usage: pauses [seconds] | ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers] [result name] | two-nodes [deliveries] [warm-up] [seconds] | import-acks[-postgres] [customers] [seconds]");
+        Console.Error.WriteLine("usage: pauses [seconds] [result name] | ingest [deliveries] [connections] | deployed [deliveries] [connections] [rounds] [seconds] | apply [deliveries] | apply-postgres [deliveries] | import [customers] [result name] | two-nodes [deliveries] [warm-up] [seconds] | import-acks[-postgres] [customers] [seconds]");
         return 2;
 }

@@ -53,11 +53,25 @@ L($"| operating system | {Machine.OperatingSystem()}, kernel {Machine.Kernel()},
 L($"| .NET | runtime {Environment.Version} (SDK {Environment.GetEnvironmentVariable("BENCH_DOTNET_SDK") ?? "?"}), server GC in the ingest and apply benchmarks |");
 L($"| run | {Environment.GetEnvironmentVariable("BENCH_STARTED") ?? "?"} to {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, commit {Environment.GetEnvironmentVariable("BENCH_COMMIT") ?? "?"} |");
 L($"| load average (1 min) | {Environment.GetEnvironmentVariable("BENCH_LOAD_START") ?? "?"} at the start, {Machine.LoadAverage()} at the end |");
+var pausesStart = runs.Figures("pauses-start");
+var pausesEnd = runs.Figures("pauses-end");
+string PauseText(Dictionary<string, double>? p) => p is null
+    ? "not measured"
+    : $"longest {p["longest_ms"]:0} ms; {p["over50"]:0} gaps over 50 ms ({(p["over50_min_per_thread"] == p["over50_max_per_thread"] ? $"{p["over50_min_per_thread"]:0}" : $"{p["over50_min_per_thread"]:0}–{p["over50_max_per_thread"]:0}")} per thread); {N(p["paused_ms"])} ms lost in gaps over 10 ms";
+var pauseSeconds = pausesStart?["seconds"] ?? pausesEnd?["seconds"];
+L($"| processor pauses{(pauseSeconds is { } ps ? $" ({ps:0} s, one thread per processor reading the clock)" : "")} | before the benchmarks: {PauseText(pausesStart)}; after them: {PauseText(pausesEnd)} |");
 L();
 L("The load average counts every process on the machine, other people's builds and tests included: above the");
 L("processor count, the benchmarks shared their 2 processors and every figure below is lower (and noisier) than on an");
 L("idle machine. Ratios against a baseline measured in the same run (ingest against bare Kestrel, apply against the");
 L("engine alone) are the figures to compare across runs.");
+L();
+L("The processor pauses are measured with nothing else of the benchmarks running (`pauses` in the benchmark program,");
+L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- pauses 30`): every gap between two readings of");
+L("the clock is time the machine did not run that thread, whether another process had the processor or the machine");
+L("paused it under the operating system (which the load average does not show). A request in flight during such a");
+L("pause waits it out: the latency tails below (p99) include the pauses their run met, and how many a run meets varies");
+L("(see \"The sample site under wrk: the tail\" below).");
 L();
 
 // Summary
