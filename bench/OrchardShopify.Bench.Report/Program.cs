@@ -71,7 +71,7 @@ L("`dotnet run -c Release --project bench/OrchardShopify.Bench.Ingest -- pauses 
 L("the clock is time the machine did not run that thread, whether another process had the processor or the machine");
 L("paused it under the operating system (which the load average does not show). A request in flight during such a");
 L("pause waits it out: the latency tails below (p99) include the pauses their run met, and how many a run meets varies");
-L("(see \"The sample site under wrk: the tail\" below).");
+L("(how much they explain is measured in \"The tail under wrk is not the machine's pauses\" below).");
 L();
 
 // Summary
