@@ -55,7 +55,13 @@ string? Postgres()
 }
 
 // Everything is bounded: a run that has not finished in 15 minutes (an import: 5 minutes more than its own limit) is cancelled.
-using var timeout = new CancellationTokenSource(mode is "import" or "import-postgres" ? ImportBenchmark.Limit(Arg(1, 100_000)) + TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(15));
+// site-wrk waits after each round until the sites have processed what they acknowledged: its time grows with the rounds.
+using var timeout = new CancellationTokenSource(mode switch
+{
+    "import" or "import-postgres" => ImportBenchmark.Limit(Arg(1, 100_000)) + TimeSpan.FromMinutes(5),
+    "site-wrk" => TimeSpan.FromMinutes(10 + (6 * Arg(1, 5))),
+    _ => TimeSpan.FromMinutes(15),
+});
 Console.WriteLine($"{Environment.ProcessorCount} processors, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, Dynamic PGO {(Report.DynamicPgo ? "on" : "off")}");
 switch (mode)
 {
