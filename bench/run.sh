@@ -30,13 +30,17 @@ for project in bench/OrchardShopify.Bench.Ingest bench/OrchardShopify.Bench.Outb
   dotnet build -c Release --nologo -v quiet "$project" >/dev/null
 done
 
-# run NAME COMMAND...: the console output goes to the screen and to NAME.txt; a failure is recorded, not fatal.
+# run NAME COMMAND...: the console output goes to the screen and to NAME.txt, the seconds it took to NAME.seconds
+# (the page lists them); a failure is recorded, not fatal.
 run() {
   local name="$1"; shift
+  local started=$SECONDS
   echo "== $name"
   if ! "$@" 2>&1 | tee "$results/$name.txt"; then
     echo "the run failed (exit code ${PIPESTATUS[0]}); see its output below" > "$results/$name.skipped"
   fi
+  echo "$((SECONDS - started))" > "$results/$name.seconds"
+  echo "== $name took $((SECONDS - started)) s"
 }
 
 ingest=(dotnet bench/OrchardShopify.Bench.Ingest/bin/Release/net10.0/OrchardShopify.Bench.Ingest.dll)

@@ -35,7 +35,7 @@ L("`OrchardShopify.sln` and do not run in CI. Each one can also be run on its ow
 L("with ScottPlot, which needs a font installed on the machine (on Debian: `apt-get install fonts-dejavu-core`).");
 L();
 L("```sh");
-L("bash bench/run.sh                 # all benchmarks, then this page (about 18 minutes on a quiet 2-core machine, about 10 of them the sample site under wrk and 2 the 1,000,000-customer import; up to 60 under load)");
+L("bash bench/run.sh                 # all benchmarks, then this page (30 to 40 minutes on a quiet 2-core machine, more under load; what each benchmark took in this page's run is in the machine table)");
 L("BENCH_IMPORT_CUSTOMERS=20000 BENCH_IMPORT_LARGE_CUSTOMERS=200000 BENCH_POSTGRES_DELIVERIES=1000 bash bench/run.sh   # smaller runs");
 L("BENCH_IMPORT_LARGE_CUSTOMERS=0 bash bench/run.sh   # without the large import");
 L("```");
@@ -59,6 +59,7 @@ string PauseText(Dictionary<string, double>? p) => p is null
     ? "not measured"
     : $"longest {p["longest_ms"]:0} ms; {p["over50"]:0} gaps over 50 ms ({(p["over50_min_per_thread"] == p["over50_max_per_thread"] ? $"{p["over50_min_per_thread"]:0}" : $"{p["over50_min_per_thread"]:0}–{p["over50_max_per_thread"]:0}")} per thread); {N(p["paused_ms"])} ms lost in gaps over 10 ms";
 var pauseSeconds = pausesStart?["seconds"] ?? pausesEnd?["seconds"];
+L($"| time each benchmark took | {runs.Durations()} |");
 L($"| processor pauses{(pauseSeconds is { } ps ? $" ({ps:0} s, one thread per processor reading the clock)" : "")} | before the benchmarks: {PauseText(pausesStart)}; after them: {PauseText(pausesEnd)} |");
 L();
 L("The load average counts every process on the machine, other people's builds and tests included: above the");
@@ -626,6 +627,19 @@ internal sealed class Runs(string folder)
         return File.Exists(file)
             ? $"Output of the run (`{name}`):\n\n```text\n{File.ReadAllText(file).TrimEnd()}\n```\n"
             : "";
+    }
+
+    /// <summary>What each run took (run.sh's NAME.seconds), in the order they ran, with the whole: "site-wrk 612 s, …; 31 min in all".</summary>
+    public string Durations()
+    {
+        var runs = Directory.GetFiles(folder, "*.seconds")
+            .Select(f => (Name: Path.GetFileNameWithoutExtension(f), Seconds: double.TryParse(File.ReadAllText(f).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : double.NaN, Written: File.GetLastWriteTimeUtc(f)))
+            .Where(r => !double.IsNaN(r.Seconds))
+            .OrderBy(r => r.Written)
+            .ToList();
+        return runs.Count == 0
+            ? "not recorded"
+            : string.Join(", ", runs.Select(r => $"{r.Name} {r.Seconds.ToString("0", CultureInfo.InvariantCulture)} s")) + $"; {(runs.Sum(r => r.Seconds) / 60).ToString("0", CultureInfo.InvariantCulture)} min in all";
     }
 
     public IEnumerable<(string Name, string Reason)> Skipped() => Directory.GetFiles(folder, "*.skipped")
