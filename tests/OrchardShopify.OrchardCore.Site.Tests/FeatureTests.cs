@@ -51,5 +51,18 @@ public sealed class FeatureTests(BareSiteFixture site) : SiteTest<BareSiteFixtur
         var settings = await browser.GetAsync("/Admin/Settings/shopify");
         Assert.Equal(HttpStatusCode.OK, settings.Status);
         Assert.NotNull(settings.Document.QuerySelector("input[name$='Stores[0].ShopDomain']"));
+
+        // The users admin works before any store is set up: the list, and the user editor with its Shopify section
+        // offering no store to link to, saved as it stands.
+        var users = await browser.GetAsync("/Admin/Users/Index");
+        Assert.Equal(HttpStatusCode.OK, users.Status);
+        var edit = users.Document.QuerySelectorAll("a[href*='/Admin/Users/Edit/']").OfType<IHtmlAnchorElement>().First();
+        var editor = await browser.GetAsync(new Uri(edit.Href).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, editor.Status);
+        Assert.NotNull(editor.Document.QuerySelector("input[name$='ShopifyUserPart.FirstName']"));
+        Assert.Null(editor.Document.QuerySelector("select[name='ShopifyLink.Store']"));
+        var saved = await browser.SubmitAsync(editor.FormOf("input[name$='ShopifyUserPart.FirstName']"));
+        Assert.Equal(HttpStatusCode.OK, saved.Status);
+        Assert.Null(saved.Document.QuerySelector(".validation-summary-errors li, .field-validation-error"));
     }
 }

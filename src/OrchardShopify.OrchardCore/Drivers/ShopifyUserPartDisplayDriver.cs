@@ -7,6 +7,7 @@ using OrchardCore.Users.Models;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
+using OrchardShopify.OrchardCore.Settings;
 using OrchardShopify.OrchardCore.Users;
 using OrchardShopify.OrchardCore.ViewModels;
 
@@ -19,12 +20,17 @@ namespace OrchardShopify.OrchardCore.Drivers;
 internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, ShopifyUserPart>
 {
     private readonly IHttpContextAccessor _httpContextAccessor;
-    private readonly StoreRegistry _stores;
+    private readonly ShopifySyncReadiness _readiness;
 
-    public ShopifyUserPartDisplayDriver(IHttpContextAccessor httpContextAccessor, StoreRegistry stores)
+    /// <remarks>
+    /// Orchard Core builds every user editor driver for each page of the users admin, so this one must not read the sync's
+    /// settings when it is built: until they are valid (no store yet, a store being fixed) reading them throws, and the
+    /// whole users admin would fail with it. The stores are read in <see cref="Edit"/>, once the settings are known valid.
+    /// </remarks>
+    public ShopifyUserPartDisplayDriver(IHttpContextAccessor httpContextAccessor, ShopifySyncReadiness readiness)
     {
         _httpContextAccessor = httpContextAccessor;
-        _stores = stores;
+        _readiness = readiness;
     }
 
     public override IDisplayResult Edit(User user, ShopifyUserPart part, BuildEditorContext context)
@@ -35,10 +41,7 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
             model.LastName = part.LastName;
             model.Links = Links(part);
             model.UserId = string.IsNullOrEmpty(user?.UserId) || user.Id == 0 ? null : user.UserId;
-            model.LinkableStores = _stores.Stores
-                .Where(s => s.CanCallAdminApi && (_stores.MultiStore ? !part.ShopifyIds.ContainsKey(s.Handle) : part.ShopifyId is null))
-                .Select(s => s.Handle)
-                .ToList();
+            model.LinkableStores = LinkableStores(part);
             model.Signals = await SignalsAsync(user);
         }).Location("Content:3");
     }
@@ -73,10 +76,28 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
         return await EditAsync(user, part, context);
     }
 
-    /// <summary>The commerce signals the sync stored on the user's links, by store; none for a user not yet saved.</summary>
+    /// <summary>The stores the user can be linked in from the editor: none while the sync's settings are not valid.</summary>
+    private List<string> LinkableStores(ShopifyUserPart part)
+    {
+        if (_readiness.Problems().Count > 0 || _httpContextAccessor.HttpContext?.RequestServices.GetService<StoreRegistry>() is not { } stores)
+        {
+            return [];
+        }
+
+        return stores.Stores
+            .Where(s => s.CanCallAdminApi && (stores.MultiStore ? !part.ShopifyIds.ContainsKey(s.Handle) : part.ShopifyId is null))
+            .Select(s => s.Handle)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The commerce signals the sync stored on the user's links, by store; none for a user not yet saved, and none while
+    /// the sync's settings are not valid (its database is set up once they are).
+    /// </summary>
     private async Task<IReadOnlyList<KeyValuePair<string, CustomerSignals>>> SignalsAsync(User? user)
     {
-        if (string.IsNullOrEmpty(user?.UserId) || _httpContextAccessor.HttpContext?.RequestServices.GetService<ICustomerLinkStore>() is not { } links)
+        if (string.IsNullOrEmpty(user?.UserId) || _readiness.Problems().Count > 0
+            || _httpContextAccessor.HttpContext?.RequestServices.GetService<ICustomerLinkStore>() is not { } links)
         {
             return [];
         }
