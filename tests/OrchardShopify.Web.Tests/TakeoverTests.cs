@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.Web.Mail;
 using OrchardShopify.Web.Tests.Support;
@@ -47,5 +48,77 @@ public sealed class TakeoverTests(SiteFixture site)
         // The confirmation link went to Victoria's mailbox, which Mallory cannot read.
         var mail = Assert.Single(site.Site.Services.GetRequiredService<MailOutbox>().List(email));
         Assert.Equal("Confirm your email", mail.Subject);
+    }
+
+    [BrowserFact]
+    public async Task The_owner_of_the_mailbox_takes_the_account_over_and_the_stranger_neither_confirms_it_nor_keeps_it()
+    {
+        // Valentina is a customer of the uk store with no phone number; the site has no account for her.
+        var email = $"valentina.{Guid.NewGuid():N}"[..22] + "@example.com";
+        var shop = site.Emulator.Shops["uk-demo.myshopify.com"];
+        var (valentina, errors, _) = shop.Create(new Dictionary<string, object?> { ["firstName"] = "Valentina", ["lastName"] = "Owner", ["email"] = email });
+        Assert.Empty(errors);
+
+        // Mallory registers with Valentina's email, her own name and her own phone number, and stays signed in.
+        var mallory = await site.NewPageAsync();
+        await mallory.GotoAsync("/account/register");
+        await mallory.FillAsync("input[name=FirstName]", "Mallory");
+        await mallory.FillAsync("input[name=LastName]", "Attacker");
+        await mallory.FillAsync("input[name=Email]", email);
+        await mallory.FillAsync("input[name=Phone]", "+447700900123");
+        await mallory.FillAsync("input[name=Password]", "Mallory-pass-1");
+        await mallory.ClickAsync("form.card button[type=submit]");
+        await SiteFixture.WaitForUrlAsync(mallory, "/account");
+
+        // Valentina opens the confirmation mail's link in her own browser: she is asked to sign in, and nothing is confirmed.
+        var link = site.MailLink(email, "Confirm your email");
+        var owner = await site.NewPageAsync();
+        await owner.GotoAsync(link);
+        await SiteFixture.WaitForUrlAsync(owner, new Regex("/account/sign-in\\?ReturnUrl=%2Faccount%2Fconfirm-email"));
+        Assert.False((await FindUserAsync(email))!.EmailConfirmed);
+
+        // Nor does the link confirm anything for someone signed in to another account.
+        var other = await site.SignedInPageAsync(SiteFixture.AdminEmail, SiteFixture.AdminPassword);
+        var refused = await other.GotoAsync(link);
+        Assert.Equal(403, refused!.Status);
+        Assert.Equal(1, await other.Locator("[data-state=other-account]").CountAsync());
+        Assert.False((await FindUserAsync(email))!.EmailConfirmed);
+
+        // Valentina sets a password from the mailed link instead.
+        await owner.GotoAsync("/account/forgot-password");
+        await owner.FillAsync("input[name=Email]", email);
+        await owner.ClickAsync("form button[type=submit]");
+        await owner.GotoAsync(site.MailLink(email, "Set your password"));
+        await owner.FillAsync("input[name=Password]", "Valentina-pass-1");
+        await owner.ClickAsync("form.card button[type=submit]");
+        await SiteFixture.WaitForUrlAsync(owner, "/account");
+        Assert.Contains("were removed", await owner.Locator(".flash").First.InnerTextAsync(), StringComparison.Ordinal);
+
+        // Mallory's session ended with it.
+        await mallory.GotoAsync("/account");
+        await SiteFixture.WaitForUrlAsync(mallory, new Regex("/account/sign-in\\?ReturnUrl=%2Faccount$"));
+
+        // The account is Valentina's, linked to her customer; Mallory's name and phone reached neither it nor Shopify.
+        await SiteFixture.EventuallyAsync(
+            async () =>
+            {
+                await owner.GotoAsync("/account");
+                return await owner.Locator("#store-uk .customer-name").CountAsync() == 1;
+            },
+            "the account page shows the linked uk customer");
+        Assert.Equal("Valentina Owner", await owner.Locator("#store-uk .customer-name").First.InnerTextAsync());
+        var user = (await FindUserAsync(email))!;
+        Assert.True(user.EmailConfirmed);
+        Assert.DoesNotContain("Mallory", $"{user.FirstName} {user.LastName}", StringComparison.Ordinal);
+        Assert.Null(user.PhoneNumber);
+        await site.Emulator.WaitForWebhooksAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        var now = shop.Find(valentina!.Id)!;
+        Assert.Equal(("Valentina", "Owner", (string?)null, email), (now.FirstName, now.LastName, now.Phone, now.Email));
+    }
+
+    private async Task<OrchardShopify.Web.Identity.SiteUser?> FindUserAsync(string email)
+    {
+        await using var scope = site.Site.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<OrchardShopify.Web.Identity.SiteUser>>().FindByEmailAsync(email);
     }
 }

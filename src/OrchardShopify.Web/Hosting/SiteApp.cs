@@ -227,6 +227,10 @@ public static class SiteApp
             })
             .AddEntityFrameworkStores<SiteDbContext>()
             .AddDefaultTokenProviders();
+        // A password set from a mailed link (or any other change of the security stamp) signs out the account's other
+        // sessions at their next request, not up to 30 minutes later (Identity's default interval): a stranger who had
+        // registered with someone's email must not keep the account once its owner has taken it over.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/sign-in";

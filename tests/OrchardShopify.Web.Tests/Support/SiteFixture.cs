@@ -59,6 +59,10 @@ public sealed class SiteFixture : IAsyncLifetime
             ["Shopify:AdminClient:MaxAttempts"] = "2",
             ["Shopify:AdminClient:BaseDelay"] = "00:00:00.050",
             ["Shopify:AdminClient:MaxDelay"] = "00:00:00.100",
+
+            // Every test of this shared site registers and asks for links from the same address; the limit itself is
+            // tested on a site of its own (AccountLimitsTests).
+            ["Site:AccountRateLimit:PermitLimit"] = "100",
         });
         Merchant = new HttpClient { BaseAddress = Emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
 

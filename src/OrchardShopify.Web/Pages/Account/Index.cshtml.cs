@@ -93,7 +93,10 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
         var phone = Clean(Phone);
         if (phone != user.PhoneNumber)
         {
+            // A new number is not the one that was confirmed (as Identity's SetPhoneNumberAsync does): the sync matches
+            // customers only by confirmed phone numbers.
             user.PhoneNumber = phone;
+            user.PhoneNumberConfirmed = false;
         }
 
         var result = await users.UpdateAsync(user);

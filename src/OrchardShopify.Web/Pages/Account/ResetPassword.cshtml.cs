@@ -3,13 +3,18 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using OrchardShopify.AspNetCore.Users;
 using OrchardShopify.Web.Identity;
 
 namespace OrchardShopify.Web.Pages.Account;
 
 /// <summary>
 /// The link of the set-password mail. Using it proves the mailbox, so the email counts as confirmed afterwards (which lets
-/// the sync link the account to its Shopify customer).
+/// the sync link the account to its Shopify customer), and setting the password changes the account's security stamp,
+/// which signs out every other session at its next request (the site checks the stamp on every request). When it is the
+/// first proof of the mailbox for an account no Shopify customer made, the names and phone number the account holds were
+/// typed by whoever registered it, who may not be the mailbox's owner: they are removed rather than sent to Shopify with
+/// the link (the account page asks for them again).
 /// </summary>
 [AllowAnonymous]
 public sealed class ResetPasswordModel(UserManager<SiteUser> users, SignInManager<SiteUser> signIn) : PageModel
@@ -51,14 +56,28 @@ public sealed class ResetPasswordModel(UserManager<SiteUser> users, SignInManage
             return Page();
         }
 
+        var message = "Your password is set.";
         if (!user.EmailConfirmed)
         {
             user.EmailConfirmed = true;
+            if (!await IsLinkedAsync(user) && (user.FirstName ?? user.LastName ?? user.PhoneNumber) is not null)
+            {
+                user.FirstName = null;
+                user.LastName = null;
+                user.PhoneNumber = null;
+                user.PhoneNumberConfirmed = false;
+                message = "Your password is set and your email is confirmed. The name and phone number given when this account was registered were removed: please enter yours on this page.";
+            }
+
             await users.UpdateAsync(user);
         }
 
         await signIn.SignInAsync(user, isPersistent: false);
-        TempData["Message"] = "Your password is set.";
+        TempData["Message"] = message;
         return LocalRedirect("/account");
     }
+
+    /// <summary>Whether the sync linked the account to a Shopify customer (it made the account from one, with its data).</summary>
+    private async Task<bool> IsLinkedAsync(SiteUser user)
+        => (await users.GetClaimsAsync(user)).Any(c => c.Type == ShopifyUserClaims.ShopifyId || c.Type.StartsWith(ShopifyUserClaims.ShopifyIdsPrefix, StringComparison.Ordinal));
 }
