@@ -153,6 +153,30 @@ public sealed class AdminGlueTests(ConfiguredSiteFixture site) : SiteTest<Config
     }
 
     [Fact]
+    public async Task A_name_the_administrator_clears_in_the_editor_is_cleared_on_the_site_and_shopify_keeps_its_value()
+    {
+        using var browser = Site.NewBrowser();
+        var (customer, userId) = await LinkedUserAsync(browser, "Mae", "Jemison", "mae.glue@example.com", "glue-user-clear");
+        await browser.SignInAsync(OrchardSiteFixture.AdminUserName, OrchardSiteFixture.AdminPassword);
+
+        var editor = await browser.GetAsync($"/Admin/Users/Edit/{userId}");
+        Assert.Contains("Shopify keeps its value", editor.Document.QuerySelector("input[name$='ShopifyUserPart.FirstName']")!.Closest("form")!.TextContent, StringComparison.Ordinal);
+        var saved = await browser.SubmitAsync(editor.FormOf("input[name$='ShopifyUserPart.FirstName']"), new Dictionary<string, string>
+        {
+            [Input(editor, "ShopifyUserPart.FirstName").Name!] = "Mae C.",
+            [Input(editor, "ShopifyUserPart.LastName").Name!] = "",
+        });
+        Assert.Equal(HttpStatusCode.OK, saved.Status);
+
+        // The first name reaches Shopify; the cleared last name is cleared on the site only.
+        var pushed = await OrchardSiteFixture.EventuallyAsync(
+            () => Task.FromResult(Site.Emulator.Shops[OrchardSiteFixture.UkDomain].Find(customer.Id)), c => c?.FirstName == "Mae C.", "the edited first name in Shopify");
+        Assert.Equal("Jemison", pushed!.LastName);
+        var user = await Site.FindUserByEmailAsync(customer.Email!);
+        Assert.Equal(("Mae C.", (string?)null), ((string?)user!.Properties["ShopifyUserPart"]!["FirstName"], (string?)user.Properties["ShopifyUserPart"]!["LastName"]));
+    }
+
+    [Fact]
     public async Task A_user_the_admin_creates_with_the_email_of_an_existing_customer_links_to_it_and_never_blanks_it()
     {
         // Theo is a customer of the store; the site has never heard of him.

@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Localization;
+using Microsoft.Extensions.DependencyInjection;
 using OrchardCore.Admin;
 using OrchardCore.DisplayManagement.Notify;
+using OrchardCore.Users;
 using OrchardShopify.AspNetCore.Admin;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.AspNetCore.Health;
@@ -51,8 +54,14 @@ public sealed class AdminController : Controller
             return Forbid();
         }
 
-        // One address for every customer topic: the endpoint routes by X-Shopify-Topic. PathBase holds the tenant's prefix.
-        var callback = new Uri($"{Request.Scheme}://{Request.Host}{Request.PathBase}{ShopifyEndpointRouteBuilderExtensions.Prefix}/webhook");
+        // One address for every customer topic: the endpoint routes by X-Shopify-Topic. The site's public address when the
+        // tenant names one (PublicUrls: behind a proxy the request may have reached an internal address, and the
+        // subscription check compares with that one), else the address the administrator reached; PathBase holds the
+        // tenant's prefix.
+        var published = _subscriptions.CallbackUrls;
+        var callback = published.Count > 0
+            ? published[0]
+            : new Uri($"{Request.Scheme}://{Request.Host}{Request.PathBase}{ShopifyEndpointRouteBuilderExtensions.Prefix}/webhook");
         foreach (var store in _stores.Stores)
         {
             if (!store.CanCallAdminApi)
@@ -93,7 +102,7 @@ public sealed class AdminController : Controller
     [ValidateAntiForgeryToken]
     public async Task<IActionResult> LinkCustomer(string userId, [FromForm(Name = "ShopifyLink.Store")] string? store, [FromForm(Name = "ShopifyLink.CustomerId")] string? customerId, [FromForm(Name = "ShopifyLink.Override")] bool overrideVerification)
     {
-        if (!await _authorizationService.AuthorizeAsync(User, ShopifySyncPermissions.ManageShopifySync))
+        if (!await MayChangeLinksOfAsync(userId))
         {
             return Forbid();
         }
@@ -122,7 +131,7 @@ public sealed class AdminController : Controller
     [ValidateAntiForgeryToken]
     public async Task<IActionResult> UnlinkCustomer(string userId, [FromForm(Name = "ShopifyUnlink.Store")] string? store)
     {
-        if (!await _authorizationService.AuthorizeAsync(User, ShopifySyncPermissions.ManageShopifySync))
+        if (!await MayChangeLinksOfAsync(userId))
         {
             return Forbid();
         }
@@ -138,6 +147,24 @@ public sealed class AdminController : Controller
         }
 
         return BackToEditor(userId);
+    }
+
+    /// <summary>
+    /// Linking and unlinking change the user's account (its Shopify id, names filled from the customer, its roles), so
+    /// they need Orchard Core's permission to edit that user as well as the sync's: Manage Shopify sync alone does not
+    /// reach the accounts of users the administrator may not edit (an Administrator's, for a shop manager).
+    /// </summary>
+    private async Task<bool> MayChangeLinksOfAsync(string userId)
+    {
+        if (!await _authorizationService.AuthorizeAsync(User, ShopifySyncPermissions.ManageShopifySync))
+        {
+            return false;
+        }
+
+        var user = string.IsNullOrEmpty(userId) ? null : await HttpContext.RequestServices.GetRequiredService<UserManager<IUser>>().FindByIdAsync(userId);
+
+        // An unknown user is refused by the link service with its reason; there is no account to protect.
+        return user is null || await _authorizationService.AuthorizeAsync(User, CommonPermissions.EditUsers, user);
     }
 
     private RedirectToActionResult BackToEditor(string userId) => RedirectToAction("Edit", "Admin", new { area = "OrchardCore.Users", id = userId });

@@ -107,6 +107,11 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
             context.Updater.ModelState.AddModelError(Prefix + "." + nameof(model.HealthMaxReconciliationDrift), driftProblem);
         }
 
+        foreach (var (key, problem) in StoreRowProblems(model))
+        {
+            context.Updater.ModelState.AddModelError(Prefix + "." + key, problem);
+        }
+
         var updated = Apply(model, settings);
         foreach (var problem in Validate(updated))
         {
@@ -163,6 +168,7 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
         model.Stores = effective.Stores.OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => new ShopifyStoreViewModel
         {
             Handle = pair.Key,
+            OriginalHandle = pair.Key,
             ShopDomain = pair.Value.ShopDomain,
             Enabled = pair.Value.Enabled,
             ApiVersion = pair.Value.ApiVersion,
@@ -241,7 +247,9 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
             if (!string.IsNullOrWhiteSpace(row.WebhookSecret))
             {
                 // A new secret: the one it replaces (saved here, or else configured) stays accepted while Shopify still signs with it.
-                store.PreviousWebhookSecret = existing?.WebhookSecret ?? _protector.Protect(configuredStore?.WebhookSecret) ?? store.PreviousWebhookSecret;
+                // A store without a secret of its own was verified with the one for every store (saved here, or else configured).
+                store.PreviousWebhookSecret = existing?.WebhookSecret ?? _protector.Protect(configuredStore?.WebhookSecret)
+                    ?? stored.WebhookSecret ?? _protector.Protect(configured.WebhookSecret) ?? store.PreviousWebhookSecret;
                 store.WebhookSecret = _protector.Protect(row.WebhookSecret.Trim());
             }
 
@@ -307,6 +315,34 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
             : null;
     }
 
+    /// <summary>
+    /// Store rows that cannot be saved as posted, each with the field it concerns: a row with values but no handle (it
+    /// would be dropped, typed secrets and all), and a shown store whose handle was changed (its secrets are saved under the
+    /// old one, and users' links are kept under it).
+    /// </summary>
+    internal IEnumerable<(string Key, string Problem)> StoreRowProblems(ShopifySyncSettingsViewModel model)
+    {
+        for (var i = 0; i < model.Stores.Count; i++)
+        {
+            var row = model.Stores[i];
+            if (row.Remove)
+            {
+                continue;
+            }
+
+            var handle = Trim(row.Handle);
+            var original = Trim(row.OriginalHandle);
+            if (original is not null && !string.Equals(handle, original, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return ($"Stores[{i}].Handle", S["The handle of store '{0}' cannot be changed: users' links to its customers are kept under it. Add a store with the new handle and remove this one.", original].Value);
+            }
+            else if (handle is null && (Trim(row.ShopDomain) ?? Trim(row.ApiVersion) ?? Trim(row.AccessToken) ?? Trim(row.WebhookSecret)) is not null)
+            {
+                yield return ($"Stores[{i}].Handle", S["A store needs a handle (like uk or us): the new store was not saved. Type its access token and webhook secret again with the handle."].Value);
+            }
+        }
+    }
+
     /// <summary>Why the drift threshold typed on the page cannot be used, or null when it can (blank keeps the configured one).</summary>
     internal string? DriftProblem(string? text) =>
         string.IsNullOrWhiteSpace(text) || ParseDrift(text) is not null
@@ -316,8 +352,9 @@ internal sealed partial class ShopifySyncSettingsDisplayDriver : SiteDisplayDriv
     private static int? ParseDrift(string? text) =>
         int.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var drift) ? drift : null;
 
+    /// <summary>A time like 00:15:00 or 1.00:00:00; a bare number (which TimeSpan reads as days: "5" is five days) is refused.</summary>
     private static TimeSpan? ParseInterval(string? text) =>
-        TimeSpan.TryParse(text?.Trim(), CultureInfo.InvariantCulture, out var interval) ? interval : null;
+        text is not null && text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var interval) ? interval : null;
 
     private static ShopifyStoreSettings? FindStore(ShopifySyncSettings settings, string handle) =>
         settings.Stores.FirstOrDefault(s => string.Equals(s.Handle, handle, StringComparison.OrdinalIgnoreCase));

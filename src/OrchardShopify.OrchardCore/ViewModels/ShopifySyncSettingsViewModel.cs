@@ -77,6 +77,9 @@ public sealed class ShopifyStoreViewModel
 {
     public string? Handle { get; set; }
 
+    /// <summary>The handle the row was shown with (blank for the row that adds a store): a store's handle cannot change.</summary>
+    public string? OriginalHandle { get; set; }
+
     public string? ShopDomain { get; set; }
 
     public bool Enabled { get; set; } = true;

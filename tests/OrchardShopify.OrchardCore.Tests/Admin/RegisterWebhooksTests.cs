@@ -27,20 +27,31 @@ public sealed class RegisterWebhooksTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _emulator = await ShopifyEmulator.StartAsync(new EmulatorOptions { CustomersPerShop = 1 }, CancellationToken.None);
-        var (services, _) = TenantServices.Create(_appData, new Dictionary<string, string?>
+        _provider = Tenant(_appData, []);
+    }
+
+    private ServiceProvider Tenant(string appData, Dictionary<string, string?> more)
+    {
+        var configuration = new Dictionary<string, string?>
         {
             ["OrchardShopify:Stores:uk:ShopDomain"] = Shop,
             ["OrchardShopify:Stores:uk:WebhookSecret"] = TenantServices.UkSecret,
             ["OrchardShopify:Stores:uk:AccessToken"] = _emulator.Options.AccessToken,
             ["OrchardShopify:Stores:uk:ApiBaseUrl"] = new Uri(_emulator.BaseUrl, $"shops/{Shop}").ToString(),
-        });
+        };
+        foreach (var (key, value) in more)
+        {
+            configuration[key] = value;
+        }
+
+        var (services, _) = TenantServices.Create(appData, configuration);
         services.AddAuthorizationCore();
         services.AddSingleton<IAuthorizationHandler, PermissionClaimHandler>();
         services.AddSingleton<IHtmlLocalizerFactory, HtmlLocalizerFactory>();
         services.AddTransient(typeof(IHtmlLocalizer<>), typeof(HtmlLocalizer<>));
         services.AddSingleton<Microsoft.AspNetCore.Mvc.Routing.IUrlHelperFactory, Microsoft.AspNetCore.Mvc.Routing.UrlHelperFactory>();
         services.AddScoped<INotifier>(_ => new Notifier(NullLogger<Notifier>.Instance));
-        _provider = services.BuildServiceProvider();
+        return services.BuildServiceProvider();
     }
 
     public async Task DisposeAsync()
@@ -67,6 +78,21 @@ public sealed class RegisterWebhooksTests : IAsyncLifetime
         var messages = scope.ServiceProvider.GetRequiredService<INotifier>().List().Select(e => Text(e.Message)).ToList();
         Assert.Contains(messages, m => m.Contains("3 customer webhooks created, 0 already registered", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.Contains("0 customer webhooks created, 3 already registered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_a_public_address_configured_registers_that_address_not_the_one_the_request_reached()
+    {
+        // Behind a proxy the administrator's request reaches the site as https://shop.example.com/uk (RegisterAsync).
+        await using var provider = Tenant(_appData + "-public", new() { ["OrchardShopify:PublicUrls:0"] = "https://www.example-shop.com/uk/" });
+        await using var scope = provider.CreateAsyncScope();
+
+        Assert.IsType<RedirectToActionResult>(await RegisterAsync(scope.ServiceProvider, permitted: true));
+
+        var store = scope.ServiceProvider.GetRequiredService<StoreRegistry>().FindByHandle("uk")!;
+        var subscriptions = await scope.ServiceProvider.GetRequiredService<WebhookSubscriptionClient>().ListAsync(store, CustomerWebhookTopics.All, CancellationToken.None);
+        Assert.Equal(CustomerWebhookTopics.All.Order(), subscriptions.Select(s => s.Topic).Order());
+        Assert.All(subscriptions, s => Assert.Equal(new Uri("https://www.example-shop.com/uk/!/shopify/webhook"), s.CallbackUri));
     }
 
     [Fact]

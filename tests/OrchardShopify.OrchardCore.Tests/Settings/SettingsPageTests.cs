@@ -151,6 +151,36 @@ public sealed class SettingsPageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_row_without_a_handle_and_a_renamed_store_are_refused_with_the_reason_and_nothing_is_saved()
+    {
+        var site = InMemorySite.Create();
+
+        // A new store's row filled in but for its handle: refused rather than dropped with its token.
+        var form = FormOf(Page(new ShopifySyncSettings()));
+        form[Field + "Stores[1].ShopDomain"] = TenantServices.UsDomain;
+        form[Field + "Stores[1].AccessToken"] = "shpat_typed_once";
+        var (errors, saved) = await SaveWithErrorsAsync(site, form);
+        Assert.Null(saved);
+        Assert.Equal(["A store needs a handle (like uk or us): the new store was not saved. Type its access token and webhook secret again with the handle."], errors);
+
+        // A shown store's handle changed (its secrets and users' links are under the old one): refused.
+        form = FormOf(Page(new ShopifySyncSettings()));
+        form[Field + "Stores[0].Handle"] = "gb";
+        (errors, saved) = await SaveWithErrorsAsync(site, form);
+        Assert.Null(saved);
+        Assert.Contains(errors, e => e.StartsWith("The handle of store 'uk' cannot be changed", StringComparison.Ordinal));
+
+        // The same page with a handle for the new store saves it.
+        form = FormOf(Page(new ShopifySyncSettings()));
+        form[Field + "MultiStore"] = "true";
+        form[Field + "Stores[1].Handle"] = "us";
+        form[Field + "Stores[1].ShopDomain"] = TenantServices.UsDomain;
+        form[Field + "Stores[1].WebhookSecret"] = "us-secret";
+        var stored = await SaveAsync(site, form);
+        Assert.Contains(stored.Stores, s => s.Handle == "us" && s.ShopDomain == TenantServices.UsDomain);
+    }
+
+    [Fact]
     public async Task Validation_messages_name_the_page_fields_and_orchard_core_configuration_keys()
     {
         var site = InMemorySite.Create();
@@ -246,6 +276,12 @@ public sealed class SettingsPageTests : IDisposable
             var store = page.Stores[i];
             var row = string.Create(CultureInfo.InvariantCulture, $"{Field}Stores[{i}].");
             form[row + "Handle"] = store.Handle ?? "";
+            if (store.OriginalHandle is not null)
+            {
+                // The hidden input beside the read-only handle of a store the page showed.
+                form[row + "OriginalHandle"] = store.OriginalHandle;
+            }
+
             form[row + "ShopDomain"] = store.ShopDomain ?? "";
             form[row + "ApiVersion"] = store.ApiVersion ?? "";
             form[row + "AccessToken"] = "";

@@ -94,6 +94,10 @@ public sealed class SettingsTests : IDisposable
         Assert.StartsWith("Catch-up interval must be a time between 00:00:01 and 7.00:00:00", driver.CatchUpIntervalProblem("every hour"), StringComparison.Ordinal);
         Assert.Contains("(was '00:00:00')", driver.CatchUpIntervalProblem("00:00:00"), StringComparison.Ordinal);
         Assert.Contains("(was '8.00:00:00')", driver.CatchUpIntervalProblem("8.00:00:00"), StringComparison.Ordinal);
+
+        // A bare number is not taken as days (TimeSpan would read "5" as five days).
+        Assert.Contains("like 00:15:00 for every 15 minutes (was '5')", driver.CatchUpIntervalProblem("5"), StringComparison.Ordinal);
+        Assert.Contains("(was '30')", driver.ReconciliationIntervalProblem("30"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -168,6 +172,36 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public void A_stores_first_own_webhook_secret_keeps_the_secret_for_every_store_accepted_as_its_previous()
+    {
+        // The uk store has no secret of its own: it is verified with the one for every store, configured here.
+        var configuration = new Dictionary<string, string?>
+        {
+            ["OrchardShopify:Stores:uk:ShopDomain"] = TenantServices.UkDomain,
+            ["OrchardShopify:WebhookSecret"] = "configured-every-store-secret",
+        };
+        var (services, _) = TenantServices.Create(Path.Combine(_appData, "shared-secret"), configuration);
+        services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
+        services.AddAuthorizationCore();
+        using var provider = services.BuildServiceProvider();
+        var driver = Driver(provider);
+        var protector = provider.GetRequiredService<ShopifySecretProtector>();
+
+        var own = driver.Apply(Form(webhookSecret: "uk-own-secret"), new ShopifySyncSettings());
+
+        Assert.Equal("uk-own-secret", protector.Unprotect(own.Stores[0].WebhookSecret, out _));
+        Assert.Equal("configured-every-store-secret", protector.Unprotect(own.Stores[0].PreviousWebhookSecret, out _));
+
+        // One for every store saved on the site is the one in use, so it is the one kept.
+        var form = Form();
+        form.WebhookSecret = "saved-every-store-secret";
+        var shared = driver.Apply(form, new ShopifySyncSettings());
+        var replaced = driver.Apply(Form(webhookSecret: "uk-own-secret"), shared);
+
+        Assert.Equal("saved-every-store-secret", protector.Unprotect(replaced.Stores[0].PreviousWebhookSecret, out _));
+    }
+
+    [Fact]
     public void Settings_page_shows_whether_a_secret_is_stored_never_the_secret()
     {
         var saved = Driver().Apply(Form(accessToken: "shpat_visible_nowhere", webhookSecret: "hook-secret-visible-nowhere"), new ShopifySyncSettings());
@@ -220,15 +254,17 @@ public sealed class SettingsTests : IDisposable
         Assert.Contains(ShopifySyncPermissions.ManageShopifySync, administrator.Permissions);
     }
 
-    private ShopifySyncSettingsDisplayDriver Driver() => new(
-        _provider.GetRequiredService<IAuthorizationService>(),
-        _provider.GetRequiredService<IHttpContextAccessor>(),
-        _provider.GetRequiredService<ShopifySecretProtector>(),
-        _provider.GetRequiredService<ShopifySyncSettingsSnapshot>(),
-        _provider.GetRequiredService<ShopifySyncReadiness>(),
-        _provider.GetServices<IConfigureOptions<ShopifySyncOptions>>(),
-        _provider.GetRequiredService<IShellConfiguration>(),
-        _provider.GetRequiredService<IStringLocalizer<ShopifySyncSettingsDisplayDriver>>());
+    private ShopifySyncSettingsDisplayDriver Driver() => Driver(_provider);
+
+    private static ShopifySyncSettingsDisplayDriver Driver(IServiceProvider provider) => new(
+        provider.GetRequiredService<IAuthorizationService>(),
+        provider.GetRequiredService<IHttpContextAccessor>(),
+        provider.GetRequiredService<ShopifySecretProtector>(),
+        provider.GetRequiredService<ShopifySyncSettingsSnapshot>(),
+        provider.GetRequiredService<ShopifySyncReadiness>(),
+        provider.GetServices<IConfigureOptions<ShopifySyncOptions>>(),
+        provider.GetRequiredService<IShellConfiguration>(),
+        provider.GetRequiredService<IStringLocalizer<ShopifySyncSettingsDisplayDriver>>());
 
     private static ShopifySyncSettingsViewModel Form(string? accessToken = null, string? webhookSecret = null, bool keepPrevious = true) => new()
     {

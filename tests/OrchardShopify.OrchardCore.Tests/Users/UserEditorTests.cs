@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrchardCore.DisplayManagement.Handlers;
 using OrchardCore.Entities;
 using OrchardCore.Users;
@@ -9,6 +10,7 @@ using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.Sync;
 using OrchardShopify.OrchardCore.Drivers;
+using OrchardShopify.OrchardCore.Settings;
 using OrchardShopify.OrchardCore.Tests.Support;
 using OrchardShopify.OrchardCore.Users;
 
@@ -67,7 +69,7 @@ public sealed class UserEditorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_name_the_administrator_empties_in_the_editor_is_cleared_and_pushed()
+    public async Task A_name_the_administrator_empties_in_the_editor_is_cleared_and_a_push_is_queued()
     {
         var userId = await LinkedUserAsync("Ada", "Lovelace", "ada@example.com");
 
@@ -122,7 +124,7 @@ public sealed class UserEditorTests : IAsyncLifetime
         {
             var users = services.GetRequiredService<UserManager<IUser>>();
             var user = (User)(await users.FindByIdAsync(userId))!;
-            IDisplayDriver<User> driver = new ShopifyUserPartDisplayDriver(post.Accessor, services.GetRequiredService<StoreRegistry>());
+            IDisplayDriver<User> driver = new ShopifyUserPartDisplayDriver(post.Accessor, new ShopifySyncReadiness(services.GetRequiredService<IOptionsMonitor<ShopifySyncOptions>>()));
             var context = new UpdateEditorContext(null!, "", false, "", null!, null!, post.Updater);
             await driver.UpdateEditorAsync(user, context);
             Assert.True(post.Updater.ModelState.IsValid);
