@@ -164,7 +164,10 @@ public sealed class AdminController : Controller
         var user = string.IsNullOrEmpty(userId) ? null : await HttpContext.RequestServices.GetRequiredService<UserManager<IUser>>().FindByIdAsync(userId);
 
         // An unknown user is refused by the link service with its reason; there is no account to protect.
+        // CommonPermissions is Orchard Core 2's name for it; 3.0 keeps it (deprecated for UsersPermissions, which 2.x lacks).
+#pragma warning disable CS0618
         return user is null || await _authorizationService.AuthorizeAsync(User, CommonPermissions.EditUsers, user);
+#pragma warning restore CS0618
     }
 
     private RedirectToActionResult BackToEditor(string userId) => RedirectToAction("Edit", "Admin", new { area = "OrchardCore.Users", id = userId });
