@@ -59,11 +59,7 @@ public sealed class AccountMailTests(SiteFixture site)
         Assert.Contains("not valid or has expired", await page.Locator(".problem").InnerTextAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<OrchardShopify.Web.Identity.SiteUser?> FindUserAsync(string email)
-    {
-        await using var scope = site.Site.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<OrchardShopify.Web.Identity.SiteUser>>().FindByEmailAsync(email);
-    }
+    private Task<OrchardShopify.Web.Identity.SiteUser?> FindUserAsync(string email) => site.FindUserAsync(email);
 
     [BrowserFact]
     public async Task Asking_for_a_link_for_an_unknown_email_answers_the_same_and_mails_nobody()

@@ -22,14 +22,7 @@ public sealed class TakeoverTests(SiteFixture site)
         Assert.Empty(errors);
 
         // Mallory registers with Victoria's email.
-        var mallory = await site.NewPageAsync();
-        await mallory.GotoAsync("/account/register");
-        await mallory.FillAsync("input[name=FirstName]", "Mallory");
-        await mallory.FillAsync("input[name=LastName]", "Attacker");
-        await mallory.FillAsync("input[name=Email]", email);
-        await mallory.FillAsync("input[name=Password]", "Mallory-pass-1");
-        await mallory.ClickAsync("form.card button[type=submit]");
-        await SiteFixture.WaitForUrlAsync(mallory, "/account");
+        var mallory = await MalloryRegistersAsync(email, phone: null);
 
         // Long after a push would have happened: Mallory's account is linked to nobody and shows none of Victoria's data.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -60,15 +53,7 @@ public sealed class TakeoverTests(SiteFixture site)
         Assert.Empty(errors);
 
         // Mallory registers with Valentina's email, her own name and her own phone number, and stays signed in.
-        var mallory = await site.NewPageAsync();
-        await mallory.GotoAsync("/account/register");
-        await mallory.FillAsync("input[name=FirstName]", "Mallory");
-        await mallory.FillAsync("input[name=LastName]", "Attacker");
-        await mallory.FillAsync("input[name=Email]", email);
-        await mallory.FillAsync("input[name=Phone]", "+447700900123");
-        await mallory.FillAsync("input[name=Password]", "Mallory-pass-1");
-        await mallory.ClickAsync("form.card button[type=submit]");
-        await SiteFixture.WaitForUrlAsync(mallory, "/account");
+        var mallory = await MalloryRegistersAsync(email, phone: "+447700900123");
 
         // Valentina opens the confirmation mail's link in her own browser: she is asked to sign in, and nothing is confirmed.
         var link = site.MailLink(email, "Confirm your email");
@@ -116,9 +101,24 @@ public sealed class TakeoverTests(SiteFixture site)
         Assert.Equal(("Valentina", "Owner", (string?)null, email), (now.FirstName, now.LastName, now.Phone, now.Email));
     }
 
-    private async Task<OrchardShopify.Web.Identity.SiteUser?> FindUserAsync(string email)
+    /// <summary>Mallory registers with <paramref name="email"/>, her own name (and phone), and is signed in.</summary>
+    private async Task<Microsoft.Playwright.IPage> MalloryRegistersAsync(string email, string? phone)
     {
-        await using var scope = site.Site.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<OrchardShopify.Web.Identity.SiteUser>>().FindByEmailAsync(email);
+        var mallory = await site.NewPageAsync();
+        await mallory.GotoAsync("/account/register");
+        await mallory.FillAsync("input[name=FirstName]", "Mallory");
+        await mallory.FillAsync("input[name=LastName]", "Attacker");
+        await mallory.FillAsync("input[name=Email]", email);
+        if (phone is not null)
+        {
+            await mallory.FillAsync("input[name=Phone]", phone);
+        }
+
+        await mallory.FillAsync("input[name=Password]", "Mallory-pass-1");
+        await mallory.ClickAsync("form.card button[type=submit]");
+        await SiteFixture.WaitForUrlAsync(mallory, "/account");
+        return mallory;
     }
+
+    private Task<OrchardShopify.Web.Identity.SiteUser?> FindUserAsync(string email) => site.FindUserAsync(email);
 }

@@ -143,6 +143,13 @@ public sealed class SiteFixture : IAsyncLifetime
     public static Task WaitForUrlAsync(IPage page, Regex address)
         => Assertions.Expect(page).ToHaveURLAsync(address, new() { Timeout = 60_000 });
 
+    /// <summary>The site's user with <paramref name="email"/>, read fresh from its database.</summary>
+    public async Task<OrchardShopify.Web.Identity.SiteUser?> FindUserAsync(string email)
+    {
+        await using var scope = Site.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<OrchardShopify.Web.Identity.SiteUser>>().FindByEmailAsync(email);
+    }
+
     /// <summary>The link of the newest mail to <paramref name="email"/> with that subject, as its owner reads it in their mailbox (the site's outbox).</summary>
     public string MailLink(string email, string subject)
     {
