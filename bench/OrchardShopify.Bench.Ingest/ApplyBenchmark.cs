@@ -58,7 +58,9 @@ internal static class ApplyBenchmark
         var site = await ApplyWithSiteAsync(storage, deliveries, cancellationToken);
         Report.Line("ratio site/engine", (site.Rate / engineRate).ToString("0.0000", CultureInfo.InvariantCulture));
         Report.Line("warm-up rounds", string.Join(", ", warmUps.Select(r => $"{Report.N(r.Rate)}/s ({Report.N(r.JitMethods)} JIT compilations)")));
-        Report.Line("target", $">= 3,000 customers/s in the measured round: {Report.Verdict(site.Complete && site.Rate >= 3000)} (JIT compilations during it: {Report.N(site.JitMethods)}; first warm-up round: {Report.N(warmUps[0].Rate)}/s)");
+        // SQLite's target is this benchmark's own; PostgreSQL's is one node's in the deployed targets (the page's summary).
+        var target = postgres is null ? 3000 : 2000;
+        Report.Line("target", $">= {Report.N(target)} customers/s in the measured round: {Report.Verdict(site.Complete && site.Rate >= target)} (JIT compilations during it: {Report.N(site.JitMethods)}; first warm-up round: {Report.N(warmUps[0].Rate)}/s)");
         Console.WriteLine();
         Report.Line("work item status (2 succeeded, 3 dead letter)", string.Join(", ", site.Statuses.Select(s => $"{s.Key}: {Report.N(s.Count)}")));
         Report.Line("work item outcomes", string.Join(", ", site.Outcomes.Select(s => $"{s.Key}: {Report.N(s.Count)}")));
