@@ -145,6 +145,13 @@ public sealed class CustomerLinkAdmin
             }
         }
 
+        if (await _users.FindByIdAsync(user.Id, cancellationToken) is { } linked)
+        {
+            // What the user now holds is what both sides agree on (EchoRules.AfterMatchedLink): the user's next save sends
+            // only what changes on the site from here, never the values it already had over the customer's.
+            await _links.UpdateAsync(EchoRules.AfterMatchedLink(attempt.Link, linked, incoming, options), cancellationToken);
+        }
+
         await _links.ForgetDeletedForUserAsync(store.Handle, user.Id, cancellationToken);
         _cache.Invalidate(store.Handle, customerId);
         var detail = overridden is { } waived

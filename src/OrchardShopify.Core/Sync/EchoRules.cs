@@ -1,3 +1,4 @@
+using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
 using OrchardShopify.Core.ShopifyApi;
@@ -142,6 +143,21 @@ internal static class EchoRules
             AppliedTriggeredAt = null,
             SyncedProfile = site.With(current.Profile, DefaultShopifyUserUpdateJob.EmptyFields(site)),
         };
+    }
+
+    /// <summary>
+    /// The link once a user was matched to an existing customer by a webhook or by an administrator, and has been given
+    /// Shopify's values where it had none: what the user now holds counts as agreed (Shopify's value where the user has
+    /// none), as after a push's first link (<see cref="AfterFirstLink"/>). Agreeing on Shopify's profile instead would
+    /// make the user's next save, of anything, send the values the user already had over the customer's: a value Shopify
+    /// holds is never replaced by linking.
+    /// </summary>
+    public static CustomerLink AfterMatchedLink(CustomerLink link, SyncUser linked, CustomerProfile shopify, ShopifySyncOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(shopify);
+        var site = OutboundProfile.Of(linked, options);
+        return link with { SyncedProfile = site.With(shopify, DefaultShopifyUserUpdateJob.EmptyFields(site)) };
     }
 
     /// <summary>

@@ -176,6 +176,13 @@ internal sealed partial class InboundCustomerApplier(
             }
         }
 
+        if (outcome == InboundOutcome.Linked && await users.FindByIdAsync(user.Id, cancellationToken) is { } linked)
+        {
+            // What the matched user now holds is what both sides agree on, not Shopify's profile: otherwise the user's next
+            // save would send its own name (or, matched by phone, its email) over the customer's.
+            await links.UpdateAsync(EchoRules.AfterMatchedLink(attempt.Link, linked, incoming, stores.Options), cancellationToken);
+        }
+
         return new InboundResult(outcome, user.Id, state.CustomerId) { Changed = filled };
     }
 

@@ -188,7 +188,12 @@ public sealed class OperatorToolsTests
         // The override links a mismatched pair, and the sync log says who did it.
         var forced = await env.AdminJsonAsync(HttpMethod.Post, "/links?store=uk", new { userId = bert, customerId = other.Id, @override = true });
         Assert.Equal("linked_override", forced.GetProperty("outcome").GetString());
-        Assert.Equal(bert, (await LinkAsync(env, other.Id))?.UserId);
+        var bertLink = await LinkAsync(env, other.Id);
+        Assert.Equal(bert, bertLink?.UserId);
+
+        // What both sides agree on is what the user holds, Shopify's values only where it had none: the user's next save
+        // sends only what changes on the site, never its own email over the customer's.
+        Assert.Equal(("bert@example.com", "Other"), (bertLink!.SyncedEmail, bertLink.SyncedFirstName));
         var log = await env.Site.Services.GetRequiredService<ShopifySyncAdmin>().GetLogAsync(new SyncLogQuery(Topic: "admin/link"), CancellationToken.None);
         var overrideEntry = Assert.Single(log, e => e.UserId == bert);
         Assert.Equal(("linked_override", other.Id), (overrideEntry.Outcome, overrideEntry.CustomerId));

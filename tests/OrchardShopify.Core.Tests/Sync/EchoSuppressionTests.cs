@@ -42,6 +42,37 @@ public sealed class EchoSuppressionTests
     }
 
     [Fact]
+    public async Task A_user_a_webhook_links_keeps_its_own_name_and_its_next_save_sends_nothing_over_the_customers()
+    {
+        using var harness = BothWays();
+        var customer = harness.Shopify.Seed("uk", new CustomerProfile("Robert", "Smith", "bob@example.com", "+16135550199"));
+
+        // Bob's account was there before the sync (nothing was pushed for it); Shopify's customer with his email is "Robert".
+        var bob = await harness.Users.AddByHostAsync("bob@example.com", first: "Bob", last: "Smith");
+        DrainQueue(harness);
+        harness.Time.Advance(TimeSpan.FromMinutes(1));
+        var edited = harness.Shopify.EditInAdmin("uk", customer.Id, p => p with { LastName = "Smith" });
+        var linked = await harness.DeliverAsync("customers/update", FakeShopifyCustomers.WebhookBody(edited));
+
+        Assert.Equal(InboundOutcome.Linked, linked.Outcome);
+        Assert.Equal(("Bob", "+16135550199"), (harness.Users.Get(bob.Id).FirstName, harness.Users.Get(bob.Id).Phone));
+
+        // Bob saves his account without changing his profile (a password change, say): nothing goes to Shopify.
+        harness.Shopify.ClearCalls();
+        await harness.Users.EditByHostAsync(bob.Id, u => u);
+        await harness.RunOutboundAsync();
+
+        Assert.DoesNotContain(harness.Shopify.Calls, c => c.StartsWith("update", StringComparison.Ordinal));
+        Assert.Equal("Robert", harness.Shopify.In("uk").Single(c => c.Id == customer.Id).Profile.FirstName);
+
+        // A change he does make is sent, and only that.
+        await harness.Users.EditByHostAsync(bob.Id, u => u with { LastName = "Smythe" });
+        await harness.RunOutboundAsync();
+        var now = harness.Shopify.In("uk").Single(c => c.Id == customer.Id).Profile;
+        Assert.Equal(("Robert", "Smythe"), (now.FirstName, now.LastName));
+    }
+
+    [Fact]
     public async Task The_webhook_shopify_sends_back_after_our_push_is_not_applied_again()
     {
         using var harness = BothWays();
