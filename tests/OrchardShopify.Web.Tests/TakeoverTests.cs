@@ -84,14 +84,7 @@ public sealed class TakeoverTests(SiteFixture site)
         await SiteFixture.WaitForUrlAsync(mallory, new Regex("/account/sign-in\\?ReturnUrl=%2Faccount$"));
 
         // The account is Valentina's, linked to her customer; Mallory's name and phone reached neither it nor Shopify.
-        await SiteFixture.EventuallyAsync(
-            async () =>
-            {
-                await owner.GotoAsync("/account");
-                return await owner.Locator("#store-uk .customer-name").CountAsync() == 1;
-            },
-            "the account page shows the linked uk customer");
-        Assert.Equal("Valentina Owner", await owner.Locator("#store-uk .customer-name").First.InnerTextAsync());
+        Assert.Equal("Valentina Owner", await SiteFixture.LinkedCustomerNameAsync(owner));
         var user = (await FindUserAsync(email))!;
         Assert.True(user.EmailConfirmed);
         Assert.DoesNotContain("Mallory", $"{user.FirstName} {user.LastName}", StringComparison.Ordinal);

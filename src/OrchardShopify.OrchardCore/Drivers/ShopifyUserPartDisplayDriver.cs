@@ -41,8 +41,10 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
             model.LastName = part.LastName;
             model.Links = Links(part);
             model.UserId = string.IsNullOrEmpty(user?.UserId) || user.Id == 0 ? null : user.UserId;
-            model.LinkableStores = LinkableStores(part);
-            model.Signals = await SignalsAsync(user);
+            // The stores and the links' signals exist only once the sync's settings are valid (its database is set up then).
+            var ready = _readiness.Problems().Count == 0;
+            model.LinkableStores = ready ? LinkableStores(part) : [];
+            model.Signals = ready ? await SignalsAsync(user) : [];
         }).Location("Content:3");
     }
 
@@ -76,10 +78,10 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
         return await EditAsync(user, part, context);
     }
 
-    /// <summary>The stores the user can be linked in from the editor: none while the sync's settings are not valid.</summary>
+    /// <summary>The stores the user can be linked in from the editor (the sync's settings being valid).</summary>
     private List<string> LinkableStores(ShopifyUserPart part)
     {
-        if (_readiness.Problems().Count > 0 || _httpContextAccessor.HttpContext?.RequestServices.GetService<StoreRegistry>() is not { } stores)
+        if (_httpContextAccessor.HttpContext?.RequestServices.GetService<StoreRegistry>() is not { } stores)
         {
             return [];
         }
@@ -90,14 +92,10 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
             .ToList();
     }
 
-    /// <summary>
-    /// The commerce signals the sync stored on the user's links, by store; none for a user not yet saved, and none while
-    /// the sync's settings are not valid (its database is set up once they are).
-    /// </summary>
+    /// <summary>The commerce signals the sync stored on the user's links, by store; none for a user not yet saved.</summary>
     private async Task<IReadOnlyList<KeyValuePair<string, CustomerSignals>>> SignalsAsync(User? user)
     {
-        if (string.IsNullOrEmpty(user?.UserId) || _readiness.Problems().Count > 0
-            || _httpContextAccessor.HttpContext?.RequestServices.GetService<ICustomerLinkStore>() is not { } links)
+        if (string.IsNullOrEmpty(user?.UserId) || _httpContextAccessor.HttpContext?.RequestServices.GetService<ICustomerLinkStore>() is not { } links)
         {
             return [];
         }

@@ -143,6 +143,19 @@ public sealed class SiteFixture : IAsyncLifetime
     public static Task WaitForUrlAsync(IPage page, Regex address)
         => Assertions.Expect(page).ToHaveURLAsync(address, new() { Timeout = 60_000 });
 
+    /// <summary>Reloads the account page until it shows the customer linked in <paramref name="store"/>; returns the name it shows.</summary>
+    public static async Task<string> LinkedCustomerNameAsync(IPage page, string store = "uk")
+    {
+        await EventuallyAsync(
+            async () =>
+            {
+                await page.GotoAsync("/account");
+                return await page.Locator($"#store-{store} .customer-name").CountAsync() == 1;
+            },
+            $"the account page shows the linked {store} customer");
+        return await page.Locator($"#store-{store} .customer-name").First.InnerTextAsync();
+    }
+
     /// <summary>The site's user with <paramref name="email"/>, read fresh from its database.</summary>
     public async Task<OrchardShopify.Web.Identity.SiteUser?> FindUserAsync(string email)
     {

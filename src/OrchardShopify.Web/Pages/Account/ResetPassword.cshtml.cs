@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using OrchardShopify.AspNetCore.Users;
+using OrchardShopify.Core.Ports;
 using OrchardShopify.Web.Identity;
 
 namespace OrchardShopify.Web.Pages.Account;
@@ -17,7 +17,7 @@ namespace OrchardShopify.Web.Pages.Account;
 /// the link (the account page asks for them again).
 /// </summary>
 [AllowAnonymous]
-public sealed class ResetPasswordModel(UserManager<SiteUser> users, SignInManager<SiteUser> signIn) : PageModel
+public sealed class ResetPasswordModel(UserManager<SiteUser> users, SignInManager<SiteUser> signIn, IUserDirectory directory) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? UserId { get; set; }
@@ -79,5 +79,5 @@ public sealed class ResetPasswordModel(UserManager<SiteUser> users, SignInManage
 
     /// <summary>Whether the sync linked the account to a Shopify customer (it made the account from one, with its data).</summary>
     private async Task<bool> IsLinkedAsync(SiteUser user)
-        => (await users.GetClaimsAsync(user)).Any(c => c.Type == ShopifyUserClaims.ShopifyId || c.Type.StartsWith(ShopifyUserClaims.ShopifyIdsPrefix, StringComparison.Ordinal));
+        => await directory.FindByIdAsync(user.Id, HttpContext.RequestAborted) is { } synced && (synced.ShopifyId is not null || synced.ShopifyIds.Count > 0);
 }
