@@ -123,7 +123,13 @@ internal static class ImportBenchmark
             Report.Line("  download + parse alone", $"{S(parseSeconds)} s for {Report.N(rows)} rows ({Report.N(rows / Math.Max(parseSeconds, 0.001))} rows/s; a second export read without applying)");
             Report.Line("peak working set of the process", $"{Report.N(peakMb)} MB (target < 200 MB: {Report.Verdict(peakMb < 200)}; the emulator's is its own process)");
             Report.Line("  site started, idle", $"{Report.N(idleWorkingSetMb)} MB working set before the import ({Report.N(idleCommittedMb)} MB of it GC heap committed)");
-            Report.Line("  GC heap committed, largest sampled", $"{Report.N(sampler.PeakCommittedBytes / 1024d / 1024d)} MB (managed; the rest of the peak is the runtime, code and native memory: SQLite's page caches)");
+            if (sampler.AtPeak is var (resident, gcCommitted))
+            {
+                static string Mb(long bytes) => $"{Report.N(bytes / 1024d / 1024d)} MB";
+                Report.Line("  resident near the peak, by kind", $"{Mb(resident.Total)} sampled: {Mb(resident.Anonymous)} anonymous memory ({Mb(gcCommitted)} of it GC heap committed; the rest native allocations such as SQLite's page caches, the runtime's own and thread stacks), {Mb(resident.RuntimeCode)} runtime code and type data (JIT-compiled code, stubs, loader heaps), {Mb(resident.Assemblies)} assemblies mapped from disk, {Mb(resident.NativeLibraries)} native libraries, {Mb(resident.OtherFiles)} other files");
+            }
+
+            Report.Line("  GC heap committed, largest sampled", $"{Report.N(sampler.PeakCommittedBytes / 1024d / 1024d)} MB (managed)");
             Report.Line("  managed heap, largest sampled", $"{Report.N(sampler.PeakManagedBytes / 1024d / 1024d)} MB");
             Report.Line("  managed heap after a collection, largest", $"{Report.N(sampler.PeakAfterCollectionBytes / 1024d / 1024d)} MB (what the collections left; the rest of the committed heap is room the GC gives allocations before its next collection, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
             Report.Line("  allocated during the import", $"{Report.N(allocatedMb)} MB ({Report.N(allocatedMb * 1024 / Math.Max(customers, 1))} KB per customer; GCs gen0/1/2: {collections.Item1}/{collections.Item2}/{collections.Item3})");
@@ -151,6 +157,12 @@ internal static class ImportBenchmark
                 ["peak_committed_mb"] = sampler.PeakCommittedBytes / 1024d / 1024d,
                 ["peak_managed_mb"] = sampler.PeakManagedBytes / 1024d / 1024d,
                 ["peak_after_collection_mb"] = sampler.PeakAfterCollectionBytes / 1024d / 1024d,
+                ["resident_sampled_mb"] = (sampler.AtPeak?.Memory.Total ?? 0) / 1024d / 1024d,
+                ["resident_anonymous_mb"] = (sampler.AtPeak?.Memory.Anonymous ?? 0) / 1024d / 1024d,
+                ["resident_gc_committed_mb"] = (sampler.AtPeak?.GcCommitted ?? 0) / 1024d / 1024d,
+                ["resident_runtime_code_mb"] = (sampler.AtPeak?.Memory.RuntimeCode ?? 0) / 1024d / 1024d,
+                ["resident_assemblies_mb"] = (sampler.AtPeak?.Memory.Assemblies ?? 0) / 1024d / 1024d,
+                ["resident_native_libraries_mb"] = (sampler.AtPeak?.Memory.NativeLibraries ?? 0) / 1024d / 1024d,
                 ["server_gc"] = System.Runtime.GCSettings.IsServerGC ? 1 : 0,
                 ["dynamic_pgo"] = Report.DynamicPgo ? 1 : 0,
                 ["allocated_mb"] = allocatedMb,
@@ -256,13 +268,21 @@ internal static class ImportBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Samples the managed heap and the GC's committed memory every 50 ms (the working set's peak is the OS's own figure).</summary>
+    /// <summary>
+    /// Samples the managed heap and the GC's committed memory every 50 ms (the working set's peak is the OS's own figure),
+    /// and what the working set is made of (<see cref="ResidentMemory"/>) whenever it has grown by 2 MB since the last
+    /// breakdown: the last one is taken near the peak.
+    /// </summary>
     private sealed class MemorySampler : IDisposable
     {
+        private const long BreakdownStep = 2L << 20;
+
         private readonly Timer _timer;
+        private readonly Lock _lock = new();
         private long _peak;
         private long _peakCommitted;
         private long _peakAfterCollection;
+        private long _brokenDownAt;
 
         public MemorySampler()
         {
@@ -275,6 +295,9 @@ internal static class ImportBenchmark
 
         /// <summary>The largest managed heap a collection left (what survived it, garbage of older generations not yet collected included).</summary>
         public long PeakAfterCollectionBytes => Interlocked.Read(ref _peakAfterCollection);
+
+        /// <summary>The working set's breakdown at the largest working set sampled, with the GC's committed memory then; null where it cannot be read.</summary>
+        public (ResidentMemory Memory, long GcCommitted)? AtPeak { get; private set; }
 
         public void Stop()
         {
@@ -298,6 +321,14 @@ internal static class ImportBenchmark
             var info = GC.GetGCMemoryInfo(GCKind.Any);
             Raise(ref _peakCommitted, info.TotalCommittedBytes);
             Raise(ref _peakAfterCollection, info.HeapSizeBytes);
+            lock (_lock)
+            {
+                if (Environment.WorkingSet >= _brokenDownAt + BreakdownStep && ResidentMemory.Read() is { } memory)
+                {
+                    _brokenDownAt = memory.Total;
+                    AtPeak = (memory, GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes);
+                }
+            }
         }
     }
 }
