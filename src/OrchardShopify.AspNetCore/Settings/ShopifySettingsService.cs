@@ -131,12 +131,19 @@ public sealed partial class ShopifySettingsService
 
     private async Task<ShopifySettingsView> SaveAsync(IReadOnlyDictionary<string, string?> changes, List<SettingError> errors, CancellationToken cancellationToken)
     {
-        var normalized = new Dictionary<string, string?>(StringComparer.Ordinal);
+        // A store's handle is matched ignoring case everywhere (webhooks, options, users' links): a value for "UK" is
+        // saved under the spelling of the store "uk" that configuration or an earlier save already has, so a later save
+        // or removal under either spelling finds it.
+        var handles = KnownHandles();
+        var normalized = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (rawKey, rawValue) in changes)
         {
             if (Normalize(rawKey, rawValue, errors) is { } key)
             {
-                normalized[key.Key] = key.Value;
+                var canonical = SettingKeys.TryParseStore(key.Key, out var handle, out var field) && handles.TryGetValue(handle, out var known)
+                    ? SettingKeys.Store(known, field)
+                    : key.Key;
+                normalized[canonical] = key.Value;
             }
         }
 
@@ -253,6 +260,26 @@ public sealed partial class ShopifySettingsService
     }
 
     /// <summary>The options as configuration and code make them, without the site's saved values.</summary>
+    /// <summary>Each store's handle as configuration spells it, else as the site's saved values do, looked up ignoring case.</summary>
+    private Dictionary<string, string> KnownHandles()
+    {
+        var handles = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var handle in BaseOptions().Stores.Keys)
+        {
+            handles.TryAdd(handle, handle);
+        }
+
+        foreach (var key in _store.Current.Values.Keys)
+        {
+            if (SettingKeys.TryParseStore(key, out var handle, out _))
+            {
+                handles.TryAdd(handle, handle);
+            }
+        }
+
+        return handles;
+    }
+
     private ShopifySyncOptions BaseOptions()
     {
         var options = new ShopifySyncOptions();

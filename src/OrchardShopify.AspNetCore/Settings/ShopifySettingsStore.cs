@@ -86,11 +86,18 @@ internal sealed partial class ShopifySettingsStore(SyncDatabase database, IDataP
         {
             var db = unit.Db;
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var keys = changes.Keys.Append(SettingRow.RevisionKey).ToList();
-            var existing = await db.Settings.Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, StringComparer.Ordinal, cancellationToken);
+            // Keys are matched ignoring case, as they are read: a row saved under another spelling of the key (a store
+            // handle typed "UK" for the store "uk" before handles were saved as the store spells them) is replaced or
+            // removed with it, never left to shadow the new value. The table holds a few dozen rows.
+            var all = await db.Settings.ToListAsync(cancellationToken);
             foreach (var (key, value) in changes)
             {
-                existing.TryGetValue(key, out var row);
+                var row = all.FirstOrDefault(s => s.Key == key);
+                foreach (var other in all.Where(s => s != row && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)))
+                {
+                    db.Settings.Remove(other);
+                }
+
                 if (value is null)
                 {
                     if (row is not null)
@@ -116,7 +123,7 @@ internal sealed partial class ShopifySettingsStore(SyncDatabase database, IDataP
             }
 
             var revision = Guid.NewGuid().ToString("N");
-            if (existing.TryGetValue(SettingRow.RevisionKey, out var revisionRow))
+            if (all.FirstOrDefault(s => s.Key == SettingRow.RevisionKey) is { } revisionRow)
             {
                 revisionRow.Value = revision;
                 revisionRow.UpdatedAt = now;

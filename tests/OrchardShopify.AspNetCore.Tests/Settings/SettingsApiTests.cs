@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Persistence;
+using OrchardShopify.AspNetCore.Settings;
 using OrchardShopify.AspNetCore.Tests.Support;
 
 namespace OrchardShopify.AspNetCore.Tests.Settings;
@@ -73,6 +74,42 @@ public sealed class SettingsApiTests
         Assert.True(row.IsSecret);
         Assert.DoesNotContain(RotatedSecret, row.Value!, StringComparison.Ordinal);
         Assert.Equal(RotatedSecret, site.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("OrchardShopify.Settings.v1").Unprotect(row.Value!));
+    }
+
+    [Fact]
+    public async Task A_stores_values_typed_under_another_spelling_of_its_handle_are_saved_as_the_store_spells_it_and_changed_or_removed_under_either()
+    {
+        await using var site = await TestSite.StartAsync();
+
+        // The configured store is "uk"; an administrator types "UK".
+        var typedUpper = await PutAsync(site, new { stores = new { UK = new { apiVersion = "2025-07" } } });
+        var changedLower = await PutAsync(site, new { stores = new { uk = new { apiVersion = "2025-10" } } });
+        var changedUpper = await PutAsync(site, new { stores = new { UK = new { apiVersion = "2026-01" } } });
+
+        Assert.Equal(["Stores:uk:ApiVersion"], typedUpper.GetProperty("savedOnSite").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal("2025-07", typedUpper.GetProperty("stores").GetProperty("uk").GetProperty("apiVersion").GetString());
+        Assert.Equal("2025-10", changedLower.GetProperty("stores").GetProperty("uk").GetProperty("apiVersion").GetString());
+        Assert.Equal("2026-01", changedUpper.GetProperty("stores").GetProperty("uk").GetProperty("apiVersion").GetString());
+
+        // A row an earlier version saved under the other spelling is removed with the store's values.
+        await using (var db = await site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None))
+        {
+            db.Settings.Add(new SettingRow { Key = "Stores:UK:ShopDomain", Value = "old-uk.myshopify.com", UpdatedAt = 1 });
+            await db.SaveChangesAsync();
+        }
+
+        using var remove = new HttpRequestMessage(HttpMethod.Delete, "/!/shopify/admin/api/settings/stores/uk");
+        remove.Headers.Add("X-Api-Key", TestSite.AdminKey);
+        using var removed = await site.Http.SendAsync(remove);
+        var removedText = await removed.Content.ReadAsStringAsync();
+        Assert.True(removed.StatusCode == HttpStatusCode.OK, removedText);
+        var after = JsonDocument.Parse(removedText).RootElement;
+        Assert.Empty(after.GetProperty("savedOnSite").EnumerateArray());
+        Assert.Equal(TestSite.UkDomain, after.GetProperty("stores").GetProperty("uk").GetProperty("shopDomain").GetString());
+        await using (var db = await site.Services.GetRequiredService<SyncDatabase>().OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal([SettingRow.RevisionKey], await db.Settings.AsNoTracking().Select(s => s.Key).ToListAsync());
+        }
     }
 
     [Fact]
