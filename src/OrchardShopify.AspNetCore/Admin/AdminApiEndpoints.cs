@@ -101,12 +101,21 @@ internal static class AdminApiEndpoints
             parsed = known;
         }
 
-        SyncDirection? direction = kind switch
+        SyncDirection? direction = null;
+        if (!string.IsNullOrEmpty(kind))
         {
-            "inbound" => SyncDirection.Inbound,
-            "outbound" => SyncDirection.Outbound,
-            _ => null,
-        };
+            direction = kind.Trim().ToLowerInvariant() switch
+            {
+                "inbound" => SyncDirection.Inbound,
+                "outbound" => SyncDirection.Outbound,
+                _ => null,
+            };
+            if (direction is null)
+            {
+                return AdminJson.Problem("invalid_kind", "kind must be inbound or outbound (or left out for both).");
+            }
+        }
+
         return AdminJson.Json(await admin.GetDeliveriesAsync(new SyncDeliveryQuery(Status: parsed, Direction: direction, Take: take ?? 100), cancellationToken));
     }
 

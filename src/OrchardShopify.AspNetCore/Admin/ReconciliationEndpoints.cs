@@ -49,6 +49,14 @@ internal static class ReconciliationEndpoints
             return AdminJson.Problem("no_items", "Name the differences to fix: { \"items\": [ { \"kind\": \"fieldsDiffer\", \"customerId\": 1 } ] }.");
         }
 
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is null)
+            {
+                return AdminJson.Problem("invalid_item", $"items[{i}] is null; each item is {{ \"kind\": \"fieldsDiffer\", \"customerId\": 1 }}.");
+            }
+        }
+
         return AdminJson.Json(new FixResponse(await reconciliation.FixAsync(store, items, cancellationToken)));
     }
 

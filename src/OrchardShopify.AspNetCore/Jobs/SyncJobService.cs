@@ -41,8 +41,12 @@ public abstract class SyncJobService<TStatus>
         return info is null ? null : ToStatus(info);
     }
 
-    /// <summary>Asks a running job to stop; what it did stays done. False when it is not running.</summary>
-    public Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken) => Jobs.CancelAsync(jobId, cancellationToken);
+    /// <summary>
+    /// Asks a running job of this kind to stop; what it did stays done. False when it is not running, or is a job of
+    /// another kind (an import's cancel never stops a bulk send that has the id).
+    /// </summary>
+    public async Task<bool> CancelAsync(string jobId, CancellationToken cancellationToken)
+        => (await Jobs.GetAsync(jobId, cancellationToken))?.Kind == _kind && await Jobs.CancelAsync(jobId, cancellationToken);
 
     /// <summary>Waits until a job running on this node has finished.</summary>
     public Task WaitAsync(string jobId) => Jobs.WaitAsync(jobId);

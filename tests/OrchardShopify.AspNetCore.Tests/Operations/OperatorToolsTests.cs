@@ -109,6 +109,11 @@ public sealed class OperatorToolsTests
         using var busy = await env.AdminAsync(HttpMethod.Post, "/import?store=uk");
         Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
 
+        // The bulk send's id given to another kind of job's cancel stops nothing.
+        using var wrongKind = await env.AdminAsync(HttpMethod.Post, $"/import/{id}/cancel");
+        Assert.Equal(HttpStatusCode.Conflict, wrongKind.StatusCode);
+        Assert.Equal(("running", "waiting"), await StatusAndStageAsync(env, id!));
+
         var cancelled = await env.AdminJsonAsync(HttpMethod.Post, $"/send/{id}/cancel");
         Assert.Equal(id, cancelled.GetProperty("id").GetString());
         var done = await env.WaitForJobAsync($"/send/{id}");
@@ -271,5 +276,11 @@ public sealed class OperatorToolsTests
         using var response = await env.AdminAsync(HttpMethod.Post, path, body);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return (response.StatusCode, problem.GetProperty("error").GetString(), problem.GetProperty("message").GetString()!);
+    }
+
+    private static async Task<(string?, string?)> StatusAndStageAsync(EmulatorSite env, string id)
+    {
+        var job = await env.AdminJsonAsync(HttpMethod.Get, $"/send/{id}");
+        return (job.GetProperty("status").GetString(), job.GetProperty("progress").GetProperty("stage").GetString());
     }
 }
