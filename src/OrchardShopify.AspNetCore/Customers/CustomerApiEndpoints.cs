@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.ShopifyApi;
@@ -47,7 +50,7 @@ internal static class CustomerApiEndpoints
             : await next(context);
 
     internal static string? UserId(HttpContext http)
-        => (http.RequestServices.GetService(typeof(ICurrentUserIdAccessor)) as ICurrentUserIdAccessor ?? new ClaimsCurrentUserIdAccessor()).GetUserId(http);
+        => (http.RequestServices.GetService<ICurrentUserIdAccessor>() ?? new ClaimsCurrentUserIdAccessor(http.RequestServices.GetService<IOptions<IdentityOptions>>())).GetUserId(http);
 
     private static async Task<IResult> AnswerAsync<T>(Func<Task<CustomerLookup<T>>> lookup)
         where T : class

@@ -4,7 +4,9 @@ using Fluid.Ast;
 using Fluid.Values;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.Core.Configuration;
@@ -29,8 +31,26 @@ internal sealed class AddressFormTag(Func<TemplateContext, IServiceProvider?> se
             ?? throw new InvalidOperationException($"{ShopifyLiquidTags.AddressFormTag}: the template context carries no services. Call context.SetShopifyServices(httpContext.RequestServices) before rendering.");
         var http = services.GetService<IHttpContextAccessor>()?.HttpContext
             ?? throw new InvalidOperationException($"{ShopifyLiquidTags.AddressFormTag}: renders only within a request (IHttpContextAccessor).");
-        var store = services.GetRequiredService<StoreRegistry>().ResolveForTemplate(values.Store).Handle;
-        var signedIn = (services.GetService<ICurrentUserIdAccessor>() ?? new ClaimsCurrentUserIdAccessor()).GetUserId(http) is not null;
+        var signedIn = (services.GetService<ICurrentUserIdAccessor>() ?? new ClaimsCurrentUserIdAccessor(services.GetService<IOptions<IdentityOptions>>())).GetUserId(http) is not null;
+        if (CustomerReader.Unavailable(ShopifyLiquidTags.AddressFormTag, services, values.Store) is not null)
+        {
+            // Nothing could be posted to a store that cannot be read: no form (the log says why).
+            return await CustomerReader.RenderBodyAsync(body, writer, encoder, context, new Dictionary<string, FluidValue>
+            {
+                ["form"] = NilValue.Instance,
+                ["signed_in"] = BooleanValue.Create(signedIn),
+            });
+        }
+
+        string store;
+        try
+        {
+            store = services.GetRequiredService<StoreRegistry>().ResolveForTemplate(values.Store).Handle;
+        }
+        catch (UnknownStoreException ex)
+        {
+            throw new ShopifyTagException($"{ShopifyLiquidTags.AddressFormTag}: {ex.Message}", ex);
+        }
 
         var tokens = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         var outcome = CustomerAddressForms.Read(http) is { } read && read.IsFor(store, values.AddressId) ? read : null;

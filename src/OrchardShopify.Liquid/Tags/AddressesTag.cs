@@ -16,7 +16,7 @@ internal sealed class AddressesTag(Func<TemplateContext, IServiceProvider?> serv
     {
         var values = await arguments.EvaluateAsync(context);
         var found = await CustomerReader.For(ShopifyLiquidTags.AddressesTag, context, servicesOf)
-            .ReadAsync(values.Store, (views, userId, cancellationToken) => views.GetAddressesAsync(userId, values.Store, values.Limit, values.After, cancellationToken));
+            .ReadAsync(values.Store, values.PageError, (views, userId, cancellationToken) => views.GetAddressesAsync(userId, values.Store, values.Limit, values.After, cancellationToken));
         var addresses = found.Value?.Items ?? [];
 
         return await CustomerReader.RenderBodyAsync(body, writer, encoder, context, new Dictionary<string, FluidValue>

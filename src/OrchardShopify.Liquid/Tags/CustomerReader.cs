@@ -4,6 +4,7 @@ using Fluid.Values;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.Core.Configuration;
@@ -42,19 +43,37 @@ internal sealed class CustomerReader
         return new CustomerReader(tag, services);
     }
 
-    public async Task<TagLookup<T>> ReadAsync<T>(string? store, Func<CustomerViewService, string, CancellationToken, Task<CustomerLookup<T>>> read)
+    public Task<TagLookup<T>> ReadAsync<T>(string? store, Func<CustomerViewService, string, CancellationToken, Task<CustomerLookup<T>>> read)
+        where T : class
+        => ReadAsync(store, pageError: null, read);
+
+    /// <param name="pageError">The request's page cursor was unusable (<see cref="TagValues.PageError"/>): a signed-in user's lists are empty with this message.</param>
+    public async Task<TagLookup<T>> ReadAsync<T>(string? store, string? pageError, Func<CustomerViewService, string, CancellationToken, Task<CustomerLookup<T>>> read)
         where T : class
     {
+        var userId = _http is null ? null : UserIds().GetUserId(_http);
+        if (Unavailable(_tag, _services, store) is { } unavailable)
+        {
+            // The sync is not configured (yet), or the store cannot be read: the site's pages render on, with nothing
+            // to show, and the log says why.
+            return new TagLookup<T>(userId is not null, unavailable, null);
+        }
+
         var views = _services.GetService<CustomerViewService>()
             ?? throw new InvalidOperationException($"{_tag}: CustomerViewService is not registered; call services.AddShopifyCustomerSync(…).");
         try
         {
-            var userId = _http is null ? null : UserIds().GetUserId(_http);
             if (userId is null)
             {
                 // Nobody to read for, but a wrong store is still the template's error.
                 var resolved = _services.GetRequiredService<StoreRegistry>().ResolveForTemplate(store);
                 return new TagLookup<T>(SignedIn: false, resolved.Handle, null);
+            }
+
+            if (pageError is not null)
+            {
+                var resolved = _services.GetRequiredService<StoreRegistry>().ResolveForTemplate(store);
+                return new TagLookup<T>(SignedIn: true, resolved.Handle, null, pageError);
             }
 
             var lookup = await read(views, userId, _http!.RequestAborted);
@@ -89,6 +108,47 @@ internal sealed class CustomerReader
         {
             context.ReleaseScope();
         }
+    }
+
+    /// <summary>
+    /// Null when the tag can read <paramref name="store"/>; otherwise the handle to show as <c>store</c>, after logging
+    /// why it cannot: the sync's settings are not valid (no store configured yet, say), or the store has no access token.
+    /// An unknown store is not this: it stays the template's error.
+    /// </summary>
+    internal static string? Unavailable(string tag, IServiceProvider services, string? store)
+    {
+        string? problem;
+        string handle;
+        try
+        {
+            _ = services.GetRequiredService<IOptionsMonitor<ShopifySyncOptions>>().CurrentValue;
+            var registry = services.GetRequiredService<StoreRegistry>();
+            ShopifyStore resolved;
+            try
+            {
+                resolved = registry.ResolveForTemplate(store);
+            }
+            catch (UnknownStoreException)
+            {
+                return null;
+            }
+
+            handle = resolved.Handle;
+            problem = resolved.CanCallAdminApi ? null : $"store '{resolved.Handle}' has no access token (Shopify:Stores:{resolved.Handle}:AccessToken), so its customers cannot be read";
+        }
+        catch (OptionsValidationException ex)
+        {
+            handle = store ?? "";
+            problem = $"the Shopify sync's settings are not valid yet ({string.Join(" ", ex.Failures)})";
+        }
+
+        if (problem is null)
+        {
+            return null;
+        }
+
+        services.GetService<ILoggerFactory>()?.CreateLogger(typeof(ShopifyLiquidTags)).LogWarning("{Tag} renders with nothing to show: {Problem}.", tag, problem);
+        return handle;
     }
 
     private ICurrentUserIdAccessor UserIds()

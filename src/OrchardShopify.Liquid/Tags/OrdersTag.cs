@@ -16,7 +16,7 @@ internal sealed class OrdersTag(Func<TemplateContext, IServiceProvider?> service
     {
         var values = await arguments.EvaluateAsync(context);
         var found = await CustomerReader.For(ShopifyLiquidTags.OrdersTag, context, servicesOf)
-            .ReadAsync(values.Store, (views, userId, cancellationToken) => views.GetOrdersAsync(userId, values.Store, values.Status, values.Limit, values.After, cancellationToken));
+            .ReadAsync(values.Store, values.PageError, (views, userId, cancellationToken) => views.GetOrdersAsync(userId, values.Store, values.Status, values.Limit, values.After, cancellationToken));
         var orders = found.Value?.Items ?? [];
 
         return await CustomerReader.RenderBodyAsync(body, writer, encoder, context, new Dictionary<string, FluidValue>

@@ -25,6 +25,12 @@ internal sealed record TagValues(string? Store, OrderStatusFilter Status, int Li
 {
     /// <summary>The address a form is for (<c>address.id</c>); null for the new-address form.</summary>
     public string? AddressId { get; init; }
+
+    /// <summary>
+    /// Set when <c>after</c> came from the request as several values (<c>?after=a&amp;after=b</c>): a page link edited
+    /// by the visitor, which renders the first-page message (<c>page_error</c>) rather than failing the template.
+    /// </summary>
+    public string? PageError { get; init; }
 }
 
 /// <summary>
@@ -66,11 +72,19 @@ internal sealed class TagArguments
         var storeError = ReadStore(store, out var storeHandle);
         var statusError = ReadStatus(status, out var statusFilter);
         var limitError = ReadLimit(limit, out var pageSize);
+        string? pageError = null;
+        if (after is ArrayValue { Values.Count: > 1 } repeated && repeated.Values.All(v => v.Type == FluidValues.String))
+        {
+            // The query string names the cursor more than once: the visitor's link, not the template, is at fault.
+            pageError = new InvalidCursorException().Message;
+            after = NilValue.Instance;
+        }
+
         var afterError = ReadAfter(after, out var cursor);
         var addressError = ReadAddressId(addressId, out var address);
         var error = storeError ?? statusError ?? limitError ?? afterError ?? addressError;
         return error is null
-            ? new TagValues(storeHandle, statusFilter, pageSize, cursor) { AddressId = address }
+            ? new TagValues(storeHandle, statusFilter, pageSize, cursor) { AddressId = address, PageError = pageError }
             : throw new ShopifyTagException($"{_tag}: {error}");
     }
 

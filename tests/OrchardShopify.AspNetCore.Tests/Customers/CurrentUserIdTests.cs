@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Customers;
 
@@ -32,6 +33,18 @@ public sealed class CurrentUserIdTests
         var http = Http(authenticated: true, new Claim(ClaimTypes.NameIdentifier, "wrong"), new Claim("sub", "user-42"));
 
         Assert.Equal("user-42", new ClaimsCurrentUserIdAccessor(identity).GetUserId(http));
+    }
+
+    [Fact]
+    public void The_customer_endpoints_honour_the_sites_user_id_claim_type()
+    {
+        var services = new ServiceCollection();
+        services.Configure<IdentityOptions>(o => o.ClaimsIdentity.UserIdClaimType = "sub");
+        using var provider = services.BuildServiceProvider();
+        var http = Http(authenticated: true, new Claim(ClaimTypes.NameIdentifier, "wrong"), new Claim("sub", "user-42"));
+        http.RequestServices = provider;
+
+        Assert.Equal("user-42", CustomerApiEndpoints.UserId(http));
     }
 
     private static DefaultHttpContext Http(bool authenticated, params Claim[] claims)

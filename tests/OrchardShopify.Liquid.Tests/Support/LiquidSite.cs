@@ -29,13 +29,17 @@ public sealed class LiquidSite : IAsyncDisposable
     public InMemoryCustomerLinkStore Links { get; }
 
     public static LiquidSite Create(ShopifyEmulator emulator, bool multiStore, params string[] shops)
+        => Create(emulator, multiStore, withAccessToken: true, shops);
+
+    /// <param name="withAccessToken">False: the stores are configured for webhooks only, without an Admin API token.</param>
+    public static LiquidSite Create(ShopifyEmulator emulator, bool multiStore, bool withAccessToken, params string[] shops)
     {
         var settings = new Dictionary<string, string?> { ["MultiStore"] = multiStore ? "true" : "false" };
         foreach (var shop in shops)
         {
             var handle = shop[..2];
             settings[$"Stores:{handle}:ShopDomain"] = shop;
-            settings[$"Stores:{handle}:AccessToken"] = emulator.Options.AccessToken;
+            settings[$"Stores:{handle}:AccessToken"] = withAccessToken ? emulator.Options.AccessToken : null;
             settings[$"Stores:{handle}:WebhookSecret"] = emulator.Options.WebhookSecret;
             settings[$"Stores:{handle}:ApiBaseUrl"] = new Uri(emulator.BaseUrl, $"shops/{shop}").AbsoluteUri;
         }
