@@ -64,5 +64,22 @@ public sealed class FeatureTests(BareSiteFixture site) : SiteTest<BareSiteFixtur
         var saved = await browser.SubmitAsync(editor.FormOf("input[name$='ShopifyUserPart.FirstName']"));
         Assert.Equal(HttpStatusCode.OK, saved.Status);
         Assert.Null(saved.Document.QuerySelector(".validation-summary-errors li, .field-validation-error"));
+
+        // An Unlink posted from a page shown while the settings were valid (the editor hides it now) is refused with the
+        // reason, on the editor, instead of failing.
+        Assert.Null(editor.Document.QuerySelector("button[name='ShopifyUnlink.Store']"));
+        var userId = new Uri(edit.Href).AbsolutePath.Split('/')[^1];
+        var editorForm = editor.FormOf("input[name$='ShopifyUserPart.FirstName']");
+        var unlink = editor.Document.CreateElement("button");
+        unlink.SetAttribute("type", "submit");
+        unlink.SetAttribute("name", "ShopifyUnlink.Store");
+        unlink.SetAttribute("value", "uk");
+        unlink.SetAttribute("formaction", $"/Admin/Shopify/UnlinkCustomer?userId={userId}");
+        editorForm.AppendChild(unlink);
+        var refused = await browser.SubmitAsync(editorForm, submitter: (IHtmlElement)unlink);
+
+        Assert.Equal(HttpStatusCode.OK, refused.Status);
+        Assert.Contains($"/Admin/Users/Edit/{userId}", refused.Address.AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("Not unlinked: the Shopify sync's settings are not valid yet", refused.Document.Body!.TextContent, StringComparison.Ordinal);
     }
 }

@@ -12,6 +12,7 @@ using OrchardShopify.AspNetCore.Health;
 using OrchardShopify.AspNetCore.Operations;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.ShopifyApi;
+using OrchardShopify.OrchardCore.Settings;
 
 namespace OrchardShopify.OrchardCore.Controllers;
 
@@ -23,28 +24,27 @@ namespace OrchardShopify.OrchardCore.Controllers;
 public sealed class AdminController : Controller
 {
     private readonly IAuthorizationService _authorizationService;
-    private readonly StoreRegistry _stores;
-    private readonly WebhookSubscriptionMonitor _subscriptions;
     private readonly INotifier _notifier;
-    private readonly CustomerLinkAdmin _linking;
 
     internal readonly IHtmlLocalizer H;
 
+    // The sync's services are resolved in the actions, once its settings are known to be valid: building them reads the
+    // settings, which throws while they are not (no store yet, a secret that can no longer be read).
     public AdminController(
         IAuthorizationService authorizationService,
-        StoreRegistry stores,
-        WebhookSubscriptionMonitor subscriptions,
         INotifier notifier,
-        CustomerLinkAdmin linking,
         IHtmlLocalizer<AdminController> htmlLocalizer)
     {
-        _linking = linking;
         _authorizationService = authorizationService;
-        _stores = stores;
-        _subscriptions = subscriptions;
         _notifier = notifier;
         H = htmlLocalizer;
     }
+
+    private StoreRegistry Stores => HttpContext.RequestServices.GetRequiredService<StoreRegistry>();
+
+    private WebhookSubscriptionMonitor Subscriptions => HttpContext.RequestServices.GetRequiredService<WebhookSubscriptionMonitor>();
+
+    private CustomerLinkAdmin Linking => HttpContext.RequestServices.GetRequiredService<CustomerLinkAdmin>();
 
     [HttpPost]
     public async Task<IActionResult> RegisterWebhooks()
@@ -54,15 +54,22 @@ public sealed class AdminController : Controller
             return Forbid();
         }
 
+        var backToSettings = RedirectToAction("Index", "Admin", new { area = "OrchardCore.Settings", groupId = ShopifySyncConstants.SettingsGroupId });
+        if (await RefusedWhileNotReadyAsync("No webhooks were registered"))
+        {
+            return backToSettings;
+        }
+
         // One address for every customer topic: the endpoint routes by X-Shopify-Topic. The site's public address when the
         // tenant names one (PublicUrls: behind a proxy the request may have reached an internal address, and the
         // subscription check compares with that one), else the address the administrator reached; PathBase holds the
         // tenant's prefix.
-        var published = _subscriptions.CallbackUrls;
+        var subscriptions = Subscriptions;
+        var published = subscriptions.CallbackUrls;
         var callback = published.Count > 0
             ? published[0]
             : new Uri($"{Request.Scheme}://{Request.Host}{Request.PathBase}{ShopifyEndpointRouteBuilderExtensions.Prefix}/webhook");
-        foreach (var store in _stores.Stores)
+        foreach (var store in Stores.Stores)
         {
             if (!store.CanCallAdminApi)
             {
@@ -73,8 +80,8 @@ public sealed class AdminController : Controller
             try
             {
                 // Under the store's registration lock, which the automatic registration takes too.
-                var registration = await _subscriptions.RegisterCustomerWebhooksAsync(store, callback, HttpContext.RequestAborted);
-                _subscriptions.Forget(store.Handle);
+                var registration = await subscriptions.RegisterCustomerWebhooksAsync(store, callback, HttpContext.RequestAborted);
+                subscriptions.Forget(store.Handle);
                 await _notifier.SuccessAsync(H["Store {0}: {1} customer webhooks created, {2} already registered, for {3}.", store.Handle, registration.Created.Count, registration.AlreadyRegistered.Count, callback]);
             }
             catch (ShopifyApiException refused) when (ProtectedCustomerData.IsRefusal(refused))
@@ -90,7 +97,7 @@ public sealed class AdminController : Controller
             }
         }
 
-        return RedirectToAction("Index", "Admin", new { area = "OrchardCore.Settings", groupId = ShopifySyncConstants.SettingsGroupId });
+        return backToSettings;
     }
 
     /// <summary>
@@ -107,6 +114,11 @@ public sealed class AdminController : Controller
             return Forbid();
         }
 
+        if (await RefusedWhileNotReadyAsync("Not linked"))
+        {
+            return BackToEditor(userId);
+        }
+
         if (!long.TryParse(customerId?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id <= 0)
         {
             await _notifier.ErrorAsync(H["Not linked: '{0}' is not a Shopify customer id (digits only).", customerId ?? ""]);
@@ -115,7 +127,7 @@ public sealed class AdminController : Controller
 
         try
         {
-            var result = await _linking.LinkAsync(store, userId, id, overrideVerification, User.Identity?.Name ?? "an administrator", HttpContext.RequestAborted);
+            var result = await Linking.LinkAsync(store, userId, id, overrideVerification, User.Identity?.Name ?? "an administrator", HttpContext.RequestAborted);
             await _notifier.SuccessAsync(H["{0}", result.Message]);
         }
         catch (AdminRequestException refused)
@@ -136,9 +148,14 @@ public sealed class AdminController : Controller
             return Forbid();
         }
 
+        if (await RefusedWhileNotReadyAsync("Not unlinked"))
+        {
+            return BackToEditor(userId);
+        }
+
         try
         {
-            var result = await _linking.UnlinkAsync(string.IsNullOrEmpty(store) ? null : store, userId, User.Identity?.Name ?? "an administrator", HttpContext.RequestAborted);
+            var result = await Linking.UnlinkAsync(string.IsNullOrEmpty(store) ? null : store, userId, User.Identity?.Name ?? "an administrator", HttpContext.RequestAborted);
             await _notifier.SuccessAsync(H["{0}", result.Message]);
         }
         catch (AdminRequestException refused)
@@ -168,6 +185,18 @@ public sealed class AdminController : Controller
 #pragma warning disable CS0618
         return user is null || await _authorizationService.AuthorizeAsync(User, CommonPermissions.EditUsers, user);
 #pragma warning restore CS0618
+    }
+
+    /// <summary>True, with the reason shown to the administrator, while the sync's settings are not valid.</summary>
+    private async Task<bool> RefusedWhileNotReadyAsync(string outcome)
+    {
+        if (HttpContext.RequestServices.GetRequiredService<ShopifySyncReadiness>().Problems() is not { Count: > 0 } problems)
+        {
+            return false;
+        }
+
+        await _notifier.ErrorAsync(H["{0}: the Shopify sync's settings are not valid yet ({1}). Fix them under Settings › Shopify sync.", outcome, string.Join(" ", problems)]);
+        return true;
     }
 
     private RedirectToActionResult BackToEditor(string userId) => RedirectToAction("Edit", "Admin", new { area = "OrchardCore.Users", id = userId });

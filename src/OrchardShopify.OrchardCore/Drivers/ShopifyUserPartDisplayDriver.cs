@@ -43,6 +43,7 @@ internal sealed class ShopifyUserPartDisplayDriver : SectionDisplayDriver<User, 
             model.UserId = string.IsNullOrEmpty(user?.UserId) || user.Id == 0 ? null : user.UserId;
             // The stores and the links' signals exist only once the sync's settings are valid (its database is set up then).
             var ready = _readiness.Problems().Count == 0;
+            model.SyncReady = ready;
             model.LinkableStores = ready ? LinkableStores(part) : [];
             model.Signals = ready ? await SignalsAsync(user) : [];
         }).Location("Content:3");

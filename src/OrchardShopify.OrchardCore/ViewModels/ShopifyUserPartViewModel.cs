@@ -15,6 +15,9 @@ public class ShopifyUserPartViewModel
     /// <summary>The user the editor shows, for the link and unlink actions; null while the user is being created.</summary>
     public string? UserId { get; set; }
 
+    /// <summary>Whether the sync's settings are valid: linking and unlinking by hand need its services.</summary>
+    public bool SyncReady { get; set; }
+
     /// <summary>Stores this user is not linked in, that it can be linked in by hand.</summary>
     public IReadOnlyList<string> LinkableStores { get; set; } = [];
 
