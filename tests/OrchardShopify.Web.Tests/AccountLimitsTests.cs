@@ -60,6 +60,52 @@ public sealed partial class AccountLimitsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_limit_counts_the_page_whatever_the_trailing_slash_or_the_case_of_its_address()
+    {
+        using var client = NewClient();
+        var answers = new List<HttpStatusCode>();
+        foreach (var (path, i) in new[] { "/account/register/", "/ACCOUNT/Register", "/account/register/", "/Account/Register/" }.Select((p, i) => (p, i)))
+        {
+            client.DefaultRequestHeaders.Remove("Cookie");
+            using var form = await client.GetAsync("/account/register");
+            var token = TokenPattern().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
+            using var posted = await client.PostAsync(path, Registration($"slash{i}@example.com", token));
+            answers.Add(posted.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+        await using var scope = _site.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<OrchardShopify.Web.Identity.SiteUser>>();
+        Assert.NotNull(await users.FindByEmailAsync("slash1@example.com"));
+        Assert.Null(await users.FindByEmailAsync("slash2@example.com"));
+    }
+
+    [Fact]
+    public async Task Confirmation_mails_asked_again_and_again_stop_at_the_limit()
+    {
+        // A stranger registers with someone else's address, then asks for the confirmation mail in a loop.
+        using var client = NewClient();
+        using (var form = await client.GetAsync("/account/register"))
+        {
+            var token = TokenPattern().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
+            using var registered = await client.PostAsync("/account/register", Registration("flooded@example.com", token));
+            Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        }
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var account = await client.GetAsync("/account");
+            var token = TokenPattern().Match(await account.Content.ReadAsStringAsync()).Groups[1].Value;
+            using var resent = await client.PostAsync("/account?handler=ResendConfirmation", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+            answers.Add(resent.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+        Assert.Equal(2, _site.Services.GetRequiredService<OrchardShopify.Web.Mail.MailOutbox>().List("flooded@example.com").Count);
+    }
+
+    [Fact]
     public async Task A_lost_administrator_password_is_replaced_by_the_reset_command()
     {
         var output = new StringWriter();
@@ -89,6 +135,15 @@ public sealed partial class AccountLimitsTests : IAsyncLifetime
         }));
         return posted.StatusCode;
     }
+
+    private static FormUrlEncodedContent Registration(string email, string token) => new(new Dictionary<string, string>
+    {
+        ["FirstName"] = "Bot",
+        ["LastName"] = "Script",
+        ["Email"] = email,
+        ["Password"] = "Bot-pass-12345",
+        ["__RequestVerificationToken"] = token,
+    });
 
     private HttpClient NewClient()
         => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = _site.BaseUrl };

@@ -295,8 +295,9 @@ public static class SiteApp
         });
         app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
         app.UseRouting();
-        app.UseRateLimiter();
         app.UseAuthentication();
+        // After authentication: confirmation mails are limited per account as well as per address.
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapGet("/assets/{name}", (string name, SiteAssets assets) => assets.Serve(name)).AllowAnonymous();
