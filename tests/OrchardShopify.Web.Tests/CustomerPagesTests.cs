@@ -101,6 +101,18 @@ public sealed class CustomerPagesTests(SiteFixture site)
                 return await page.Locator("#store-uk .customer-name").InnerTextAsync() == "Lin Renamed";
             },
             "the account page shows the customer as Shopify now has it");
+
+        // A phone Shopify cannot take is refused on the form, and nothing of that save is kept or sent.
+        await page.FillAsync("input[name=LastName]", "Phoneless");
+        await page.FillAsync("input[name=Phone]", "555-0100");
+        await page.ClickAsync("form.grid-form button[type=submit]");
+        var problem = await page.Locator("form.grid-form .problem").InnerTextAsync();
+        Assert.Contains("Phone is not a number Shopify accepts", problem, StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator(".flash").CountAsync());
+        var kept = (await site.FindUserAsync(email))!;
+        Assert.Equal(("Renamed", (string?)null), (kept.LastName, kept.PhoneNumber));
+        await Task.Delay(500);
+        Assert.Equal(("Renamed", (string?)null), (uk.FindByEmail(email)!.LastName, uk.FindByEmail(email)!.Phone));
     }
 
     /// <summary>Waits until the site has no pending deliveries or pushes.</summary>

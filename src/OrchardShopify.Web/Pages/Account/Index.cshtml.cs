@@ -32,7 +32,7 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
     public string? LastName { get; set; }
 
     [BindProperty]
-    [Phone]
+    [ShopifyPhone]
     public string? Phone { get; set; }
 
     public string? Email { get; private set; }

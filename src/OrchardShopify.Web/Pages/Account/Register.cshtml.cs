@@ -32,7 +32,7 @@ public sealed class RegisterModel(UserManager<SiteUser> users, SignInManager<Sit
     public string Email { get; set; } = "";
 
     [BindProperty]
-    [Phone]
+    [ShopifyPhone]
     public string? Phone { get; set; }
 
     [BindProperty]
