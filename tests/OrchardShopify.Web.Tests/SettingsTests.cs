@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.Web.Tests.Support;
 
 namespace OrchardShopify.Web.Tests;
@@ -68,6 +69,10 @@ public sealed class SettingsTests(SiteFixture site)
             Assert.Contains("Store us saved", await admin.Locator(".flash").InnerTextAsync(), StringComparison.Ordinal);
             Assert.DoesNotContain("shpat_wrong_token", await admin.ContentAsync(), StringComparison.Ordinal);
             Assert.Equal(string.Empty, await us.Locator("input[name='Store.AccessToken']").InputValueAsync());
+
+            // Only the token was saved on the site: the store's domain and Enabled keep following configuration.
+            var savedOnSite = site.Site.Services.GetRequiredService<OrchardShopify.AspNetCore.Settings.ShopifySettingsService>().Get().SavedOnSite;
+            Assert.Equal(["Stores:us:AccessToken"], savedOnSite.Where(k => k.StartsWith("Stores:us:", StringComparison.OrdinalIgnoreCase)));
 
             await us.Locator("button", new() { HasTextString = "Test connection" }).ClickAsync();
             Assert.Contains("us: the connection failed", await admin.Locator(".flash").InnerTextAsync(), StringComparison.Ordinal);

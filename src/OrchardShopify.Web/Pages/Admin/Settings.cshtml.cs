@@ -87,6 +87,25 @@ public sealed class SettingsModel(ShopifySettingsService settings, StoreConnecti
             [Key("ApiVersion")] = string.IsNullOrWhiteSpace(Store.ApiVersion) ? null : Store.ApiVersion.Trim(),
             [Key("Enabled")] = Bool(Store.Enabled),
         };
+        if (settings.Get().Stores.TryGetValue(handle, out var current))
+        {
+            // As for the sync's settings: only what was changed is saved on the site, so a store's Save (to rotate its
+            // token, say) does not pin its domain or Enabled to the values configuration gives today.
+            var before = new Dictionary<string, string?>
+            {
+                [Key("ShopDomain")] = current.ShopDomain,
+                [Key("ApiVersion")] = current.ApiVersion,
+                [Key("Enabled")] = Bool(current.Enabled),
+            };
+            foreach (var (key, value) in before)
+            {
+                if (string.Equals(changes[key], value, StringComparison.OrdinalIgnoreCase))
+                {
+                    changes.Remove(key);
+                }
+            }
+        }
+
         Secret(changes, Key("AccessToken"), Store.AccessToken, Store.ClearAccessToken);
         Secret(changes, Key("WebhookSecret"), Store.WebhookSecret, Store.ClearWebhookSecret);
         return await SaveAsync(changes, $"Store {handle} saved; it applies now.", cancellationToken);
