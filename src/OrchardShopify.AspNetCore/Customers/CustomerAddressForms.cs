@@ -138,7 +138,7 @@ public static partial class CustomerAddressForms
         catch (ShopifyApiException ex)
         {
             Log.FormFailed(loggers.CreateLogger(typeof(CustomerAddressForms)), store, ex);
-            result = new AddressChangeResult(AddressChangeStatus.Invalid, store ?? "", null, null, [new ShopifyFieldError(["address"], "Shopify could not be reached just now; nothing was changed. Try again in a moment")]);
+            result = new AddressChangeResult(AddressChangeStatus.Invalid, store ?? "", null, null, [new ShopifyFieldError(["address"], "Shopify could not be reached just now, so the change may not have been made: reload the page to see your addresses as Shopify has them, then try again if needed")]);
         }
 
         var outcome = new AddressFormOutcome

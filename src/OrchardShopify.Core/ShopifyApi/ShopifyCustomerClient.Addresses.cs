@@ -50,7 +50,12 @@ public sealed partial class ShopifyCustomerClient
         return _client.ExecuteAsync(store, request, data => ReadAddressMutation(data, "customerAddressUpdate", store.Handle, request.Operation), cancellationToken);
     }
 
-    /// <summary>Deletes one of the customer's addresses (<c>customerAddressDelete</c>).</summary>
+    /// <summary>
+    /// Deletes one of the customer's addresses (<c>customerAddressDelete</c>). A delete is not idempotent (sent again
+    /// after Shopify applied it, it is refused: the address does not exist): after a failure Shopify may still have
+    /// applied, the customer's addresses are read, and an address no longer among them is taken as deleted instead of
+    /// sending again. The caller knows the address was the customer's before (it never sends another's).
+    /// </summary>
     public Task<ShopifyAddressResult> DeleteAddressAsync(ShopifyStore store, long customerId, string addressId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -59,7 +64,12 @@ public sealed partial class ShopifyCustomerClient
             ShopifyDocument.CustomerAddressDelete,
             Vars(("customerId", ShopifyGid.Customer(customerId)), ("addressId", addressId)),
             ShopifyQueryCost.Mutation);
-        return _client.ExecuteAsync(store, request, data => ReadAddressMutation(data, "customerAddressDelete", store.Handle, request.Operation), cancellationToken);
+        return _client.ExecuteAsync(
+            store,
+            request,
+            data => ReadAddressMutation(data, "customerAddressDelete", store.Handle, request.Operation),
+            cancellationToken,
+            checkApplied: ct => FindDeletedAddressAsync(store, customerId, addressId, ct));
     }
 
     internal static ShopifyAddressResult ReadAddressMutation(JsonElement data, string field, string storeHandle, string operation)
@@ -78,6 +88,30 @@ public sealed partial class ShopifyCustomerClient
         }
 
         return new ShopifyAddressResult(address, deleted, errors);
+    }
+
+    /// <summary>The delete's result when the address is no longer among the customer's (every page read); null when it still is.</summary>
+    private async Task<ShopifyAddressResult?> FindDeletedAddressAsync(ShopifyStore store, long customerId, string addressId, CancellationToken cancellationToken)
+    {
+        var wanted = ShopifyGid.ParseId(addressId);
+        string? after = null;
+        for (var page = 0; page < 100; page++)
+        {
+            var addresses = await GetAddressesAsync(store, customerId, MaxPageSize, after, cancellationToken).ConfigureAwait(false);
+            if (addresses.Items.Any(a => ShopifyGid.ParseId(a.Id) == wanted))
+            {
+                return null;
+            }
+
+            if (!addresses.HasNextPage || addresses.EndCursor is null)
+            {
+                return new ShopifyAddressResult(null, addressId, []);
+            }
+
+            after = addresses.EndCursor;
+        }
+
+        return null;
     }
 
     private async Task<ShopifyAddressResult?> FindCreatedAddressAsync(ShopifyStore store, long customerId, ShopifyAddressInput address, CancellationToken cancellationToken)

@@ -69,6 +69,27 @@ public sealed class AddressMutationClientTests(EmulatorFixture emulator) : IClas
         Assert.Single(stored.Addresses);
     }
 
+    [Fact]
+    public async Task A_delete_whose_answer_was_lost_is_reported_deleted_not_refused_as_missing()
+    {
+        var customer = await _customers.CreateCustomerAsync(emulator.Store, new CustomerProfile("Lost", "Delete", $"lost.delete.{Guid.NewGuid():N}@example.com", null), CancellationToken.None);
+        var kept = await _customers.CreateAddressAsync(emulator.Store, customer.Id, new ShopifyAddressInput(Address1: "1 Keep Lane", City: "Bath", CountryCode: "GB"), setAsDefault: false, CancellationToken.None);
+        var gone = await _customers.CreateAddressAsync(emulator.Store, customer.Id, new ShopifyAddressInput(Address1: "2 Gone Lane", City: "Wells", CountryCode: "GB"), setAsDefault: false, CancellationToken.None);
+        using var losing = new LoseFirstAnswerHandler("CustomerAddressDelete") { InnerHandler = new HttpClientHandler() };
+        using var http = new HttpClient(losing) { Timeout = Timeout.InfiniteTimeSpan };
+        var options = Options.Create(new ShopifyAdminClientOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
+        var client = new ShopifyCustomerClient(new ShopifyAdminClient(http, emulator.Buckets, new ShopifyAdminResilience(options, TimeProvider.System), NullLogger<ShopifyAdminClient>.Instance));
+
+        var result = await client.DeleteAddressAsync(emulator.Store, customer.Id, gone.Address!.Id, CancellationToken.None);
+
+        Assert.Equal(1, losing.Lost);
+        Assert.True(result.Succeeded, string.Join("; ", result.UserErrors.Select(e => e.Message)));
+        Assert.Equal(gone.Address.Id, result.DeletedAddressId);
+        var stored = emulator.Emulator.Shops[EmulatorFixture.Shop].Find(customer.Id)!;
+        Assert.Equal(["1 Keep Lane"], stored.Addresses.Select(a => a.Address1));
+        Assert.NotNull(kept.Address);
+    }
+
     /// <summary>Lets Shopify run the first request of the operation, then drops its answer as a broken connection would.</summary>
     private sealed class LoseFirstAnswerHandler(string operation) : DelegatingHandler
     {

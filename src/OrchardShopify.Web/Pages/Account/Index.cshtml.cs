@@ -163,7 +163,7 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
         }
         catch (ShopifyApiException)
         {
-            return Refused(store, addressId, "Shopify could not be reached just now; nothing was changed. Try again in a moment.", new Dictionary<string, string>(), StatusCodes.Status503ServiceUnavailable);
+            return Refused(store, addressId, "Shopify could not be reached just now, so the change may not have been made: reload the page to see your addresses as Shopify has them, then try again if needed.", new Dictionary<string, string>(), StatusCodes.Status503ServiceUnavailable);
         }
 
         if (result.Succeeded)
