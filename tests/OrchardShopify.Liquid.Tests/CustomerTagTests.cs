@@ -32,6 +32,17 @@ public sealed class CustomerTagTests(ShopFixture shop)
     }
 
     [Fact]
+    public async Task The_merchants_note_about_the_customer_is_not_shown_to_them_unless_the_site_says_so()
+    {
+        var hidden = await shop.SingleStore.RenderAsync(CustomerCard, ShopFixture.Ada);
+        var shown = await shop.MultiStore.RenderAsync(CustomerCard, ShopFixture.Ada);
+
+        Assert.Contains("email=ada@example.com|note=\n", hidden.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("Prefers the blue box", hidden, StringComparison.Ordinal);
+        Assert.Contains("note=Prefers the blue box", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Another_customers_data_never_appears_whoever_else_is_in_the_store()
     {
         var ada = await shop.MultiStore.RenderAsync(CustomerCard, ShopFixture.Ada);

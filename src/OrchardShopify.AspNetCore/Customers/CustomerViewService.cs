@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.Core.Configuration;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
@@ -17,9 +19,11 @@ public sealed class CustomerViewService
     private readonly ICustomerLinkStore _links;
     private readonly IShopifyCustomerReads _reads;
     private readonly CustomerViewCache _cache;
+    private readonly IOptionsMonitor<ShopifyHostOptions> _options;
 
-    internal CustomerViewService(StoreRegistry stores, ICustomerLinkStore links, IShopifyCustomerReads reads, CustomerViewCache cache)
+    internal CustomerViewService(StoreRegistry stores, ICustomerLinkStore links, IShopifyCustomerReads reads, CustomerViewCache cache, IOptionsMonitor<ShopifyHostOptions> options)
     {
+        _options = options;
         _stores = stores;
         _links = links;
         _reads = reads;
@@ -36,6 +40,13 @@ public sealed class CustomerViewService
         }
 
         var view = await _cache.GetOrLoadAsync(store.Handle, customerId.Value, "view", ct => _reads.GetCustomerViewAsync(store, customerId.Value, ct), cancellationToken);
+        if (view is not null && !_options.CurrentValue.ShowCustomerNote)
+        {
+            // The note is the merchant's, written for staff ("placed an order with a fraud warning"): not shown to the
+            // customer unless the site says so.
+            view = view with { Note = null };
+        }
+
         return view is null ? CustomerLookup<ShopifyCustomerView>.Gone(store.Handle) : CustomerLookup<ShopifyCustomerView>.Found(store.Handle, view);
     }
 

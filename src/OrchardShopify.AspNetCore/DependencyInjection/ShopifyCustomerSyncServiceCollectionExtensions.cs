@@ -84,7 +84,8 @@ public static class ShopifyCustomerSyncServiceCollectionExtensions
             sp.GetRequiredService<StoreRegistry>(),
             sp.GetRequiredService<ICustomerLinkStore>(),
             sp.GetRequiredService<IShopifyCustomerReads>(),
-            sp.GetRequiredService<CustomerViewCache>()));
+            sp.GetRequiredService<CustomerViewCache>(),
+            sp.GetRequiredService<IOptionsMonitor<ShopifyHostOptions>>()));
         services.TryAddSingleton<IShopifyCustomerAddresses, GraphQLCustomerAddresses>();
         services.TryAddSingleton(sp => new CustomerAddressService(
             sp.GetRequiredService<StoreRegistry>(),

@@ -28,6 +28,12 @@ public sealed class ShopifyHostOptions
     /// <summary>How long a customer's Shopify data is cached for templates and headless reads.</summary>
     public TimeSpan CustomerCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Whether the customer's note (written by the merchant's staff in Shopify's admin) is shown to the customer in
+    /// templates and headless reads; off by default, as Shopify keeps it from the customer.
+    /// </summary>
+    public bool ShowCustomerNote { get; set; }
+
     /// <summary>Health turns degraded when the oldest waiting delivery is older than this.</summary>
     public TimeSpan HealthMaxInboxAge { get; set; } = TimeSpan.FromMinutes(5);
 

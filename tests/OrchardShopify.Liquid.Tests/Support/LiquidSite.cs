@@ -33,8 +33,12 @@ public sealed class LiquidSite : IAsyncDisposable
 
     /// <param name="withAccessToken">False: the stores are configured for webhooks only, without an Admin API token.</param>
     public static LiquidSite Create(ShopifyEmulator emulator, bool multiStore, bool withAccessToken, params string[] shops)
+        => Create(emulator, multiStore, withAccessToken, showCustomerNote: false, shops);
+
+    /// <param name="showCustomerNote">The host shows the merchant's customer note to the customer (<c>Shopify:ShowCustomerNote</c>).</param>
+    public static LiquidSite Create(ShopifyEmulator emulator, bool multiStore, bool withAccessToken, bool showCustomerNote, params string[] shops)
     {
-        var settings = new Dictionary<string, string?> { ["MultiStore"] = multiStore ? "true" : "false" };
+        var settings = new Dictionary<string, string?> { ["MultiStore"] = multiStore ? "true" : "false", ["ShowCustomerNote"] = showCustomerNote ? "true" : "false" };
         foreach (var shop in shops)
         {
             var handle = shop[..2];

@@ -45,7 +45,8 @@ public sealed class ShopFixture : IAsyncLifetime
             ("<svg onload=alert(2)>", "London", "GB"));
         ShopifyShops.AddOrder(Emulator, ShopifyShops.Uk, mallory, 5201, "#UK1201", OrderState.Open, daysAgo: 1, ("<iframe src=evil>", 1, "X-1", 1.00m));
 
-        MultiStore = LiquidSite.Create(Emulator, multiStore: true, ShopifyShops.Uk, ShopifyShops.Us);
+        // The multi-store site shows the merchant's customer notes (the setting's default is off: the single-store site).
+        MultiStore = LiquidSite.Create(Emulator, multiStore: true, withAccessToken: true, showCustomerNote: true, ShopifyShops.Uk, ShopifyShops.Us);
         SingleStore = LiquidSite.Create(Emulator, multiStore: false, ShopifyShops.Uk);
         foreach (var site in new[] { MultiStore, SingleStore })
         {
