@@ -63,8 +63,10 @@ public static partial class CustomerAddressForms
         {
             try
             {
-                var json = Protector(http).Unprotect(protectedValue);
-                outcome = JsonSerializer.Deserialize<AddressFormOutcome>(json);
+                // Protected for the user who posted: someone else signed in on the same browser within the cookie's
+                // five minutes (or nobody) cannot read what that user posted.
+                var json = CustomerApiEndpoints.UserId(http) is { } userId ? Protector(http, userId).Unprotect(protectedValue) : null;
+                outcome = json is null ? null : JsonSerializer.Deserialize<AddressFormOutcome>(json);
             }
             catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or JsonException or FormatException)
             {
@@ -153,7 +155,7 @@ public static partial class CustomerAddressForms
                 : [],
             Values = result.Succeeded ? [] : values,
         };
-        http.Response.Cookies.Append(CookieName, Protector(http).Protect(JsonSerializer.Serialize(outcome)), new CookieOptions
+        http.Response.Cookies.Append(CookieName, Protect(http, userId, outcome), new CookieOptions
         {
             HttpOnly = true,
             IsEssential = true,
@@ -194,7 +196,11 @@ public static partial class CustomerAddressForms
 
     private static string CookiePath(HttpContext http) => http.Request.PathBase.HasValue ? http.Request.PathBase.Value! : "/";
 
-    private static IDataProtector Protector(HttpContext http) => http.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose);
+    /// <summary>The outcome as the cookie holds it: readable only for <paramref name="userId"/> (<see cref="Read"/>).</summary>
+    internal static string Protect(HttpContext http, string userId, AddressFormOutcome outcome)
+        => Protector(http, userId).Protect(JsonSerializer.Serialize(outcome));
+
+    private static IDataProtector Protector(HttpContext http, string userId) => http.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose, userId);
 
     private static string Truncate(string value) => value.Length > CustomerAddressService.MaxFieldLength ? value[..CustomerAddressService.MaxFieldLength] : value;
 

@@ -1,4 +1,7 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.Core.ShopifyApi;
 
@@ -19,6 +22,37 @@ public sealed class CustomerAddressRulesTests
     [InlineData(null, null)]
     public void Address_ids_are_the_number_or_the_global_id_of_a_mailing_address(string? given, long? expected)
         => Assert.Equal(expected, CustomerAddressService.ParseAddressId(given));
+
+    [Fact]
+    public void A_forms_outcome_with_the_posted_values_is_shown_only_to_the_user_who_posted_it()
+    {
+        using var services = new ServiceCollection().AddDataProtection().Services.BuildServiceProvider();
+        var posted = new AddressFormOutcome { Store = "uk", Intent = "create", Message = "Shopify did not accept the address", Values = new Dictionary<string, string> { ["address1"] = "10 Private Rd" } };
+        var cookie = CustomerAddressForms.Protect(Http(services, "user-a", null), "user-a", posted);
+
+        var nextUser = CustomerAddressForms.Read(Http(services, "user-b", cookie));
+        var signedOut = CustomerAddressForms.Read(Http(services, null, cookie));
+        var poster = CustomerAddressForms.Read(Http(services, "user-a", cookie));
+
+        Assert.Null(nextUser);
+        Assert.Null(signedOut);
+        Assert.Equal("10 Private Rd", poster!.Values["address1"]);
+    }
+
+    private static DefaultHttpContext Http(IServiceProvider services, string? userId, string? cookie)
+    {
+        var http = new DefaultHttpContext
+        {
+            RequestServices = services,
+            User = new ClaimsPrincipal(userId is null ? new ClaimsIdentity() : new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "Test")),
+        };
+        if (cookie is not null)
+        {
+            http.Request.Headers.Cookie = $"{CustomerAddressForms.CookieName}={cookie}";
+        }
+
+        return http;
+    }
 
     [Fact]
     public void A_new_address_needs_a_first_line_and_a_two_letter_country_and_nothing_too_long()
