@@ -30,7 +30,8 @@ internal sealed class CustomerViewCache(IMemoryCache cache, IOptionsMonitor<Shop
         var value = await load(cancellationToken);
         if (value is not null)
         {
-            cache.Set(key, value, options.CurrentValue.CustomerCacheDuration);
+            // A size of 1 per entry: the host's IMemoryCache may have a SizeLimit, which refuses entries without one.
+            cache.Set(key, value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.CurrentValue.CustomerCacheDuration, Size = 1 });
         }
 
         return value;
@@ -44,6 +45,7 @@ internal sealed class CustomerViewCache(IMemoryCache cache, IOptionsMonitor<Shop
         using var entry = cache.CreateEntry(generationKey);
         entry.Value = next;
         entry.Priority = CacheItemPriority.NeverRemove;
+        entry.Size = 1;
         entry.AbsoluteExpirationRelativeToNow = GenerationLifetime(options.CurrentValue.CustomerCacheDuration);
     }
 

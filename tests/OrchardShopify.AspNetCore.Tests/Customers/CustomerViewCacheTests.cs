@@ -29,6 +29,20 @@ public sealed class CustomerViewCacheTests
     }
 
     [Fact]
+    public async Task A_host_cache_with_a_size_limit_holds_the_customers_parts()
+    {
+        using var memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = 1_000 });
+        var cache = new CustomerViewCache(memory, Options(TimeSpan.FromMinutes(5)));
+        var loads = 0;
+        Task<string> Load(CancellationToken _) => Task.FromResult($"load {++loads}");
+
+        Assert.Equal("load 1", await cache.GetOrLoadAsync("uk", 1, "view", Load, CancellationToken.None));
+        Assert.Equal("load 1", await cache.GetOrLoadAsync("uk", 1, "view", Load, CancellationToken.None));
+        cache.Invalidate("uk", 1);
+        Assert.Equal("load 2", await cache.GetOrLoadAsync("uk", 1, "view", Load, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Changes_of_many_customers_are_forgotten_once_nothing_cached_before_them_can_remain()
     {
         using var memory = new MemoryCache(new MemoryCacheOptions { ExpirationScanFrequency = TimeSpan.FromMilliseconds(10) });
