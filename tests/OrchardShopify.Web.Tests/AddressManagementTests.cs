@@ -193,6 +193,15 @@ public sealed class AddressManagementTests(SiteFixture site)
             Assert.Equal(200, madeDefault.Status);
             Assert.Equal("Ottawa", Shop().Find(customerId)!.DefaultAddress!.City);
             Assert.Equal("Ottawa", (await ReadAddressesAsync(page)).Single(a => a.IsDefault).City);
+
+            // A PATCH naming no field but setAsDefault makes that address the default as well.
+            var leeds = Shop().Find(customerId)!.Addresses.Single(a => a.City == "Leeds").Id;
+            var patchedLeeds = await SendAsync(page, "PATCH", $"/!/shopify/api/customer/addresses/{leeds}?store=uk", new { setAsDefault = true });
+            Assert.Equal(200, patchedLeeds.Status);
+            Assert.Equal("Leeds", Shop().Find(customerId)!.DefaultAddress!.City);
+            var patchedOttawa = await SendAsync(page, "PATCH", $"/!/shopify/api/customer/addresses/{numeric}?store=uk", new { setAsDefault = true });
+            Assert.Equal(200, patchedOttawa.Status);
+            Assert.Equal("Ottawa", Shop().Find(customerId)!.DefaultAddress!.City);
         }
         finally
         {

@@ -86,10 +86,18 @@ public sealed partial class CustomerAddressService
         return await ApplyAsync(store, customerId, "create", ct => _addresses.CreateAddressAsync(store, customerId, address, setAsDefault, ct), cancellationToken);
     }
 
-    /// <summary>Changes the posted fields of one of the user's addresses; a blank or missing field is left as it is.</summary>
+    /// <summary>
+    /// Changes the posted fields of one of the user's addresses; a blank or missing field is left as it is. No field
+    /// but <paramref name="setAsDefault"/> only makes the address the default one.
+    /// </summary>
     public Task<AddressChangeResult> UpdateAsync(string userId, string? storeHandle, string addressId, ShopifyAddressInput address, bool setAsDefault, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
+        if (address.IsEmpty && setAsDefault)
+        {
+            return SetDefaultAsync(userId, storeHandle, addressId, cancellationToken);
+        }
+
         return ChangeOwnAddressAsync(userId, storeHandle, addressId, "update", address,
             (store, customerId, owned, ct) => _addresses.UpdateAddressAsync(store, customerId, owned, address, setAsDefault, ct), cancellationToken);
     }
