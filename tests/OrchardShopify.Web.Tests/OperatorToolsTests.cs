@@ -115,6 +115,20 @@ public sealed class OperatorToolsTests(SiteFixture site)
     }
 
     /// <summary>A user stored straight in the site's database, so no automatic push runs for it: only the tools under test reach Shopify.</summary>
+    [BrowserFact]
+    public async Task The_customers_search_matches_an_underscore_in_an_email_literally()
+    {
+        var token = "lit" + Guid.NewGuid().ToString("N")[..8];
+        await AddUserAsync($"{token}a_b@example.com", confirmed: true);
+        await AddUserAsync($"{token}axb@example.com", confirmed: true);
+
+        var admin = await site.SignedInPageAsync(SiteFixture.AdminEmail, SiteFixture.AdminPassword);
+        await admin.GotoAsync("/admin/customers?q=" + Uri.EscapeDataString(token + "a_b"));
+        var found = await admin.Locator("tr[data-email]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.email)");
+
+        Assert.Equal([$"{token}a_b@example.com"], found);
+    }
+
     private async Task<string> AddUserAsync(string email, bool confirmed)
     {
         await using var scope = site.Site.Services.CreateAsyncScope();

@@ -179,6 +179,12 @@ public sealed partial class ShopifySettingsService
     /// <summary>Removes every value saved on the site for the store; a store that is also in configuration stays as configured there.</summary>
     public Task<ShopifySettingsView> RemoveStoreAsync(string handle, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (!SettingKeys.IsValidHandle(handle))
+        {
+            throw new ShopifySettingsValidationException([new SettingError($"{Root}:Stores:{handle}", $"'{handle}' is not a store handle: letters, digits, '-' and '_', at most 50.")]);
+        }
+
         var changes = SettingKeys.StoreFields.ToDictionary(field => SettingKeys.Store(handle, field), _ => (string?)null);
         return SaveAsync(changes, cancellationToken);
     }

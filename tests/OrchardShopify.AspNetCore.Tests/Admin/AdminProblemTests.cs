@@ -41,6 +41,7 @@ public sealed class AdminProblemTests(SiteFixture fixture) : IClassFixture<SiteF
             (HttpMethod.Get, "/deliveries?status=lost", null, TestSite.AdminKey, HttpStatusCode.BadRequest, "invalid_status"),
             (HttpMethod.Get, "/deliveries?take=many", null, TestSite.AdminKey, HttpStatusCode.BadRequest, "invalid_request"),
             (HttpMethod.Get, "/deliveries?kind=bogus", null, TestSite.AdminKey, HttpStatusCode.BadRequest, "invalid_kind"),
+            (HttpMethod.Delete, "/settings/stores/a%20b", null, TestSite.AdminKey, HttpStatusCode.BadRequest, "invalid_settings"),
             (HttpMethod.Post, "/deliveries/987654321/replay", null, TestSite.AdminKey, HttpStatusCode.NotFound, "not_replayable"),
             (HttpMethod.Post, "/users/no-such-user/push", null, TestSite.AdminKey, HttpStatusCode.NotFound, "unknown_user"),
             (HttpMethod.Post, "/import?store=fr", null, TestSite.AdminKey, HttpStatusCode.BadRequest, "unknown_store"),

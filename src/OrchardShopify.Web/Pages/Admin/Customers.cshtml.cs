@@ -58,9 +58,10 @@ public sealed class CustomersModel(
         var users = db.Users.AsNoTracking();
         if (Query is not null)
         {
-            var pattern = $"%{Query}%";
-            users = users.Where(u => EF.Functions.Like(u.Email!, pattern) || EF.Functions.Like(u.FirstName!, pattern) || EF.Functions.Like(u.LastName!, pattern)
-                || EF.Functions.Like((u.FirstName ?? "") + " " + (u.LastName ?? ""), pattern));
+            // The text is matched literally, as the bulk send's filter matches it: '_' and '%' in an email are not wildcards.
+            var pattern = $"%{Query.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+            users = users.Where(u => EF.Functions.Like(u.Email!, pattern, "\\") || EF.Functions.Like(u.FirstName!, pattern, "\\") || EF.Functions.Like(u.LastName!, pattern, "\\")
+                || EF.Functions.Like((u.FirstName ?? "") + " " + (u.LastName ?? ""), pattern, "\\"));
         }
 
         Total = await users.CountAsync(cancellationToken);
