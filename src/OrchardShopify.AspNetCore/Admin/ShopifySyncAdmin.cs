@@ -168,6 +168,17 @@ public sealed class ShopifySyncAdmin
             throw new AdminConflictException(refusal.Code, refusal.Message);
         }
 
+        // As a bulk send: a push that would only be skipped is refused now, and a store that is not there is named.
+        if (!_stores.Options.Enabled || !_stores.Options.UpdateUsersInShopify)
+        {
+            throw new AdminConflictException("push_off", "Sending users to Shopify is off (Shopify:Enabled and Shopify:UpdateUsersInShopify must both be on).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(storeHandle))
+        {
+            _ = _stores.Resolve(storeHandle);
+        }
+
         var targets = _stores.Stores
             .Where(s => s.CanCallAdminApi && (storeHandle is null || string.Equals(s.Handle, storeHandle, StringComparison.OrdinalIgnoreCase)))
             .ToList();

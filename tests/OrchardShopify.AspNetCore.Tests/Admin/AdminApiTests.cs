@@ -87,10 +87,32 @@ public sealed class AdminApiTests(SiteFixture fixture) : IClassFixture<SiteFixtu
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Empty(await PushesAsync(steveId));
 
-        // A script or server with the API key: no origin, no token, any body.
+        // A script or server with the API key: no origin, no token, any body. It reaches the push itself, which this site
+        // refuses: sending users to Shopify is off here, and a push that would only be skipped is not queued.
         using var byKey = await SendAsync(HttpMethod.Post, push, key: TestSite.AdminKey, body: new StringContent("", Encoding.UTF8, "text/plain"));
-        Assert.Equal(HttpStatusCode.Accepted, byKey.StatusCode);
-        Assert.Single(await PushesAsync(steveId));
+        Assert.Equal((HttpStatusCode.Conflict, "push_off"), await RefusalAsync(byKey));
+        Assert.Empty(await PushesAsync(steveId));
+    }
+
+    [Fact]
+    public async Task A_push_by_hand_names_an_unknown_store_and_is_queued_for_a_known_one()
+    {
+        await using var site = await TestSite.StartAsync(settings => settings["Shopify:UpdateUsersInShopify"] = "true");
+        var steveId = await SteveLastnameson.ArriveAsync(site, "wh-admin-push");
+        async Task<(HttpStatusCode, string?)> PushAsync(string store)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/!/shopify/admin/api/users/{steveId}/push?store={store}");
+            request.Headers.Add("X-Api-Key", TestSite.AdminKey);
+            using var response = await site.Http.SendAsync(request);
+            return await RefusalAsync(response);
+        }
+
+        var unknown = await PushAsync("fr");
+        var known = await PushAsync("uk");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "unknown_store"), unknown);
+        Assert.Equal(HttpStatusCode.Accepted, known.Item1);
+        Assert.Contains(await site.WorkItemsAsync(q => q.Where(w => w.Kind == OrchardShopify.AspNetCore.Persistence.WorkKind.OutboundPush && w.UserId == steveId)), w => w.StoreHandle == "uk");
     }
 
     [Fact]
