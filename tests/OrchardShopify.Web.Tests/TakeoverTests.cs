@@ -53,7 +53,7 @@ public sealed class TakeoverTests(SiteFixture site)
         Assert.Empty(errors);
 
         // Mallory registers with Valentina's email, her own name and her own phone number, and stays signed in.
-        var mallory = await MalloryRegistersAsync(email, phone: "+447700900123");
+        var mallory = await MalloryRegistersAsync(email, phone: "+447400123456");
 
         // Valentina opens the confirmation mail's link in her own browser: she is asked to sign in, and nothing is confirmed.
         var link = site.MailLink(email, "Confirm your email");
