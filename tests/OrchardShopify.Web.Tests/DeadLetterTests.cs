@@ -51,7 +51,9 @@ public sealed class DeadLetterTests(SiteFixture site)
         await SiteFixture.WaitForUrlAsync(admin, $"/admin/deliveries/{id}");
         Assert.Contains("Shopify store 'uk'", await admin.Locator("dd.error-text").InnerTextAsync(), StringComparison.Ordinal);
 
-        await admin.Locator("button", new() { HasTextString = "Replay" }).ClickAsync();
+        // Replayed from the list, with the row's own button.
+        await admin.GotoAsync("/admin/deliveries?store=uk&topic=user/push&status=DeadLetter");
+        await admin.Locator($"table.deliveries tr[data-id='{id}'] button", new() { HasTextString = "Replay" }).ClickAsync();
         Assert.Contains("queued again", await admin.Locator(".flash").InnerTextAsync(), StringComparison.Ordinal);
         await SiteFixture.EventuallyAsync(
             async () =>
