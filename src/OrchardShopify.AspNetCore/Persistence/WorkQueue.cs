@@ -278,7 +278,11 @@ internal sealed class WorkQueue(SyncDatabase database, WebhookInbox inbox, IOpti
                     .SetProperty(w => w.Status, WorkStatus.Pending)
                     .SetProperty(w => w.Attempts, 0)
                     .SetProperty(w => w.NextAttemptAt, now)
-                    .SetProperty(w => w.ProcessedAt, (long?)null),
+                    .SetProperty(w => w.ProcessedAt, (long?)null)
+                    // An administrator's deliberate send (it creates a customer Shopify deleted) is replayed as an
+                    // ordinary push: a customer deleted since is not brought back by an old decision. Sending again is
+                    // the administrator's Send.
+                    .SetProperty(w => w.Topic, w => w.Topic == DurableOutboundQueue.SendTopic ? DurableOutboundQueue.PushTopic : w.Topic),
                 cancellationToken);
         return updated == 1;
     }

@@ -112,6 +112,24 @@ public sealed class VerifiedIdentityTests(OutboundSiteFixture fixture) : IClassF
         Assert.Equal("created", Assert.Single(await PushesForAsync(userId)).Outcome);
         var customer = Assert.Single(Site.Shopify.Customers, c => c.Profile.Email == "deleted.later@example.com");
         Assert.Equal(customer.Id.ToString(CultureInfo.InvariantCulture), await ShopifyIdClaimAsync(userId));
+
+        // The merchant deletes that customer too; replaying the administrator's old send later is an ordinary push now,
+        // which does not bring the deleted customer back.
+        Site.Shopify.Remove(customer.Id);
+        await DeliverAsync("customers/delete", "/!/shopify/webhook/customer/delete", Encoding.UTF8.GetBytes($$"""{"id":{{customer.Id}},"admin_graphql_api_id":"gid://shopify/Customer/{{customer.Id}}","tax_exemptions":[]}"""), "wh-verified-delete-2");
+        var send = Assert.Single(await PushesForAsync(userId));
+        using (var replay = new HttpRequestMessage(HttpMethod.Post, $"/!/shopify/admin/api/deliveries/{send.Id}/replay"))
+        {
+            replay.Headers.Add("X-Api-Key", TestSite.AdminKey);
+            using var replayed = await Site.Http.SendAsync(replay);
+            Assert.Equal(HttpStatusCode.Accepted, replayed.StatusCode);
+        }
+
+        await TestSite.EventuallyAsync(async () => (await PushesForAsync(userId)).Single().Status == WorkStatus.Succeeded && (await PushesForAsync(userId)).Single().ProcessedAt is not null, "the replay finishes");
+        var replayedPush = Assert.Single(await PushesForAsync(userId));
+        Assert.NotEqual("created", replayedPush.Outcome);
+        Assert.DoesNotContain(Site.Shopify.Customers, c => c.Profile.Email == "deleted.later@example.com");
+        Assert.Null(await ShopifyIdClaimAsync(userId));
     }
 
     private static byte[] Payload(Action<JsonObject> edit)
