@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using OrchardShopify.Core.Customers;
 using OrchardShopify.Core.Ports;
@@ -74,6 +75,7 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
         await db.SyncLog.Where(l => l.StoreHandle == storeHandle && l.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
         await CloseUnfinished(CustomerDeliveries(db, storeHandle, customerId), cancellationToken);
         await BodiesOf(db, CustomerDeliveries(db, storeHandle, customerId)).ExecuteDeleteAsync(cancellationToken);
+        await EraseFromReportsAsync(db, storeHandle, customerId, cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -149,6 +151,43 @@ internal sealed class EfSyncLog(SyncDatabase database, TimeProvider time) : ISyn
         var items = db.WorkItems.Where(w => w.StoreHandle == storeHandle);
         await CloseUnfinished(items, cancellationToken);
         await BodiesOf(db, items).ExecuteDeleteAsync(cancellationToken);
+        await EraseFromReportsAsync(db, storeHandle, customerId: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The store's stored reconciliation reports list the differences they found with the customers' emails and
+    /// Shopify's values: the customer's differences are removed from them (every difference, for the whole store).
+    /// The counts stay: they name nobody.
+    /// </summary>
+    private static async Task EraseFromReportsAsync(ShopifySyncDbContext db, string storeHandle, long? customerId, CancellationToken cancellationToken)
+    {
+        var reports = await db.Jobs.AsNoTracking()
+            .Where(j => j.StoreHandle == storeHandle && j.Kind == Reconciliation.ReconciliationJob.Kind && j.State != null)
+            .Select(j => new { j.Id, j.State })
+            .ToListAsync(cancellationToken);
+        foreach (var report in reports)
+        {
+            if (JsonNode.Parse(report.State!) is not JsonObject state || state["differences"] is not JsonArray differences)
+            {
+                continue;
+            }
+
+            var erased = differences
+                .Where(d => customerId is null || (d?["customerId"] is JsonValue id && id.TryGetValue<long>(out var value) && value == customerId))
+                .ToList();
+            if (erased.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var difference in erased)
+            {
+                differences.Remove(difference);
+            }
+
+            var json = state.ToJsonString();
+            await db.Jobs.Where(j => j.Id == report.Id).ExecuteUpdateAsync(set => set.SetProperty(j => j.State, json), cancellationToken);
+        }
     }
 
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)

@@ -72,6 +72,9 @@ public sealed class CustomerErasureTests
 
             // The deliveries' payloads, in their own table as the inbox stores them.
             db.WorkItemBodies.AddRange(db.WorkItems.Local.Where(w => w.Body is not null).Select(w => new WorkItemBodyRow { Id = w.Id, Body = w.Body! }));
+
+            // Finished reconciliations of both stores listing Steve (with his email and Shopify's name for him).
+            db.Jobs.AddRange(Report("report-uk", "uk", Steve, Someone), Report("report-us", "us", Steve));
             await db.SaveChangesAsync();
         }
 
@@ -99,8 +102,44 @@ public sealed class CustomerErasureTests
 
             var log = await db.SyncLog.OrderBy(l => l.Id).Select(l => new { l.WebhookId, l.StoreHandle }).ToListAsync();
             Assert.Equal([("someone-pending", "uk"), ("other-store", "us")], log.Select(l => (l.WebhookId, l.StoreHandle)));
+
+            // The uk report no longer names Steve; the other customer's difference and the us report stay.
+            var reports = await db.Jobs.AsNoTracking().OrderBy(j => j.Id).ToDictionaryAsync(j => j.Id, j => j.State!);
+            var uk = System.Text.Json.JsonSerializer.Deserialize<OrchardShopify.AspNetCore.Reconciliation.ReconciliationReport>(reports["report-uk"], OrchardShopify.AspNetCore.Jobs.SyncJobHost.Json)!;
+            Assert.Equal([Someone], uk.Differences.Select(d => d.CustomerId));
+            Assert.DoesNotContain("steve", reports["report-uk"], StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(2, uk.Counts.ShopifyCustomers);
+            Assert.Contains("steve.lastnameson@example.com", reports["report-us"], StringComparison.Ordinal);
         }
     }
+
+    private static OrchardShopify.AspNetCore.Jobs.SyncJobRow Report(string id, string store, params long[] customers) => new()
+    {
+        Id = id,
+        Kind = OrchardShopify.AspNetCore.Reconciliation.ReconciliationJob.Kind,
+        StoreHandle = store,
+        Owner = "node-a",
+        Status = OrchardShopify.AspNetCore.Jobs.SyncJobStatus.Succeeded,
+        StartedAt = Received,
+        HeartbeatAt = Received,
+        FinishedAt = Received,
+        State = System.Text.Json.JsonSerializer.Serialize(
+            new OrchardShopify.AspNetCore.Reconciliation.ReconciliationReport(
+                "finished",
+                2,
+                2,
+                new OrchardShopify.AspNetCore.Reconciliation.ReconciliationCounts(2, 0, 2, 0, 0, null, null, null, 0, new Dictionary<string, long>()),
+                [.. customers.Select(c => new OrchardShopify.AspNetCore.Reconciliation.ReconciliationDifference(
+                    OrchardShopify.AspNetCore.Reconciliation.DifferenceKind.CustomerWithoutUser,
+                    c,
+                    null,
+                    c == Steve ? "steve.lastnameson@example.com" : "someone@example.com",
+                    [new OrchardShopify.AspNetCore.Reconciliation.FieldDifferenceView("firstName", c == Steve ? "Steve" : "Some", null, OrchardShopify.Core.Sync.ChangedSide.Shopify)],
+                    OrchardShopify.Core.Sync.ReconcileDirection.None,
+                    "no user"))],
+                false),
+            OrchardShopify.AspNetCore.Jobs.SyncJobHost.Json),
+    };
 
     private static WorkItem Item(string webhookId, string topic, byte[] body, WorkStatus status, long? customerId, string? outcome = null, string? error = null, string store = "uk") => new()
     {
