@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrchardShopify.Web.Tests.Support;
 
 namespace OrchardShopify.Web.Tests;
@@ -45,6 +46,13 @@ public sealed class DeadLetterTests(SiteFixture site)
         Assert.Equal(0, await admin.Locator("table.deliveries tr:not([data-status=DeadLetter]) td").CountAsync());
         Assert.Equal(0, await admin.Locator("table.deliveries tr td:nth-child(4)").Filter(new() { HasNotTextString = "uk" }).CountAsync());
         await SiteFixture.ScreenshotAsync(admin, "admin-dead-letters");
+
+        // The banner's link and the dashboard's count lead to the dead letters themselves.
+        await admin.GotoAsync("/admin");
+        Assert.Equal("/admin/deliveries?status=DeadLetter", await admin.Locator(".health-banner a", new() { HasTextString = "See the dead letters" }).GetAttributeAsync("href"));
+        var dashboardCount = long.Parse((await admin.Locator("p.problem a[href='/admin/deliveries?status=DeadLetter']").InnerTextAsync()).Split(' ')[0], CultureInfo.InvariantCulture);
+        Assert.True(dashboardCount >= 1, $"the dashboard counts {dashboardCount} dead letters");
+        await admin.GotoAsync("/admin/deliveries?store=uk&topic=user/push&status=DeadLetter");
 
         var id = await row.First.GetAttributeAsync("data-id");
         await row.First.Locator("a", new() { HasTextString = "Inspect" }).ClickAsync();

@@ -90,6 +90,13 @@ public sealed class ShopifySyncAdmin
     }
 
     /// <summary>Inbox deliveries and user pushes, newest first.</summary>
+    /// <summary>How many deliveries and pushes wait as dead letters, all of them (the lists stop at <see cref="MaxTake"/>).</summary>
+    public async Task<long> CountDeadLettersAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await _database.OpenAsync(cancellationToken);
+        return await db.WorkItems.LongCountAsync(w => w.Status == WorkStatus.DeadLetter, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<SyncDeliveryRecord>> GetDeliveriesAsync(SyncDeliveryQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

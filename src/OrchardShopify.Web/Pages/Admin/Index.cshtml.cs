@@ -11,7 +11,7 @@ public sealed class DashboardModel(ShopifySyncAdmin admin, StoreRegistry stores,
 
     public IReadOnlyList<StoreRow> Stores { get; private set; } = [];
 
-    public int DeadLetters { get; private set; }
+    public long DeadLetters { get; private set; }
 
     public DeliveryStatistics Chart { get; private set; } = null!;
 
@@ -20,7 +20,7 @@ public sealed class DashboardModel(ShopifySyncAdmin admin, StoreRegistry stores,
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Stores = stores.Stores.Select(s => new StoreRow(s.Handle, s.ShopDomain, s.ApiVersion, s.CanCallAdminApi, !string.IsNullOrEmpty(s.WebhookSecret))).ToList();
-        DeadLetters = (await admin.GetDeliveriesAsync(new SyncDeliveryQuery(Status: SyncDeliveryStatus.DeadLetter, Take: ShopifySyncAdmin.MaxTake), cancellationToken)).Count;
+        DeadLetters = await admin.CountDeadLettersAsync(cancellationToken);
         Latest = await admin.GetLogAsync(new SyncLogQuery(Take: 10), cancellationToken);
         Chart = await statistics.GetAsync(24, null, cancellationToken);
     }
