@@ -155,9 +155,4 @@ public sealed class CustomerTagTests(ShopFixture shop)
     {
         public string? GetUserId(HttpContext httpContext) => userId;
     }
-
-    private sealed class OverridingServices(IServiceProvider inner, Type type, object instance) : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => serviceType == type ? instance : inner.GetService(serviceType);
-    }
 }

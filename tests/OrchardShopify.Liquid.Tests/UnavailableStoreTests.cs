@@ -86,9 +86,4 @@ public sealed class UnavailableStoreTests(ShopFixture shop)
     }
 
     private static string OneLine(string html) => string.Concat(html.Split('\n', StringSplitOptions.TrimEntries));
-
-    private sealed class OverridingServices(IServiceProvider inner, Type type, object instance) : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => serviceType == type ? instance : inner.GetService(serviceType);
-    }
 }
