@@ -89,7 +89,6 @@ public sealed class ShopifySyncAdmin
             r.Attempt)).ToList();
     }
 
-    /// <summary>Inbox deliveries and user pushes, newest first.</summary>
     /// <summary>How many deliveries and pushes wait as dead letters, all of them (the lists stop at <see cref="MaxTake"/>).</summary>
     public async Task<long> CountDeadLettersAsync(CancellationToken cancellationToken)
     {
@@ -97,6 +96,7 @@ public sealed class ShopifySyncAdmin
         return await db.WorkItems.LongCountAsync(w => w.Status == WorkStatus.DeadLetter, cancellationToken);
     }
 
+    /// <summary>Inbox deliveries and user pushes, newest first.</summary>
     public async Task<IReadOnlyList<SyncDeliveryRecord>> GetDeliveriesAsync(SyncDeliveryQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -163,8 +163,9 @@ public sealed class ShopifySyncAdmin
     /// <exception cref="AdminNotFoundException"><c>unknown_user</c>.</exception>
     /// <exception cref="AdminConflictException">
     /// <c>excluded_role</c> (staff are never sent) or <c>unverified_email</c> (the user has not confirmed the email), from
-    /// <see cref="CustomerMatching.WhyNotPushed"/>.
+    /// <see cref="CustomerMatching.WhyNotPushed"/>; <c>push_off</c> while sending users to Shopify is off.
     /// </exception>
+    /// <exception cref="AdminRequestException"><c>unknown_store</c>: the named store is not there.</exception>
     public async Task<IReadOnlyList<string>> PushUserAsync(string userId, string? storeHandle, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);

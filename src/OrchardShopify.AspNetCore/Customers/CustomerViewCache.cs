@@ -13,11 +13,14 @@ namespace OrchardShopify.AspNetCore.Customers;
 /// then every entry made under an older generation has expired (an entry lives one duration, and a read that was
 /// loading across a change stores its entry at most one duration after it), so the count starts again from 0 without
 /// a stale entry to meet. Memory holds generations only for customers changed recently, not for every customer ever
-/// seen. They are never removed to make room (<see cref="CacheItemPriority.NeverRemove"/>), which would bring back a
-/// retired entry.
+/// seen. They live in a cache of their own, without a size limit and never compacted, so they are never refused or
+/// removed to make room (which would bring back a retired entry), whatever limit the host gives its
+/// <see cref="IMemoryCache"/>.
 /// </remarks>
-internal sealed class CustomerViewCache(IMemoryCache cache, IOptionsMonitor<ShopifyHostOptions> options)
+internal sealed class CustomerViewCache(IMemoryCache cache, IOptionsMonitor<ShopifyHostOptions> options) : IDisposable
 {
+    private readonly MemoryCache _generations = new(new MemoryCacheOptions());
+
     public async Task<T> GetOrLoadAsync<T>(string store, long customerId, string part, Func<CancellationToken, Task<T>> load, CancellationToken cancellationToken)
     {
         var customer = CustomerKey(store, customerId);
@@ -40,18 +43,26 @@ internal sealed class CustomerViewCache(IMemoryCache cache, IOptionsMonitor<Shop
     public void Invalidate(string store, long customerId)
     {
         var customer = CustomerKey(store, customerId);
-        var generationKey = GenerationKey(customer);
         var next = Generation(customer) + 1;
-        using var entry = cache.CreateEntry(generationKey);
-        entry.Value = next;
-        entry.Priority = CacheItemPriority.NeverRemove;
-        entry.Size = 1;
-        entry.AbsoluteExpirationRelativeToNow = GenerationLifetime(options.CurrentValue.CustomerCacheDuration);
+        _generations.Set(GenerationKey(customer), next, new MemoryCacheEntryOptions
+        {
+            Priority = CacheItemPriority.NeverRemove,
+            AbsoluteExpirationRelativeToNow = GenerationLifetime(options.CurrentValue.CustomerCacheDuration),
+        });
+    }
+
+    public void Dispose() => _generations.Dispose();
+
+    /// <summary>Generations held now, expired ones dropped first.</summary>
+    internal int CountGenerations()
+    {
+        _generations.Compact(0);
+        return _generations.Count;
     }
 
     internal static TimeSpan GenerationLifetime(TimeSpan cacheDuration) => cacheDuration * 3;
 
-    private long Generation(string customer) => cache.TryGetValue(GenerationKey(customer), out long generation) ? generation : 0;
+    private long Generation(string customer) => _generations.TryGetValue(GenerationKey(customer), out long generation) ? generation : 0;
 
     private static string CustomerKey(string store, long customerId) => $"shopify:{store.ToUpperInvariant()}:{customerId}";
 

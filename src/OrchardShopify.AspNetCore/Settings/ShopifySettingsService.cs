@@ -265,7 +265,6 @@ public sealed partial class ShopifySettingsService
         return new(canonical, value.Length == 0 ? null : value);
     }
 
-    /// <summary>The options as configuration and code make them, without the site's saved values.</summary>
     /// <summary>Each store's handle as configuration spells it, else as the site's saved values do, looked up ignoring case.</summary>
     private Dictionary<string, string> KnownHandles()
     {
@@ -286,6 +285,7 @@ public sealed partial class ShopifySettingsService
         return handles;
     }
 
+    /// <summary>The options as configuration and code make them, without the site's saved values.</summary>
     private ShopifySyncOptions BaseOptions()
     {
         var options = new ShopifySyncOptions();

@@ -29,35 +29,41 @@ public sealed class CustomerViewCacheTests
     }
 
     [Fact]
-    public async Task A_host_cache_with_a_size_limit_holds_the_customers_parts()
+    public async Task A_host_cache_with_a_size_limit_holds_the_customers_parts_and_a_change_retires_them_even_when_it_is_full()
     {
-        using var memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = 1_000 });
-        var cache = new CustomerViewCache(memory, Options(TimeSpan.FromMinutes(5)));
+        using var memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = 2 });
+        using var cache = new CustomerViewCache(memory, Options(TimeSpan.FromMinutes(5)));
         var loads = 0;
         Task<string> Load(CancellationToken _) => Task.FromResult($"load {++loads}");
 
         Assert.Equal("load 1", await cache.GetOrLoadAsync("uk", 1, "view", Load, CancellationToken.None));
+        Assert.Equal("load 2", await cache.GetOrLoadAsync("uk", 2, "view", Load, CancellationToken.None));
         Assert.Equal("load 1", await cache.GetOrLoadAsync("uk", 1, "view", Load, CancellationToken.None));
+
+        // The host's cache is full: the change must still retire customer 1's view.
         cache.Invalidate("uk", 1);
-        Assert.Equal("load 2", await cache.GetOrLoadAsync("uk", 1, "view", Load, CancellationToken.None));
+
+        Assert.Equal("load 3", await cache.GetOrLoadAsync("uk", 1, "view", Load, CancellationToken.None));
+        Assert.Equal("load 2", await cache.GetOrLoadAsync("uk", 2, "view", Load, CancellationToken.None));
     }
 
     [Fact]
     public async Task Changes_of_many_customers_are_forgotten_once_nothing_cached_before_them_can_remain()
     {
-        using var memory = new MemoryCache(new MemoryCacheOptions { ExpirationScanFrequency = TimeSpan.FromMilliseconds(10) });
+        using var memory = new MemoryCache(new MemoryCacheOptions());
         var duration = TimeSpan.FromMilliseconds(200);
-        var cache = new CustomerViewCache(memory, Options(duration));
+        using var cache = new CustomerViewCache(memory, Options(duration));
 
         for (var customer = 1; customer <= 5_000; customer++)
         {
             cache.Invalidate("uk", customer);
         }
 
-        Assert.Equal(5_000, memory.Count);
+        Assert.Equal(5_000, cache.CountGenerations());
         await Task.Delay(CustomerViewCache.GenerationLifetime(duration) + TimeSpan.FromMilliseconds(100));
-        memory.Compact(0); // Removes what has expired; a generation is never removed to make room.
 
+        // Expired generations go; a generation is never removed to make room.
+        Assert.Equal(0, cache.CountGenerations());
         Assert.Equal(0, memory.Count);
     }
 
@@ -81,15 +87,19 @@ public sealed class CustomerViewCacheTests
     }
 
     [Fact]
-    public void Generations_are_not_removed_to_make_room()
+    public async Task Generations_are_not_removed_when_the_host_compacts_its_cache()
     {
         using var memory = new MemoryCache(new MemoryCacheOptions());
-        var cache = new CustomerViewCache(memory, Options(TimeSpan.FromMinutes(5)));
+        using var cache = new CustomerViewCache(memory, Options(TimeSpan.FromMinutes(5)));
+        var loads = 0;
+        Task<string> Load(CancellationToken _) => Task.FromResult($"load {++loads}");
         cache.Invalidate("uk", 9);
+        Assert.Equal("load 1", await cache.GetOrLoadAsync("uk", 9, "view", Load, CancellationToken.None));
 
         memory.Compact(1.0);
 
-        Assert.Equal(1, memory.Count);
+        Assert.Equal(1, cache.CountGenerations());
+        Assert.Equal("load 2", await cache.GetOrLoadAsync("uk", 9, "view", Load, CancellationToken.None));
     }
 
     private static IOptionsMonitor<ShopifyHostOptions> Options(TimeSpan duration)
