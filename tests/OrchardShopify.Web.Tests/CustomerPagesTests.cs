@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OrchardShopify.Web.Tests.Support;
 
@@ -113,6 +114,22 @@ public sealed class CustomerPagesTests(SiteFixture site)
         Assert.Equal(("Renamed", (string?)null), (kept.LastName, kept.PhoneNumber));
         await Task.Delay(500);
         Assert.Equal(("Renamed", (string?)null), (uk.FindByEmail(email)!.LastName, uk.FindByEmail(email)!.Phone));
+
+        // A phone saved before the form checked it does not stop the user saving a name: only a changed phone is checked.
+        await using (var scope = site.Site.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<OrchardShopify.Web.Identity.SiteUser>>();
+            var stored = (await users.FindByEmailAsync(email))!;
+            stored.PhoneNumber = "555-0100";
+            await scope.ServiceProvider.GetRequiredService<OrchardShopify.Web.Identity.SiteDbContext>().SaveChangesAsync();
+        }
+
+        await page.GotoAsync("/account");
+        Assert.Equal("555-0100", await page.InputValueAsync("input[name=Phone]"));
+        await page.FillAsync("input[name=LastName]", "Kept");
+        await page.ClickAsync("form.grid-form button[type=submit]");
+        await page.Locator(".flash").WaitForAsync();
+        Assert.Equal("Kept", (await site.FindUserAsync(email))!.LastName);
     }
 
     /// <summary>Waits until the site has no pending deliveries or pushes.</summary>

@@ -31,8 +31,9 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
     [Display(Name = "Last name")]
     public string? LastName { get; set; }
 
+    /// <summary>Checked in <see cref="OnPostAsync"/> when it changes (<see cref="ShopifyPhoneAttribute.Problem"/>): a phone saved before the check existed must not stop the user saving a name.</summary>
     [BindProperty]
-    [ShopifyPhone]
+    [Phone]
     public string? Phone { get; set; }
 
     public string? Email { get; private set; }
@@ -88,9 +89,16 @@ public sealed class AccountModel(UserManager<SiteUser> users, StoreRegistry stor
             return Page();
         }
 
+        var phone = Clean(Phone);
+        if (phone != user.PhoneNumber && ShopifyPhoneAttribute.Problem(phone, HttpContext.RequestServices) is { } phoneProblem)
+        {
+            ModelState.AddModelError(nameof(Phone), phoneProblem);
+            return Page();
+        }
+
         user.FirstName = Clean(FirstName);
         user.LastName = Clean(LastName);
-        var phone = Clean(Phone);
+
         if (phone != user.PhoneNumber)
         {
             // A new number is not the one that was confirmed (as Identity's SetPhoneNumberAsync does): the sync matches

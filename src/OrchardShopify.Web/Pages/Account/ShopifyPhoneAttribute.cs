@@ -15,30 +15,32 @@ namespace OrchardShopify.Web.Pages.Account;
 internal sealed class ShopifyPhoneAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+        => Problem(value as string, validationContext) is { } problem ? new ValidationResult(problem, [validationContext.MemberName!]) : ValidationResult.Success;
+
+    /// <summary>Why <paramref name="phone"/> cannot be sent to Shopify; null when it can, or is empty.</summary>
+    public static string? Problem(string? phone, IServiceProvider services)
     {
-        if (value is not string phone || string.IsNullOrWhiteSpace(phone))
+        if (string.IsNullOrWhiteSpace(phone))
         {
-            return ValidationResult.Success;
+            return null;
         }
 
         string region;
         try
         {
-            region = validationContext.GetService(typeof(IOptionsMonitor<ShopifySyncOptions>)) is IOptionsMonitor<ShopifySyncOptions> options
+            region = services.GetService(typeof(IOptionsMonitor<ShopifySyncOptions>)) is IOptionsMonitor<ShopifySyncOptions> options
                 ? PhoneNormalizer.DefaultRegionOf(options.CurrentValue)
                 : "ZZ";
         }
         catch (OptionsValidationException)
         {
-            return new PhoneAttribute().IsValid(phone) ? ValidationResult.Success : new ValidationResult("Phone is not a phone number.", [validationContext.MemberName!]);
+            return new PhoneAttribute().IsValid(phone) ? null : "Phone is not a phone number.";
         }
 
         return PhoneNormalizer.TryNormalize(phone, region, out _)
-            ? ValidationResult.Success
-            : new ValidationResult(
-                region == "ZZ"
-                    ? "Phone is not a number Shopify accepts: give it in international form, with + and the country code (+44 20 7946 0958)."
-                    : $"Phone is not a number Shopify accepts: give it in international form, with + and the country code (+44 20 7946 0958), or as a national number of {region}.",
-                [validationContext.MemberName!]);
+            ? null
+            : region == "ZZ"
+                ? "Phone is not a number Shopify accepts: give it in international form, with + and the country code (+44 20 7946 0958)."
+                : $"Phone is not a number Shopify accepts: give it in international form, with + and the country code (+44 20 7946 0958), or as a national number of {region}.";
     }
 }
