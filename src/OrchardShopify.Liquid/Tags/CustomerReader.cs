@@ -110,6 +110,11 @@ internal sealed class CustomerReader
         }
     }
 
+    /// <summary>How often the same reason is logged again, in milliseconds.</summary>
+    private const long WarningInterval = 60_000;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> LastWarned = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Null when the tag can read <paramref name="store"/>; otherwise the handle to show as <c>store</c>, after logging
     /// why it cannot: the sync's settings are not valid (no store configured yet, say), or the store has no access token.
@@ -147,7 +152,19 @@ internal sealed class CustomerReader
             return null;
         }
 
-        services.GetService<ILoggerFactory>()?.CreateLogger(typeof(ShopifyLiquidTags)).LogWarning("{Tag} renders with nothing to show: {Problem}.", tag, problem);
+        // Once a minute per reason: every visitor's page renders the tags, and the log should say why, not flood.
+        var now = Environment.TickCount64;
+        if (!LastWarned.TryGetValue(problem, out var last) || now - last >= WarningInterval)
+        {
+            LastWarned[problem] = now;
+            if (LastWarned.Count > 1_000)
+            {
+                LastWarned.Clear();
+            }
+
+            services.GetService<ILoggerFactory>()?.CreateLogger(typeof(ShopifyLiquidTags)).LogWarning("{Tag} renders with nothing to show: {Problem}.", tag, problem);
+        }
+
         return handle;
     }
 
