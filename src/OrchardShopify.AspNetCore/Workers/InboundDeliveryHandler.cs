@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.Persistence;
 using OrchardShopify.Core.Configuration;
@@ -9,7 +10,7 @@ using OrchardShopify.Core.Webhooks;
 namespace OrchardShopify.AspNetCore.Workers;
 
 /// <summary>Applies stored deliveries with the engine and drops the customers' cached Shopify data.</summary>
-internal sealed class InboundDeliveryHandler(StoreRegistry stores, InboundCustomerSync inbound, CustomerViewCache cache) : IWorkItemHandler, IBulkWorkItemHandler
+internal sealed class InboundDeliveryHandler(StoreRegistry stores, InboundCustomerSync inbound, CustomerViewCache cache, SyncDatabase database) : IWorkItemHandler, IBulkWorkItemHandler
 {
     public WorkKind Kind => WorkKind.InboundDelivery;
 
@@ -26,6 +27,7 @@ internal sealed class InboundDeliveryHandler(StoreRegistry stores, InboundCustom
         var delivery = new WebhookDelivery(item.Topic, store, item.DedupKey ?? $"item-{item.Id}", item.EventId, UnixTime.To(item.TriggeredAt), item.ApiVersion, body);
 
         var result = await inbound.ApplyAsync(delivery, cancellationToken);
+        await DropBodyOfDeletedCustomerAsync(item, result, cancellationToken);
 
         // Topics the sync ignores (orders/…) still name a customer: recorded, so its erasure finds them, and its cached data goes.
         var customerId = result.CustomerId ?? CustomerPayloadParser.FindCustomerId(item.Topic, body);
@@ -59,12 +61,27 @@ internal sealed class InboundDeliveryHandler(StoreRegistry stores, InboundCustom
         {
             if (applied[j] is { CustomerId: { } customerId } result)
             {
+                await DropBodyOfDeletedCustomerAsync(items[indexes[j]], result, cancellationToken);
                 cache.Invalidate(deliveries[j].Store.Handle, customerId);
                 results[indexes[j]] = new WorkResult(InboundResult.OutcomeName(result.Outcome), customerId, result.UserId);
             }
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// A delivery that arrives after Shopify deleted (or redacted) its customer is skipped, and its stored body – the
+    /// deleted customer's data – goes with it, in the worker's transaction: a late retry does not bring the data back
+    /// into the sync's storage.
+    /// </summary>
+    private async Task DropBodyOfDeletedCustomerAsync(WorkItem item, InboundResult result, CancellationToken cancellationToken)
+    {
+        if (result is { Outcome: InboundOutcome.Skipped, Reason: InboundSkipReasons.CustomerDeleted })
+        {
+            await using var unit = await database.JoinToWriteAsync(cancellationToken);
+            await unit.Db.WorkItemBodies.Where(b => b.Id == item.Id).ExecuteDeleteAsync(cancellationToken);
+        }
     }
 
     public bool IsPermanent(Exception exception) => exception is CustomerPayloadException or PermanentWorkException or ShopifyUserErrorException;

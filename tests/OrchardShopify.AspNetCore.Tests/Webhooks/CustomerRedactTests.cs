@@ -90,6 +90,15 @@ public sealed class CustomerRedactTests(SiteFixture fixture) : IClassFixture<Sit
             Assert.False(await db.Links.AnyAsync(l => l.CustomerId == Steve));
         }
 
+        // A retry of an earlier update arrives after the redaction: skipped, and its body – Steve's data – is not kept.
+        var late = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(SteveLastnameson.CreatePayload)
+            .Replace("\"updated_at\": \"2025-07-01T14:37:24-04:00\"", "\"updated_at\": \"2025-07-04T10:00:00-04:00\"", StringComparison.Ordinal));
+        await PostAsync("/!/shopify/webhook/customer/update", "customers/update", late, "wh-cr-late");
+        await TestSite.EventuallyAsync(async () => (await Site.ItemsWithWebhookIdAsync("wh-cr-late")).Single().Status == WorkStatus.Succeeded, "the late update is worked");
+        var lateItem = Assert.Single(await Site.ItemsWithWebhookIdAsync("wh-cr-late"));
+        Assert.Equal(("skipped", Steve, (byte[]?)null), (lateItem.Outcome, lateItem.CustomerId, lateItem.Body));
+        Assert.Null((await Site.Services.GetRequiredService<OrchardShopify.AspNetCore.Admin.ShopifySyncAdmin>().GetDeliveryAsync(lateItem.Id, CancellationToken.None))!.Payload);
+
         // The user stays, unlinked.
         var (user, claims) = await Site.WithUsersAsync(async users =>
         {
