@@ -4,9 +4,7 @@ using Fluid.Ast;
 using Fluid.Values;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using OrchardShopify.AspNetCore.Customers;
 using OrchardShopify.AspNetCore.DependencyInjection;
 using OrchardShopify.Core.Configuration;
@@ -31,7 +29,7 @@ internal sealed class AddressFormTag(Func<TemplateContext, IServiceProvider?> se
             ?? throw new InvalidOperationException($"{ShopifyLiquidTags.AddressFormTag}: the template context carries no services. Call context.SetShopifyServices(httpContext.RequestServices) before rendering.");
         var http = services.GetService<IHttpContextAccessor>()?.HttpContext
             ?? throw new InvalidOperationException($"{ShopifyLiquidTags.AddressFormTag}: renders only within a request (IHttpContextAccessor).");
-        var signedIn = (services.GetService<ICurrentUserIdAccessor>() ?? new ClaimsCurrentUserIdAccessor(services.GetService<IOptions<IdentityOptions>>())).GetUserId(http) is not null;
+        var signedIn = CustomerReader.UserIdOf(services, http) is not null;
         if (CustomerReader.Unavailable(ShopifyLiquidTags.AddressFormTag, services, values.Store) is not null)
         {
             // Nothing could be posted to a store that cannot be read: no form (the log says why).

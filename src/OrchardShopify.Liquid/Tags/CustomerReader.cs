@@ -51,7 +51,7 @@ internal sealed class CustomerReader
     public async Task<TagLookup<T>> ReadAsync<T>(string? store, string? pageError, Func<CustomerViewService, string, CancellationToken, Task<CustomerLookup<T>>> read)
         where T : class
     {
-        var userId = _http is null ? null : UserIds().GetUserId(_http);
+        var userId = _http is null ? null : UserIdOf(_services, _http);
         if (Unavailable(_tag, _services, store) is { } unavailable)
         {
             // The sync is not configured (yet), or the store cannot be read: the site's pages render on, with nothing
@@ -66,14 +66,12 @@ internal sealed class CustomerReader
             if (userId is null)
             {
                 // Nobody to read for, but a wrong store is still the template's error.
-                var resolved = _services.GetRequiredService<StoreRegistry>().ResolveForTemplate(store);
-                return new TagLookup<T>(SignedIn: false, resolved.Handle, null);
+                return new TagLookup<T>(SignedIn: false, HandleOf(store), null);
             }
 
             if (pageError is not null)
             {
-                var resolved = _services.GetRequiredService<StoreRegistry>().ResolveForTemplate(store);
-                return new TagLookup<T>(SignedIn: true, resolved.Handle, null, pageError);
+                return new TagLookup<T>(SignedIn: true, HandleOf(store), null, pageError);
             }
 
             var lookup = await read(views, userId, _http!.RequestAborted);
@@ -86,8 +84,7 @@ internal sealed class CustomerReader
         catch (InvalidCursorException ex)
         {
             // A page link edited by the visitor is not the template's error: the body renders with page_error set.
-            var resolved = _services.GetRequiredService<StoreRegistry>().ResolveForTemplate(store);
-            return new TagLookup<T>(SignedIn: true, resolved.Handle, null, ex.Message);
+            return new TagLookup<T>(SignedIn: true, HandleOf(store), null, ex.Message);
         }
     }
 
@@ -168,6 +165,10 @@ internal sealed class CustomerReader
         return handle;
     }
 
-    private ICurrentUserIdAccessor UserIds()
-        => _services.GetService<ICurrentUserIdAccessor>() ?? new ClaimsCurrentUserIdAccessor(_services.GetService<IOptions<IdentityOptions>>());
+    /// <summary>The signed-in user's id as the host names it (its <see cref="ICurrentUserIdAccessor"/>, else Identity's user id claim type); never from the template.</summary>
+    internal static string? UserIdOf(IServiceProvider services, HttpContext http)
+        => (services.GetService<ICurrentUserIdAccessor>() ?? new ClaimsCurrentUserIdAccessor(services.GetService<IOptions<IdentityOptions>>())).GetUserId(http);
+
+    /// <exception cref="UnknownStoreException">No enabled store has the handle (the template's error).</exception>
+    private string HandleOf(string? store) => _services.GetRequiredService<StoreRegistry>().ResolveForTemplate(store).Handle;
 }
